@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const r = (p: string) => resolve(import.meta.dirname, p);
+const alias = { '@shared': r('shared') };
+
+export default defineConfig({
+  main: {
+    resolve: { alias },
+    // index: the Electron shell; cli: serve mode for plain Node (bin/tollgate.js); both share the engine.
+    build: { rolldownOptions: { input: { index: r('src-main/index.ts'), cli: r('src-main/cli.ts') } } },
+  },
+  preload: {
+    resolve: { alias },
+    build: { rolldownOptions: { input: { preload: r('src-main/preload.ts') }, output: { format: 'cjs' } } },
+  },
+  renderer: {
+    root: r('src-renderer'),
+    base: './',
+    resolve: { alias },
+    build: { rolldownOptions: { input: { index: r('src-renderer/index.html') } } },
+    plugins: [react()],
+  },
+});

@@ -1,0 +1,333 @@
+import { z } from 'zod';
+import {
+  AmountOut,
+  AssetCode,
+  DecimalString,
+  ExternalId,
+  IdempotencyKey,
+  IsoTime,
+  Metadata,
+  NonNegativeAmount,
+  PageQuery,
+  PositiveAmount,
+  SignedAmount,
+  Timestamp,
+} from './common';
+
+// ---------------------------------------------------------------- assets
+export const AssetRateInput = z.strictObject({
+  currency: AssetCode.meta({ description: 'The fiat asset the rate is quoted in.' }),
+  rate: DecimalString.meta({ description: 'Fiat per one unit of this asset, e.g. "0.00001".' }),
+  effective_from: Timestamp.optional(),
+});
+export const CreateAsset = z.strictObject({
+  code: AssetCode,
+  scale: z.number().int().min(0).max(18).optional().meta({ description: 'Decimal places of the minor unit, fixed at creation. Fiat defaults to the currency\'s (USD 2, JPY 0); custom assets must say.' }),
+  kind: z.enum(['fiat', 'custom']).optional().meta({ description: 'Defaults to fiat for ISO 4217 codes, custom otherwise.' }),
+  name: z.string().min(1).max(100).optional(),
+  rates: z.array(AssetRateInput).max(100).optional(),
+});
+export const AssetRate = z.object({ currency: z.string(), rate: z.string(), effective_from: IsoTime });
+export const Asset = z.object({
+  code: z.string(),
+  scale: z.number().int(),
+  kind: z.enum(['fiat', 'custom']),
+  name: z.string(),
+  rates: z.array(AssetRate),
+  created_at: IsoTime,
+});
+export const AddAssetRate = AssetRateInput.extend({ code: AssetCode });
+
+// ---------------------------------------------------------------- customers
+export const InsufficientFundsPolicy = z.enum(['record_as_debt', 'refuse']).meta({
+  description:
+    'What an event without an authorization does when the funded balance cannot cover it: `record_as_debt` lets it use the overdraft limit (the excess becomes debt); `refuse` answers 402. Nothing ever goes below minus the overdraft limit.',
+});
+export const SpendCapInput = z.strictObject({
+  asset: AssetCode,
+  window: z.enum(['day', 'month']),
+  amount: NonNegativeAmount.nullable().meta({ description: 'Cap in minor units; null removes the cap.' }),
+});
+export const OverdraftLimitInput = z.strictObject({ asset: AssetCode, amount: NonNegativeAmount });
+const customerFields = {
+  name: z.string().max(200).nullable().optional(),
+  email: z.string().max(320).nullable().optional(),
+  metadata: Metadata.optional(),
+  on_insufficient_funds: InsufficientFundsPolicy.optional(),
+  billing_timezone: z.string().max(64).nullable().optional().meta({ description: 'IANA zone for this customer\'s periods and spend caps; null uses the operator\'s.' }),
+  overdraft_limits: z.array(OverdraftLimitInput).max(50).optional().meta({ description: 'Per asset: how far below zero available may go (the credit limit of a postpaid customer). Default 0.' }),
+  spend_caps: z.array(SpendCapInput).max(50).optional(),
+};
+export const CreateCustomer = z.strictObject({ external_id: ExternalId, ...customerFields });
+export const UpdateCustomer = z.strictObject({ external_id: ExternalId, ...customerFields });
+export const SpendCap = z.object({ asset: z.string(), window: z.enum(['day', 'month']), amount: AmountOut, spent: AmountOut, window_start: IsoTime });
+export const Customer = z.object({
+  external_id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  on_insufficient_funds: InsufficientFundsPolicy,
+  billing_timezone: z.string().nullable(),
+  overdraft_limits: z.array(z.object({ asset: z.string(), amount: AmountOut })),
+  spend_caps: z.array(SpendCap),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+});
+export const CustomerRef = z.strictObject({ external_id: ExternalId });
+export const ListCustomers = z.strictObject({ ...PageQuery, search: z.string().max(200).optional() });
+
+// ---------------------------------------------------------------- balances
+export const Balance = z.object({
+  asset: z.string(),
+  scale: z.number().int(),
+  posted: AmountOut.meta({ description: 'Funded credit on the wallet: posted credits minus posted debits.' }),
+  pending: AmountOut.meta({ description: 'Held by pending authorizations.' }),
+  debt: AmountOut.meta({ description: 'Owed by the customer (receivable): usage beyond funded credit.' }),
+  available: AmountOut.meta({ description: 'posted - pending - debt. New consumption may take it down to -overdraft_limit, never lower.' }),
+  overdraft_limit: AmountOut,
+  lots: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['paid', 'granted']),
+      source: z.string(),
+      amount: AmountOut,
+      remaining: AmountOut,
+      reserved: AmountOut,
+      priority: z.number().int(),
+      expires_at: IsoTime.nullable(),
+      created_at: IsoTime,
+    }),
+  ),
+});
+export const Balances = z.object({ customer: z.string(), balances: z.array(Balance), as_of: IsoTime });
+
+// ---------------------------------------------------------------- top-ups, adjustments
+export const CreateTopUp = z.strictObject({
+  external_id: ExternalId,
+  asset: AssetCode,
+  amount: PositiveAmount,
+  kind: z.enum(['paid', 'granted']).optional().meta({ description: '`paid` (default): money received; `granted`: promotional credit.' }),
+  status: z.enum(['succeeded', 'pending']).optional().meta({ description: '`succeeded` (default) when payment is already collected; `pending` credits nothing until confirmed.' }),
+  expires_at: Timestamp.nullable().optional().meta({ description: 'When the unused credit of this lot expires (goes to breakage).' }),
+  priority: z.number().int().min(0).max(1000).optional().meta({ description: 'Lower is consumed first (default 0). Then earliest expiry, granted before paid, oldest.' }),
+  payment_expires_at: Timestamp.nullable().optional().meta({ description: 'A pending top-up not confirmed by then expires.' }),
+  reference: z.string().max(255).optional(),
+  metadata: Metadata.optional(),
+  price: z.strictObject({ currency: AssetCode, amount: NonNegativeAmount }).optional().meta({ description: 'What was paid in fiat for a custom-asset top-up; defaults to the rate in force.' }),
+  idempotency_key: IdempotencyKey.optional(),
+});
+export const TopUp = z.object({
+  id: z.string(),
+  customer: z.string(),
+  asset: z.string(),
+  amount: AmountOut,
+  kind: z.enum(['paid', 'granted']),
+  status: z.enum(['pending', 'succeeded', 'failed', 'expired', 'refunded']),
+  priority: z.number().int(),
+  expires_at: IsoTime.nullable(),
+  payment_expires_at: IsoTime.nullable(),
+  lot_id: z.string().nullable(),
+  refunded_amount: AmountOut,
+  refundable: AmountOut.meta({ description: 'The unused rest that a refund could still return.' }),
+  chargeback: z.boolean(),
+  reference: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  price: z.object({ currency: z.string(), amount: AmountOut, rate: z.string().nullable() }).nullable(),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+});
+export const TopUpRef = z.strictObject({ id: z.string().max(64) });
+export const RefundTopUp = z.strictObject({
+  id: z.string().max(64),
+  amount: PositiveAmount.optional().meta({ description: 'Default: all of the unused rest.' }),
+  reason: z.string().min(1).max(500).optional(),
+  idempotency_key: IdempotencyKey.optional(),
+});
+export const ReverseTopUp = z.strictObject({
+  id: z.string().max(64),
+  reason: z.string().min(1).max(500),
+  idempotency_key: IdempotencyKey.optional(),
+});
+export const ResolveTopUp = z.strictObject({ id: z.string().max(64), reason: z.string().max(500).optional() });
+export const ListTopUps = z.strictObject({ external_id: ExternalId, ...PageQuery });
+
+export const CreateAdjustment = z.strictObject({
+  external_id: ExternalId,
+  asset: AssetCode,
+  amount: SignedAmount.meta({ description: 'Signed minor units: positive credits the wallet, negative debits it (and may create debt).' }),
+  reason: z.string().min(1, { error: 'a reason is required for a manual adjustment' }).max(500),
+  idempotency_key: IdempotencyKey,
+});
+export const Adjustment = z.object({ id: z.string(), customer: z.string(), asset: z.string(), amount: AmountOut, reason: z.string(), created_at: IsoTime });
+
+// ---------------------------------------------------------------- authorizations
+export const CreateAuthorization = z
+  .strictObject({
+    customer: ExternalId,
+    asset: AssetCode.optional(),
+    amount: PositiveAmount.optional(),
+    metric: z.string().max(100).optional(),
+    quantity: z.union([DecimalString, z.number().finite().nonnegative()]).optional(),
+    properties: z.record(z.string(), z.unknown()).optional().meta({ description: 'Event properties that select a filtered charge of the metric.' }),
+    idempotency_key: IdempotencyKey.optional(),
+    ttl_seconds: z.number().int().min(1).max(86_400).optional().meta({ description: 'Default 600; at most 86,400 (24 hours).' }),
+  })
+  .superRefine((v, ctx) => {
+    const byAmount = v.amount !== undefined;
+    const byMetric = v.metric !== undefined;
+    if (byAmount === byMetric) ctx.addIssue({ code: 'custom', message: 'give either asset + amount, or metric + quantity', path: [] });
+    if (byAmount && !v.asset) ctx.addIssue({ code: 'custom', message: 'asset is required with amount', path: ['asset'] });
+    if (byMetric && v.quantity === undefined) ctx.addIssue({ code: 'custom', message: 'quantity is required with metric', path: ['quantity'] });
+  });
+export const Authorization = z.object({
+  id: z.string(),
+  customer: z.string(),
+  asset: z.string(),
+  status: z.enum(['pending', 'captured', 'voided', 'expired']),
+  amount: AmountOut.meta({ description: 'Total ever held (the first hold plus increments).' }),
+  held: AmountOut.meta({ description: 'Still held now.' }),
+  captured: AmountOut,
+  metric: z.string().nullable(),
+  quantity: z.string().nullable(),
+  expires_at: IsoTime,
+  created_at: IsoTime,
+  closed_at: IsoTime.nullable(),
+});
+export const AuthorizationRef = z.strictObject({ id: z.string().max(64) });
+export const CaptureAuthorization = z.strictObject({
+  id: z.string().max(64),
+  amount: PositiveAmount,
+  final_capture: z.boolean().optional(),
+  idempotency_key: IdempotencyKey.optional(),
+});
+export const IncrementAuthorization = z.strictObject({
+  id: z.string().max(64),
+  amount: PositiveAmount.optional(),
+  quantity: z.union([DecimalString, z.number().finite().positive()]).optional(),
+  idempotency_key: IdempotencyKey.optional(),
+});
+export const ExtendAuthorization = z.strictObject({ id: z.string().max(64), ttl_seconds: z.number().int().min(1).max(86_400) });
+
+// ---------------------------------------------------------------- events
+export const EventInput = z.strictObject({
+  transaction_id: z.string().min(1).max(255),
+  customer: ExternalId,
+  code: z.string().min(1).max(100),
+  timestamp: Timestamp.optional().meta({ description: 'ISO 8601 with an offset, or Unix seconds. Default: now. At most 5 minutes (configurable) in the future.' }),
+  properties: z.record(z.string(), z.unknown()).optional(),
+  authorization_id: z.string().max(64).optional(),
+  final_capture: z.boolean().optional().meta({ description: 'With authorization_id: release the rest of the hold (default true); false keeps it open for more events.' }),
+  cost: DecimalString.optional().meta({ description: 'Your own cost of serving this event, for margins (informational).' }),
+  on_insufficient_funds: z.enum(['refuse']).optional().meta({ description: 'Ask for `refuse` for this event whatever the customer policy.' }),
+  precise_total_amount: DecimalString.optional().meta({ description: 'For dynamic charges: the event\'s own price, in major units of the charge\'s asset (e.g. "0.0123").' }),
+});
+export const EventCharge = z.object({ charge_id: z.string(), metric: z.string(), asset: z.string(), units: z.string(), amount: AmountOut });
+export const EventDebit = z.object({
+  asset: z.string(),
+  amount: AmountOut.meta({ description: 'Net change of what the customer owes for this event (negative: credited back).' }),
+  from_hold: AmountOut,
+  from_credit: AmountOut,
+  as_debt: AmountOut,
+  credited_back: AmountOut,
+});
+export const EventResult = z.object({
+  transaction_id: z.string(),
+  customer: z.string(),
+  code: z.string(),
+  timestamp: IsoTime,
+  status: z.enum(['accepted', 'reversed']),
+  replayed: z.boolean(),
+  subscription: z.string().nullable(),
+  period: z.object({ start: IsoTime, end: IsoTime }).nullable(),
+  charges: z.array(EventCharge),
+  debits: z.array(EventDebit),
+  authorization: z.object({ id: z.string(), status: z.string(), captured: AmountOut, held: AmountOut }).nullable(),
+  debt_created: z.boolean(),
+  warnings: z.array(z.string()),
+});
+export const EventBatch = z.strictObject({ events: z.array(z.unknown()) });
+export const ErrorObject = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) });
+export const BatchResult = z.object({
+  results: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.number().int(),
+      result: EventResult.optional(),
+      error: ErrorObject.optional(),
+    }),
+  ),
+  accepted: z.number().int(),
+  replayed: z.number().int(),
+  refused: z.number().int(),
+});
+export const ListEvents = z.strictObject({
+  ...PageQuery,
+  customer: ExternalId.optional(),
+  code: z.string().max(100).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+});
+export const StoredEvent = EventResult.extend({
+  properties: z.record(z.string(), z.unknown()),
+  authorization_id: z.string().nullable(),
+  cost: z.string().nullable(),
+  received_at: IsoTime,
+  reversed_at: IsoTime.nullable(),
+  reversal_reason: z.string().nullable(),
+});
+export const ReverseEvent = z.strictObject({
+  transaction_id: z.string().min(1).max(255),
+  customer: ExternalId,
+  reason: z.string().min(1).max(500),
+});
+export const ListRefusals = z.strictObject({ customer: ExternalId.optional(), since: Timestamp.optional() });
+export const Refusals = z.object({
+  reasons: z.array(
+    z.object({
+      reason: z.string(),
+      count: z.number().int(),
+      samples: z.array(z.object({ customer: z.string().nullable(), at: IsoTime, message: z.string(), body: z.unknown() })),
+    }),
+  ),
+});
+
+// ---------------------------------------------------------------- transfers, verify, health
+export const ListTransfers = z.strictObject({
+  ...PageQuery,
+  customer: ExternalId.optional(),
+  asset: AssetCode.optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+});
+export const Transfer = z.object({
+  id: z.string(),
+  created_at: IsoTime,
+  effective_at: IsoTime,
+  asset: z.string(),
+  debit_account: z.string(),
+  credit_account: z.string(),
+  amount: AmountOut,
+  phase: z.enum(['posted', 'pending', 'released']),
+  kind: z.string(),
+  lot_id: z.string().nullable(),
+  authorization_id: z.string().nullable(),
+  transaction_id: z.string().nullable(),
+  charge_id: z.string().nullable(),
+  ref: z.string().nullable(),
+  rate: z.string().nullable(),
+});
+export const VerifyReport = z.object({
+  ok: z.boolean(),
+  checked_at: IsoTime,
+  transfers: z.number().int(),
+  accounts: z.number().int(),
+  lots: z.number().int(),
+  problems: z.array(z.object({ check: z.string(), message: z.string(), account: z.string().nullable(), expected: z.string().nullable(), actual: z.string().nullable() })),
+});
+export const Health = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  schema_version: z.number().int(),
+  uptime_seconds: z.number(),
+  storage: z.object({ engine: z.literal('sqlite'), journal_mode: z.string(), synchronous: z.string(), path: z.string(), sqlite_version: z.string() }),
+});

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { Empty, page } from './common';
+import type { ErrorCode } from './errors';
+import * as L from './ledger';
+import * as P from './pricing';
+
+/**
+ * Scopes a key may hold. `ingest`: events, authorizations, balance reads (what an app on the request
+ * path needs). `read`: every read. `admin`: everything.
+ */
+export type Scope = 'ingest' | 'read' | 'admin';
+
+export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  id: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path with `{param}` segments; params are merged into the input with the query and the body. */
+  path: string;
+  scope: Scope;
+  summary: string;
+  tag: string;
+  input: I;
+  output: O;
+  /** Success status; 201 for creations. A replay of a creation answers 200. */
+  status: 200 | 201;
+  errors: ErrorCode[];
+  /** `bulk` operations yield to interactive ones between chunks (batch ingestion). */
+  lane?: 'interactive' | 'bulk';
+}
+
+function op<I extends z.ZodType, O extends z.ZodType>(o: Operation<I, O>): Operation<I, O> {
+  return o;
+}
+
+const customerErrors: ErrorCode[] = ['customer_not_found'];
+
+export const operations = {
+  // ------------------------------------------------------------- system
+  health: op({ id: 'health', method: 'GET', path: '/v1/health', scope: 'ingest', tag: 'System', summary: 'Liveness, version and the storage settings in force.', input: Empty, output: L.Health, status: 200, errors: [] }),
+  verifyLedger: op({
+    id: 'verifyLedger', method: 'GET', path: '/v1/ledger/verify', scope: 'read', tag: 'System',
+    summary: 'Recompute every balance from the transfer rows alone and compare: postings sum to zero per asset, running totals match, lots match, no new consumption crossed its limit.',
+    input: Empty, output: L.VerifyReport, status: 200, errors: [],
+  }),
+
+  // ------------------------------------------------------------- assets
+  createAsset: op({ id: 'createAsset', method: 'POST', path: '/v1/assets', scope: 'admin', tag: 'Assets', summary: 'Create an asset (fiat currency or custom unit such as TOKENS).', input: L.CreateAsset, output: L.Asset, status: 201, errors: ['already_exists', 'validation_failed'] }),
+  listAssets: op({ id: 'listAssets', method: 'GET', path: '/v1/assets', scope: 'ingest', tag: 'Assets', summary: 'List assets.', input: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().optional() }), output: page(L.Asset), status: 200, errors: [] }),
+  getAsset: op({ id: 'getAsset', method: 'GET', path: '/v1/assets/{code}', scope: 'ingest', tag: 'Assets', summary: 'Get an asset.', input: z.strictObject({ code: z.string() }), output: L.Asset, status: 200, errors: ['asset_not_found'] }),
+  addAssetRate: op({ id: 'addAssetRate', method: 'POST', path: '/v1/assets/{code}/rates', scope: 'admin', tag: 'Assets', summary: 'Add a fiat rate to a custom asset, effective from a date.', input: L.AddAssetRate, output: L.Asset, status: 201, errors: ['asset_not_found', 'validation_failed'] }),
+
+  // ------------------------------------------------------------- customers
+  createCustomer: op({ id: 'createCustomer', method: 'POST', path: '/v1/customers', scope: 'admin', tag: 'Customers', summary: 'Create a customer.', input: L.CreateCustomer, output: L.Customer, status: 201, errors: ['already_exists', 'asset_not_found', 'validation_failed'] }),
+  listCustomers: op({ id: 'listCustomers', method: 'GET', path: '/v1/customers', scope: 'read', tag: 'Customers', summary: 'List customers (search by external_id, name or email).', input: L.ListCustomers, output: page(L.Customer), status: 200, errors: [] }),
+  getCustomer: op({ id: 'getCustomer', method: 'GET', path: '/v1/customers/{external_id}', scope: 'read', tag: 'Customers', summary: 'Get a customer.', input: L.CustomerRef, output: L.Customer, status: 200, errors: customerErrors }),
+  updateCustomer: op({ id: 'updateCustomer', method: 'PATCH', path: '/v1/customers/{external_id}', scope: 'admin', tag: 'Customers', summary: 'Update a customer: fields given replace the stored ones.', input: L.UpdateCustomer, output: L.Customer, status: 200, errors: [...customerErrors, 'asset_not_found', 'validation_failed'] }),
+  getBalances: op({ id: 'getBalances', method: 'GET', path: '/v1/customers/{external_id}/balances', scope: 'ingest', tag: 'Wallets', summary: 'Live balances per asset: posted, pending, debt, available, and the lots behind them.', input: L.CustomerRef, output: L.Balances, status: 200, errors: customerErrors }),
+
+  // ------------------------------------------------------------- money in and out
+  createTopUp: op({ id: 'createTopUp', method: 'POST', path: '/v1/customers/{external_id}/top-ups', scope: 'admin', tag: 'Wallets', summary: 'Fund a wallet: a paid top-up or a grant, as a credit lot (optionally expiring). Repays debt first.', input: L.CreateTopUp, output: L.TopUp, status: 201, errors: [...customerErrors, 'asset_not_found', 'idempotency_conflict', 'validation_failed'] }),
+  listTopUps: op({ id: 'listTopUps', method: 'GET', path: '/v1/customers/{external_id}/top-ups', scope: 'read', tag: 'Wallets', summary: 'List a customer\'s top-ups.', input: L.ListTopUps, output: page(L.TopUp), status: 200, errors: customerErrors }),
+  getTopUp: op({ id: 'getTopUp', method: 'GET', path: '/v1/top-ups/{id}', scope: 'read', tag: 'Wallets', summary: 'Get a top-up.', input: L.TopUpRef, output: L.TopUp, status: 200, errors: ['top_up_not_found'] }),
+  confirmTopUp: op({ id: 'confirmTopUp', method: 'POST', path: '/v1/top-ups/{id}/confirm', scope: 'admin', tag: 'Wallets', summary: 'Payment collected: a pending top-up succeeds and credits the wallet. Idempotent.', input: L.ResolveTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
+  failTopUp: op({ id: 'failTopUp', method: 'POST', path: '/v1/top-ups/{id}/fail', scope: 'admin', tag: 'Wallets', summary: 'Payment failed: a pending top-up fails, crediting nothing. Idempotent.', input: L.ResolveTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
+  refundTopUp: op({ id: 'refundTopUp', method: 'POST', path: '/v1/top-ups/{id}/refund', scope: 'admin', tag: 'Wallets', summary: 'Refund the unused rest of a paid top-up (never more than is left).', input: L.RefundTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state', 'amount_exceeds_refundable', 'idempotency_conflict'] }),
+  reverseTopUp: op({ id: 'reverseTopUp', method: 'POST', path: '/v1/top-ups/{id}/reverse', scope: 'admin', tag: 'Wallets', summary: 'Chargeback: take the whole top-up back, even if that creates debt.', input: L.ReverseTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state', 'idempotency_conflict'] }),
+  createAdjustment: op({ id: 'createAdjustment', method: 'POST', path: '/v1/customers/{external_id}/adjustments', scope: 'admin', tag: 'Wallets', summary: 'A signed manual credit or debit with a reason. Idempotent.', input: L.CreateAdjustment, output: L.Adjustment, status: 201, errors: [...customerErrors, 'asset_not_found', 'idempotency_conflict', 'validation_failed'] }),
+
+  // ------------------------------------------------------------- pricing
+  createMetric: op({ id: 'createMetric', method: 'POST', path: '/v1/metrics', scope: 'admin', tag: 'Pricing', summary: 'Create a billable metric.', input: P.CreateMetric, output: P.Metric, status: 201, errors: ['already_exists', 'validation_failed'] }),
+  listMetrics: op({ id: 'listMetrics', method: 'GET', path: '/v1/metrics', scope: 'read', tag: 'Pricing', summary: 'List billable metrics.', input: z.strictObject({ ...{ limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().optional() } }), output: page(P.Metric), status: 200, errors: [] }),
+  createPlan: op({ id: 'createPlan', method: 'POST', path: '/v1/plans', scope: 'admin', tag: 'Pricing', summary: 'Create a plan, or a new version of it when the code exists.', input: P.CreatePlan, output: P.Plan, status: 201, errors: ['metric_not_found', 'asset_not_found', 'validation_failed'] }),
+  listPlans: op({ id: 'listPlans', method: 'GET', path: '/v1/plans', scope: 'read', tag: 'Pricing', summary: 'List plans (latest version of each).', input: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().optional() }), output: page(P.Plan), status: 200, errors: [] }),
+  getPlan: op({ id: 'getPlan', method: 'GET', path: '/v1/plans/{code}', scope: 'read', tag: 'Pricing', summary: 'Get the latest version of a plan.', input: z.strictObject({ code: z.string() }), output: P.Plan, status: 200, errors: ['plan_not_found'] }),
+  createSubscription: op({ id: 'createSubscription', method: 'POST', path: '/v1/subscriptions', scope: 'admin', tag: 'Pricing', summary: 'Subscribe a customer to a plan.', input: P.CreateSubscription, output: P.Subscription, status: 201, errors: ['customer_not_found', 'plan_not_found', 'already_exists', 'validation_failed'] }),
+  listSubscriptions: op({ id: 'listSubscriptions', method: 'GET', path: '/v1/subscriptions', scope: 'read', tag: 'Pricing', summary: 'List subscriptions.', input: P.ListSubscriptions, output: page(P.Subscription), status: 200, errors: [] }),
+  createQuote: op({ id: 'createQuote', method: 'POST', path: '/v1/quotes', scope: 'ingest', tag: 'Pricing', summary: 'Price a hypothetical quantity for a customer now (after current and held usage). Writes nothing.', input: P.CreateQuote, output: P.Quote, status: 200, errors: ['customer_not_found', 'metric_not_found', 'no_price'] }),
+
+  // ------------------------------------------------------------- authorizations
+  createAuthorization: op({
+    id: 'createAuthorization', method: 'POST', path: '/v1/authorizations', scope: 'ingest', tag: 'Authorizations',
+    summary: 'Ask before an expensive action: hold an amount (or the price of an estimated quantity of a metric). 402 means do not serve.',
+    input: L.CreateAuthorization, output: L.Authorization, status: 201,
+    errors: ['customer_not_found', 'asset_not_found', 'metric_not_found', 'no_price', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'validation_failed'],
+  }),
+  getAuthorization: op({ id: 'getAuthorization', method: 'GET', path: '/v1/authorizations/{id}', scope: 'ingest', tag: 'Authorizations', summary: 'Get an authorization (an expired hold reads as expired even before any sweep).', input: L.AuthorizationRef, output: L.Authorization, status: 200, errors: ['authorization_not_found'] }),
+  captureAuthorization: op({ id: 'captureAuthorization', method: 'POST', path: '/v1/authorizations/{id}/capture', scope: 'ingest', tag: 'Authorizations', summary: 'Capture an amount against the hold; beyond the hold becomes debt. final_capture (default true) releases the rest.', input: L.CaptureAuthorization, output: L.Authorization, status: 200, errors: ['authorization_not_found', 'invalid_state', 'idempotency_conflict'] }),
+  incrementAuthorization: op({ id: 'incrementAuthorization', method: 'POST', path: '/v1/authorizations/{id}/increment', scope: 'ingest', tag: 'Authorizations', summary: 'Raise the hold, subject to the same funds check.', input: L.IncrementAuthorization, output: L.Authorization, status: 200, errors: ['authorization_not_found', 'invalid_state', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict'] }),
+  extendAuthorization: op({ id: 'extendAuthorization', method: 'POST', path: '/v1/authorizations/{id}/extend', scope: 'ingest', tag: 'Authorizations', summary: 'Give the hold a new time to live, counted from now.', input: L.ExtendAuthorization, output: L.Authorization, status: 200, errors: ['authorization_not_found', 'invalid_state'] }),
+  voidAuthorization: op({ id: 'voidAuthorization', method: 'POST', path: '/v1/authorizations/{id}/void', scope: 'ingest', tag: 'Authorizations', summary: 'Release the hold without capturing.', input: L.AuthorizationRef, output: L.Authorization, status: 200, errors: ['authorization_not_found', 'invalid_state'] }),
+
+  // ------------------------------------------------------------- events
+  ingestEvent: op({
+    id: 'ingestEvent', method: 'POST', path: '/v1/events', scope: 'ingest', tag: 'Events',
+    summary: 'Record one usage event: priced and debited in the same transaction. A replay answers the original result (200).',
+    input: L.EventInput, output: L.EventResult, status: 201,
+    errors: ['customer_not_found', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'timestamp_in_future', 'timestamp_before_subscription', 'period_closed', 'invalid_event_property', 'validation_failed'],
+  }),
+  ingestBatch: op({
+    id: 'ingestBatch', method: 'POST', path: '/v1/events/batch', scope: 'ingest', tag: 'Events',
+    summary: 'Up to 1,000 events; each is independent and atomic, with a result (status and body) per event.',
+    input: L.EventBatch, output: L.BatchResult, status: 200, errors: ['too_many_events', 'validation_failed'], lane: 'bulk',
+  }),
+  listEvents: op({ id: 'listEvents', method: 'GET', path: '/v1/events', scope: 'read', tag: 'Events', summary: 'List recorded events (newest first with order=desc).', input: L.ListEvents, output: page(L.StoredEvent), status: 200, errors: ['customer_not_found'] }),
+  reverseEvent: op({ id: 'reverseEvent', method: 'POST', path: '/v1/events/{transaction_id}/reverse', scope: 'admin', tag: 'Events', summary: 'Remove an event from its period\'s usage and post the price difference (may be a debit, may create debt). Idempotent.', input: L.ReverseEvent, output: L.StoredEvent, status: 200, errors: ['event_not_found', 'customer_not_found', 'period_closed'] }),
+  listRefusals: op({ id: 'listRefusals', method: 'GET', path: '/v1/events/refused', scope: 'read', tag: 'Events', summary: 'Refused events grouped by reason, with counts and samples.', input: L.ListRefusals, output: L.Refusals, status: 200, errors: [] }),
+
+  // ------------------------------------------------------------- ledger
+  listTransfers: op({ id: 'listTransfers', method: 'GET', path: '/v1/transfers', scope: 'read', tag: 'Ledger', summary: 'The ledger: immutable double-entry transfers, filterable by customer, asset and time.', input: L.ListTransfers, output: page(L.Transfer), status: 200, errors: ['customer_not_found'] }),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationId = keyof Operations;
+export type InputOf<K extends OperationId> = z.input<Operations[K]['input']>;
+export type ParsedInputOf<K extends OperationId> = z.output<Operations[K]['input']>;
+export type OutputOf<K extends OperationId> = z.output<Operations[K]['output']>;
+
+export const OPERATION_LIST: Operation[] = Object.values(operations) as Operation[];

@@ -1,0 +1,4 @@
+export * from './civil';
+export * from './zone';
+export * from './timestamp';
+export * from './periods';

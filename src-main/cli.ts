@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { Engine } from './engine/engine';
+import { DataDirLockedError } from './storage/lock';
+import { SchemaTooNewError } from './storage/migrate';
+import { startServer } from './http/server';
+import { defaultDataDir } from './paths';
+
+const USAGE = `Usage: tollgate serve [--data-dir DIR] [--port 8787] [--host 127.0.0.1] [--synchronous FULL|NORMAL] [--insecure-http]
+       tollgate verify [--data-dir DIR]
+
+serve    Start the engine and the HTTP API (and the console at /) without Electron.
+verify   Run the ledger check on a data dir (the engine must not be running on it).
+
+Environment: TOLLGATE_ADMIN_KEY=tg_<id>_<secret> sets the admin key instead of minting one;
+             TOLLGATE_DATA_DIR sets the default data dir.`;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function die(message: string, code = 1): never {
+  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      synchronous: { type: 'string' },
+      'insecure-http': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help) return void process.stdout.write(USAGE + '\n');
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const synchronous = (values.synchronous ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') die(`--synchronous must be FULL or NORMAL, got ${values.synchronous}`);
+
+  if (command === 'verify') {
+    const engine = Engine.open({ dataDir, timers: false });
+    const report = engine.verify();
+    await engine.close();
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    process.exit(report.ok ? 0 : 2);
+  }
+  if (command !== 'serve') die(USAGE, 2);
+
+  const host = values.host ?? '127.0.0.1';
+  const port = values.port === undefined ? 8787 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port must be 0-65535, got ${values.port}`);
+  if (!LOOPBACK.has(host) && !values['insecure-http']) {
+    die(`Binding to ${host} exposes the API beyond this machine. Put Tollgate behind a TLS reverse proxy (see the README) and pass --insecure-http to confirm plain HTTP on ${host}.`);
+  }
+
+  let engine: Engine;
+  try {
+    engine = Engine.open({ dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined });
+  } catch (err) {
+    if (err instanceof DataDirLockedError || err instanceof SchemaTooNewError) die(err.message);
+    throw err;
+  }
+  let server;
+  try {
+    server = await startServer(engine, { port, host });
+  } catch (err) {
+    await engine.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') die(`Port ${port} on ${host} is already in use. Stop what holds it or pass --port.`);
+    throw err;
+  }
+  const out = process.stdout;
+  out.write(`Tollgate ${engine.health().version} serving ${server.url}\n`);
+  out.write(`  data dir    ${dataDir}\n`);
+  out.write(`  storage     SQLite WAL, synchronous=${synchronous}\n`);
+  out.write(`  API doc     ${server.url}/v1/openapi.json\n`);
+  if (engine.migration.backup) out.write(`  migrated    v${engine.migration.from} -> v${engine.migration.to} (backup: ${engine.migration.backup})\n`);
+  if (engine.initialAdminKey) {
+    out.write(`\n  Admin API key (shown once; store it now):\n    ${engine.initialAdminKey}\n\n`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    out.write(`\n${signal}: finishing in-flight writes…\n`);
+    await server.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => die(`tollgate: ${(err as Error)?.stack ?? String(err)}`));

@@ -1,0 +1,105 @@
+import type { Store } from '../storage/store';
+import type { Clock } from './clock';
+import { Books } from './ledger/books';
+
+export interface EngineSettings {
+  /** Events further than this in the future are refused. */
+  futureToleranceMs: number;
+  /** Default and maximum hold time to live. */
+  defaultHoldTtlSeconds: number;
+  maxHoldTtlSeconds: number;
+  /** The operator's billing zone (IANA); customers may override. */
+  billingTimezone: string;
+  /** Refusal samples kept per reason. */
+  refusalSamplesPerReason: number;
+  /** Events in a batch request at most. */
+  maxBatchEvents: number;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  futureToleranceMs: 5 * 60_000,
+  defaultHoldTtlSeconds: 600,
+  maxHoldTtlSeconds: 86_400,
+  billingTimezone: 'UTC',
+  refusalSamplesPerReason: 20,
+  maxBatchEvents: 1000,
+};
+
+/** A change to push to live clients once its transaction has committed. */
+export interface LiveChange {
+  type: 'balance' | 'authorization' | 'event' | 'top_up' | 'customer' | 'invoice' | 'refusal';
+  customer: string | null;
+  id: string;
+  asset?: string;
+}
+
+/**
+ * What every engine module works with: the store, the books, the clock, the settings, and the
+ * per-operation undo journal for in-memory state that is not in the books (caches, counters).
+ */
+export class EngineContext {
+  readonly books: Books;
+  private undo: (() => void)[] = [];
+  private effects: LiveChange[] = [];
+  private opEffectsMark = 0;
+  /** Listeners for committed changes (the live feed). */
+  readonly listeners = new Set<(changes: LiveChange[]) => void>();
+  /** Caches that must be dropped when a batch rolls back; registered by the modules that own them. */
+  private readonly resetters: (() => void)[] = [];
+
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    public settings: EngineSettings,
+  ) {
+    this.books = new Books(store, () => clock.now());
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Registers an undo step for the current operation (run in reverse order if it fails). */
+  onUndo(fn: () => void): void {
+    this.undo.push(fn);
+  }
+
+  emit(change: LiveChange): void {
+    this.effects.push(change);
+  }
+
+  registerCache(reset: () => void): void {
+    this.resetters.push(reset);
+  }
+
+  // ---------------------------------------------------------------- writer hooks
+  beginOp(): void {
+    this.books.beginOp();
+    this.undo = [];
+    this.opEffectsMark = this.effects.length;
+  }
+  rollbackOp(): void {
+    this.books.evictTouched();
+    for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
+    this.undo = [];
+    this.effects.length = this.opEffectsMark;
+  }
+  rollbackBatch(): void {
+    this.books.evictAll();
+    for (const r of this.resetters) r();
+    this.undo = [];
+    this.effects = [];
+  }
+  committed(): void {
+    if (!this.effects.length) return;
+    const changes = this.effects;
+    this.effects = [];
+    for (const l of this.listeners) {
+      try {
+        l(changes);
+      } catch {
+        /* a listener's failure must not affect the writer */
+      }
+    }
+  }
+}

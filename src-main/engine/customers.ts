@@ -1,0 +1,152 @@
+import type { z } from 'zod';
+import { isValidTimeZone } from '../../shared/time';
+import type { CreateCustomer, Customer, UpdateCustomer } from '../../shared/contract/ledger';
+import type { CustomerRow } from '../storage/store';
+import type { Assets } from './assets';
+import type { EngineContext } from './context';
+import { fail } from './errors';
+import { decodeNumericCursor, encodeCursor, iso, parseJsonObject } from './format';
+import type { SpendCaps } from './spend';
+
+type CustomerInput = z.output<typeof CreateCustomer> | z.output<typeof UpdateCustomer>;
+
+export class Customers {
+  private readonly byExternal = new Map<string, CustomerRow>();
+  private readonly byId = new Map<number, CustomerRow>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly assets: Assets,
+    private readonly caps: SpendCaps,
+  ) {
+    ctx.registerCache(() => {
+      this.byExternal.clear();
+      this.byId.clear();
+    });
+  }
+
+  find(externalId: string): CustomerRow | undefined {
+    let c = this.byExternal.get(externalId);
+    if (!c) {
+      c = this.ctx.store.getCustomerByExternalId(externalId);
+      if (c) this.remember(c);
+    }
+    return c;
+  }
+
+  require(externalId: string): CustomerRow {
+    return this.find(externalId) ?? fail('customer_not_found', `No customer has external_id ${JSON.stringify(externalId)}.`, { customer: externalId });
+  }
+
+  byInternalId(id: number): CustomerRow {
+    let c = this.byId.get(id);
+    if (!c) {
+      c = this.ctx.store.getCustomer(id);
+      if (!c) throw new Error(`customer ${id} missing`);
+      this.remember(c);
+    }
+    return c;
+  }
+
+  private remember(c: CustomerRow): void {
+    this.byExternal.set(c.external_id, c);
+    this.byId.set(c.id, c);
+  }
+
+  private forget(c: CustomerRow): void {
+    this.byExternal.delete(c.external_id);
+    this.byId.delete(c.id);
+  }
+
+  create(input: z.output<typeof CreateCustomer>): z.output<typeof Customer> {
+    const now = this.ctx.now();
+    if (this.find(input.external_id)) fail('already_exists', `A customer with external_id ${JSON.stringify(input.external_id)} exists already.`, { customer: input.external_id });
+    this.validate(input);
+    const row: Omit<CustomerRow, 'id'> = {
+      external_id: input.external_id,
+      name: input.name ?? null,
+      email: input.email ?? null,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      on_insufficient_funds: input.on_insufficient_funds ?? 'record_as_debt',
+      billing_timezone: input.billing_timezone ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    const id = this.ctx.store.insertCustomer(row);
+    const full = { ...row, id };
+    this.ctx.onUndo(() => this.forget(full));
+    this.remember(full);
+    this.applyLimits(full, input);
+    this.ctx.emit({ type: 'customer', customer: full.external_id, id: full.external_id });
+    return this.toApi(full);
+  }
+
+  update(input: z.output<typeof UpdateCustomer>): z.output<typeof Customer> {
+    const current = this.require(input.external_id);
+    this.validate(input);
+    const next: CustomerRow = {
+      ...current,
+      name: input.name !== undefined ? input.name : current.name,
+      email: input.email !== undefined ? input.email : current.email,
+      metadata: input.metadata !== undefined ? JSON.stringify(input.metadata) : current.metadata,
+      on_insufficient_funds: input.on_insufficient_funds ?? current.on_insufficient_funds,
+      billing_timezone: input.billing_timezone !== undefined ? input.billing_timezone : current.billing_timezone,
+      updated_at: this.ctx.now(),
+    };
+    this.ctx.store.updateCustomer(next);
+    this.ctx.onUndo(() => this.remember(current));
+    this.remember(next);
+    this.applyLimits(next, input);
+    this.ctx.emit({ type: 'customer', customer: next.external_id, id: next.external_id });
+    return this.toApi(next);
+  }
+
+  private validate(input: CustomerInput): void {
+    if (input.billing_timezone && !isValidTimeZone(input.billing_timezone)) {
+      fail('validation_failed', `billing_timezone ${JSON.stringify(input.billing_timezone)} is not an IANA time zone.`, { issues: [{ path: ['billing_timezone'], message: 'unknown time zone' }] });
+    }
+    for (const l of input.overdraft_limits ?? []) this.assets.require(l.asset);
+    for (const c of input.spend_caps ?? []) this.assets.require(c.asset);
+  }
+
+  private applyLimits(c: CustomerRow, input: CustomerInput): void {
+    const { books, store } = this.ctx;
+    for (const l of input.overdraft_limits ?? []) {
+      const ws = books.wallet(c.id, l.asset);
+      books.touch(ws);
+      ws.wallet.overdraft_limit = l.amount;
+      store.updateOverdraftLimit(ws.wallet.id, l.amount);
+    }
+    for (const cap of input.spend_caps ?? []) this.caps.set(c.id, cap.asset, cap.window, cap.amount);
+  }
+
+  timezoneOf(c: CustomerRow): string {
+    return c.billing_timezone ?? this.ctx.settings.billingTimezone;
+  }
+
+  get(externalId: string): z.output<typeof Customer> {
+    return this.toApi(this.require(externalId));
+  }
+
+  list(limit: number, cursor: string | undefined, search: string | undefined) {
+    const rows = this.ctx.store.listCustomers(decodeNumericCursor(cursor) ?? 0, limit + 1, search?.trim() || null);
+    const page = rows.slice(0, limit);
+    return { data: page.map((r) => this.toApi(r)), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+
+  toApi(c: CustomerRow): z.output<typeof Customer> {
+    const accounts = this.ctx.store.listCustomerAccounts(c.id);
+    return {
+      external_id: c.external_id,
+      name: c.name,
+      email: c.email,
+      metadata: parseJsonObject(c.metadata),
+      on_insufficient_funds: c.on_insufficient_funds,
+      billing_timezone: c.billing_timezone,
+      overdraft_limits: accounts.filter((a) => a.type === 'wallet' && a.overdraft_limit > 0n).map((a) => ({ asset: a.asset, amount: a.overdraft_limit.toString() })),
+      spend_caps: this.caps.describe(c.id, this.timezoneOf(c)),
+      created_at: iso(c.created_at),
+      updated_at: iso(c.updated_at),
+    };
+  }
+}

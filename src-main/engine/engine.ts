@@ -1,0 +1,215 @@
+import { mkdirSync } from 'node:fs';
+import type { z } from 'zod';
+import type { CreateQuote, Quote } from '../../shared/contract/pricing';
+import { dec, toText } from '../../shared/decimal';
+import { estimate } from './pricing/rating';
+import { join } from 'node:path';
+import { type Db, openDatabase, type Synchronous } from '../storage/database';
+import { type DataDirLock, lockDataDir } from '../storage/lock';
+import { migrate, type MigrationReport } from '../storage/migrate';
+import { Store } from '../storage/store';
+import { Assets } from './assets';
+import { Authorizations } from './authorizations';
+import { type Clock, systemClock } from './clock';
+import { DEFAULT_SETTINGS, EngineContext, type EngineSettings } from './context';
+import { Customers } from './customers';
+import { Events } from './events';
+import { Funding } from './funding';
+import { ApiKeys } from './keys';
+import { LedgerViews } from './ledger-views';
+import { Metrics } from './pricing/metrics';
+import { Plans } from './pricing/plans';
+import { Subscriptions } from './pricing/subscriptions';
+import { UsageLedger } from './pricing/usage';
+import { Refusals } from './refusals';
+import { SpendCaps } from './spend';
+import { verifyLedger } from './verify';
+import { Writer } from './writer';
+
+export interface EngineOptions {
+  dataDir: string;
+  synchronous?: Synchronous;
+  clock?: Clock;
+  settings?: Partial<EngineSettings>;
+  /** `TOLLGATE_ADMIN_KEY`: an admin key to create (or keep) instead of minting one. */
+  adminKey?: string;
+  /** Run the background sweeps (expiries, refusal counts). Tests may turn them off. */
+  timers?: boolean;
+}
+
+/**
+ * The engine: one data dir, one process, one writer. It never imports `electron`; the desktop app,
+ * serve mode and the tests all run this same class.
+ */
+export class Engine {
+  readonly ctx: EngineContext;
+  readonly store: Store;
+  readonly writer: Writer;
+  readonly keys: ApiKeys;
+  readonly assets: Assets;
+  readonly caps: SpendCaps;
+  readonly customers: Customers;
+  readonly metrics: Metrics;
+  readonly plans: Plans;
+  readonly subscriptions: Subscriptions;
+  readonly usage: UsageLedger;
+  readonly authorizations: Authorizations;
+  readonly funding: Funding;
+  readonly refusals: Refusals;
+  readonly events: Events;
+  readonly views: LedgerViews;
+  readonly startedAt: number;
+  /** The admin key minted on an empty data dir; shown once by whoever started the engine. */
+  readonly initialAdminKey: string | null;
+  readonly migration: MigrationReport;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly db: Db,
+    private readonly lock: DataDirLock,
+    options: EngineOptions,
+    migration: MigrationReport,
+  ) {
+    this.migration = migration;
+    this.store = new Store(db);
+    const clock = options.clock ?? systemClock;
+    this.startedAt = clock.now();
+    this.ctx = new EngineContext(this.store, clock, { ...DEFAULT_SETTINGS, ...options.settings });
+    this.writer = new Writer(this.store, this.ctx);
+    this.keys = new ApiKeys(this.store);
+    this.assets = new Assets(this.ctx);
+    this.caps = new SpendCaps(this.ctx);
+    this.customers = new Customers(this.ctx, this.assets, this.caps);
+    this.metrics = new Metrics(this.ctx);
+    this.plans = new Plans(this.ctx, this.metrics, this.assets);
+    this.subscriptions = new Subscriptions(this.ctx, this.customers, this.plans);
+    this.usage = new UsageLedger(this.ctx);
+    this.authorizations = new Authorizations(this.ctx, this.customers, this.assets, this.metrics, this.plans, this.subscriptions, this.usage, this.caps);
+    this.funding = new Funding(this.ctx, this.customers, this.assets, this.authorizations);
+    this.refusals = new Refusals(this.ctx, this.customers);
+    this.events = new Events(this.ctx, this.customers, this.plans, this.subscriptions, this.usage, this.authorizations, this.caps, this.refusals);
+    this.views = new LedgerViews(this.ctx, this.customers, this.assets, this.authorizations);
+    this.ctx.registerCache(() => this.views.forgetAccountNames());
+
+    const now = clock.now();
+    if (options.adminKey) {
+      this.keys.create('admin (TOLLGATE_ADMIN_KEY)', ['admin'], now, options.adminKey);
+      this.initialAdminKey = null;
+    } else if (this.keys.count() === 0) {
+      this.initialAdminKey = this.keys.create('admin', ['admin'], now);
+    } else {
+      this.initialAdminKey = null;
+    }
+    if (this.store.getMeta('instance_id') === undefined) this.store.setMeta('instance_id', crypto.randomUUID());
+
+    if (options.timers ?? true) {
+      this.timers.push(setInterval(() => this.flushRefusals(), 1000).unref());
+      this.timers.push(setInterval(() => void this.sweep().catch(() => undefined), 30_000).unref());
+    }
+  }
+
+  static open(options: EngineOptions): Engine {
+    mkdirSync(options.dataDir, { recursive: true });
+    const lock = lockDataDir(options.dataDir);
+    let db: Db | undefined;
+    try {
+      db = openDatabase(join(options.dataDir, 'tollgate.db'), { synchronous: options.synchronous ?? 'FULL' });
+      const report = migrate(db, join(options.dataDir, 'backups'));
+      return new Engine(options.dataDir, db, lock, options, report);
+    } catch (err) {
+      db?.close();
+      lock.release();
+      throw err;
+    }
+  }
+
+  get settings(): EngineSettings {
+    return this.ctx.settings;
+  }
+
+  now(): number {
+    return this.ctx.now();
+  }
+
+  /** Writes the refusal counts gathered in memory. */
+  flushRefusals(): Promise<void> {
+    if (!this.refusals.dirty || this.closed) return Promise.resolve();
+    return this.writer.run(() => this.refusals.flush()).catch(() => undefined);
+  }
+
+  /**
+   * Housekeeping only: expiries are applied on the write path whatever this does. It settles
+   * expired holds and lots of wallets nobody touches, so reports and the console show them settled.
+   */
+  async sweep(): Promise<number> {
+    const now = this.now();
+    const wallets = new Set<string>();
+    for (const w of this.store.listExpiredAuthorizations(now, 500)) wallets.add(`${w.customer_id}:${w.asset}`);
+    for (const accountId of this.store.listAccountsWithExpiredLots(now, 500)) {
+      const a = this.store.listAllAccounts().find((x) => x.id === accountId);
+      if (a?.customer_id) wallets.add(`${a.customer_id}:${a.asset}`);
+    }
+    const ops = [...wallets].map((key) => () => {
+      const [customerId, asset] = key.split(':') as [string, string];
+      this.authorizations.applyDeadlines(this.ctx.books.wallet(Number(customerId), asset));
+    });
+    const expiredTopUps = this.store.listExpiredPendingTopUps(now, 500).map((id) => () => this.funding.expireTopUp(id));
+    await this.writer.runEach([...ops, ...expiredTopUps], 'bulk');
+    return ops.length + expiredTopUps.length;
+  }
+
+  /** Prices a hypothetical quantity now, after current and held usage; writes nothing. */
+  quote(input: z.output<typeof CreateQuote>): z.output<typeof Quote> {
+    const customer = this.customers.require(input.customer);
+    const pricing = this.authorizations.pricingFor(customer, input.metric, input.properties ?? {}, this.now(), { readOnly: true });
+    const est = estimate(pricing.charge, this.usage.get(pricing.periodId, pricing.charge.id), dec(input.quantity));
+    return {
+      customer: customer.external_id,
+      metric: input.metric,
+      asset: pricing.charge.asset.code,
+      quantity: toText(dec(input.quantity)),
+      amount: (est.amount > 0n ? est.amount : 0n).toString(),
+      exact_amount: toText(est.exact),
+    };
+  }
+
+  verify() {
+    return verifyLedger(this.store, this.now(), (id) => this.views.accountName(id).name);
+  }
+
+  health() {
+    return {
+      status: 'ok' as const,
+      version: VERSION,
+      schema_version: this.db.pragma('user_version', { simple: true }) as number,
+      uptime_seconds: Math.round((this.now() - this.startedAt) / 1000),
+      storage: {
+        engine: 'sqlite' as const,
+        journal_mode: String(this.db.pragma('journal_mode', { simple: true })),
+        synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][this.db.pragma('synchronous', { simple: true }) as number] ?? 'unknown',
+        path: this.db.name,
+        sqlite_version: (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      },
+    };
+  }
+
+  /** Finishes in-flight writes, then closes the database and releases the data dir. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const t of this.timers) clearInterval(t);
+    if (this.refusals.dirty) await this.writer.run(() => this.refusals.flush()).catch(() => undefined);
+    this.closed = true;
+    await this.writer.close();
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* a checkpoint is an optimisation; the WAL is replayed at the next open anyway */
+    }
+    this.db.close();
+    this.lock.release();
+  }
+}
+
+export const VERSION = '0.1.0';

@@ -1,0 +1,325 @@
+import type { z } from 'zod';
+import type { Adjustment, CreateAdjustment, CreateTopUp, RefundTopUp, ReverseTopUp, TopUp } from '../../shared/contract/ledger';
+import { dec, mul, toMinor } from '../../shared/decimal';
+import type { CustomerRow, TopUpRow } from '../storage/store';
+import type { Assets } from './assets';
+import type { Authorizations } from './authorizations';
+import type { EngineContext } from './context';
+import type { Customers } from './customers';
+import { fail } from './errors';
+import { decodeCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from './format';
+import { newId } from './ids';
+import { withIdempotency } from './idempotency';
+import { freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
+import { consume, credit, drawFromLot } from './ledger/wallet-ops';
+import { parseTimestampField } from './timestamps';
+
+/**
+ * Money in and out by hand or by payment: top-ups (paid lots), grants (granted lots), their
+ * refunds and chargebacks, and signed manual adjustments.
+ *
+ * Top-up states: pending -> succeeded | failed | expired; succeeded -> refunded (when its unused
+ * rest has been refunded, or on a chargeback). A pending top-up credits nothing.
+ */
+export class Funding {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly customers: Customers,
+    private readonly assets: Assets,
+    private readonly authorizations: Authorizations,
+  ) {}
+
+  private wallet(customer: CustomerRow, asset: string): WalletState {
+    const ws = this.ctx.books.wallet(customer.id, asset);
+    this.authorizations.applyDeadlines(ws);
+    return ws;
+  }
+
+  createTopUp(input: z.output<typeof CreateTopUp>): z.output<typeof TopUp> {
+    const customer = this.customers.require(input.external_id);
+    return withIdempotency(
+      this.ctx,
+      `top_up:${customer.id}`,
+      input.idempotency_key,
+      { ...input, idempotency_key: undefined },
+      () => {
+        const row = this.openTopUp(customer, input);
+        return { id: row.id, body: this.toApi(row) };
+      },
+      (id) => this.getTopUp(id),
+    );
+  }
+
+  private openTopUp(customer: CustomerRow, input: z.output<typeof CreateTopUp>): TopUpRow {
+    const now = this.ctx.now();
+    const asset = this.assets.require(input.asset);
+    const kind = input.kind ?? 'paid';
+    const expiresAt = parseTimestampField(input.expires_at, 'expires_at', now);
+    if (expiresAt !== null && expiresAt <= now) fail('validation_failed', 'expires_at is in the past: the credit would expire at once.', { issues: [{ path: ['expires_at'], message: 'must be in the future' }] });
+    const paymentExpiresAt = parseTimestampField(input.payment_expires_at, 'payment_expires_at', now);
+    let price: { currency: string; amount: bigint; rate: string | null } | null = null;
+    if (asset.kind === 'custom' && kind === 'paid') {
+      if (input.price) {
+        this.assets.require(input.price.currency);
+        price = { currency: input.price.currency, amount: input.price.amount, rate: null };
+      } else {
+        // The fiat value of a paid custom-asset top-up, at the first rate in force (stored with it).
+        const fiat = this.ctx.store.listAssetRates(asset.code)[0]?.currency;
+        const rate = fiat ? this.assets.rateAt(asset.code, fiat, now) : null;
+        if (fiat && rate) {
+          const fiatScale = this.assets.require(fiat).scale;
+          const major = mul(dec(input.amount), { c: 1n, s: asset.scale });
+          price = { currency: fiat, amount: toMinor(mul(major, dec(rate)), fiatScale), rate };
+        }
+      }
+    }
+    const row: TopUpRow = {
+      id: newId('tu', now),
+      customer_id: customer.id,
+      asset: asset.code,
+      amount: input.amount,
+      kind,
+      status: input.status ?? 'succeeded',
+      priority: input.priority ?? 0,
+      expires_at: expiresAt,
+      payment_expires_at: input.status === 'pending' ? paymentExpiresAt : null,
+      lot_id: null,
+      refunded_amount: 0n,
+      chargeback: 0,
+      reference: input.reference ?? null,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      price_currency: price?.currency ?? null,
+      price_amount: price?.amount ?? null,
+      rate: price?.rate ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    this.ctx.store.insertTopUp(row);
+    if (row.status === 'succeeded') this.creditTopUp(customer, row);
+    this.ctx.emit({ type: 'top_up', customer: customer.external_id, id: row.id, asset: row.asset });
+    return row;
+  }
+
+  private creditTopUp(customer: CustomerRow, row: TopUpRow): void {
+    const ws = this.wallet(customer, row.asset);
+    const from = this.ctx.books.systemAccount(row.asset, row.kind === 'paid' ? 'funding' : 'grants');
+    const { lot } = credit(
+      this.ctx.books,
+      ws,
+      row.amount,
+      from,
+      { kind: row.kind, source: 'top_up', sourceId: row.id, priority: row.priority, expiresAt: row.expires_at },
+      { kind: row.kind === 'paid' ? 'top_up' : 'grant', ref: row.id, rate: row.rate },
+      this.ctx.now(),
+    );
+    row.lot_id = lot.id;
+    row.updated_at = this.ctx.now();
+    this.ctx.store.updateTopUp(row);
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.asset });
+  }
+
+  private requireTopUp(id: string): TopUpRow {
+    return this.ctx.store.getTopUp(id) ?? fail('top_up_not_found', `No top-up has id ${id}.`, { top_up: id });
+  }
+
+  getTopUp(id: string): z.output<typeof TopUp> {
+    return this.toApi(this.requireTopUp(id));
+  }
+
+  listTopUps(externalId: string, limit: number, cursor: string | undefined) {
+    const customer = this.customers.require(externalId);
+    const rows = this.ctx.store.listTopUps(customer.id, decodeCursor(cursor), limit + 1);
+    const page = rows.slice(0, limit);
+    return { data: page.map((r) => this.toApi(r)), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+
+  /** Payment collected: credits the wallet. Confirming twice is harmless (one credit). */
+  confirmTopUp(id: string): z.output<typeof TopUp> {
+    const row = this.requireTopUp(id);
+    if (row.status === 'succeeded' || row.status === 'refunded') return this.toApi(row);
+    if (row.status !== 'pending') fail('invalid_state', `Top-up ${id} is ${row.status}; only a pending top-up can be confirmed.`, { top_up: id, status: row.status });
+    row.status = 'succeeded';
+    this.creditTopUp(this.customers.byInternalId(row.customer_id), row);
+    this.ctx.emit({ type: 'top_up', customer: this.customers.byInternalId(row.customer_id).external_id, id: row.id, asset: row.asset });
+    return this.toApi(row);
+  }
+
+  failTopUp(id: string): z.output<typeof TopUp> {
+    return this.endPending(id, 'failed');
+  }
+
+  /** A pending top-up whose payment never came: expired, crediting nothing. */
+  expireTopUp(id: string): z.output<typeof TopUp> {
+    return this.endPending(id, 'expired');
+  }
+
+  private endPending(id: string, status: 'failed' | 'expired'): z.output<typeof TopUp> {
+    const row = this.requireTopUp(id);
+    if (row.status === status) return this.toApi(row);
+    if (row.status !== 'pending') fail('invalid_state', `Top-up ${id} is ${row.status}; only a pending top-up can become ${status}.`, { top_up: id, status: row.status });
+    row.status = status;
+    row.updated_at = this.ctx.now();
+    this.ctx.store.updateTopUp(row);
+    this.ctx.emit({ type: 'top_up', customer: this.customers.byInternalId(row.customer_id).external_id, id: row.id, asset: row.asset });
+    return this.toApi(row);
+  }
+
+  refundTopUp(input: z.output<typeof RefundTopUp>): z.output<typeof TopUp> {
+    const row0 = this.requireTopUp(input.id);
+    return withIdempotency(
+      this.ctx,
+      `refund:${row0.id}`,
+      input.idempotency_key,
+      { ...input, idempotency_key: undefined },
+      () => ({ id: row0.id, body: this.refund(row0, input.amount, input.reason ?? null) }),
+      (id) => this.getTopUp(id),
+    );
+  }
+
+  private refund(row: TopUpRow, amount: bigint | undefined, reason: string | null): z.output<typeof TopUp> {
+    if (row.kind !== 'paid') fail('invalid_state', `Top-up ${row.id} is a grant; grants are not refunded (use a negative adjustment).`, { top_up: row.id });
+    if (row.status !== 'succeeded' && row.status !== 'refunded') fail('invalid_state', `Top-up ${row.id} is ${row.status}; only a succeeded top-up can be refunded.`, { top_up: row.id, status: row.status });
+    if (row.chargeback) fail('invalid_state', `Top-up ${row.id} was charged back.`, { top_up: row.id });
+    const customer = this.customers.byInternalId(row.customer_id);
+    const ws = this.wallet(customer, row.asset);
+    const lot = this.ctx.books.lot(ws, row.lot_id!);
+    const refundable = lot.expired ? 0n : freeOf(lot);
+    const take = amount ?? refundable;
+    if (take > refundable) {
+      fail('amount_exceeds_refundable', `Top-up ${row.id} has ${refundable} unused and free to refund; ${take} was asked.`, { top_up: row.id, refundable: refundable.toString(), requested: take.toString() });
+    }
+    if (take === 0n) return this.toApi(row); // nothing left: refunding "the rest" again changes nothing
+    drawFromLot(this.ctx.books, ws, lot, take, this.ctx.books.systemAccount(row.asset, 'funding'), 'refund', reason ? `${row.id}: ${reason}` : row.id);
+    row.refunded_amount += take;
+    if (freeOf(lot) === 0n && lot.reserved === 0n) row.status = 'refunded';
+    row.updated_at = this.ctx.now();
+    this.ctx.store.updateTopUp(row);
+    this.ctx.emit({ type: 'top_up', customer: customer.external_id, id: row.id, asset: row.asset });
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.asset });
+    return this.toApi(row);
+  }
+
+  /**
+   * Chargeback: the whole top-up (less what was refunded) goes back to funding. What is still in its
+   * lot leaves the lot (reservations of pending holds on it move to the overdraft, so they stay
+   * valid); what was already spent becomes debt.
+   */
+  reverseTopUp(input: z.output<typeof ReverseTopUp>): z.output<typeof TopUp> {
+    const row = this.requireTopUp(input.id);
+    return withIdempotency(
+      this.ctx,
+      `chargeback:${row.id}`,
+      input.idempotency_key,
+      { ...input, idempotency_key: undefined },
+      () => ({ id: row.id, body: this.chargeback(row, input.reason) }),
+      (id) => this.getTopUp(id),
+    );
+  }
+
+  private chargeback(row: TopUpRow, reason: string): z.output<typeof TopUp> {
+    if (row.chargeback) return this.toApi(row);
+    if (row.kind !== 'paid') fail('invalid_state', `Top-up ${row.id} is a grant; there is no payment to charge back.`, { top_up: row.id });
+    if (row.status !== 'succeeded' && row.status !== 'refunded') fail('invalid_state', `Top-up ${row.id} is ${row.status}; only a succeeded top-up can be charged back.`, { top_up: row.id, status: row.status });
+    const { books } = this.ctx;
+    const customer = this.customers.byInternalId(row.customer_id);
+    const ws = this.wallet(customer, row.asset);
+    const lot = books.lot(ws, row.lot_id!);
+    const funding = books.systemAccount(row.asset, 'funding');
+    const revenue = books.systemAccount(row.asset, 'revenue');
+    const ref = `${row.id}: ${reason}`;
+    if (lot.reserved > 0n) {
+      // Move pending holds' reservations off this lot onto the overdraft limit.
+      for (const h of this.ctx.store.listPendingAuthorizations(customer.id, row.asset)) {
+        const hold = this.authorizations.hold(h.id)!;
+        let moved = 0n;
+        for (const r of hold.reservations) {
+          if (r.lotId !== lot.id || r.amount === 0n) continue;
+          books.post(ws.wallet, revenue, r.amount, RELEASE, { kind: 'hold', authorizationId: hold.row.id, lotId: lot.id });
+          books.post(ws.wallet, revenue, r.amount, PENDING, { kind: 'hold', authorizationId: hold.row.id, lotId: null });
+          moved += r.amount;
+          r.amount = 0n;
+        }
+        if (moved > 0n) {
+          hold.reservations.push({ lotId: null, amount: moved });
+          lot.reserved -= moved;
+          hold.row.reservations = JSON.stringify(hold.reservations.filter((r) => r.amount > 0n).map((r) => ({ lot: r.lotId, amount: r.amount.toString() })));
+          this.ctx.store.updateAuthorization(hold.row);
+          this.ctx.onUndo(() => this.authorizations.forget(hold.row.id));
+        }
+      }
+    }
+    books.saveLot(ws, lot);
+    const owed = row.amount - row.refunded_amount;
+    const fromLot = lot.remaining < owed ? lot.remaining : owed;
+    drawFromLot(books, ws, lot, fromLot, funding, 'chargeback', ref);
+    if (owed - fromLot > 0n) books.post(ws.receivable, funding, owed - fromLot, 0, { kind: 'chargeback', ref });
+    row.chargeback = 1;
+    row.status = 'refunded';
+    row.refunded_amount = row.amount;
+    row.updated_at = this.ctx.now();
+    this.ctx.store.updateTopUp(row);
+    this.ctx.emit({ type: 'top_up', customer: customer.external_id, id: row.id, asset: row.asset });
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.asset });
+    return this.toApi(row);
+  }
+
+  createAdjustment(input: z.output<typeof CreateAdjustment>): z.output<typeof Adjustment> {
+    const customer = this.customers.require(input.external_id);
+    this.assets.require(input.asset);
+    return withIdempotency(
+      this.ctx,
+      `adjustment:${customer.id}`,
+      input.idempotency_key,
+      { ...input, idempotency_key: undefined },
+      () => {
+        const now = this.ctx.now();
+        const id = newId('adj', now);
+        const ws = this.wallet(customer, input.asset);
+        const account = this.ctx.books.systemAccount(input.asset, 'adjustments');
+        if (input.amount > 0n) {
+          credit(this.ctx.books, ws, input.amount, account, { kind: 'granted', source: 'adjustment', sourceId: id, priority: 0, expiresAt: null }, { kind: 'adjustment', ref: id }, now);
+        } else {
+          // A correction: never refused for funds, so it may create debt.
+          consume(this.ctx.books, ws, -input.amount, account, { kind: 'adjustment', ref: id }, { stack: false, now });
+        }
+        const row = { id, customer_id: customer.id, asset: input.asset, amount: input.amount, reason: input.reason, created_at: now };
+        this.ctx.store.insertAdjustment(row);
+        this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: input.asset });
+        return { id, body: { id, customer: customer.external_id, asset: input.asset, amount: input.amount.toString(), reason: input.reason, created_at: iso(now) } };
+      },
+      (id) => {
+        const r = this.ctx.store.getAdjustment(id)!;
+        return { id, customer: customer.external_id, asset: r.asset, amount: r.amount.toString(), reason: r.reason, created_at: iso(r.created_at) };
+      },
+    );
+  }
+
+  toApi(row: TopUpRow): z.output<typeof TopUp> {
+    const customer = this.customers.byInternalId(row.customer_id);
+    let refundable = 0n;
+    if (row.lot_id !== null && row.kind === 'paid' && !row.chargeback) {
+      const lot = this.ctx.books.cachedWallet(row.customer_id, row.asset)?.lots.find((l) => l.id === row.lot_id) ?? this.ctx.store.getLot(row.lot_id);
+      if (lot && !lot.expired && (lot.expires_at === null || lot.expires_at > this.ctx.now())) refundable = freeOf(lot);
+    }
+    return {
+      id: row.id,
+      customer: customer.external_id,
+      asset: row.asset,
+      amount: row.amount.toString(),
+      kind: row.kind,
+      status: row.status,
+      priority: row.priority,
+      expires_at: isoOrNull(row.expires_at),
+      payment_expires_at: isoOrNull(row.payment_expires_at),
+      lot_id: row.lot_id === null ? null : String(row.lot_id),
+      refunded_amount: row.refunded_amount.toString(),
+      refundable: refundable.toString(),
+      chargeback: row.chargeback === 1,
+      reference: row.reference,
+      metadata: parseJsonObject(row.metadata),
+      price: row.price_currency ? { currency: row.price_currency, amount: String(row.price_amount ?? 0n), rate: row.rate } : null,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import type { OperationId, OutputOf, ParsedInputOf } from '../../shared/contract/operations';
+import { EventInput } from '../../shared/contract/ledger';
+import type { Engine } from './engine';
+import { TollgateError } from './errors';
+import { isReplayed } from './idempotency';
+import type { Settled } from './writer';
+
+/** Who is calling, through which door: carried to every handler (audit rows use it). */
+export interface CallContext {
+  door: 'http' | 'ipc';
+  keyId: string | null;
+  keyName: string | null;
+  remoteAddress: string | null;
+  requestId: string;
+}
+
+export type Handler<K extends OperationId> = (input: ParsedInputOf<K>, call: CallContext) => Promise<OutputOf<K>> | OutputOf<K>;
+export type Handlers = { [K in OperationId]: Handler<K> };
+
+function zodIssues(error: { issues: { path: PropertyKey[]; message: string }[] }) {
+  return error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message }));
+}
+
+/** Answers for one event of a batch: the status the single-event route would have given, and its body. */
+function batchEntry(index: number, settled: Settled<unknown>) {
+  if (settled.ok) return { index, status: isReplayed(settled.value) ? 200 : 201, result: settled.value as OutputOf<'ingestEvent'> };
+  const err = settled.error;
+  if (err instanceof TollgateError) return { index, status: err.status, error: err.toBody().error };
+  return { index, status: 500, error: { code: 'internal_error', message: 'Internal error; nothing was written for this event.', details: {} } };
+}
+
+/**
+ * The contract's operations, implemented once. Both doors (HTTP in serve mode, IPC in the desktop
+ * app) validate input with the contract's schemas and call these. Writes go through the writer
+ * (one transaction per flush, a savepoint per operation); reads run between flushes.
+ */
+export function createHandlers(engine: Engine): Handlers {
+  const w = <T>(fn: () => T) => engine.writer.run(fn);
+  return {
+    health: () => engine.health(),
+    verifyLedger: () => engine.verify(),
+
+    createAsset: (i) => w(() => engine.assets.create(i)),
+    listAssets: (i) => engine.assets.list(i.limit ?? 50, i.cursor),
+    getAsset: (i) => engine.assets.get(i.code),
+    addAssetRate: (i) => w(() => engine.assets.addRate(i)),
+
+    createCustomer: (i) => w(() => engine.customers.create(i)),
+    listCustomers: (i) => engine.customers.list(i.limit ?? 50, i.cursor, i.search),
+    getCustomer: (i) => engine.customers.get(i.external_id),
+    updateCustomer: (i) => w(() => engine.customers.update(i)),
+    getBalances: (i) => w(() => engine.views.balances(i.external_id)),
+
+    createTopUp: (i) => w(() => engine.funding.createTopUp(i)),
+    listTopUps: (i) => engine.funding.listTopUps(i.external_id, i.limit ?? 50, i.cursor),
+    getTopUp: (i) => engine.funding.getTopUp(i.id),
+    confirmTopUp: (i) => w(() => engine.funding.confirmTopUp(i.id)),
+    failTopUp: (i) => w(() => engine.funding.failTopUp(i.id)),
+    refundTopUp: (i) => w(() => engine.funding.refundTopUp(i)),
+    reverseTopUp: (i) => w(() => engine.funding.reverseTopUp(i)),
+    createAdjustment: (i) => w(() => engine.funding.createAdjustment(i)),
+
+    createMetric: (i) => w(() => engine.metrics.create(i)),
+    listMetrics: (i) => engine.metrics.list(i.limit ?? 50, i.cursor),
+    createPlan: (i) => w(() => engine.plans.create(i)),
+    listPlans: (i) => engine.plans.list(i.limit ?? 50, i.cursor),
+    getPlan: (i) => engine.plans.get(i.code),
+    createSubscription: (i) => w(() => engine.subscriptions.create(i)),
+    listSubscriptions: (i) => engine.subscriptions.list(i),
+    createQuote: (i) => w(() => engine.quote(i)),
+
+    createAuthorization: (i) => w(() => engine.authorizations.create(i)).catch((err) => engine.events.refused(err, i, engine.customers.find(i.customer)?.id ?? null)),
+    getAuthorization: (i) => engine.authorizations.get(i.id),
+    captureAuthorization: (i) => w(() => engine.authorizations.capture(i)),
+    incrementAuthorization: (i) => w(() => engine.authorizations.increment(i)),
+    extendAuthorization: (i) => w(() => engine.authorizations.extend(i)),
+    voidAuthorization: (i) => w(() => engine.authorizations.void(i.id)),
+
+    ingestEvent: (i) => w(() => engine.events.ingest(i)),
+    ingestBatch: async (i) => {
+      const max = engine.settings.maxBatchEvents;
+      if (i.events.length > max) throw new TollgateError('too_many_events', `A batch holds at most ${max} events; this one has ${i.events.length}.`, { max, received: i.events.length });
+      const results: ReturnType<typeof batchEntry>[] = new Array(i.events.length);
+      const ops: (() => unknown)[] = [];
+      const positions: number[] = [];
+      i.events.forEach((raw, index) => {
+        const parsed = EventInput.safeParse(raw);
+        if (!parsed.success) {
+          const err = new TollgateError('validation_failed', `events[${index}]: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(event)'}: ${x.message}`).join('; ')}`, { issues: zodIssues(parsed.error) });
+          engine.refusals.note(null, 'validation_failed', raw, err.message);
+          results[index] = batchEntry(index, { ok: false, error: err });
+          return;
+        }
+        positions.push(index);
+        ops.push(() => engine.events.ingest(parsed.data));
+      });
+      const settled = await engine.writer.runEach(ops, 'bulk');
+      settled.forEach((s, k) => (results[positions[k]!] = batchEntry(positions[k]!, s)));
+      return {
+        results,
+        accepted: results.filter((r) => r.status === 201).length,
+        replayed: results.filter((r) => r.status === 200).length,
+        refused: results.filter((r) => r.status >= 400).length,
+      };
+    },
+    listEvents: (i) => engine.events.list(i),
+    reverseEvent: (i) => w(() => engine.events.reverse(i)),
+    listRefusals: (i) => {
+      const since = i.since === undefined ? engine.now() - 24 * 3600_000 : typeof i.since === 'number' ? i.since * 1000 : Date.parse(i.since);
+      return engine.refusals.summary(i.customer ? engine.customers.require(i.customer).id : null, Number.isFinite(since) ? since : 0);
+    },
+
+    listTransfers: (i) => engine.views.listTransfers(i),
+  };
+}

@@ -1,0 +1,202 @@
+import type { z } from 'zod';
+import type { CreatePlan, Plan } from '../../../shared/contract/pricing';
+import { type ChargeSpec, formatPath, parseChargeSpec } from '../../../shared/pricing';
+import type { AssetRow, PlanRow } from '../../storage/store';
+import type { Assets } from '../assets';
+import type { EngineContext } from '../context';
+import { fail } from '../errors';
+import { decodeCursor, encodeCursor, iso } from '../format';
+import type { CompiledMetric, Metrics } from './metrics';
+
+export interface ChargeDefinition {
+  metric: string;
+  asset: string;
+  model: string;
+  properties: Record<string, unknown>;
+  filters: Record<string, string[]> | null;
+  allowance: string | null;
+  pay_in_advance: boolean;
+  invoice_display_name: string | null;
+}
+
+export interface CompiledCharge {
+  id: number;
+  planId: number;
+  position: number;
+  metric: CompiledMetric;
+  asset: AssetRow;
+  spec: ChargeSpec;
+  definition: ChargeDefinition;
+  /** property -> allowed values; null prices every event of the metric. */
+  filters: Map<string, Set<string>> | null;
+}
+
+export interface CompiledPlan {
+  row: PlanRow;
+  charges: CompiledCharge[];
+  /** Event type -> metric id -> the charges pricing that metric (several with filters). */
+  byEventType: Map<string, Map<number, CompiledCharge[]>>;
+}
+
+/**
+ * Plans are immutable once written: a change is a new version (same code, version + 1), so
+ * subscriptions keep the version they were moved to and compiled plans can be cached for good.
+ */
+export class Plans {
+  private readonly compiled = new Map<number, CompiledPlan>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly metrics: Metrics,
+    private readonly assets: Assets,
+  ) {}
+
+  create(input: z.output<typeof CreatePlan>): z.output<typeof Plan> {
+    const { store } = this.ctx;
+    const charges = (input.charges ?? []).map((c, i): ChargeDefinition & { metricRow: CompiledMetric } => {
+      const metric = this.metrics.require(c.metric);
+      this.assets.require(c.asset);
+      const parsed = parseChargeSpec(c.model, c.properties, c.allowance, metric.rounding ?? undefined);
+      if (!parsed.ok) {
+        const issues = parsed.errors.map((e) => ({ path: ['charges', i, 'properties', ...e.path], code: e.code, message: `charges[${i}].${formatPath(e.path)}: ${e.message.replace(/^[^:]*: /, '')}` }));
+        fail('validation_failed', issues.map((x) => x.message).join('; '), { issues });
+      }
+      if (c.filters) {
+        for (const property of Object.keys(c.filters)) {
+          const declared = metric.filters.find((f) => f.property === property);
+          if (!declared) continue; // filters on undeclared properties are allowed; declared ones must use known values
+          const unknown = c.filters[property]!.filter((v) => !declared.values.includes(v));
+          if (unknown.length) fail('validation_failed', `charges[${i}].filters.${property}: ${unknown.join(', ')} not among the metric's values (${declared.values.join(', ')}).`, { issues: [{ path: ['charges', i, 'filters', property], message: 'unknown value' }] });
+        }
+      }
+      return {
+        metric: c.metric,
+        asset: c.asset,
+        model: c.model,
+        properties: c.properties,
+        filters: c.filters ?? null,
+        allowance: c.allowance ?? null,
+        pay_in_advance: c.pay_in_advance ?? false,
+        invoice_display_name: c.invoice_display_name ?? null,
+        metricRow: metric,
+      };
+    });
+    const latest = store.getLatestPlan(input.code);
+    const row: Omit<PlanRow, 'id'> = {
+      code: input.code,
+      version: latest ? latest.version + 1 : 1,
+      name: input.name,
+      description: input.description ?? null,
+      interval: input.interval,
+      definition: JSON.stringify({}),
+      created_at: this.ctx.now(),
+    };
+    const planId = store.insertPlan(row);
+    charges.forEach((c, position) => {
+      const { metricRow, ...definition } = c;
+      store.insertPlanCharge({ plan_id: planId, position, metric_id: metricRow.id, asset: c.asset, model: c.model, definition: JSON.stringify(definition) });
+    });
+    this.ctx.onUndo(() => this.compiled.delete(planId));
+    return this.toApi(this.byId(planId));
+  }
+
+  byId(planId: number): CompiledPlan {
+    let p = this.compiled.get(planId);
+    if (p) return p;
+    const row = this.ctx.store.getPlan(planId);
+    if (!row) throw new Error(`plan ${planId} missing`);
+    const charges = this.ctx.store.listPlanCharges(planId).map((c): CompiledCharge => {
+      const definition = JSON.parse(c.definition) as ChargeDefinition;
+      const metric = this.metrics.byInternalId(c.metric_id);
+      const parsed = parseChargeSpec(c.model, definition.properties, definition.allowance ?? undefined, metric.rounding ?? undefined);
+      if (!parsed.ok) throw new Error(`stored charge ${c.id} no longer parses: ${parsed.errors.map((e) => e.message).join('; ')}`);
+      return {
+        id: c.id,
+        planId,
+        position: c.position,
+        metric,
+        asset: this.assets.require(c.asset),
+        spec: parsed.spec,
+        definition,
+        filters: definition.filters ? new Map(Object.entries(definition.filters).map(([k, v]) => [k, new Set(v)])) : null,
+      };
+    });
+    const byEventType = new Map<string, Map<number, CompiledCharge[]>>();
+    for (const c of charges) {
+      let byMetric = byEventType.get(c.metric.eventType);
+      if (!byMetric) byEventType.set(c.metric.eventType, (byMetric = new Map()));
+      const list = byMetric.get(c.metric.id) ?? [];
+      list.push(c);
+      byMetric.set(c.metric.id, list);
+    }
+    p = { row, charges, byEventType };
+    this.compiled.set(planId, p);
+    return p;
+  }
+
+  latest(code: string): CompiledPlan {
+    const row = this.ctx.store.getLatestPlan(code);
+    if (!row) fail('plan_not_found', `No plan has code ${code}.`, { plan: code });
+    return this.byId(row.id);
+  }
+
+  get(code: string): z.output<typeof Plan> {
+    return this.toApi(this.latest(code));
+  }
+
+  list(limit: number, cursor: string | undefined) {
+    const rows = this.ctx.store.listLatestPlans(decodeCursor(cursor), limit + 1);
+    const page = rows.slice(0, limit);
+    return { data: page.map((r) => this.toApi(this.byId(r.id))), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.code) : null };
+  }
+
+  toApi(p: CompiledPlan): z.output<typeof Plan> {
+    return {
+      code: p.row.code,
+      version: p.row.version,
+      name: p.row.name,
+      description: p.row.description,
+      interval: p.row.interval as z.output<typeof Plan>['interval'],
+      charges: p.charges.map((c) => ({
+        id: String(c.id),
+        metric: c.metric.code,
+        asset: c.asset.code,
+        model: c.definition.model as z.output<typeof Plan>['charges'][number]['model'],
+        properties: c.definition.properties,
+        filters: c.definition.filters,
+        allowance: c.definition.allowance,
+        pay_in_advance: c.definition.pay_in_advance,
+        invoice_display_name: c.definition.invoice_display_name,
+      })),
+      created_at: iso(p.row.created_at),
+    };
+  }
+}
+
+/**
+ * The charge that prices an event for a metric: among the charges whose filters all match the
+ * event's properties, the most specific (most filtered properties) wins; a charge without filters
+ * is the default. An event that matches none is not priced for that metric (documented default).
+ */
+export function selectCharge(charges: CompiledCharge[], properties: Record<string, unknown>): CompiledCharge | null {
+  let best: CompiledCharge | null = null;
+  let bestSize = -1;
+  for (const c of charges) {
+    const size = c.filters ? c.filters.size : 0;
+    if (size <= bestSize) continue;
+    if (c.filters) {
+      let all = true;
+      for (const [prop, values] of c.filters) {
+        const v = properties[prop];
+        if (v === undefined || v === null || !values.has(String(v))) {
+          all = false;
+          break;
+        }
+      }
+      if (!all) continue;
+    }
+    best = c;
+    bestSize = size;
+  }
+  return best;
+}

@@ -1,0 +1,123 @@
+import { add, cmp, type Dec, dec, DecimalError, isDecimalText, sub, toMinor, ZERO } from '../../../shared/decimal';
+import { addEvent, chargeAmount, emptyUsage, roundToMinor, withUnits } from '../../../shared/pricing';
+import { fail } from '../errors';
+import type { CompiledMetric } from './metrics';
+import { type CompiledCharge, type CompiledPlan, selectCharge } from './plans';
+import type { UsageEntry, UsageLedger } from './usage';
+
+/** What one event does to one charge of its period. */
+export interface ChargeEffect {
+  charge: CompiledCharge;
+  /** The event's contribution to the metric (1 for count, the property value for sum...). */
+  units: Dec;
+  next: UsageEntry;
+  /** Minor units to post now: round(F(after)) - round(F(before)); negative gives money back. */
+  delta: bigint;
+}
+
+export interface RatedEvent {
+  timestamp: number;
+  properties: Record<string, unknown>;
+  /** Dynamic charges: the event's own price, in major units of the charge's asset. */
+  preciseAmount: Dec | null;
+}
+
+/** The price of zero usage, posted at period open or close rather than per event. */
+export function baseAmount(charge: CompiledCharge): bigint {
+  return roundToMinor(chargeAmount(charge.spec, emptyUsage()), charge.asset.scale);
+}
+
+/** The numeric value of the metric's property on an event, or null when the event does not carry it. */
+export function propertyValue(metric: CompiledMetric, properties: Record<string, unknown>): Dec | null {
+  if (!metric.property) return null;
+  const raw = properties[metric.property];
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'number' || (typeof raw === 'string' && isDecimalText(raw))) {
+    try {
+      return dec(raw);
+    } catch (err) {
+      if (!(err instanceof DecimalError)) throw err;
+    }
+  }
+  return fail('invalid_event_property', `Property ${JSON.stringify(metric.property)} of metric ${metric.code} must be a number, got ${JSON.stringify(raw).slice(0, 60)}.`, {
+    metric: metric.code,
+    property: metric.property,
+  });
+}
+
+/** The next usage state of a charge after one event, by the metric's aggregation. */
+function aggregate(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent): { next: UsageEntry; units: Dec } | null {
+  const metric = charge.metric;
+  const spec = charge.spec;
+  const amount = charge.spec.model === 'dynamic' ? (event.preciseAmount ?? ZERO) : undefined;
+  switch (metric.aggregation) {
+    case 'count': {
+      const units = dec(1);
+      return { next: { ...entry, usage: addEvent(spec, entry.usage, amount === undefined ? { units } : { units, amount }) }, units };
+    }
+    case 'sum': {
+      const v = propertyValue(metric, event.properties);
+      if (v === null) return null;
+      return { next: { ...entry, usage: addEvent(spec, entry.usage, amount === undefined ? { units: v } : { units: v, amount }) }, units: v };
+    }
+    case 'max': {
+      const v = propertyValue(metric, event.properties);
+      if (v === null) return null;
+      const counted = addEvent(spec, entry.usage, { units: ZERO, ...(amount === undefined ? {} : { amount }) });
+      const units = entry.usage.events === 0 || cmp(v, entry.usage.units) > 0 ? v : entry.usage.units;
+      return { next: { ...entry, usage: withUnits(counted, units) }, units: v };
+    }
+    case 'latest': {
+      const v = propertyValue(metric, event.properties);
+      if (v === null) return null;
+      const counted = addEvent(spec, entry.usage, { units: ZERO, ...(amount === undefined ? {} : { amount }) });
+      const newer = entry.latestAt === null || event.timestamp >= entry.latestAt;
+      return { next: { ...entry, usage: withUnits(counted, newer ? v : entry.usage.units), latestAt: newer ? event.timestamp : entry.latestAt }, units: v };
+    }
+    case 'unique_count':
+    case 'weighted_sum':
+      // Priced by their own services (unique values table; time weighting at close).
+      return null;
+  }
+}
+
+/**
+ * Prices an event against a plan in a period: for each metric the event feeds, the charge its
+ * properties select; for each such charge the delta round(F(usage after)) - round(F(usage before)),
+ * so the period's debits always sum to its total priced once and rounded once.
+ */
+export function rateEvent(plan: CompiledPlan, eventType: string, periodId: number, usage: UsageLedger, event: RatedEvent): ChargeEffect[] {
+  const byMetric = plan.byEventType.get(eventType);
+  if (!byMetric) return [];
+  const effects: ChargeEffect[] = [];
+  for (const charges of byMetric.values()) {
+    const charge = selectCharge(charges, event.properties);
+    if (!charge) continue;
+    const fx = rateCharge(charge, usage.get(periodId, charge.id), event);
+    if (fx) effects.push(fx);
+  }
+  return effects;
+}
+
+/** One charge, one event: the next usage entry and the minor units to post for it. */
+export function rateCharge(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent): ChargeEffect | null {
+  const step = aggregate(charge, entry, event);
+  if (!step) return null;
+  const total = roundToMinor(chargeAmount(charge.spec, step.next.usage), charge.asset.scale) - baseAmount(charge);
+  const delta = total - entry.billed;
+  return { charge, units: step.units, next: { ...step.next, billed: total }, delta };
+}
+
+/**
+ * What `quantity` more of a metric would cost now for this charge, on top of current usage and
+ * the units already held by pending holds, after allowances: exact, and rounded UP to the minor
+ * unit so a sub-cent estimate never becomes a zero hold. round(F(u + q)) - round(F(u)) never
+ * exceeds ceil(F(u + q) - F(u)), so a hold sized this way covers the event it estimates.
+ */
+export function estimate(charge: CompiledCharge, entry: UsageEntry, quantity: Dec): { exact: Dec; amount: bigint } {
+  const heldUsage = withUnits(entry.usage, add(entry.usage.units, entry.heldUnits));
+  const before = chargeAmount(charge.spec, heldUsage);
+  const after = chargeAmount(charge.spec, addEvent(charge.spec, heldUsage, { units: quantity }));
+  const exact = sub(after, before);
+  return { exact, amount: toMinor(exact, charge.asset.scale, 'ceil') };
+}

@@ -1,0 +1,165 @@
+import { isStorageFailure } from '../storage/database';
+import type { Store } from '../storage/store';
+import { TollgateError } from './errors';
+
+export type Lane = 'interactive' | 'bulk';
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+interface Job {
+  ops: (() => unknown)[];
+  results: Settled<unknown>[];
+  next: number;
+  lane: Lane;
+  done: (results: Settled<unknown>[]) => void;
+}
+
+export interface WriterHooks {
+  /** Before each operation: start tracking what it changes. */
+  beginOp(): void;
+  /** The operation failed and its savepoint rolled back: drop what it changed in memory. */
+  rollbackOp(): void;
+  /** The whole batch rolled back (a storage failure): drop every cache. */
+  rollbackBatch(): void;
+  /** The batch committed: run effects that must only follow a commit (live updates, outbox wake-ups). */
+  committed(): void;
+}
+
+/**
+ * The one logical writer. Commands from every connection queue here; each flush runs the queued
+ * operations in ONE transaction (group commit: one fsync for many requests), each operation in its
+ * own savepoint so a refused one changes nothing while the others commit. Replies are sent only
+ * after COMMIT returns.
+ *
+ * Interactive operations (authorizations, single events, admin writes) always go first; bulk ones
+ * (batch ingestion, split into operations of one event each) fill the rest of a flush up to a time
+ * budget, then the writer yields to the event loop so a new authorization never waits behind a long
+ * batch.
+ */
+export class Writer {
+  private interactive: Job[] = [];
+  private bulk: Job[] = [];
+  private scheduled = false;
+  private closed = false;
+  /** Flush statistics, for metrics and the benchmark. */
+  readonly stats = { flushes: 0, ops: 0, maxOpsPerFlush: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly hooks: WriterHooks,
+    private readonly budgetMs = 4,
+  ) {}
+
+  /** One operation, atomic on its own. */
+  run<T>(op: () => T, lane: Lane = 'interactive'): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue([op], lane, (r) => {
+        const s = r[0]!;
+        if (s.ok) resolve(s.value as T);
+        else reject(s.error);
+      });
+    });
+  }
+
+  /** Several independent operations: each commits or fails on its own; results in order. */
+  runEach<T>(ops: (() => T)[], lane: Lane = 'bulk'): Promise<Settled<T>[]> {
+    if (ops.length === 0) return Promise.resolve([]);
+    return new Promise((resolve) => this.enqueue(ops, lane, (r) => resolve(r as Settled<T>[])));
+  }
+
+  get queued(): number {
+    let n = 0;
+    for (const j of this.interactive) n += j.ops.length - j.next;
+    for (const j of this.bulk) n += j.ops.length - j.next;
+    return n;
+  }
+
+  /** Stops taking work; queued work still runs. Resolves when the queue is empty. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.interactive.length || this.bulk.length || this.scheduled) {
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private enqueue(ops: (() => unknown)[], lane: Lane, done: Job['done']): void {
+    if (this.closed) {
+      done(ops.map(() => ({ ok: false, error: new TollgateError('shutting_down', 'The engine is stopping.') })));
+      return;
+    }
+    const job: Job = { ops, results: new Array(ops.length), next: 0, lane, done };
+    (lane === 'interactive' ? this.interactive : this.bulk).push(job);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (!this.interactive.length && !this.bulk.length) return;
+    const started = performance.now();
+    const finished: Job[] = [];
+    const touched: { job: Job; from: number }[] = [];
+    let ops = 0;
+    try {
+      this.store.beginBatch();
+      // Interactive work first, all of it; then bulk work until the budget is spent.
+      for (const queue of [this.interactive, this.bulk]) {
+        while (queue.length) {
+          const job = queue[0]!;
+          touched.push({ job, from: job.next });
+          while (job.next < job.ops.length) {
+            job.results[job.next] = this.runOp(job.ops[job.next]!);
+            job.next++;
+            ops++;
+            if (job.lane === 'bulk' && performance.now() - started > this.budgetMs) break;
+          }
+          if (job.next < job.ops.length) break;
+          queue.shift();
+          finished.push(job);
+        }
+        if (performance.now() - started > this.budgetMs && queue === this.interactive && this.bulk.length) {
+          // Interactive work alone used the budget: bulk waits for the next flush.
+          break;
+        }
+      }
+      this.store.commitBatch();
+    } catch (err) {
+      // A storage failure (or a failed COMMIT): nothing of this batch is durable. Every operation
+      // that ran in it answers 503; the caches are rebuilt from the database.
+      this.store.rollbackBatch();
+      this.hooks.rollbackBatch();
+      const error = isStorageFailure(err)
+        ? new TollgateError('storage_unavailable', `The database cannot take writes: ${(err as Error).message}`, { sqlite_code: (err as { code?: string }).code ?? null })
+        : err;
+      for (const { job, from } of touched) {
+        for (let i = from; i < job.next; i++) job.results[i] = { ok: false, error };
+      }
+    }
+    this.hooks.committed();
+    this.stats.flushes++;
+    this.stats.ops += ops;
+    if (ops > this.stats.maxOpsPerFlush) this.stats.maxOpsPerFlush = ops;
+    for (const job of finished) job.done(job.results);
+    if (this.interactive.length || this.bulk.length) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private runOp(op: () => unknown): Settled<unknown> {
+    this.hooks.beginOp();
+    this.store.beginOp();
+    try {
+      const value = op();
+      this.store.releaseOp();
+      return { ok: true, value };
+    } catch (error) {
+      this.store.rollbackOp();
+      this.hooks.rollbackOp();
+      if (isStorageFailure(error)) throw error;
+      return { ok: false, error };
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
+import type { Operation } from '../../shared/contract/operations';
+import { buildOpenApi } from '../../shared/contract/openapi';
+import { VERSION, type Engine } from '../engine/engine';
+import { TollgateError } from '../engine/errors';
+import { type CallContext, createHandlers, type Handlers } from '../engine/handlers';
+import { isReplayed } from '../engine/idempotency';
+import { allows } from '../engine/keys';
+import { Router } from './router';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** Largest request body accepted (default 8 MiB: a batch of 1,000 events with rich properties). */
+  maxBodyBytes?: number;
+  /** Extra request handlers tried before the API (the console, live feed, Lago-compatible routes). */
+  extensions?: HttpExtension[];
+  log?: (line: Record<string, unknown>) => void;
+}
+
+/** A piece of the HTTP surface outside the operation table. Returns true when it answered. */
+export type HttpExtension = (req: IncomingMessage, res: ServerResponse, path: string) => boolean | Promise<boolean>;
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  handlers: Handlers;
+  close(): Promise<void>;
+}
+
+/** Routes that need no key: liveness, and the API document. */
+const PUBLIC_OPS = new Set(['health']);
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...extraHeaders });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, details: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
+  sendJson(res, ERROR_CODES[code].status, { error: { code, message, details } }, headers);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1]! : null;
+}
+
+function parseQuery(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!search) return out;
+  for (const [k, v] of new URLSearchParams(search)) out[k] = v;
+  return out;
+}
+
+/**
+ * Serves the contract over HTTP: route, authenticate, read and validate the body, call the
+ * operation's handler, answer JSON. Every refusal is `{"error": {code, message, details}}`.
+ */
+export function createApiListener(engine: Engine, options: ServerOptions = {}) {
+  const router = new Router();
+  const handlers = createHandlers(engine);
+  const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const extensions = options.extensions ?? [];
+  let openApiText: string | null = null;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const method = req.method ?? 'GET';
+    let status = 0;
+    let keyId: string | null = null;
+    try {
+      for (const ext of extensions) if (await ext(req, res, path)) return;
+      if (method === 'GET' && path === '/v1/openapi.json') {
+        openApiText ??= JSON.stringify(openApiDocument());
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(openApiText);
+        return;
+      }
+      const match = router.match(method, path);
+      if (match === null) {
+        status = 404;
+        return sendError(res, 'not_found', `No route ${method} ${path}. The API document is at GET /v1/openapi.json.`);
+      }
+      if (match === 'method_not_allowed') {
+        status = 405;
+        return sendError(res, 'method_not_allowed', `${path} does not take ${method}.`);
+      }
+      const op = match.op;
+      let principal: CallContext = { door: 'http', keyId: null, keyName: null, remoteAddress: req.socket.remoteAddress ?? null, requestId };
+      if (!PUBLIC_OPS.has(op.id)) {
+        const key = bearer(req);
+        if (!key) {
+          status = 401;
+          return sendError(res, 'unauthenticated', 'Send an API key as `Authorization: Bearer tg_<id>_<secret>`.');
+        }
+        const who = engine.keys.authenticate(key);
+        if (!who) {
+          status = 401;
+          return sendError(res, 'unauthenticated', 'This API key is unknown, malformed or revoked.');
+        }
+        keyId = who.id;
+        if (!allows(who.scopes, op.scope, op.method)) {
+          status = 403;
+          return sendError(res, 'forbidden', `This key (scopes: ${[...who.scopes].join(', ')}) cannot ${op.id}; it needs the ${op.scope} scope.`, { needed: op.scope });
+        }
+        principal = { ...principal, keyId: who.id, keyName: who.name };
+      }
+      let body: Record<string, unknown> = {};
+      if (method !== 'GET' && method !== 'DELETE') {
+        const raw = await readBody(req, maxBody);
+        if (raw.length > 0) {
+          const type = (req.headers['content-type'] ?? '').toLowerCase();
+          if (!type.startsWith('application/json')) {
+            status = 415;
+            return sendError(res, 'unsupported_media_type', `Send the body as application/json (got ${type || 'no content type'}).`);
+          }
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(raw.toString('utf8'));
+          } catch (e) {
+            status = 400;
+            return sendError(res, 'invalid_json', `The body is not valid JSON: ${(e as Error).message}`);
+          }
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+            status = 422;
+            return sendError(res, 'validation_failed', 'The body must be a JSON object.', { issues: [{ path: [], message: 'expected an object' }] });
+          }
+          body = parsed as Record<string, unknown>;
+        }
+      }
+      const input = { ...(method === 'GET' ? parseQuery(q < 0 ? '' : rawUrl.slice(q + 1)) : {}), ...body, ...match.params };
+      const parsed = op.input.safeParse(input);
+      if (!parsed.success) {
+        status = 422;
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.filter((p) => typeof p !== 'symbol'), message: i.message }));
+        if (op.id === 'ingestEvent') engine.refusals.note(null, 'validation_failed', input, issues.map((i) => i.message).join('; '));
+        return sendError(res, 'validation_failed', issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), { issues });
+      }
+      const handler = handlers[op.id as keyof Handlers] as (i: unknown, c: CallContext) => unknown;
+      const out = await handler(parsed.data, principal);
+      status = isReplayed(out) ? 200 : op.status;
+      sendJson(res, status, out);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        status = 413;
+        sendError(res, 'payload_too_large', `The body is larger than ${maxBody} bytes.`, { max_bytes: maxBody }, { connection: 'close' });
+        return;
+      }
+      if (err instanceof TollgateError) {
+        status = err.status;
+        sendJson(res, status, err.toBody());
+        return;
+      }
+      status = 500;
+      options.log?.({ level: 'error', request_id: requestId, route: path, error: (err as Error)?.stack ?? String(err) });
+      if (!res.headersSent) sendError(res, 'internal_error', `Internal error (request ${requestId}); nothing was written.`);
+      else res.destroy();
+    } finally {
+      if (options.log && status) options.log({ level: 'info', request_id: requestId, key_id: keyId, method, route: path, status, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 });
+    }
+  }
+
+  return { handle, handlers };
+}
+
+export function openApiDocument() {
+  return buildOpenApi({
+    version: VERSION,
+    extraRoutes: [
+      { method: 'get', path: '/v1/openapi.json', summary: 'This document.', tag: 'System', responses: { '200': { description: 'The OpenAPI 3.1 document.' } }, security: [] },
+    ],
+  });
+}
+
+export async function startServer(engine: Engine, options: ServerOptions = {}): Promise<RunningServer> {
+  const { handle, handlers } = createApiListener(engine, options);
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => void handle(req, res));
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `http://${host}:${addr.port}`,
+    port: addr.port,
+    handlers,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export type { Operation };

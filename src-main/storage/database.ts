@@ -1,0 +1,53 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+export type Synchronous = 'FULL' | 'NORMAL';
+
+export interface OpenOptions {
+  /** `FULL` (default): a reply is sent only after the WAL is fsynced. `NORMAL`: faster; a power loss may drop the last commits (never corrupts). */
+  synchronous?: Synchronous;
+  readonly?: boolean;
+}
+
+/**
+ * Inside Electron, better-sqlite3 must be a build for Electron's ABI, which `npm start` prepares in
+ * `.electron-native/` (and packaging ships as an extra resource). Under plain Node the default build
+ * in node_modules is used, so tests and serve mode never depend on Electron.
+ */
+function electronNativeBinding(): string | undefined {
+  if (!process.versions.electron) return undefined;
+  const candidates = [
+    process.env.TOLLGATE_SQLITE_BINDING,
+    (process as { resourcesPath?: string }).resourcesPath && join((process as { resourcesPath?: string }).resourcesPath!, 'better_sqlite3.node'),
+    join(process.cwd(), '.electron-native', 'better_sqlite3.node'),
+  ];
+  return candidates.find((p): p is string => !!p && existsSync(p));
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const nativeBinding = electronNativeBinding();
+  const db = new Database(file, { readonly: options.readonly ?? false, ...(nativeBinding ? { nativeBinding } : {}) });
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+  }
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  // A long reader (a backup, a verify) must not let the WAL grow without bound; checkpoint often.
+  db.pragma('wal_autocheckpoint = 4000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
+/** Error codes SQLite reports when the disk or the file cannot take writes: the caller gets 503, nothing is half written. */
+const STORAGE_CODES = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+
+export function isStorageFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  for (const c of STORAGE_CODES) if (code === c || code.startsWith(c + '_')) return true;
+  return false;
+}

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from './database';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+
+export class SchemaTooNewError extends Error {
+  override name = 'SchemaTooNewError';
+  constructor(readonly found: number, readonly supported: number) {
+    super(`This database was written by a newer Tollgate (schema version ${found}; this build knows up to ${supported}). Upgrade Tollgate, or restore a backup made by this version.`);
+  }
+}
+
+export interface MigrationReport {
+  from: number;
+  to: number;
+  backup: string | null;
+}
+
+/**
+ * Brings the database to LATEST_VERSION. Each migration runs in its own transaction together with
+ * the version bump, so a crash leaves the database at a whole version. A database that already
+ * holds data is copied to `backupDir` first (VACUUM INTO: a consistent, compact copy).
+ */
+export function migrate(db: Db, backupDir: string | null, migrations: readonly Migration[] = MIGRATIONS, now = Date.now()): MigrationReport {
+  const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > latest) throw new SchemaTooNewError(from, latest);
+  if (from === latest) return { from, to: from, backup: null };
+
+  let backup: string | null = null;
+  if (from > 0 && backupDir) {
+    mkdirSync(backupDir, { recursive: true });
+    backup = join(backupDir, `pre-migration-v${from}-to-v${latest}-${new Date(now).toISOString().replace(/[:.]/g, '-')}.db`);
+    db.prepare('VACUUM INTO ?').run(backup);
+  }
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return { from, to: latest, backup };
+}
+
+export { LATEST_VERSION };

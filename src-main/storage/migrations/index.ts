@@ -1,0 +1,15 @@
+import * as m001 from './001-ledger';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Forward-only, numbered. Append a new file for every change; never edit one that has shipped:
+ * databases in the field hold its result.
+ */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'ledger', sql: m001.sql }];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

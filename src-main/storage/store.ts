@@ -1,0 +1,876 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database';
+
+/**
+ * Every SQL statement of the engine lives here, behind one narrow interface. The engine calls it
+ * only inside `batch()` (one serializable transaction for a group of commands, one logical writer)
+ * or for reads between batches. A PostgreSQL adapter would implement the same methods.
+ *
+ * Amount columns are read as BigInt (`safeIntegers`), ids and instants as numbers.
+ */
+
+export type AccountType = 'wallet' | 'receivable' | 'revenue' | 'funding' | 'grants' | 'breakage' | 'adjustments';
+
+export interface AccountRow {
+  id: number;
+  customer_id: number | null;
+  asset: string;
+  type: AccountType;
+  debits_posted: bigint;
+  credits_posted: bigint;
+  debits_pending: bigint;
+  credits_pending: bigint;
+  overdraft_limit: bigint;
+}
+
+export interface LotRow {
+  id: number;
+  account_id: number;
+  kind: 'paid' | 'granted';
+  source: string;
+  source_id: string | null;
+  amount: bigint;
+  remaining: bigint;
+  reserved: bigint;
+  priority: number;
+  expires_at: number | null;
+  expired: number;
+  created_at: number;
+}
+
+export interface StackRow {
+  id: number;
+  account_id: number;
+  stack: 'usage' | 'repayment';
+  lot_id: number | null;
+  amount: bigint;
+}
+
+export interface TransferRow {
+  id: number;
+  created_at: number;
+  effective_at: number;
+  debit_account_id: number;
+  credit_account_id: number;
+  amount: bigint;
+  phase: 0 | 1 | 2;
+  kind: string;
+  lot_id: number | null;
+  authorization_id: string | null;
+  event_id: number | null;
+  charge_id: number | null;
+  period_id: number | null;
+  ref: string | null;
+  rate: string | null;
+  limit_floor: bigint | null;
+}
+
+export interface CustomerRow {
+  id: number;
+  external_id: string;
+  name: string | null;
+  email: string | null;
+  metadata: string;
+  on_insufficient_funds: 'record_as_debt' | 'refuse';
+  billing_timezone: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AssetRow {
+  code: string;
+  scale: number;
+  kind: 'fiat' | 'custom';
+  name: string;
+  created_at: number;
+}
+
+export interface AssetRateRow {
+  asset: string;
+  currency: string;
+  rate: string;
+  effective_from: number;
+}
+
+export interface TopUpRow {
+  id: string;
+  customer_id: number;
+  asset: string;
+  amount: bigint;
+  kind: 'paid' | 'granted';
+  status: 'pending' | 'succeeded' | 'failed' | 'expired' | 'refunded';
+  priority: number;
+  expires_at: number | null;
+  payment_expires_at: number | null;
+  lot_id: number | null;
+  refunded_amount: bigint;
+  chargeback: number;
+  reference: string | null;
+  metadata: string;
+  price_currency: string | null;
+  price_amount: bigint | null;
+  rate: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuthorizationRow {
+  id: string;
+  customer_id: number;
+  asset: string;
+  amount: bigint;
+  held: bigint;
+  captured: bigint;
+  status: 'pending' | 'captured' | 'voided' | 'expired';
+  expires_at: number;
+  metric_id: number | null;
+  charge_id: number | null;
+  period_id: number | null;
+  quantity: string | null;
+  held_units: string | null;
+  reservations: string;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+export interface EventRow {
+  id: number;
+  customer_id: number;
+  transaction_id: string;
+  code: string;
+  timestamp: number;
+  received_at: number;
+  properties: string;
+  request_hash: Buffer;
+  authorization_id: string | null;
+  cost: string | null;
+  precise_amount: string | null;
+  period_id: number | null;
+  result: string;
+  reversed_at: number | null;
+  reversal_reason: string | null;
+}
+
+export interface MetricRow {
+  id: number;
+  code: string;
+  name: string;
+  description: string | null;
+  event_type: string;
+  aggregation: string;
+  property: string | null;
+  recurring: number;
+  rounding: string | null;
+  filters: string;
+  created_at: number;
+}
+
+export interface PlanRow {
+  id: number;
+  code: string;
+  version: number;
+  name: string;
+  description: string | null;
+  interval: string;
+  definition: string;
+  created_at: number;
+}
+
+export interface PlanChargeRow {
+  id: number;
+  plan_id: number;
+  position: number;
+  metric_id: number;
+  asset: string;
+  model: string;
+  definition: string;
+}
+
+export interface SubscriptionRow {
+  id: string;
+  external_id: string | null;
+  customer_id: number;
+  plan_id: number;
+  status: 'pending' | 'active' | 'terminated';
+  billing_time: 'calendar' | 'anniversary';
+  started_at: number;
+  ending_at: number | null;
+  terminated_at: number | null;
+  definition: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PeriodRow {
+  id: number;
+  subscription_id: string;
+  plan_id: number;
+  idx: number;
+  start_at: number;
+  end_at: number;
+  status: string;
+}
+
+export interface ChargeUsageRow {
+  period_id: number;
+  charge_id: number;
+  state: string;
+  billed: bigint;
+  held_units: string;
+}
+
+export interface SpendCapRow {
+  customer_id: number;
+  asset: string;
+  cap_window: 'day' | 'month';
+  amount: bigint;
+}
+
+export interface SpendCounterRow {
+  customer_id: number;
+  asset: string;
+  cap_window: string;
+  window_start: number;
+  spent: bigint;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  secret_sha256: Buffer;
+  scopes: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface IdempotencyRow {
+  scope: string;
+  key: string;
+  request_hash: Buffer;
+  status: number;
+  response: string;
+}
+
+type Params = unknown[] | object;
+
+export class Store {
+  private readonly cache = new Map<string, Statement>();
+  private readonly bigCache = new Map<string, Statement>();
+  private readonly begin: Statement;
+  private readonly commit: Statement;
+  private readonly rollback: Statement;
+  private readonly savepoint: Statement;
+  private readonly release: Statement;
+  private readonly rollbackTo: Statement;
+
+  constructor(readonly db: Db) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    this.savepoint = db.prepare('SAVEPOINT op');
+    this.release = db.prepare('RELEASE op');
+    this.rollbackTo = db.prepare('ROLLBACK TO op');
+  }
+
+  // -------------------------------------------------------------- transactions
+  beginBatch(): void {
+    this.begin.run();
+  }
+  commitBatch(): void {
+    this.commit.run();
+  }
+  rollbackBatch(): void {
+    if (this.db.inTransaction) this.rollback.run();
+  }
+  beginOp(): void {
+    this.savepoint.run();
+  }
+  releaseOp(): void {
+    this.release.run();
+  }
+  rollbackOp(): void {
+    this.rollbackTo.run();
+    this.release.run();
+  }
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  /** A prepared statement, cached by text. `big`: integers come back as BigInt (amount columns). */
+  private st(sql: string, big = false): Statement {
+    const c = big ? this.bigCache : this.cache;
+    let s = c.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (big) s.safeIntegers(true);
+      c.set(sql, s);
+    }
+    return s;
+  }
+  private get<T>(sql: string, params: Params = [], big = false): T | undefined {
+    return this.st(sql, big).get(...(Array.isArray(params) ? params : [params])) as T | undefined;
+  }
+  private all<T>(sql: string, params: Params = [], big = false): T[] {
+    return this.st(sql, big).all(...(Array.isArray(params) ? params : [params])) as T[];
+  }
+  private run(sql: string, params: Params = []): { changes: number; lastInsertRowid: number | bigint } {
+    return this.st(sql).run(...(Array.isArray(params) ? params : [params]));
+  }
+
+  // -------------------------------------------------------------- meta
+  getMeta(key: string): string | undefined {
+    return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
+  }
+  setMeta(key: string, value: string): void {
+    this.run('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  // -------------------------------------------------------------- api keys
+  insertApiKey(row: Omit<ApiKeyRow, 'revoked_at' | 'last_used_at'>): void {
+    this.run('INSERT INTO api_keys(id, name, secret_sha256, scopes, created_at) VALUES (@id, @name, @secret_sha256, @scopes, @created_at)', row);
+  }
+  upsertApiKey(row: Omit<ApiKeyRow, 'revoked_at' | 'last_used_at'>): void {
+    this.run(
+      'INSERT INTO api_keys(id, name, secret_sha256, scopes, created_at) VALUES (@id, @name, @secret_sha256, @scopes, @created_at) ON CONFLICT(id) DO UPDATE SET secret_sha256 = excluded.secret_sha256, scopes = excluded.scopes, revoked_at = NULL',
+      row,
+    );
+  }
+  getApiKey(id: string): ApiKeyRow | undefined {
+    return this.get<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', [id]);
+  }
+  countApiKeys(): number {
+    return this.get<{ n: number }>('SELECT COUNT(*) AS n FROM api_keys')!.n;
+  }
+  listApiKeys(): ApiKeyRow[] {
+    return this.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at');
+  }
+  revokeApiKey(id: string, at: number): number {
+    return this.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]).changes;
+  }
+
+  // -------------------------------------------------------------- assets
+  insertAsset(row: AssetRow): void {
+    this.run('INSERT INTO assets(code, scale, kind, name, created_at) VALUES (@code, @scale, @kind, @name, @created_at)', row);
+  }
+  getAsset(code: string): AssetRow | undefined {
+    return this.get<AssetRow>('SELECT * FROM assets WHERE code = ?', [code]);
+  }
+  listAssets(after: string | null, limit: number): AssetRow[] {
+    return this.all<AssetRow>('SELECT * FROM assets WHERE code > ? ORDER BY code LIMIT ?', [after ?? '', limit]);
+  }
+  insertAssetRate(row: AssetRateRow & { created_at: number }): void {
+    this.run(
+      'INSERT INTO asset_rates(asset, currency, rate, effective_from, created_at) VALUES (@asset, @currency, @rate, @effective_from, @created_at) ON CONFLICT(asset, currency, effective_from) DO UPDATE SET rate = excluded.rate',
+      row,
+    );
+  }
+  listAssetRates(asset: string): AssetRateRow[] {
+    return this.all<AssetRateRow>('SELECT asset, currency, rate, effective_from FROM asset_rates WHERE asset = ? ORDER BY currency, effective_from', [asset]);
+  }
+
+  // -------------------------------------------------------------- customers
+  insertCustomer(row: Omit<CustomerRow, 'id'>): number {
+    return Number(
+      this.run(
+        'INSERT INTO customers(external_id, name, email, metadata, on_insufficient_funds, billing_timezone, created_at, updated_at) VALUES (@external_id, @name, @email, @metadata, @on_insufficient_funds, @billing_timezone, @created_at, @updated_at)',
+        row,
+      ).lastInsertRowid,
+    );
+  }
+  updateCustomer(row: CustomerRow): void {
+    this.run(
+      'UPDATE customers SET name = @name, email = @email, metadata = @metadata, on_insufficient_funds = @on_insufficient_funds, billing_timezone = @billing_timezone, updated_at = @updated_at WHERE id = @id',
+      row,
+    );
+  }
+  getCustomerByExternalId(externalId: string): CustomerRow | undefined {
+    return this.get<CustomerRow>('SELECT * FROM customers WHERE external_id = ?', [externalId]);
+  }
+  getCustomer(id: number): CustomerRow | undefined {
+    return this.get<CustomerRow>('SELECT * FROM customers WHERE id = ?', [id]);
+  }
+  listCustomers(afterId: number, limit: number, search: string | null): CustomerRow[] {
+    if (!search) return this.all<CustomerRow>('SELECT * FROM customers WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
+    const like = '%' + search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    return this.all<CustomerRow>(
+      "SELECT * FROM customers WHERE id > ? AND (external_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\') ORDER BY id LIMIT ?",
+      [afterId, like, like, like, limit],
+    );
+  }
+
+  // -------------------------------------------------------------- accounts
+  getCustomerAccount(customerId: number, asset: string, type: AccountType): AccountRow | undefined {
+    return this.mapAccount(this.get('SELECT * FROM accounts WHERE customer_id = ? AND asset = ? AND type = ?', [customerId, asset, type], true));
+  }
+  getSystemAccount(asset: string, type: AccountType): AccountRow | undefined {
+    return this.mapAccount(this.get('SELECT * FROM accounts WHERE customer_id IS NULL AND asset = ? AND type = ?', [asset, type], true));
+  }
+  listCustomerAccounts(customerId: number): AccountRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM accounts WHERE customer_id = ? ORDER BY asset, type', [customerId], true).map((r) => this.mapAccount(r)!);
+  }
+  listAllAccounts(): AccountRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM accounts ORDER BY id', [], true).map((r) => this.mapAccount(r)!);
+  }
+  insertAccount(row: { customer_id: number | null; asset: string; type: AccountType; overdraft_limit: bigint; created_at: number }): number {
+    return Number(
+      this.run('INSERT INTO accounts(customer_id, asset, type, overdraft_limit, created_at) VALUES (@customer_id, @asset, @type, @overdraft_limit, @created_at)', row).lastInsertRowid,
+    );
+  }
+  updateAccountTotals(a: AccountRow): void {
+    this.run(
+      'UPDATE accounts SET debits_posted = ?, credits_posted = ?, debits_pending = ?, credits_pending = ? WHERE id = ?',
+      [a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending, a.id],
+    );
+  }
+  updateOverdraftLimit(accountId: number, limit: bigint): void {
+    this.run('UPDATE accounts SET overdraft_limit = ? WHERE id = ?', [limit, accountId]);
+  }
+  private mapAccount(r: unknown): AccountRow | undefined {
+    if (!r) return undefined;
+    const x = r as Record<string, bigint | string | null>;
+    return {
+      id: Number(x.id),
+      customer_id: x.customer_id === null ? null : Number(x.customer_id),
+      asset: x.asset as string,
+      type: x.type as AccountType,
+      debits_posted: x.debits_posted as bigint,
+      credits_posted: x.credits_posted as bigint,
+      debits_pending: x.debits_pending as bigint,
+      credits_pending: x.credits_pending as bigint,
+      overdraft_limit: x.overdraft_limit as bigint,
+    };
+  }
+
+  // -------------------------------------------------------------- lots
+  /** Lots still able to fund or be reserved: not expired, or expired but still reserved by a hold. */
+  listLiveLots(accountId: number): LotRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM lots WHERE account_id = ? AND (expired = 0 OR reserved > 0) ORDER BY id', [accountId], true).map(mapLot);
+  }
+  listLots(accountId: number): LotRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM lots WHERE account_id = ? ORDER BY id', [accountId], true).map(mapLot);
+  }
+  getLot(id: number): LotRow | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM lots WHERE id = ?', [id], true);
+    return r ? mapLot(r) : undefined;
+  }
+  listAllLots(): LotRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM lots ORDER BY id', [], true).map(mapLot);
+  }
+  insertLot(row: Omit<LotRow, 'id'>): number {
+    return Number(
+      this.run(
+        'INSERT INTO lots(account_id, kind, source, source_id, amount, remaining, reserved, priority, expires_at, expired, created_at) VALUES (@account_id, @kind, @source, @source_id, @amount, @remaining, @reserved, @priority, @expires_at, @expired, @created_at)',
+        row,
+      ).lastInsertRowid,
+    );
+  }
+  updateLot(l: LotRow): void {
+    this.run('UPDATE lots SET remaining = ?, reserved = ?, expired = ? WHERE id = ?', [l.remaining, l.reserved, l.expired, l.id]);
+  }
+  /** Wallet accounts with a lot that has expired by `now` and still holds unreserved credit. */
+  listAccountsWithExpiredLots(now: number, limit: number): number[] {
+    return this.all<{ account_id: number }>(
+      'SELECT DISTINCT account_id FROM lots WHERE expired = 0 AND expires_at IS NOT NULL AND expires_at <= ? LIMIT ?',
+      [now, limit],
+    ).map((r) => r.account_id);
+  }
+
+  // -------------------------------------------------------------- consumption stack
+  listStack(accountId: number, stack: 'usage' | 'repayment'): StackRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM consumption_stack WHERE account_id = ? AND stack = ? ORDER BY id', [accountId, stack], true).map((r) => ({
+      id: Number(r.id),
+      account_id: Number(r.account_id),
+      stack: r.stack as 'usage' | 'repayment',
+      lot_id: r.lot_id === null ? null : Number(r.lot_id),
+      amount: r.amount as bigint,
+    }));
+  }
+  insertStack(row: Omit<StackRow, 'id'>): number {
+    return Number(this.run('INSERT INTO consumption_stack(account_id, stack, lot_id, amount) VALUES (@account_id, @stack, @lot_id, @amount)', row).lastInsertRowid);
+  }
+  updateStack(id: number, amount: bigint): void {
+    this.run('UPDATE consumption_stack SET amount = ? WHERE id = ?', [amount, id]);
+  }
+  deleteStack(id: number): void {
+    this.run('DELETE FROM consumption_stack WHERE id = ?', [id]);
+  }
+
+  // -------------------------------------------------------------- transfers
+  insertTransfer(t: Omit<TransferRow, 'id'>): number {
+    return Number(
+      this.run(
+        'INSERT INTO transfers(created_at, effective_at, debit_account_id, credit_account_id, amount, phase, kind, lot_id, authorization_id, event_id, charge_id, period_id, ref, rate, limit_floor) VALUES (@created_at, @effective_at, @debit_account_id, @credit_account_id, @amount, @phase, @kind, @lot_id, @authorization_id, @event_id, @charge_id, @period_id, @ref, @rate, @limit_floor)',
+        t,
+      ).lastInsertRowid,
+    );
+  }
+  /** Sets the limit floor on the last transfer of a checked operation. */
+  setLimitFloor(transferId: number, floor: bigint): void {
+    this.run('UPDATE transfers SET limit_floor = ? WHERE id = ?', [floor, transferId]);
+  }
+  listTransfers(q: { accountIds: number[] | null; afterId: number | null; beforeId: number | null; from: number | null; to: number | null; desc: boolean; limit: number }): TransferRow[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.accountIds) {
+      if (q.accountIds.length === 0) return [];
+      const list = q.accountIds.map(() => '?').join(',');
+      where.push(`(debit_account_id IN (${list}) OR credit_account_id IN (${list}))`);
+      params.push(...q.accountIds, ...q.accountIds);
+    }
+    if (q.afterId !== null) {
+      where.push('id > ?');
+      params.push(q.afterId);
+    }
+    if (q.beforeId !== null) {
+      where.push('id < ?');
+      params.push(q.beforeId);
+    }
+    if (q.from !== null) {
+      where.push('effective_at >= ?');
+      params.push(q.from);
+    }
+    if (q.to !== null) {
+      where.push('effective_at < ?');
+      params.push(q.to);
+    }
+    const sql = `SELECT * FROM transfers ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${q.desc ? 'DESC' : 'ASC'} LIMIT ?`;
+    params.push(q.limit);
+    return this.db.prepare(sql).safeIntegers(true).all(...params).map((r) => mapTransfer(r as Record<string, unknown>));
+  }
+  listTransfersForEvent(eventId: number): TransferRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM transfers WHERE event_id = ? ORDER BY id', [eventId], true).map(mapTransfer);
+  }
+  /** Every transfer in id order, streamed: the ledger check reads the whole ledger once. */
+  *iterateTransfers(): Generator<TransferRow> {
+    const stmt = this.db.prepare('SELECT * FROM transfers ORDER BY id').safeIntegers(true);
+    for (const r of stmt.iterate()) yield mapTransfer(r as Record<string, unknown>);
+  }
+  maxTransferId(): number {
+    return this.get<{ m: number | null }>('SELECT MAX(id) AS m FROM transfers')!.m ?? 0;
+  }
+
+  // -------------------------------------------------------------- top-ups and adjustments
+  insertTopUp(row: TopUpRow): void {
+    this.run(
+      'INSERT INTO top_ups(id, customer_id, asset, amount, kind, status, priority, expires_at, payment_expires_at, lot_id, refunded_amount, chargeback, reference, metadata, price_currency, price_amount, rate, created_at, updated_at) VALUES (@id, @customer_id, @asset, @amount, @kind, @status, @priority, @expires_at, @payment_expires_at, @lot_id, @refunded_amount, @chargeback, @reference, @metadata, @price_currency, @price_amount, @rate, @created_at, @updated_at)',
+      row,
+    );
+  }
+  updateTopUp(row: TopUpRow): void {
+    this.run('UPDATE top_ups SET status = @status, lot_id = @lot_id, refunded_amount = @refunded_amount, chargeback = @chargeback, updated_at = @updated_at WHERE id = @id', row);
+  }
+  getTopUp(id: string): TopUpRow | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM top_ups WHERE id = ?', [id], true);
+    return r ? mapTopUp(r) : undefined;
+  }
+  listTopUps(customerId: number, after: string | null, limit: number): TopUpRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM top_ups WHERE customer_id = ? AND id > ? ORDER BY id LIMIT ?', [customerId, after ?? '', limit], true).map(mapTopUp);
+  }
+  listExpiredPendingTopUps(now: number, limit: number): string[] {
+    return this.all<{ id: string }>("SELECT id FROM top_ups WHERE status = 'pending' AND payment_expires_at IS NOT NULL AND payment_expires_at <= ? LIMIT ?", [now, limit]).map((r) => r.id);
+  }
+  getAdjustment(id: string): { id: string; customer_id: number; asset: string; amount: bigint; reason: string; created_at: number } | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM adjustments WHERE id = ?', [id], true);
+    return r ? { id: r.id as string, customer_id: Number(r.customer_id), asset: r.asset as string, amount: r.amount as bigint, reason: r.reason as string, created_at: Number(r.created_at) } : undefined;
+  }
+  insertAdjustment(row: { id: string; customer_id: number; asset: string; amount: bigint; reason: string; created_at: number }): void {
+    this.run('INSERT INTO adjustments(id, customer_id, asset, amount, reason, created_at) VALUES (@id, @customer_id, @asset, @amount, @reason, @created_at)', row);
+  }
+
+  // -------------------------------------------------------------- spend caps
+  listSpendCaps(customerId: number): SpendCapRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM spend_caps WHERE customer_id = ? ORDER BY asset, cap_window', [customerId], true).map((r) => ({
+      customer_id: Number(r.customer_id),
+      asset: r.asset as string,
+      cap_window: r.cap_window as 'day' | 'month',
+      amount: r.amount as bigint,
+    }));
+  }
+  upsertSpendCap(row: SpendCapRow): void {
+    this.run('INSERT INTO spend_caps(customer_id, asset, cap_window, amount) VALUES (@customer_id, @asset, @cap_window, @amount) ON CONFLICT(customer_id, asset, cap_window) DO UPDATE SET amount = excluded.amount', row);
+  }
+  deleteSpendCap(customerId: number, asset: string, window: string): void {
+    this.run('DELETE FROM spend_caps WHERE customer_id = ? AND asset = ? AND cap_window = ?', [customerId, asset, window]);
+  }
+  getSpendCounter(customerId: number, asset: string, window: string): SpendCounterRow | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM spend_counters WHERE customer_id = ? AND asset = ? AND cap_window = ?', [customerId, asset, window], true);
+    return r
+      ? { customer_id: Number(r.customer_id), asset: r.asset as string, cap_window: r.cap_window as string, window_start: Number(r.window_start), spent: r.spent as bigint }
+      : undefined;
+  }
+  upsertSpendCounter(row: SpendCounterRow): void {
+    this.run(
+      'INSERT INTO spend_counters(customer_id, asset, cap_window, window_start, spent) VALUES (@customer_id, @asset, @cap_window, @window_start, @spent) ON CONFLICT(customer_id, asset, cap_window) DO UPDATE SET window_start = excluded.window_start, spent = excluded.spent',
+      row,
+    );
+  }
+
+  // -------------------------------------------------------------- metrics, plans, subscriptions
+  insertMetric(row: Omit<MetricRow, 'id'>): number {
+    return Number(
+      this.run(
+        'INSERT INTO metrics(code, name, description, event_type, aggregation, property, recurring, rounding, filters, created_at) VALUES (@code, @name, @description, @event_type, @aggregation, @property, @recurring, @rounding, @filters, @created_at)',
+        row,
+      ).lastInsertRowid,
+    );
+  }
+  getMetricByCode(code: string): MetricRow | undefined {
+    return this.get<MetricRow>('SELECT * FROM metrics WHERE code = ?', [code]);
+  }
+  getMetric(id: number): MetricRow | undefined {
+    return this.get<MetricRow>('SELECT * FROM metrics WHERE id = ?', [id]);
+  }
+  listMetrics(afterId: number, limit: number): MetricRow[] {
+    return this.all<MetricRow>('SELECT * FROM metrics WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
+  }
+  insertPlan(row: Omit<PlanRow, 'id'>): number {
+    return Number(
+      this.run('INSERT INTO plans(code, version, name, description, interval, definition, created_at) VALUES (@code, @version, @name, @description, @interval, @definition, @created_at)', row).lastInsertRowid,
+    );
+  }
+  getLatestPlan(code: string): PlanRow | undefined {
+    return this.get<PlanRow>('SELECT * FROM plans WHERE code = ? ORDER BY version DESC LIMIT 1', [code]);
+  }
+  getPlan(id: number): PlanRow | undefined {
+    return this.get<PlanRow>('SELECT * FROM plans WHERE id = ?', [id]);
+  }
+  listLatestPlans(afterCode: string | null, limit: number): PlanRow[] {
+    return this.all<PlanRow>(
+      'SELECT p.* FROM plans p WHERE p.code > ? AND p.version = (SELECT MAX(version) FROM plans q WHERE q.code = p.code) ORDER BY p.code LIMIT ?',
+      [afterCode ?? '', limit],
+    );
+  }
+  insertPlanCharge(row: Omit<PlanChargeRow, 'id'>): number {
+    return Number(
+      this.run('INSERT INTO plan_charges(plan_id, position, metric_id, asset, model, definition) VALUES (@plan_id, @position, @metric_id, @asset, @model, @definition)', row).lastInsertRowid,
+    );
+  }
+  listPlanCharges(planId: number): PlanChargeRow[] {
+    return this.all<PlanChargeRow>('SELECT * FROM plan_charges WHERE plan_id = ? ORDER BY position', [planId]);
+  }
+  countSubscriptionsOnPlan(planId: number): number {
+    return this.get<{ n: number }>('SELECT COUNT(*) AS n FROM subscriptions WHERE plan_id = ?', [planId])!.n;
+  }
+  insertSubscription(row: SubscriptionRow): void {
+    this.run(
+      'INSERT INTO subscriptions(id, external_id, customer_id, plan_id, status, billing_time, started_at, ending_at, terminated_at, definition, created_at, updated_at) VALUES (@id, @external_id, @customer_id, @plan_id, @status, @billing_time, @started_at, @ending_at, @terminated_at, @definition, @created_at, @updated_at)',
+      row,
+    );
+  }
+  getSubscription(id: string): SubscriptionRow | undefined {
+    return this.get<SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ? OR external_id = ?', [id, id]);
+  }
+  getLiveSubscription(customerId: number): SubscriptionRow | undefined {
+    return this.get<SubscriptionRow>("SELECT * FROM subscriptions WHERE customer_id = ? AND status IN ('active', 'pending') ORDER BY started_at DESC LIMIT 1", [customerId]);
+  }
+  listSubscriptions(q: { customerId: number | null; status: string | null; after: string | null; limit: number }): SubscriptionRow[] {
+    return this.all<SubscriptionRow>(
+      'SELECT * FROM subscriptions WHERE id > ? AND (? IS NULL OR customer_id = ?) AND (? IS NULL OR status = ?) ORDER BY id LIMIT ?',
+      [q.after ?? '', q.customerId, q.customerId, q.status, q.status, q.limit],
+    );
+  }
+  updateSubscriptionStatus(id: string, status: string, at: number): void {
+    this.run('UPDATE subscriptions SET status = ?, updated_at = ? WHERE id = ?', [status, at, id]);
+  }
+
+  getPeriodAt(subscriptionId: string, at: number): PeriodRow | undefined {
+    return this.get<PeriodRow>('SELECT * FROM periods WHERE subscription_id = ? AND start_at <= ? AND end_at > ?', [subscriptionId, at, at]);
+  }
+  getPeriod(id: number): PeriodRow | undefined {
+    return this.get<PeriodRow>('SELECT * FROM periods WHERE id = ?', [id]);
+  }
+  insertPeriod(row: Omit<PeriodRow, 'id'>): number {
+    return Number(
+      this.run('INSERT INTO periods(subscription_id, plan_id, idx, start_at, end_at, status) VALUES (@subscription_id, @plan_id, @idx, @start_at, @end_at, @status)', row).lastInsertRowid,
+    );
+  }
+  getChargeUsage(periodId: number, chargeId: number): ChargeUsageRow | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM charge_usage WHERE period_id = ? AND charge_id = ?', [periodId, chargeId], true);
+    return r ? { period_id: Number(r.period_id), charge_id: Number(r.charge_id), state: r.state as string, billed: r.billed as bigint, held_units: r.held_units as string } : undefined;
+  }
+  upsertChargeUsage(row: ChargeUsageRow): void {
+    this.run(
+      'INSERT INTO charge_usage(period_id, charge_id, state, billed, held_units) VALUES (@period_id, @charge_id, @state, @billed, @held_units) ON CONFLICT(period_id, charge_id) DO UPDATE SET state = excluded.state, billed = excluded.billed, held_units = excluded.held_units',
+      row,
+    );
+  }
+
+  // -------------------------------------------------------------- events and refusals
+  getEvent(customerId: number, transactionId: string): EventRow | undefined {
+    return this.get<EventRow>('SELECT * FROM events WHERE customer_id = ? AND transaction_id = ?', [customerId, transactionId]);
+  }
+  insertEvent(row: EventRow): void {
+    this.run(
+      'INSERT INTO events(id, customer_id, transaction_id, code, timestamp, received_at, properties, request_hash, authorization_id, cost, precise_amount, period_id, result, reversed_at, reversal_reason) VALUES (@id, @customer_id, @transaction_id, @code, @timestamp, @received_at, @properties, @request_hash, @authorization_id, @cost, @precise_amount, @period_id, @result, @reversed_at, @reversal_reason)',
+      row,
+    );
+  }
+  transactionIdOf(eventId: number): string | undefined {
+    return this.get<{ transaction_id: string }>('SELECT transaction_id FROM events WHERE id = ?', [eventId])?.transaction_id;
+  }
+  maxEventId(): number {
+    return this.get<{ m: number | null }>('SELECT MAX(id) AS m FROM events')!.m ?? 0;
+  }
+  markEventReversed(id: number, at: number, reason: string, result: string): void {
+    this.run('UPDATE events SET reversed_at = ?, reversal_reason = ?, result = ? WHERE id = ?', [at, reason, result, id]);
+  }
+  listEvents(q: { customerId: number | null; code: string | null; afterId: number | null; beforeId: number | null; desc: boolean; limit: number }): EventRow[] {
+    return this.all<EventRow>(
+      `SELECT * FROM events WHERE (? IS NULL OR customer_id = ?) AND (? IS NULL OR code = ?) AND (? IS NULL OR id > ?) AND (? IS NULL OR id < ?) ORDER BY id ${q.desc ? 'DESC' : 'ASC'} LIMIT ?`,
+      [q.customerId, q.customerId, q.code, q.code, q.afterId, q.afterId, q.beforeId, q.beforeId, q.limit],
+    );
+  }
+  listPeriodEvents(periodId: number, code: string): EventRow[] {
+    return this.all<EventRow>('SELECT * FROM events WHERE period_id = ? AND code = ? AND reversed_at IS NULL ORDER BY timestamp, id', [periodId, code]);
+  }
+  countRefusal(customerId: number, reason: string, minute: number): void {
+    this.run(
+      'INSERT INTO refusal_counts(customer_id, reason, minute, count) VALUES (?, ?, ?, 1) ON CONFLICT(customer_id, reason, minute) DO UPDATE SET count = count + 1',
+      [customerId, reason, minute],
+    );
+  }
+  insertRefusalSample(row: { customer_id: number | null; reason: string; at: number; body: string; message: string }, keepPerReason: number): void {
+    this.run('INSERT INTO refusal_samples(customer_id, reason, at, body, message) VALUES (@customer_id, @reason, @at, @body, @message)', row);
+    this.run('DELETE FROM refusal_samples WHERE reason = ? AND id <= (SELECT id FROM refusal_samples WHERE reason = ? ORDER BY id DESC LIMIT 1 OFFSET ?)', [row.reason, row.reason, keepPerReason]);
+  }
+  refusalCounts(customerId: number | null, sinceMinute: number): { reason: string; count: number }[] {
+    return this.all<{ reason: string; count: number }>(
+      'SELECT reason, SUM(count) AS count FROM refusal_counts WHERE (? IS NULL OR customer_id = ?) AND minute >= ? GROUP BY reason ORDER BY count DESC',
+      [customerId, customerId, sinceMinute],
+    );
+  }
+  refusalSamples(reason: string, customerId: number | null, limit: number): { customer_id: number | null; at: number; body: string; message: string }[] {
+    return this.all('SELECT customer_id, at, body, message FROM refusal_samples WHERE reason = ? AND (? IS NULL OR customer_id = ?) ORDER BY id DESC LIMIT ?', [reason, customerId, customerId, limit]);
+  }
+
+  // -------------------------------------------------------------- authorizations
+  insertAuthorization(row: AuthorizationRow): void {
+    this.run(
+      'INSERT INTO authorizations(id, customer_id, asset, amount, held, captured, status, expires_at, metric_id, charge_id, period_id, quantity, held_units, reservations, created_at, updated_at, closed_at) VALUES (@id, @customer_id, @asset, @amount, @held, @captured, @status, @expires_at, @metric_id, @charge_id, @period_id, @quantity, @held_units, @reservations, @created_at, @updated_at, @closed_at)',
+      row,
+    );
+  }
+  updateAuthorization(row: AuthorizationRow): void {
+    this.run(
+      'UPDATE authorizations SET amount = @amount, held = @held, captured = @captured, status = @status, expires_at = @expires_at, quantity = @quantity, held_units = @held_units, reservations = @reservations, updated_at = @updated_at, closed_at = @closed_at WHERE id = @id',
+      row,
+    );
+  }
+  getAuthorization(id: string): AuthorizationRow | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM authorizations WHERE id = ?', [id], true);
+    return r ? mapAuthorization(r) : undefined;
+  }
+  listPendingAuthorizations(customerId: number, asset: string): AuthorizationRow[] {
+    return this.all<Record<string, unknown>>("SELECT * FROM authorizations WHERE customer_id = ? AND asset = ? AND status = 'pending' ORDER BY id", [customerId, asset], true).map(mapAuthorization);
+  }
+  listExpiredAuthorizations(now: number, limit: number): { customer_id: number; asset: string }[] {
+    return this.all("SELECT DISTINCT customer_id, asset FROM authorizations WHERE status = 'pending' AND expires_at <= ? LIMIT ?", [now, limit]);
+  }
+  listAllPendingAuthorizations(): AuthorizationRow[] {
+    return this.all<Record<string, unknown>>("SELECT * FROM authorizations WHERE status = 'pending' ORDER BY id", [], true).map(mapAuthorization);
+  }
+
+  // -------------------------------------------------------------- idempotency
+  getIdempotency(scope: string, key: string): IdempotencyRow | undefined {
+    return this.get<IdempotencyRow>('SELECT scope, key, request_hash, status, response FROM idempotency WHERE scope = ? AND key = ?', [scope, key]);
+  }
+  insertIdempotency(row: IdempotencyRow & { created_at: number }): void {
+    this.run('INSERT INTO idempotency(scope, key, request_hash, status, response, created_at) VALUES (@scope, @key, @request_hash, @status, @response, @created_at)', row);
+  }
+
+  // -------------------------------------------------------------- raw, for the ledger check and the table digest
+  tableNames(): string[] {
+    return this.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
+  }
+  *iterateTable(name: string): Generator<unknown[]> {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`bad table name ${name}`);
+    const stmt = this.db.prepare(`SELECT * FROM ${name} ORDER BY rowid`).raw(true).safeIntegers(true);
+    for (const r of stmt.iterate()) yield r as unknown[];
+  }
+}
+
+function mapLot(r: Record<string, unknown>): LotRow {
+  return {
+    id: Number(r.id),
+    account_id: Number(r.account_id),
+    kind: r.kind as 'paid' | 'granted',
+    source: r.source as string,
+    source_id: (r.source_id as string | null) ?? null,
+    amount: r.amount as bigint,
+    remaining: r.remaining as bigint,
+    reserved: r.reserved as bigint,
+    priority: Number(r.priority),
+    expires_at: r.expires_at === null ? null : Number(r.expires_at),
+    expired: Number(r.expired),
+    created_at: Number(r.created_at),
+  };
+}
+
+function mapTransfer(r: Record<string, unknown>): TransferRow {
+  return {
+    id: Number(r.id),
+    created_at: Number(r.created_at),
+    effective_at: Number(r.effective_at),
+    debit_account_id: Number(r.debit_account_id),
+    credit_account_id: Number(r.credit_account_id),
+    amount: r.amount as bigint,
+    phase: Number(r.phase) as 0 | 1 | 2,
+    kind: r.kind as string,
+    lot_id: r.lot_id === null ? null : Number(r.lot_id),
+    authorization_id: (r.authorization_id as string | null) ?? null,
+    event_id: r.event_id === null ? null : Number(r.event_id),
+    charge_id: r.charge_id === null ? null : Number(r.charge_id),
+    period_id: r.period_id === null ? null : Number(r.period_id),
+    ref: (r.ref as string | null) ?? null,
+    rate: (r.rate as string | null) ?? null,
+    limit_floor: (r.limit_floor as bigint | null) ?? null,
+  };
+}
+
+function mapTopUp(r: Record<string, unknown>): TopUpRow {
+  return {
+    id: r.id as string,
+    customer_id: Number(r.customer_id),
+    asset: r.asset as string,
+    amount: r.amount as bigint,
+    kind: r.kind as 'paid' | 'granted',
+    status: r.status as TopUpRow['status'],
+    priority: Number(r.priority),
+    expires_at: r.expires_at === null ? null : Number(r.expires_at),
+    payment_expires_at: r.payment_expires_at === null ? null : Number(r.payment_expires_at),
+    lot_id: r.lot_id === null ? null : Number(r.lot_id),
+    refunded_amount: r.refunded_amount as bigint,
+    chargeback: Number(r.chargeback),
+    reference: (r.reference as string | null) ?? null,
+    metadata: r.metadata as string,
+    price_currency: (r.price_currency as string | null) ?? null,
+    price_amount: (r.price_amount as bigint | null) ?? null,
+    rate: (r.rate as string | null) ?? null,
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+  };
+}
+
+function mapAuthorization(r: Record<string, unknown>): AuthorizationRow {
+  return {
+    id: r.id as string,
+    customer_id: Number(r.customer_id),
+    asset: r.asset as string,
+    amount: r.amount as bigint,
+    held: r.held as bigint,
+    captured: r.captured as bigint,
+    status: r.status as AuthorizationRow['status'],
+    expires_at: Number(r.expires_at),
+    metric_id: r.metric_id === null ? null : Number(r.metric_id),
+    charge_id: r.charge_id === null ? null : Number(r.charge_id),
+    period_id: r.period_id === null ? null : Number(r.period_id),
+    quantity: (r.quantity as string | null) ?? null,
+    held_units: (r.held_units as string | null) ?? null,
+    reservations: r.reservations as string,
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+    closed_at: r.closed_at === null ? null : Number(r.closed_at),
+  };
+}

@@ -109,7 +109,7 @@ export const CreateTopUp = z.strictObject({
   kind: z.enum(['paid', 'granted']).optional().meta({ description: '`paid` (default): money received; `granted`: promotional credit.' }),
   status: z.enum(['succeeded', 'pending']).optional().meta({ description: '`succeeded` (default) when payment is already collected; `pending` credits nothing until confirmed.' }),
   expires_at: Timestamp.nullable().optional().meta({ description: 'When the unused credit of this lot expires (goes to breakage).' }),
-  priority: z.number().int().min(0).max(1000).optional().meta({ description: 'Lower is consumed first (default 0). Then earliest expiry, granted before paid, oldest.' }),
+  priority: z.number().int().min(0).max(1000).optional().meta({ description: 'Lower is consumed first (default 50). Ties: earliest expiry, then granted before paid, then oldest.' }),
   payment_expires_at: Timestamp.nullable().optional().meta({ description: 'A pending top-up not confirmed by then expires.' }),
   reference: z.string().max(255).optional(),
   metadata: Metadata.optional(),

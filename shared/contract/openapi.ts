@@ -40,7 +40,7 @@ const ErrorSchema: JsonSchema = {
 };
 
 /** Errors every authenticated operation may answer, whatever it does. */
-const COMMON_ERRORS: ErrorCode[] = ['unauthenticated', 'forbidden', 'rate_limited', 'internal_error', 'storage_unavailable'];
+const COMMON_ERRORS: ErrorCode[] = ['validation_failed', 'unauthenticated', 'forbidden', 'rate_limited', 'internal_error', 'storage_unavailable'];
 const BODY_ERRORS: ErrorCode[] = ['invalid_json', 'payload_too_large', 'unsupported_media_type', 'validation_failed'];
 
 /** Routes outside the operation table (no key needed, or not JSON). */

@@ -199,7 +199,7 @@ export class Authorizations {
     }
     const violation = this.caps.check(customer.id, ws.asset, this.customers.timezoneOf(customer), amount, ws.wallet.debits_pending);
     if (violation) {
-      fail('spend_cap_exceeded', `The ${violation.window}ly ${ws.asset} spend cap of ${customer.external_id} (${violation.cap}) would be exceeded: spent ${violation.spent}, held ${violation.held}, asked ${violation.requested}.`, {
+      fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${ws.asset} spend cap of ${customer.external_id} (${violation.cap}) would be exceeded: spent ${violation.spent}, held ${violation.held}, asked ${violation.requested}.`, {
         asset: ws.asset,
         window: violation.window,
         cap: violation.cap.toString(),

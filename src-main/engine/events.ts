@@ -170,7 +170,7 @@ export class Events {
       }
       const violation = this.caps.check(customer.id, asset, tz, t.net, ws.wallet.debits_pending);
       if (violation) {
-        fail('spend_cap_exceeded', `The ${violation.window}ly ${asset} spend cap of ${customer.external_id} (${violation.cap}) would be exceeded: spent ${violation.spent}, held ${violation.held}, this event ${violation.requested}.`, {
+        fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${asset} spend cap of ${customer.external_id} (${violation.cap}) would be exceeded: spent ${violation.spent}, held ${violation.held}, this event ${violation.requested}.`, {
           asset,
           window: violation.window,
           cap: violation.cap.toString(),

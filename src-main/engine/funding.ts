@@ -10,7 +10,7 @@ import { fail } from './errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from './format';
 import { newId } from './ids';
 import { withIdempotency } from './idempotency';
-import { freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
+import { DEFAULT_PRIORITY, freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
 import { consume, credit, drawFromLot } from './ledger/wallet-ops';
 import { parseTimestampField } from './timestamps';
 
@@ -80,7 +80,7 @@ export class Funding {
       amount: input.amount,
       kind,
       status: input.status ?? 'succeeded',
-      priority: input.priority ?? 0,
+      priority: input.priority ?? DEFAULT_PRIORITY,
       expires_at: expiresAt,
       payment_expires_at: input.status === 'pending' ? paymentExpiresAt : null,
       lot_id: null,
@@ -277,7 +277,7 @@ export class Funding {
         const ws = this.wallet(customer, input.asset);
         const account = this.ctx.books.systemAccount(input.asset, 'adjustments');
         if (input.amount > 0n) {
-          credit(this.ctx.books, ws, input.amount, account, { kind: 'granted', source: 'adjustment', sourceId: id, priority: 0, expiresAt: null }, { kind: 'adjustment', ref: id }, now);
+          credit(this.ctx.books, ws, input.amount, account, { kind: 'granted', source: 'adjustment', sourceId: id, priority: DEFAULT_PRIORITY, expiresAt: null }, { kind: 'adjustment', ref: id }, now);
         } else {
           // A correction: never refused for funds, so it may create debt.
           consume(this.ctx.books, ws, -input.amount, account, { kind: 'adjustment', ref: id }, { stack: false, now });

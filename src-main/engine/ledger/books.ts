@@ -5,6 +5,9 @@ import { fail } from '../errors';
 const MAX_TOTAL = 9_000_000_000_000_000_000n;
 
 export type Phase = 0 | 1 | 2;
+/** Lot priority when none is given: lower is consumed first, so 0-49 go before defaults. */
+export const DEFAULT_PRIORITY = 50;
+
 export const POSTED: Phase = 0;
 export const PENDING: Phase = 1;
 export const RELEASE: Phase = 2;

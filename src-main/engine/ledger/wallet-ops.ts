@@ -1,5 +1,5 @@
 import type { AccountRow, LotRow } from '../../storage/store';
-import { type Books, debtOf, freeOf, PENDING, POSTED, RELEASE, type TransferKind, type TransferMeta, type WalletState } from './books';
+import { type Books, debtOf, DEFAULT_PRIORITY, freeOf, PENDING, POSTED, RELEASE, type TransferKind, type TransferMeta, type WalletState } from './books';
 
 /** A part of a hold: reserved from a lot, or (lotId null) from the overdraft limit. */
 export interface Reservation {
@@ -203,7 +203,7 @@ export function giveBack(
   const returnToLot = (lotId: number | null, value: bigint) => {
     if (lotId === null) {
       // No lot to return to (the stacks ran out): a granted lot of its own, never mixed into a paid one.
-      const lot = books.insertLot(ws, { kind: 'granted', source: 'credit_back', source_id: null, amount: value, remaining: 0n, reserved: 0n, priority: 0, expires_at: null, expired: 0, created_at: now });
+      const lot = books.insertLot(ws, { kind: 'granted', source: 'credit_back', source_id: null, amount: value, remaining: 0n, reserved: 0n, priority: DEFAULT_PRIORITY, expires_at: null, expired: 0, created_at: now });
       lot.remaining += value;
       books.post(counter, ws.wallet, value, POSTED, { ...meta, lotId: lot.id });
       books.saveLot(ws, lot);

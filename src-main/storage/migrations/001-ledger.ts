@@ -77,7 +77,7 @@ CREATE TABLE lots (
   amount      INTEGER NOT NULL CHECK (amount > 0),
   remaining   INTEGER NOT NULL,
   reserved    INTEGER NOT NULL DEFAULT 0,
-  priority    INTEGER NOT NULL DEFAULT 0,
+  priority    INTEGER NOT NULL DEFAULT 50,
   expires_at  INTEGER,
   expired     INTEGER NOT NULL DEFAULT 0,
   created_at  INTEGER NOT NULL
@@ -105,7 +105,7 @@ CREATE TABLE top_ups (
   amount             INTEGER NOT NULL CHECK (amount > 0),
   kind               TEXT NOT NULL CHECK (kind IN ('paid', 'granted')),
   status             TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'expired', 'refunded')),
-  priority           INTEGER NOT NULL DEFAULT 0,
+  priority           INTEGER NOT NULL DEFAULT 50,
   expires_at         INTEGER,
   payment_expires_at INTEGER,
   lot_id             INTEGER REFERENCES lots(id),

@@ -1,0 +1,88 @@
+import { operations, type InputOf, type OperationId, type OutputOf } from '../contract/operations';
+
+/** An error answer of the API, with its machine-readable code. */
+export class TollgateApiError extends Error {
+  override name = 'TollgateApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ClientOptions {
+  /** e.g. `http://127.0.0.1:8787` */
+  baseUrl: string;
+  apiKey?: string;
+  fetch?: typeof fetch;
+  /** Extra headers on every request (the console adds its CSRF token here). */
+  headers?: () => Record<string, string>;
+  /** Send cookies (the console served by Tollgate itself). */
+  credentials?: 'include' | 'same-origin' | 'omit';
+}
+
+export interface CallResult<K extends OperationId> {
+  status: number;
+  body: OutputOf<K>;
+  replayed: boolean;
+}
+
+/**
+ * A typed client for every operation of the contract. `call('ingestEvent', {...})` checks the input
+ * type at compile time, fills path parameters, sends GET inputs as the query and others as JSON,
+ * and returns the typed answer or throws `TollgateApiError`.
+ */
+export function createClient(options: ClientOptions) {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const base = options.baseUrl.replace(/\/$/, '');
+
+  async function send<K extends OperationId>(id: K, input: InputOf<K>): Promise<CallResult<K>> {
+    const op = operations[id];
+    const rest: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+    const path = op.path.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+      const v = rest[name];
+      delete rest[name];
+      if (v === undefined || v === null) throw new TypeError(`${id}: missing path parameter ${name}`);
+      return encodeURIComponent(String(v));
+    });
+    let url = base + path;
+    const headers: Record<string, string> = { accept: 'application/json', ...(options.headers?.() ?? {}) };
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    let body: string | undefined;
+    if (op.method === 'GET') {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) q.set(k, String(v));
+      const s = q.toString();
+      if (s) url += '?' + s;
+    } else {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    }
+    const res = await doFetch(url, { method: op.method, headers, body, ...(options.credentials ? { credentials: options.credentials } : {}) });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      throw new TollgateApiError(res.status, 'invalid_response', `Not JSON (HTTP ${res.status}): ${text.slice(0, 200)}`);
+    }
+    if (!res.ok) {
+      const e = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+      throw new TollgateApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details ?? {});
+    }
+    return { status: res.status, body: parsed as OutputOf<K>, replayed: res.status === 200 && op.status === 201 };
+  }
+
+  return {
+    /** The full answer: status, typed body, and whether it was an idempotent replay. */
+    send,
+    /** Just the typed body. */
+    call: async <K extends OperationId>(id: K, input: InputOf<K>): Promise<OutputOf<K>> => (await send(id, input)).body,
+  };
+}
+
+export type TollgateClient = ReturnType<typeof createClient>;
+export type { InputOf, OperationId, OutputOf };

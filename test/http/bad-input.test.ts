@@ -1,0 +1,107 @@
+/**
+ * Bad input of every kind gets a clear error (status and machine-readable code) and changes
+ * nothing: after each request a digest of every ledger table is compared with the one before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerDigest, type ServerFixture, seedTokens, startApi } from '../helpers/harness';
+
+let fx: ServerFixture;
+let ingestKey: string;
+let topUpId: string;
+let voidedAuth: string;
+
+beforeAll(async () => {
+  fx = await startApi();
+  await seedTokens(fx.op, { topUp: '1000' });
+  topUpId = (await fx.op<any>('createTopUp', { external_id: 'acme', asset: 'USD', amount: '100' })).id;
+  const auth = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '10' });
+  await fx.op('voidAuthorization', { id: auth.id });
+  voidedAuth = auth.id;
+  ingestKey = fx.engine.keys.create('app', ['ingest'], Date.now());
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+interface Case {
+  name: string;
+  method: string;
+  path: string | (() => string);
+  body?: unknown;
+  headers?: Record<string, string>;
+  status: number;
+  code: string;
+}
+
+const event = (extra: Record<string, unknown> = {}) => ({ transaction_id: 'bad-1', customer: 'acme', code: 'tokens', properties: { tokens: 10 }, ...extra });
+
+const cases: Case[] = [
+  { name: 'malformed JSON', method: 'POST', path: '/v1/events', body: '{"transaction_id": "x",', status: 400, code: 'invalid_json' },
+  { name: 'a JSON array instead of an object', method: 'POST', path: '/v1/events', body: '[1,2]', status: 422, code: 'validation_failed' },
+  { name: 'amount of the wrong type', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: 'ten' }, status: 422, code: 'validation_failed' },
+  { name: 'a float amount', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: 10.5 }, status: 422, code: 'validation_failed' },
+  { name: 'a float amount as a string', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: '10.50' }, status: 422, code: 'validation_failed' },
+  { name: 'a negative top-up', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: '-5' }, status: 422, code: 'validation_failed' },
+  { name: 'a zero top-up', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: 0 }, status: 422, code: 'validation_failed' },
+  { name: 'an amount beyond 10^18', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: '10000000000000000000' }, status: 422, code: 'validation_failed' },
+  { name: 'an unknown field', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: '5', ammount: '5' }, status: 422, code: 'validation_failed' },
+  { name: 'a top-up for an unknown customer', method: 'POST', path: '/v1/customers/nobody/top-ups', body: { asset: 'USD', amount: '5' }, status: 404, code: 'customer_not_found' },
+  { name: 'a top-up in an unknown asset', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'EUR', amount: '5' }, status: 404, code: 'asset_not_found' },
+  { name: 'a plan on an unknown metric', method: 'POST', path: '/v1/plans', body: { code: 'p2', name: 'P2', interval: 'monthly', charges: [{ metric: 'nope', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] }, status: 404, code: 'metric_not_found' },
+  { name: 'a plan with a gap between tiers', method: 'POST', path: '/v1/plans', body: { code: 'p3', name: 'P3', interval: 'monthly', charges: [{ metric: 'tokens', asset: 'USD', model: 'graduated', properties: { graduated_ranges: [{ from_value: 0, to_value: 100, per_unit_amount: '1', flat_amount: '0' }, { from_value: 200, to_value: null, per_unit_amount: '1', flat_amount: '0' }] } }] }, status: 422, code: 'validation_failed' },
+  { name: 'a float price', method: 'POST', path: '/v1/plans', body: { code: 'p4', name: 'P4', interval: 'monthly', charges: [{ metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: 0.1 } }] }, status: 422, code: 'validation_failed' },
+  { name: 'an authorization on an unknown metric', method: 'POST', path: '/v1/authorizations', body: { customer: 'acme', metric: 'nope', quantity: 5 }, status: 404, code: 'metric_not_found' },
+  { name: 'an authorization with both amount and metric', method: 'POST', path: '/v1/authorizations', body: { customer: 'acme', asset: 'USD', amount: '5', metric: 'tokens', quantity: 5 }, status: 422, code: 'validation_failed' },
+  { name: 'an authorization beyond the wallet', method: 'POST', path: '/v1/authorizations', body: { customer: 'acme', asset: 'USD', amount: '1000000' }, status: 402, code: 'insufficient_funds' },
+  { name: 'an event for an unknown customer', method: 'POST', path: '/v1/events', body: event({ customer: 'nobody' }), status: 404, code: 'customer_not_found' },
+  { name: 'an event with a non-numeric metered property', method: 'POST', path: '/v1/events', body: event({ properties: { tokens: 'lots' } }), status: 422, code: 'invalid_event_property' },
+  { name: 'an event an hour in the future', method: 'POST', path: '/v1/events', body: event({ timestamp: new Date(Date.now() + 3_600_000).toISOString() }), status: 422, code: 'timestamp_in_future' },
+  { name: 'an event with a timestamp without an offset', method: 'POST', path: '/v1/events', body: event({ timestamp: '2026-11-26T10:00:00' }), status: 422, code: 'validation_failed' },
+  { name: 'an event with a float cost', method: 'POST', path: '/v1/events', body: event({ cost: 0.25 }), status: 422, code: 'validation_failed' },
+  { name: 'an event without transaction_id', method: 'POST', path: '/v1/events', body: { customer: 'acme', code: 'tokens' }, status: 422, code: 'validation_failed' },
+  { name: 'an event the wallet cannot cover', method: 'POST', path: '/v1/events', body: event({ properties: { tokens: 100_000_000 } }), status: 402, code: 'insufficient_funds' },
+  { name: 'too many events in a batch', method: 'POST', path: '/v1/events/batch', body: { events: Array.from({ length: 1001 }, (_, i) => event({ transaction_id: `b${i}` })) }, status: 413, code: 'too_many_events' },
+  { name: 'an oversized body', method: 'POST', path: '/v1/events/batch', body: JSON.stringify({ events: [event({ properties: { tokens: 1, pad: 'x'.repeat(9 * 1024 * 1024) } })] }), status: 413, code: 'payload_too_large' },
+  { name: 'the wrong content type', method: 'POST', path: '/v1/events', body: JSON.stringify(event()), headers: { 'content-type': 'text/plain' }, status: 415, code: 'unsupported_media_type' },
+  { name: 'no API key', method: 'POST', path: '/v1/events', body: event(), headers: { authorization: '' }, status: 401, code: 'unauthenticated' },
+  { name: 'a wrong API key', method: 'POST', path: '/v1/events', body: event(), headers: { authorization: 'Bearer tg_testadmin_0123456789abcdefghijklmnoX' }, status: 401, code: 'unauthenticated' },
+  { name: 'a malformed API key', method: 'POST', path: '/v1/events', body: event(), headers: { authorization: 'Bearer hunter2' }, status: 401, code: 'unauthenticated' },
+  { name: 'an ingest key creating a customer', method: 'POST', path: '/v1/customers', body: { external_id: 'x' }, headers: { authorization: 'INGEST' }, status: 403, code: 'forbidden' },
+  { name: 'refunding more than is left', method: 'POST', path: () => `/v1/top-ups/${topUpId}/refund`, body: { amount: '101' }, status: 422, code: 'amount_exceeds_refundable' },
+  { name: 'capturing a voided hold', method: 'POST', path: () => `/v1/authorizations/${voidedAuth}/capture`, body: { amount: '1' }, status: 409, code: 'invalid_state' },
+  { name: 'an unknown authorization', method: 'GET', path: '/v1/authorizations/auth_nope', status: 404, code: 'authorization_not_found' },
+  { name: 'an existing asset again', method: 'POST', path: '/v1/assets', body: { code: 'USD' }, status: 409, code: 'already_exists' },
+  { name: 'a custom asset without a scale', method: 'POST', path: '/v1/assets', body: { code: 'TOKENS' }, status: 422, code: 'validation_failed' },
+  { name: 'an unknown route', method: 'GET', path: '/v1/nothing', status: 404, code: 'not_found' },
+  { name: 'a wrong method', method: 'DELETE', path: '/v1/events', status: 405, code: 'method_not_allowed' },
+  { name: 'a bad page size', method: 'GET', path: '/v1/customers?limit=100000', status: 422, code: 'validation_failed' },
+];
+
+describe('bad input changes nothing', () => {
+  it.each(cases)('$name → $status $code', async (c) => {
+    const before = ledgerDigest(fx.engine);
+    const headers = { ...c.headers };
+    if (headers.authorization === 'INGEST') headers.authorization = `Bearer ${ingestKey}`;
+    const path = typeof c.path === 'function' ? c.path() : c.path;
+    const res = await fx.api(c.method, path, c.body, headers);
+    expect(res.status).toBe(c.status);
+    expect(res.body.error.code).toBe(c.code);
+    expect(res.body.error.message.length).toBeGreaterThan(10);
+    expect(ledgerDigest(fx.engine)).toBe(before);
+  });
+
+  it('names the tier that is wrong', async () => {
+    const res = await fx.api('POST', '/v1/plans', cases.find((c) => c.name.includes('gap'))!.body);
+    expect(res.body.error.message).toMatch(/graduated_ranges\[1\]/);
+    expect(res.body.error.details.issues[0].path).toEqual(['charges', 0, 'properties', 'graduated_ranges', 1, 'from_value']);
+  });
+
+  it('counts refused events by reason, with samples', async () => {
+    await fx.engine.flushRefusals();
+    const res = await fx.api('GET', '/v1/events/refused');
+    const reasons = Object.fromEntries(res.body.reasons.map((r: any) => [r.reason, r.count]));
+    expect(reasons.insufficient_funds).toBeGreaterThanOrEqual(1);
+    expect(reasons.invalid_event_property).toBeGreaterThanOrEqual(1);
+    expect(res.body.reasons.find((r: any) => r.reason === 'invalid_event_property').samples[0].body.properties.tokens).toBe('lots');
+  });
+});

@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { Engine } from './engine/engine';
 import { DataDirLockedError } from './storage/lock';
 import { SchemaTooNewError } from './storage/migrate';
+import { join } from 'node:path';
 import { startServer } from './http/server';
+import { staticConsole } from './http/static';
 import { defaultDataDir } from './paths';
 
 const USAGE = `Usage: tollgate serve [--data-dir DIR] [--port 8787] [--host 127.0.0.1] [--synchronous FULL|NORMAL] [--insecure-http]
@@ -65,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
   }
   let server;
   try {
-    server = await startServer(engine, { port, host });
+    server = await startServer(engine, { port, host, extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'))] });
   } catch (err) {
     await engine.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') die(`Port ${port} on ${host} is already in use. Stop what holds it or pass --port.`);
@@ -75,6 +77,7 @@ async function main(argv: string[]): Promise<void> {
   out.write(`Tollgate ${engine.health().version} serving ${server.url}\n`);
   out.write(`  data dir    ${dataDir}\n`);
   out.write(`  storage     SQLite WAL, synchronous=${synchronous}\n`);
+  out.write(`  console     ${server.url}/\n`);
   out.write(`  API doc     ${server.url}/v1/openapi.json\n`);
   if (engine.migration.backup) out.write(`  migrated    v${engine.migration.from} -> v${engine.migration.to} (backup: ${engine.migration.backup})\n`);
   if (engine.initialAdminKey) {

@@ -1,0 +1,30 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests drive the console in Debian's Chromium against serve mode (the Electron binary
+ * cannot run here). The server starts on a fresh data dir with a known admin key.
+ */
+export const E2E_PORT = 4174;
+export const E2E_ADMIN_KEY = 'tg_e2eadmin_0123456789abcdefghijklmnop';
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 60_000,
+  workers: 1,
+  reporter: 'list',
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: `node scripts/e2e-server.js ${E2E_PORT}`,
+    url: `http://127.0.0.1:${E2E_PORT}/v1/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { TOLLGATE_ADMIN_KEY: E2E_ADMIN_KEY },
+  },
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { Engine } from './engine/engine';
+import { Engine, VERSION } from './engine/engine';
+import { WorkerGateway } from './engine/worker-gateway';
 import { DataDirLockedError } from './storage/lock';
 import { SchemaTooNewError } from './storage/migrate';
 import { join } from 'node:path';
@@ -58,9 +59,9 @@ async function main(argv: string[]): Promise<void> {
     die(`Binding to ${host} exposes the API beyond this machine. Put Tollgate behind a TLS reverse proxy (see the README) and pass --insecure-http to confirm plain HTTP on ${host}.`);
   }
 
-  let engine: Engine;
+  let engine: WorkerGateway;
   try {
-    engine = Engine.open({ dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined });
+    engine = await WorkerGateway.open(new URL('./engine-worker.js', import.meta.url), { dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined });
   } catch (err) {
     if (err instanceof DataDirLockedError || err instanceof SchemaTooNewError) die(err.message);
     throw err;
@@ -74,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
   const out = process.stdout;
-  out.write(`Tollgate ${engine.health().version} serving ${server.url}\n`);
+  out.write(`Tollgate ${VERSION} serving ${server.url}\n`);
   out.write(`  data dir    ${dataDir}\n`);
   out.write(`  storage     SQLite WAL, synchronous=${synchronous}\n`);
   out.write(`  console     ${server.url}/\n`);

@@ -67,6 +67,7 @@ export class Authorizations {
     let next = Infinity;
     for (const lot of ws.lots) if (!lot.expired && lot.expires_at !== null && lot.expires_at < next) next = lot.expires_at;
     for (const row of holds) if (row.expires_at > now && row.expires_at < next) next = row.expires_at;
+    books.touch(ws);
     ws.nextDeadline = next;
   }
 
@@ -161,7 +162,10 @@ export class Authorizations {
     this.ctx.store.insertAuthorization(row);
     this.remember(hold);
     if (pricing && quantity) this.adjustHeldUnits(pricing.periodId, pricing.charge.id, quantity);
-    if (row.expires_at < ws.nextDeadline) ws.nextDeadline = row.expires_at;
+    if (row.expires_at < ws.nextDeadline) {
+      this.ctx.books.touch(ws);
+      ws.nextDeadline = row.expires_at;
+    }
     this.ctx.emit({ type: 'authorization', customer: customer.external_id, id, asset });
     this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset });
     return hold;
@@ -302,7 +306,10 @@ export class Authorizations {
     if (input.ttl_seconds > this.ctx.settings.maxHoldTtlSeconds) fail('validation_failed', `ttl_seconds may be at most ${this.ctx.settings.maxHoldTtlSeconds}.`, { issues: [{ path: ['ttl_seconds'], message: 'too long' }] });
     const now = this.ctx.now();
     hold.row.expires_at = now + input.ttl_seconds * 1000;
-    if (hold.row.expires_at < ws.nextDeadline) ws.nextDeadline = hold.row.expires_at;
+    if (hold.row.expires_at < ws.nextDeadline) {
+      this.ctx.books.touch(ws);
+      ws.nextDeadline = hold.row.expires_at;
+    }
     this.save(hold, now);
     this.ctx.emit({ type: 'authorization', customer: customer.external_id, id: hold.row.id, asset: ws.asset });
     return this.toApi(hold);

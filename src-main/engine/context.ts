@@ -46,13 +46,14 @@ export class EngineContext {
   readonly listeners = new Set<(changes: LiveChange[]) => void>();
   /** Caches that must be dropped when a batch rolls back; registered by the modules that own them. */
   private readonly resetters: (() => void)[] = [];
+  private readonly flushers: (() => void)[] = [() => this.books.flush()];
 
   constructor(
     readonly store: Store,
     readonly clock: Clock,
     public settings: EngineSettings,
   ) {
-    this.books = new Books(store, () => clock.now());
+    this.books = new Books(store, () => clock.now(), (fn) => this.onUndo(fn));
   }
 
   now(): number {
@@ -79,7 +80,6 @@ export class EngineContext {
     this.opEffectsMark = this.effects.length;
   }
   rollbackOp(): void {
-    this.books.evictTouched();
     for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
     this.undo = [];
     this.effects.length = this.opEffectsMark;
@@ -89,6 +89,13 @@ export class EngineContext {
     for (const r of this.resetters) r();
     this.undo = [];
     this.effects = [];
+  }
+  /** Writes what the caches hold back, just before COMMIT. */
+  beforeCommit(): void {
+    for (const f of this.flushers) f();
+  }
+  registerFlush(fn: () => void): void {
+    this.flushers.push(fn);
   }
   committed(): void {
     if (!this.effects.length) return;

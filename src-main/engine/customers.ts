@@ -113,7 +113,8 @@ export class Customers {
     const { books, store } = this.ctx;
     for (const l of input.overdraft_limits ?? []) {
       const ws = books.wallet(c.id, l.asset);
-      books.touch(ws);
+      const previous = ws.wallet.overdraft_limit;
+      this.ctx.onUndo(() => (ws.wallet.overdraft_limit = previous));
       ws.wallet.overdraft_limit = l.amount;
       store.updateOverdraftLimit(ws.wallet.id, l.amount);
     }

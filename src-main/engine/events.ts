@@ -4,7 +4,7 @@ import { dec, toText } from '../../shared/decimal';
 import { emptyUsage } from '../../shared/pricing';
 import type { CustomerRow, EventRow, PeriodRow, SubscriptionRow } from '../storage/store';
 import type { Authorizations, Hold } from './authorizations';
-import { requestHash } from './canonical';
+import { canonicalJson } from './canonical';
 import type { EngineContext } from './context';
 import type { Customers } from './customers';
 import { fail, TollgateError } from './errors';
@@ -21,6 +21,7 @@ import type { Refusals } from './refusals';
 import type { SpendCaps } from './spend';
 import { parseTimestampField } from './timestamps';
 import { markReplayed } from './idempotency';
+import { compact, type CompactResult, expand, periodIso } from './event-results';
 
 export type EventIn = z.output<typeof EventInput>;
 export type EventOut = z.output<typeof EventResult>;
@@ -68,19 +69,29 @@ export class Events {
     throw err;
   }
 
-  /** The fields the client sent that define the event; `timestamp` is left out because the server fills it when absent. */
-  private clientHash(e: EventIn): Buffer {
-    return requestHash({
-      transaction_id: e.transaction_id,
-      customer: e.customer,
+  /**
+   * The fields the client sent that define the event, canonically: a retry is a replay exactly
+   * when these agree. `timestamp` is left out because the server fills it when absent. Nothing is
+   * hashed per event: the stored row keeps these fields, and they are compared only on a retry.
+   */
+  private clientFields(e: { code: string; properties: Record<string, unknown>; authorization_id: string | null; final_capture: boolean; cost: string | null; refuse: boolean; precise_total_amount: string | null }): string {
+    return canonicalJson({
       code: e.code,
-      properties: e.properties ?? {},
-      authorization_id: e.authorization_id ?? null,
-      final_capture: e.final_capture ?? true,
-      cost: e.cost === undefined ? null : toText(dec(e.cost)),
-      on_insufficient_funds: e.on_insufficient_funds ?? null,
-      precise_total_amount: e.precise_total_amount === undefined ? null : toText(dec(e.precise_total_amount)),
+      properties: e.properties,
+      authorization_id: e.authorization_id,
+      final_capture: e.final_capture,
+      cost: e.cost === null ? null : toText(dec(e.cost)),
+      on_insufficient_funds: e.refuse ? 'refuse' : null,
+      precise_total_amount: e.precise_total_amount === null ? null : toText(dec(e.precise_total_amount)),
     });
+  }
+
+  private sameRequest(existing: EventRow, e: EventIn): boolean {
+    const stored = JSON.parse(existing.result) as CompactResult;
+    return (
+      this.clientFields({ code: existing.code, properties: parseJsonObject(existing.properties), authorization_id: existing.authorization_id, final_capture: stored.f !== 0, cost: existing.cost, refuse: stored.r === 1, precise_total_amount: existing.precise_amount }) ===
+      this.clientFields({ code: e.code, properties: e.properties ?? {}, authorization_id: e.authorization_id ?? null, final_capture: e.final_capture ?? true, cost: e.cost ?? null, refuse: e.on_insufficient_funds === 'refuse', precise_total_amount: e.precise_total_amount ?? null })
+    );
   }
 
   ingest(e: EventIn): EventOut {
@@ -95,13 +106,12 @@ export class Events {
 
   private record(customer: CustomerRow, e: EventIn): EventOut {
     const { store, books } = this.ctx;
-    const hash = this.clientHash(e);
     const existing = store.getEvent(customer.id, e.transaction_id);
     if (existing) {
-      if (!existing.request_hash.equals(hash)) {
+      if (!this.sameRequest(existing, e)) {
         fail('idempotency_conflict', `transaction_id ${JSON.stringify(e.transaction_id)} was recorded before for ${customer.external_id} with different content.`, { transaction_id: e.transaction_id });
       }
-      return markReplayed({ ...(JSON.parse(existing.result) as EventOut), replayed: true });
+      return markReplayed(this.answerOf(existing, customer.external_id, 'accepted', true));
     }
 
     const now = this.ctx.now();
@@ -210,7 +220,7 @@ export class Events {
       status: 'accepted',
       replayed: false,
       subscription: sub?.id ?? null,
-      period: period ? { start: iso(period.start_at), end: iso(period.end_at) } : null,
+      period: period ? periodIso(period) : null,
       charges: effects.map((fx) => ({ charge_id: String(fx.charge.id), metric: fx.charge.metric.code, asset: fx.charge.asset.code, units: toText(fx.units), amount: fx.delta.toString() })),
       debits: totals.map((t) => ({
         asset: t.asset,
@@ -237,12 +247,11 @@ export class Events {
       timestamp,
       received_at: now,
       properties: JSON.stringify(properties),
-      request_hash: hash,
       authorization_id: e.authorization_id ?? null,
       cost: e.cost ?? null,
       precise_amount: e.precise_total_amount ?? null,
       period_id: period?.id ?? null,
-      result: JSON.stringify(result),
+      result: JSON.stringify(compact(result, { finalCapture: e.final_capture ?? true, refuse: e.on_insufficient_funds === 'refuse' })),
       reversed_at: null,
       reversal_reason: null,
     };
@@ -296,16 +305,14 @@ export class Events {
       const props = parseJsonObject(row.properties);
       const byMetric = plan.byEventType.get(eventType);
       // Mark first, so the re-pricing below no longer sees this event.
-      const result = { ...(JSON.parse(row.result) as EventOut), status: 'reversed' as const };
-      this.ctx.store.markEventReversed(row.id, now, input.reason, JSON.stringify(result));
+      this.ctx.store.markEventReversed(row.id, now, input.reason);
       for (const charges of byMetric?.values() ?? []) {
         const charge = selectCharge(charges, props);
         if (!charge) continue;
         this.reprice(customer, plan, period, charge.id, eventType, row.id);
       }
     } else {
-      const result = { ...(JSON.parse(row.result) as EventOut), status: 'reversed' as const };
-      this.ctx.store.markEventReversed(row.id, now, input.reason, JSON.stringify(result));
+      this.ctx.store.markEventReversed(row.id, now, input.reason);
     }
     this.ctx.emit({ type: 'event', customer: customer.external_id, id: row.transaction_id });
     return this.toStored(this.ctx.store.getEvent(customer.id, input.transaction_id)!);
@@ -317,7 +324,7 @@ export class Events {
     const entry = this.usage.get(period.id, chargeId);
     let rebuilt: UsageEntry = { ...entry, usage: emptyUsage(), billed: 0n, latestAt: null };
     const candidates = plan.byEventType.get(eventType)!.get(charge.metric.id)!;
-    for (const ev of this.ctx.store.listPeriodEvents(period.id, eventType)) {
+    for (const ev of this.ctx.store.listPeriodEvents(customer.id, period.id, eventType)) {
       const props = parseJsonObject(ev.properties);
       if (selectCharge(candidates, props)?.id !== chargeId) continue;
       const fx = rateCharge(charge, rebuilt, { timestamp: ev.timestamp, properties: props, preciseAmount: ev.precise_amount === null ? null : dec(ev.precise_amount) });
@@ -347,12 +354,16 @@ export class Events {
     return { data: page.map((r) => this.toStored(r)), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }
 
+  /** The event's answer, rebuilt from its row and its compact stored result. */
+  answerOf(row: EventRow, customer: string, status: 'accepted' | 'reversed', replayed: boolean): EventOut {
+    const period = row.period_id === null ? null : this.subscriptions.period(row.period_id);
+    return expand(JSON.parse(row.result) as CompactResult, { transaction_id: row.transaction_id, customer, code: row.code, timestamp: row.timestamp, status, replayed, period });
+  }
+
   toStored(row: EventRow): z.output<typeof StoredEvent> {
-    const result = JSON.parse(row.result) as EventOut;
+    const customer = this.customers.byInternalId(row.customer_id).external_id;
     return {
-      ...result,
-      status: row.reversed_at !== null ? 'reversed' : result.status,
-      replayed: false,
+      ...this.answerOf(row, customer, row.reversed_at !== null ? 'reversed' : 'accepted', false),
       properties: parseJsonObject(row.properties),
       authorization_id: row.authorization_id,
       cost: row.cost,

@@ -241,14 +241,13 @@ export class Funding {
         }
         if (moved > 0n) {
           hold.reservations.push({ lotId: null, amount: moved });
-          lot.reserved -= moved;
+          books.changeLot(ws, lot, 0n, -moved);
           hold.row.reservations = JSON.stringify(hold.reservations.filter((r) => r.amount > 0n).map((r) => ({ lot: r.lotId, amount: r.amount.toString() })));
           this.ctx.store.updateAuthorization(hold.row);
           this.ctx.onUndo(() => this.authorizations.forget(hold.row.id));
         }
       }
     }
-    books.saveLot(ws, lot);
     const owed = row.amount - row.refunded_amount;
     const fromLot = lot.remaining < owed ? lot.remaining : owed;
     drawFromLot(books, ws, lot, fromLot, funding, 'chargeback', ref);

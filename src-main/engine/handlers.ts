@@ -1,5 +1,5 @@
 import type { OperationId, OutputOf, ParsedInputOf } from '../../shared/contract/operations';
-import { EventInput } from '../../shared/contract/ledger';
+import { type PreparedBatch, prepareBatch } from './batch';
 import type { Engine } from './engine';
 import { TollgateError } from './errors';
 import { isReplayed } from './idempotency';
@@ -16,10 +16,6 @@ export interface CallContext {
 
 export type Handler<K extends OperationId> = (input: ParsedInputOf<K>, call: CallContext) => Promise<OutputOf<K>> | OutputOf<K>;
 export type Handlers = { [K in OperationId]: Handler<K> };
-
-function zodIssues(error: { issues: { path: PropertyKey[]; message: string }[] }) {
-  return error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message }));
-}
 
 /** Answers for one event of a batch: the status the single-event route would have given, and its body. */
 function batchEntry(index: number, settled: Settled<unknown>) {
@@ -67,7 +63,7 @@ export function createHandlers(engine: Engine): Handlers {
     getPlan: (i) => engine.plans.get(i.code),
     createSubscription: (i) => w(() => engine.subscriptions.create(i)),
     listSubscriptions: (i) => engine.subscriptions.list(i),
-    createQuote: (i) => w(() => engine.quote(i)),
+    createQuote: (i) => engine.quote(i),
 
     createAuthorization: (i) => w(() => engine.authorizations.create(i)).catch((err) => engine.events.refused(err, i, engine.customers.find(i.customer)?.id ?? null)),
     getAuthorization: (i) => engine.authorizations.get(i.id),
@@ -80,28 +76,29 @@ export function createHandlers(engine: Engine): Handlers {
     ingestBatch: async (i) => {
       const max = engine.settings.maxBatchEvents;
       if (i.events.length > max) throw new TollgateError('too_many_events', `A batch holds at most ${max} events; this one has ${i.events.length}.`, { max, received: i.events.length });
-      const results: ReturnType<typeof batchEntry>[] = new Array(i.events.length);
+      const items = (i as PreparedBatch).prepared ?? prepareBatch(i.events);
+      const results: ReturnType<typeof batchEntry>[] = new Array(items.length);
       const ops: (() => unknown)[] = [];
       const positions: number[] = [];
-      i.events.forEach((raw, index) => {
-        const parsed = EventInput.safeParse(raw);
-        if (!parsed.success) {
-          const err = new TollgateError('validation_failed', `events[${index}]: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(event)'}: ${x.message}`).join('; ')}`, { issues: zodIssues(parsed.error) });
-          engine.refusals.note(null, 'validation_failed', raw, err.message);
+      items.forEach((item, index) => {
+        if (!item.ok) {
+          const err = new TollgateError('validation_failed', item.message, { issues: item.issues });
+          if (!(i as PreparedBatch).prepared) engine.refusals.note(null, 'validation_failed', i.events[index], err.message);
           results[index] = batchEntry(index, { ok: false, error: err });
           return;
         }
         positions.push(index);
-        ops.push(() => engine.events.ingest(parsed.data));
+        ops.push(() => engine.events.ingest(item.event));
       });
       const settled = await engine.writer.runEach(ops, 'bulk');
       settled.forEach((s, k) => (results[positions[k]!] = batchEntry(positions[k]!, s)));
-      return {
-        results,
-        accepted: results.filter((r) => r.status === 201).length,
-        replayed: results.filter((r) => r.status === 200).length,
-        refused: results.filter((r) => r.status >= 400).length,
-      };
+      let accepted = 0;
+      let replayed = 0;
+      for (const r of results) {
+        if (r.status === 201) accepted++;
+        else if (r.status === 200) replayed++;
+      }
+      return { results, accepted, replayed, refused: results.length - accepted - replayed };
     },
     listEvents: (i) => engine.events.list(i),
     reverseEvent: (i) => w(() => engine.events.reverse(i)),

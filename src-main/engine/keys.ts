@@ -30,6 +30,8 @@ export function parseKey(key: string): { id: string; secret: string } | null {
  */
 export class ApiKeys {
   private readonly cache = new Map<string, { row: ApiKeyRow; scopes: Set<Scope> }>();
+  /** Told when a key is created or revoked (doors on other threads drop their caches). */
+  onChange: (() => void) | null = null;
 
   constructor(private readonly store: Store) {}
 
@@ -39,6 +41,7 @@ export class ApiKeys {
     const { id, secret, key } = parsed ? { ...parsed, key: preset! } : mintKey();
     this.store.upsertApiKey({ id, name, secret_sha256: sha256(secret), scopes: scopes.join(' '), created_at: now });
     this.cache.delete(id);
+    this.onChange?.();
     return key;
   }
 
@@ -63,6 +66,7 @@ export class ApiKeys {
 
   forget(id: string): void {
     this.cache.delete(id);
+    this.onChange?.();
   }
 }
 

@@ -21,6 +21,8 @@ export interface WriterHooks {
   rollbackOp(): void;
   /** The whole batch rolled back (a storage failure): drop every cache. */
   rollbackBatch(): void;
+  /** Just before COMMIT: write back what caches hold. */
+  beforeCommit(): void;
   /** The batch committed: run effects that must only follow a commit (live updates, outbox wake-ups). */
   committed(): void;
 }
@@ -44,10 +46,21 @@ export class Writer {
   /** Flush statistics, for metrics and the benchmark. */
   readonly stats = { flushes: 0, ops: 0, maxOpsPerFlush: 0 };
 
+  /** When interactive work last arrived (performance.now()). */
+  private lastInteractiveAt = -Infinity;
+
+  /**
+   * @param sharedBudgetMs how long a flush may run bulk work while interactive work is arriving
+   *   (an authorization then waits at most about this long, plus one commit)
+   * @param soloBudgetMs how long it may run when no interactive work came in the last
+   *   `quietMs`: bigger flushes amortize the commit over more events
+   */
   constructor(
     private readonly store: Store,
     private readonly hooks: WriterHooks,
-    private readonly budgetMs = 4,
+    private readonly sharedBudgetMs = 2,
+    private readonly soloBudgetMs = 25,
+    private readonly quietMs = 100,
   ) {}
 
   /** One operation, atomic on its own. */
@@ -88,6 +101,7 @@ export class Writer {
       return;
     }
     const job: Job = { ops, results: new Array(ops.length), next: 0, lane, done };
+    if (lane === 'interactive') this.lastInteractiveAt = performance.now();
     (lane === 'interactive' ? this.interactive : this.bulk).push(job);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -99,6 +113,7 @@ export class Writer {
     this.scheduled = false;
     if (!this.interactive.length && !this.bulk.length) return;
     const started = performance.now();
+    const budget = started - this.lastInteractiveAt < this.quietMs ? this.sharedBudgetMs : this.soloBudgetMs;
     const finished: Job[] = [];
     const touched: { job: Job; from: number }[] = [];
     let ops = 0;
@@ -113,17 +128,18 @@ export class Writer {
             job.results[job.next] = this.runOp(job.ops[job.next]!);
             job.next++;
             ops++;
-            if (job.lane === 'bulk' && performance.now() - started > this.budgetMs) break;
+            if (job.lane === 'bulk' && performance.now() - started > budget) break;
           }
           if (job.next < job.ops.length) break;
           queue.shift();
           finished.push(job);
         }
-        if (performance.now() - started > this.budgetMs && queue === this.interactive && this.bulk.length) {
+        if (performance.now() - started > budget && queue === this.interactive && this.bulk.length) {
           // Interactive work alone used the budget: bulk waits for the next flush.
           break;
         }
       }
+      this.hooks.beforeCommit();
       this.store.commitBatch();
     } catch (err) {
       // A storage failure (or a failed COMMIT): nothing of this batch is durable. Every operation

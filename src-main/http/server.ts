@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
 import type { Operation } from '../../shared/contract/operations';
 import { buildOpenApi } from '../../shared/contract/openapi';
+import { prepareBatch } from '../engine/batch';
 import { VERSION, type Engine } from '../engine/engine';
 import { TollgateError } from '../engine/errors';
-import { type CallContext, createHandlers, type Handlers } from '../engine/handlers';
-import { isReplayed } from '../engine/idempotency';
+import { type EngineGateway, LocalGateway } from '../engine/gateway';
+import type { CallContext } from '../engine/handlers';
 import { allows } from '../engine/keys';
 import { Router } from './router';
 
@@ -28,7 +29,7 @@ export interface RunningServer {
   server: Server;
   url: string;
   port: number;
-  handlers: Handlers;
+  gateway: EngineGateway;
   close(): Promise<void>;
 }
 
@@ -88,10 +89,10 @@ function parseQuery(search: string): Record<string, string> {
  * Serves the contract over HTTP: route, authenticate, read and validate the body, call the
  * operation's handler, answer JSON. Every refusal is `{"error": {code, message, details}}`.
  */
-export function createApiListener(engine: Engine, options: ServerOptions = {}) {
+export function createApiListener(gateway: EngineGateway, options: ServerOptions = {}) {
   const router = new Router();
-  const handlers = createHandlers(engine);
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const maxBatchEvents = 1000;
   const extensions = options.extensions ?? [];
   let openApiText: string | null = null;
 
@@ -130,7 +131,7 @@ export function createApiListener(engine: Engine, options: ServerOptions = {}) {
           status = 401;
           return sendError(res, 'unauthenticated', 'Send an API key as `Authorization: Bearer tg_<id>_<secret>`.');
         }
-        const who = engine.keys.authenticate(key);
+        const who = await gateway.authenticate(key);
         if (!who) {
           status = 401;
           return sendError(res, 'unauthenticated', 'This API key is unknown, malformed or revoked.');
@@ -170,13 +171,24 @@ export function createApiListener(engine: Engine, options: ServerOptions = {}) {
       if (!parsed.success) {
         status = 422;
         const issues = parsed.error.issues.map((i) => ({ path: i.path.filter((p) => typeof p !== 'symbol'), message: i.message }));
-        if (op.id === 'ingestEvent') engine.refusals.note(null, 'validation_failed', input, issues.map((i) => i.message).join('; '));
+        if (op.id === 'ingestEvent') gateway.noteRefusal('validation_failed', input, issues.map((i) => i.message).join('; '));
         return sendError(res, 'validation_failed', issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), { issues });
       }
-      const handler = handlers[op.id as keyof Handlers] as (i: unknown, c: CallContext) => unknown;
-      const out = await handler(parsed.data, principal);
-      status = isReplayed(out) ? 200 : op.status;
-      sendJson(res, status, out);
+      let data = parsed.data as Record<string, unknown>;
+      if (op.id === 'ingestBatch') {
+        // Each event is validated here, on the door's thread, in parallel with the engine's writes.
+        const events = data.events as unknown[];
+        if (events.length <= maxBatchEvents) {
+          const prepared = prepareBatch(events);
+          prepared.forEach((item, k) => {
+            if (!item.ok) gateway.noteRefusal('validation_failed', events[k], item.message);
+          });
+          data = { events, prepared };
+        }
+      }
+      const out = await gateway.call(op.id as never, data, principal);
+      status = out.replayed ? 200 : op.status;
+      sendJson(res, status, out.value);
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         status = 413;
@@ -197,7 +209,7 @@ export function createApiListener(engine: Engine, options: ServerOptions = {}) {
     }
   }
 
-  return { handle, handlers };
+  return { handle };
 }
 
 export function openApiDocument() {
@@ -209,8 +221,10 @@ export function openApiDocument() {
   });
 }
 
-export async function startServer(engine: Engine, options: ServerOptions = {}): Promise<RunningServer> {
-  const { handle, handlers } = createApiListener(engine, options);
+/** Starts the HTTP server in front of an engine: an `Engine` in this thread, or any gateway. */
+export async function startServer(target: Engine | EngineGateway, options: ServerOptions = {}): Promise<RunningServer> {
+  const gateway = 'call' in target ? target : new LocalGateway(target);
+  const { handle } = createApiListener(gateway, options);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => void handle(req, res));
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
@@ -226,7 +240,7 @@ export async function startServer(engine: Engine, options: ServerOptions = {}): 
     server,
     url: `http://${host}:${addr.port}`,
     port: addr.port,
-    handlers,
+    gateway,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -36,7 +36,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // A long reader (a backup, a verify) must not let the WAL grow without bound; checkpoint often.
-  db.pragma('wal_autocheckpoint = 4000');
+  db.pragma(`wal_autocheckpoint = ${process.env.TG_AUTOCKPT ?? 4000}`);
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   return db;

@@ -142,7 +142,6 @@ export interface EventRow {
   timestamp: number;
   received_at: number;
   properties: string;
-  request_hash: Buffer;
   authorization_id: string | null;
   cost: string | null;
   precise_amount: string | null;
@@ -487,6 +486,11 @@ export class Store {
       amount: r.amount as bigint,
     }));
   }
+  /** Rewrites a wallet's consumption stack (a handful of merged entries) in one go. */
+  replaceStack(accountId: number, stack: 'usage' | 'repayment', entries: { lotId: number | null; amount: bigint }[]): void {
+    this.run('DELETE FROM consumption_stack WHERE account_id = ? AND stack = ?', [accountId, stack]);
+    for (const e of entries) if (e.amount > 0n) this.run('INSERT INTO consumption_stack(account_id, stack, lot_id, amount) VALUES (?, ?, ?, ?)', [accountId, stack, e.lotId, e.amount]);
+  }
   insertStack(row: Omit<StackRow, 'id'>): number {
     return Number(this.run('INSERT INTO consumption_stack(account_id, stack, lot_id, amount) VALUES (@account_id, @stack, @lot_id, @amount)', row).lastInsertRowid);
   }
@@ -703,7 +707,7 @@ export class Store {
   }
   insertEvent(row: EventRow): void {
     this.run(
-      'INSERT INTO events(id, customer_id, transaction_id, code, timestamp, received_at, properties, request_hash, authorization_id, cost, precise_amount, period_id, result, reversed_at, reversal_reason) VALUES (@id, @customer_id, @transaction_id, @code, @timestamp, @received_at, @properties, @request_hash, @authorization_id, @cost, @precise_amount, @period_id, @result, @reversed_at, @reversal_reason)',
+      'INSERT INTO events(id, customer_id, transaction_id, code, timestamp, received_at, properties, authorization_id, cost, precise_amount, period_id, result, reversed_at, reversal_reason) VALUES (@id, @customer_id, @transaction_id, @code, @timestamp, @received_at, @properties, @authorization_id, @cost, @precise_amount, @period_id, @result, @reversed_at, @reversal_reason)',
       row,
     );
   }
@@ -713,8 +717,8 @@ export class Store {
   maxEventId(): number {
     return this.get<{ m: number | null }>('SELECT MAX(id) AS m FROM events')!.m ?? 0;
   }
-  markEventReversed(id: number, at: number, reason: string, result: string): void {
-    this.run('UPDATE events SET reversed_at = ?, reversal_reason = ?, result = ? WHERE id = ?', [at, reason, result, id]);
+  markEventReversed(id: number, at: number, reason: string): void {
+    this.run('UPDATE events SET reversed_at = ?, reversal_reason = ? WHERE id = ?', [at, reason, id]);
   }
   listEvents(q: { customerId: number | null; code: string | null; afterId: number | null; beforeId: number | null; desc: boolean; limit: number }): EventRow[] {
     return this.all<EventRow>(
@@ -722,8 +726,9 @@ export class Store {
       [q.customerId, q.customerId, q.code, q.code, q.afterId, q.afterId, q.beforeId, q.beforeId, q.limit],
     );
   }
-  listPeriodEvents(periodId: number, code: string): EventRow[] {
-    return this.all<EventRow>('SELECT * FROM events WHERE period_id = ? AND code = ? AND reversed_at IS NULL ORDER BY timestamp, id', [periodId, code]);
+  /** A customer's live events of one type in one period, in time order (re-pricing after a reversal). */
+  listPeriodEvents(customerId: number, periodId: number, code: string): EventRow[] {
+    return this.all<EventRow>('SELECT * FROM events WHERE customer_id = ? AND period_id = ? AND code = ? AND reversed_at IS NULL ORDER BY timestamp, id', [customerId, periodId, code]);
   }
   countRefusal(customerId: number, reason: string, minute: number): void {
     this.run(

@@ -1,4 +1,4 @@
-import type { AccountRow, AccountType, LotRow, StackRow, Store, TransferRow } from '../../storage/store';
+import type { AccountRow, AccountType, LotRow, Store, TransferRow } from '../../storage/store';
 import { fail } from '../errors';
 
 /** Above this a running total could overflow SQLite's signed 64-bit integer (which would silently turn it into a float). */
@@ -38,6 +38,12 @@ export interface TransferMeta {
   rate?: string | null;
 }
 
+/** One entry of a consumption stack: drawn from a lot, or (lotId null) booked as debt. */
+export interface StackEntry {
+  lotId: number | null;
+  amount: bigint;
+}
+
 /** A customer's holdings in one asset: the wallet, the receivable, the live lots, the stacks. */
 export interface WalletState {
   key: string;
@@ -47,8 +53,10 @@ export interface WalletState {
   receivable: AccountRow;
   /** Lots that can still fund or are still reserved by a hold, in consumption order. */
   lots: LotRow[];
-  usageStack: StackRow[] | null;
-  repaymentStack: StackRow[] | null;
+  /** Every lot of this wallet loaded so far, by id (including expired ones). */
+  known: Map<number, LotRow>;
+  usageStack: StackEntry[] | null;
+  repaymentStack: StackEntry[] | null;
   /** The earliest instant at which a lot or a hold of this wallet expires; before it nothing needs expiring. */
   nextDeadline: number;
 }
@@ -82,16 +90,21 @@ export function compareLots(a: LotRow, b: LotRow): number {
 export const freeOf = (lot: LotRow): bigint => lot.remaining - lot.reserved;
 
 /**
- * The books: accounts, lots and consumption stacks, cached in memory and written through to the
- * store on every change. Within a batch each operation runs in a savepoint; if it fails, the
- * savepoint rolls back and `evictTouched` drops every cached object it changed, so the cache never
- * holds a state the database does not.
+ * The books: accounts, lots and consumption stacks, cached in memory. Changes are written back to
+ * the store once per batch (`flush`, just before COMMIT), so a hot account such as revenue costs
+ * one UPDATE per batch rather than one per event. Every first change of an object within an
+ * operation records how to undo it; if the operation fails, its savepoint rolls back the rows it
+ * wrote and the journal restores the objects it changed, so the cache never holds a state the
+ * database will not.
  */
 export class Books {
   private readonly system = new Map<string, AccountRow>();
   private readonly wallets = new Map<string, WalletState>();
-  private touchedWallets = new Set<string>();
-  private touchedSystem = new Set<string>();
+  private readonly dirtyAccounts = new Set<AccountRow>();
+  private readonly dirtyLots = new Set<LotRow>();
+  private readonly dirtyStacks = new Set<WalletState>();
+  /** Objects already journaled in the current operation. */
+  private journaled = new Set<object>();
   /** Id of the last transfer written, for the limit floor of a checked operation. */
   lastTransferId = 0;
   /** Called with each written transfer (live updates, metrics); set by the engine. */
@@ -100,6 +113,7 @@ export class Books {
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly onUndo: (fn: () => void) => void,
   ) {}
 
   systemAccount(asset: string, type: AccountType): AccountRow {
@@ -110,6 +124,7 @@ export class Books {
       if (!a) {
         const id = this.store.insertAccount({ customer_id: null, asset, type, overdraft_limit: 0n, created_at: this.now() });
         a = { id, customer_id: null, asset, type, debits_posted: 0n, credits_posted: 0n, debits_pending: 0n, credits_pending: 0n, overdraft_limit: 0n };
+        this.onUndo(() => this.system.delete(key));
       }
       this.system.set(key, a);
     }
@@ -122,34 +137,66 @@ export class Books {
     let ws = this.wallets.get(key);
     if (ws) return ws;
     const now = this.now();
+    let created = false;
     let wallet = this.store.getCustomerAccount(customerId, asset, 'wallet');
     if (!wallet) {
       const id = this.store.insertAccount({ customer_id: customerId, asset, type: 'wallet', overdraft_limit: 0n, created_at: now });
       wallet = { id, customer_id: customerId, asset, type: 'wallet', debits_posted: 0n, credits_posted: 0n, debits_pending: 0n, credits_pending: 0n, overdraft_limit: 0n };
-      this.touchedWallets.add(key);
+      created = true;
     }
     let receivable = this.store.getCustomerAccount(customerId, asset, 'receivable');
     if (!receivable) {
       const id = this.store.insertAccount({ customer_id: customerId, asset, type: 'receivable', overdraft_limit: 0n, created_at: now });
       receivable = { id, customer_id: customerId, asset, type: 'receivable', debits_posted: 0n, credits_posted: 0n, debits_pending: 0n, credits_pending: 0n, overdraft_limit: 0n };
-      this.touchedWallets.add(key);
+      created = true;
     }
     const lots = this.store.listLiveLots(wallet.id).sort(compareLots);
-    ws = { key, customerId, asset, wallet, receivable, lots, usageStack: null, repaymentStack: null, nextDeadline: -Infinity };
+    ws = { key, customerId, asset, wallet, receivable, lots, known: new Map(lots.map((l) => [l.id, l])), usageStack: null, repaymentStack: null, nextDeadline: -Infinity };
     this.wallets.set(key, ws);
+    // Rows inserted by a failing operation vanish with its savepoint: so must the cache entry.
+    if (created) this.onUndo(() => this.wallets.delete(key));
     return ws;
   }
 
-  /** Marks a wallet as changed by the current operation (so a rollback evicts it). */
+  /** Journals the wallet's own fields (live lot list, stacks, deadline) before the operation changes them. */
   touch(ws: WalletState): void {
-    this.touchedWallets.add(ws.key);
+    if (this.journaled.has(ws)) return;
+    this.journaled.add(ws);
+    const lots = ws.lots.slice();
+    const usage = ws.usageStack?.map((e) => ({ ...e })) ?? null;
+    const repayment = ws.repaymentStack?.map((e) => ({ ...e })) ?? null;
+    const deadline = ws.nextDeadline;
+    const wasDirty = this.dirtyStacks.has(ws);
+    this.onUndo(() => {
+      ws.lots = lots;
+      ws.usageStack = usage;
+      ws.repaymentStack = repayment;
+      ws.nextDeadline = deadline;
+      if (!wasDirty) this.dirtyStacks.delete(ws);
+    });
+  }
+
+  private touchAccount(a: AccountRow): void {
+    if (this.journaled.has(a)) return;
+    this.journaled.add(a);
+    const { debits_posted, credits_posted, debits_pending, credits_pending } = a;
+    this.onUndo(() => Object.assign(a, { debits_posted, credits_posted, debits_pending, credits_pending }));
+    this.dirtyAccounts.add(a);
+  }
+
+  private touchLot(lot: LotRow): void {
+    if (this.journaled.has(lot)) return;
+    this.journaled.add(lot);
+    const { remaining, reserved, expired } = lot;
+    this.onUndo(() => Object.assign(lot, { remaining, reserved, expired }));
+    this.dirtyLots.add(lot);
   }
 
   post(debit: AccountRow, credit: AccountRow, amount: bigint, phase: Phase, meta: TransferMeta): number {
     if (amount <= 0n) throw new Error(`transfer amount must be positive, got ${amount}`);
     if (debit.asset !== credit.asset) throw new Error(`transfer across assets ${debit.asset} -> ${credit.asset}`);
-    this.markAccount(debit);
-    this.markAccount(credit);
+    this.touchAccount(debit);
+    this.touchAccount(credit);
     if (phase === POSTED) {
       debit.debits_posted += amount;
       credit.credits_posted += amount;
@@ -164,8 +211,6 @@ export class Books {
     if (debit.debits_posted > MAX_TOTAL || credit.credits_posted > MAX_TOTAL || debit.debits_pending > MAX_TOTAL || credit.credits_pending > MAX_TOTAL) {
       fail('amount_overflow', 'This transfer would overflow an account total (64-bit minor units).');
     }
-    this.store.updateAccountTotals(debit);
-    this.store.updateAccountTotals(credit);
     const now = this.now();
     const row = {
       created_at: now,
@@ -190,101 +235,106 @@ export class Books {
     return id;
   }
 
-  private markAccount(a: AccountRow): void {
-    if (a.customer_id === null) this.touchedSystem.add(`${a.asset}:${a.type}`);
-    else this.touchedWallets.add(`${a.customer_id}:${a.asset}`);
-  }
-
   // ------------------------------------------------------------ lots
   insertLot(ws: WalletState, lot: Omit<LotRow, 'id' | 'account_id'>): LotRow {
     this.touch(ws);
     const row = { ...lot, account_id: ws.wallet.id };
     const id = this.store.insertLot(row);
     const full: LotRow = { ...row, id };
-    ws.lots.push(full);
-    ws.lots.sort(compareLots);
+    ws.lots = [...ws.lots, full].sort(compareLots);
+    ws.known.set(id, full);
     if (full.expires_at !== null && full.expires_at < ws.nextDeadline) ws.nextDeadline = full.expires_at;
     return full;
   }
 
-  saveLot(ws: WalletState, lot: LotRow): void {
+  /**
+   * Changes a lot's remaining and reserved credit (and may mark it expired). A lot that has expired
+   * and holds no reservation leaves the live list: it can fund nothing any more.
+   */
+  changeLot(ws: WalletState, lot: LotRow, remainingDelta: bigint, reservedDelta: bigint, expire = false): void {
     this.touch(ws);
-    this.store.updateLot(lot);
-    if (lot.expired && lot.reserved === 0n) {
-      const i = ws.lots.indexOf(lot);
-      if (i >= 0) ws.lots.splice(i, 1);
-    }
+    this.touchLot(lot);
+    lot.remaining += remainingDelta;
+    lot.reserved += reservedDelta;
+    if (expire) lot.expired = 1;
+    if (lot.remaining < 0n || lot.reserved < 0n || lot.reserved > lot.remaining) throw new Error(`lot ${lot.id} would become inconsistent: remaining ${lot.remaining}, reserved ${lot.reserved}`);
+    if (lot.expired && lot.reserved === 0n && ws.lots.includes(lot)) ws.lots = ws.lots.filter((l) => l !== lot);
   }
 
-  /** A lot by id: from the live list, or (expired and settled) from the store. */
+  /** A lot by id: from the wallet's lots seen so far, else from the store. */
   lot(ws: WalletState, id: number): LotRow {
-    const live = ws.lots.find((l) => l.id === id);
-    if (live) return live;
-    const row = this.store.getLot(id);
-    if (!row) throw new Error(`lot ${id} not found`);
-    return row;
+    let lot = ws.known.get(id);
+    if (lot) return lot;
+    lot = this.store.getLot(id);
+    if (!lot) throw new Error(`lot ${id} not found`);
+    ws.known.set(id, lot);
+    return lot;
   }
 
   // ------------------------------------------------------------ consumption stacks
-  stack(ws: WalletState, which: 'usage' | 'repayment'): StackRow[] {
-    if (which === 'usage') return (ws.usageStack ??= this.store.listStack(ws.wallet.id, 'usage'));
-    return (ws.repaymentStack ??= this.store.listStack(ws.wallet.id, 'repayment'));
+  stack(ws: WalletState, which: 'usage' | 'repayment'): StackEntry[] {
+    if (which === 'usage') return (ws.usageStack ??= this.store.listStack(ws.wallet.id, 'usage').map((r) => ({ lotId: r.lot_id, amount: r.amount })));
+    return (ws.repaymentStack ??= this.store.listStack(ws.wallet.id, 'repayment').map((r) => ({ lotId: r.lot_id, amount: r.amount })));
   }
 
   push(ws: WalletState, which: 'usage' | 'repayment', lotId: number | null, amount: bigint): void {
     if (amount <= 0n) return;
+    this.stack(ws, which);
     this.touch(ws);
+    this.dirtyStacks.add(ws);
     const s = this.stack(ws, which);
     const top = s[s.length - 1];
-    if (top && top.lot_id === lotId) {
-      top.amount += amount;
-      this.store.updateStack(top.id, top.amount);
-      return;
-    }
-    const row = { account_id: ws.wallet.id, stack: which, lot_id: lotId, amount };
-    const id = this.store.insertStack(row);
-    s.push({ ...row, id });
+    if (top && top.lotId === lotId) top.amount += amount;
+    else s.push({ lotId, amount });
   }
 
   /** Takes up to `amount` off the top of a stack; returns the pieces, most recent first. */
-  pop(ws: WalletState, which: 'usage' | 'repayment', amount: bigint): { lotId: number | null; amount: bigint }[] {
+  pop(ws: WalletState, which: 'usage' | 'repayment', amount: bigint): StackEntry[] {
+    this.stack(ws, which);
     this.touch(ws);
+    this.dirtyStacks.add(ws);
     const s = this.stack(ws, which);
-    const out: { lotId: number | null; amount: bigint }[] = [];
+    const out: StackEntry[] = [];
     let rest = amount;
     while (rest > 0n && s.length) {
       const top = s[s.length - 1]!;
       const take = top.amount < rest ? top.amount : rest;
-      out.push({ lotId: top.lot_id, amount: take });
+      out.push({ lotId: top.lotId, amount: take });
       rest -= take;
       top.amount -= take;
-      if (top.amount === 0n) {
-        this.store.deleteStack(top.id);
-        s.pop();
-      } else {
-        this.store.updateStack(top.id, top.amount);
-      }
+      if (top.amount === 0n) s.pop();
     }
     return out;
   }
 
-  // ------------------------------------------------------------ rollback support
-  /** Starts tracking what the next operation changes. */
+  // ------------------------------------------------------------ batch lifecycle
+  /** Starts journaling the next operation. */
   beginOp(): void {
-    this.touchedWallets.clear();
-    this.touchedSystem.clear();
+    this.journaled = new Set();
   }
-  /** The operation rolled back: forget every cached object it changed; they reload from the store. */
-  evictTouched(): void {
-    for (const k of this.touchedWallets) this.wallets.delete(k);
-    for (const k of this.touchedSystem) this.system.delete(k);
-    this.touchedWallets.clear();
-    this.touchedSystem.clear();
+
+  /** Writes every changed account, lot and stack: once per batch, just before COMMIT. */
+  flush(): void {
+    for (const a of this.dirtyAccounts) this.store.updateAccountTotals(a);
+    for (const l of this.dirtyLots) this.store.updateLot(l);
+    for (const ws of this.dirtyStacks) {
+      if (ws.usageStack) this.store.replaceStack(ws.wallet.id, 'usage', ws.usageStack);
+      if (ws.repaymentStack) this.store.replaceStack(ws.wallet.id, 'repayment', ws.repaymentStack);
+    }
+    this.dirtyAccounts.clear();
+    this.dirtyLots.clear();
+    this.dirtyStacks.clear();
   }
+
+  /** The batch rolled back: nothing cached can be trusted. */
   evictAll(): void {
     this.wallets.clear();
     this.system.clear();
+    this.dirtyAccounts.clear();
+    this.dirtyLots.clear();
+    this.dirtyStacks.clear();
   }
+
   /** Drops a wallet from the cache (after a raw change outside the books, e.g. an overdraft limit update). */
   forget(customerId: number, asset: string): void {
     this.wallets.delete(`${customerId}:${asset}`);

@@ -48,10 +48,8 @@ export function consume(
       r.amount -= take;
       if (r.lotId !== null) {
         const lot = books.lot(ws, r.lotId);
-        lot.reserved -= take;
-        lot.remaining -= take;
+        books.changeLot(ws, lot, -take, -take);
         books.post(ws.wallet, counter, take, POSTED, { ...meta, lotId: lot.id });
-        books.saveLot(ws, lot);
         if (track) books.push(ws, 'usage', lot.id, take);
         result.fromHold += take;
       } else {
@@ -71,9 +69,8 @@ export function consume(
     const free = freeOf(lot);
     if (free <= 0n) continue;
     const take = free < rest ? free : rest;
-    lot.remaining -= take;
+    books.changeLot(ws, lot, -take, 0n);
     books.post(ws.wallet, counter, take, POSTED, { ...meta, lotId: lot.id });
-    books.saveLot(ws, lot);
     if (track) books.push(ws, 'usage', lot.id, take);
     result.fromCredit += take;
     rest -= take;
@@ -99,9 +96,8 @@ export function reserve(books: Books, ws: WalletState, amount: bigint, counter: 
     const free = freeOf(lot);
     if (free <= 0n) continue;
     const take = free < rest ? free : rest;
-    lot.reserved += take;
+    books.changeLot(ws, lot, 0n, take);
     books.post(ws.wallet, counter, take, PENDING, { ...meta, kind: 'hold', lotId: lot.id });
-    books.saveLot(ws, lot);
     out.push({ lotId: lot.id, amount: take });
     rest -= take;
   }
@@ -124,14 +120,12 @@ export function release(books: Books, ws: WalletState, reservations: Reservation
     books.post(ws.wallet, counter, r.amount, RELEASE, { ...meta, kind: 'hold', lotId: r.lotId });
     if (r.lotId !== null) {
       const lot = books.lot(ws, r.lotId);
-      lot.reserved -= r.amount;
       if (isExpired(lot, now)) {
-        const breakage = books.systemAccount(ws.asset, 'breakage');
-        lot.remaining -= r.amount;
-        lot.expired = 1;
-        books.post(ws.wallet, breakage, r.amount, POSTED, { kind: 'expiry', lotId: lot.id, effectiveAt: now, ref: meta.authorizationId ?? null });
+        books.changeLot(ws, lot, -r.amount, -r.amount, true);
+        books.post(ws.wallet, books.systemAccount(ws.asset, 'breakage'), r.amount, POSTED, { kind: 'expiry', lotId: lot.id, effectiveAt: now, ref: meta.authorizationId ?? null });
+      } else {
+        books.changeLot(ws, lot, 0n, -r.amount);
       }
-      books.saveLot(ws, lot);
     }
     released += r.amount;
     r.amount = 0n;
@@ -176,9 +170,8 @@ function repayDebt(books: Books, ws: WalletState, lot: LotRow, meta: TransferMet
   if (debt <= 0n) return 0n;
   const repay = debt < lot.remaining ? debt : lot.remaining;
   if (repay <= 0n) return 0n;
-  lot.remaining -= repay;
+  books.changeLot(ws, lot, -repay, 0n);
   books.post(ws.wallet, ws.receivable, repay, POSTED, { ...meta, kind: 'debt_repayment', lotId: lot.id });
-  books.saveLot(ws, lot);
   books.push(ws, 'repayment', lot.id, repay);
   return repay;
 }
@@ -203,10 +196,8 @@ export function giveBack(
   const returnToLot = (lotId: number | null, value: bigint) => {
     if (lotId === null) {
       // No lot to return to (the stacks ran out): a granted lot of its own, never mixed into a paid one.
-      const lot = books.insertLot(ws, { kind: 'granted', source: 'credit_back', source_id: null, amount: value, remaining: 0n, reserved: 0n, priority: DEFAULT_PRIORITY, expires_at: null, expired: 0, created_at: now });
-      lot.remaining += value;
+      const lot = books.insertLot(ws, { kind: 'granted', source: 'credit_back', source_id: null, amount: value, remaining: value, reserved: 0n, priority: DEFAULT_PRIORITY, expires_at: null, expired: 0, created_at: now });
       books.post(counter, ws.wallet, value, POSTED, { ...meta, lotId: lot.id });
-      books.saveLot(ws, lot);
       out.toCredit += value;
       return;
     }
@@ -216,9 +207,8 @@ export function giveBack(
       out.toBreakage += value;
       return;
     }
-    lot.remaining += value;
+    books.changeLot(ws, lot, value, 0n);
     books.post(counter, ws.wallet, value, POSTED, { ...meta, lotId });
-    books.saveLot(ws, lot);
     out.toCredit += value;
   };
 
@@ -254,15 +244,12 @@ export function expireLots(books: Books, ws: WalletState, now: number): bigint {
   let expired = 0n;
   for (const lot of [...ws.lots]) {
     if (lot.expired || lot.expires_at === null || lot.expires_at > now) continue;
-    books.touch(ws);
     const free = freeOf(lot);
+    books.changeLot(ws, lot, -free, 0n, true);
     if (free > 0n) {
-      lot.remaining -= free;
       books.post(ws.wallet, books.systemAccount(ws.asset, 'breakage'), free, POSTED, { kind: 'expiry', lotId: lot.id, effectiveAt: lot.expires_at });
       expired += free;
     }
-    lot.expired = 1;
-    books.saveLot(ws, lot);
   }
   return expired;
 }
@@ -270,8 +257,6 @@ export function expireLots(books: Books, ws: WalletState, now: number): bigint {
 /** Takes `amount` out of one lot (a refund or chargeback of its top-up) towards `to`. */
 export function drawFromLot(books: Books, ws: WalletState, lot: LotRow, amount: bigint, to: AccountRow, kind: TransferKind, ref: string): void {
   if (amount <= 0n) return;
-  books.touch(ws);
-  lot.remaining -= amount;
+  books.changeLot(ws, lot, -amount, 0n);
   books.post(ws.wallet, to, amount, POSTED, { kind, lotId: lot.id, ref });
-  books.saveLot(ws, lot);
 }

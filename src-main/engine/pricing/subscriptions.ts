@@ -15,6 +15,7 @@ export class Subscriptions {
   private readonly live = new Map<number, SubscriptionRow | null>();
   /** subscription id -> the period most recently used. */
   private readonly currentPeriod = new Map<string, PeriodRow>();
+  private readonly periods = new Map<number, PeriodRow>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -24,6 +25,7 @@ export class Subscriptions {
     ctx.registerCache(() => {
       this.live.clear();
       this.currentPeriod.clear();
+      this.periods.clear();
     });
   }
 
@@ -91,6 +93,17 @@ export class Subscriptions {
     }
     if (!cached || row.start_at >= cached.start_at) this.currentPeriod.set(sub.id, row);
     return row;
+  }
+
+  /** A stored period by id (periods never change once written, except their status). */
+  period(id: number): PeriodRow {
+    let p = this.periods.get(id);
+    if (!p) {
+      p = this.ctx.store.getPeriod(id);
+      if (!p) throw new Error(`period ${id} missing`);
+      this.periods.set(id, p);
+    }
+    return p;
   }
 
   list(input: z.output<typeof ListSubscriptions>) {

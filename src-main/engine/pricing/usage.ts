@@ -60,12 +60,17 @@ function deserialize(text: string): { usage: ChargeUsage; latestAt: number | nul
   };
 }
 
-/** Usage entries, cached and written through; an operation that fails restores the previous entry. */
+/** Usage entries, cached and written back once per batch; an operation that fails restores the previous entry. */
 export class UsageLedger {
   private readonly cache = new Map<string, UsageEntry>();
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly ctx: EngineContext) {
-    ctx.registerCache(() => this.cache.clear());
+    ctx.registerCache(() => {
+      this.cache.clear();
+      this.dirty.clear();
+    });
+    ctx.registerFlush(() => this.flush());
   }
 
   get(periodId: number, chargeId: number): UsageEntry {
@@ -93,6 +98,15 @@ export class UsageLedger {
       else this.cache.delete(key);
     });
     this.cache.set(key, next);
-    this.ctx.store.upsertChargeUsage({ period_id: next.periodId, charge_id: next.chargeId, state: serialize(next), billed: next.billed, held_units: toText(next.heldUnits) });
+    this.dirty.add(key);
+  }
+
+  private flush(): void {
+    for (const key of this.dirty) {
+      const e = this.cache.get(key);
+      if (!e) continue;
+      this.ctx.store.upsertChargeUsage({ period_id: e.periodId, charge_id: e.chargeId, state: serialize(e), billed: e.billed, held_units: toText(e.heldUnits) });
+    }
+    this.dirty.clear();
   }
 }

@@ -234,7 +234,6 @@ CREATE TABLE events (
   timestamp        INTEGER NOT NULL,
   received_at      INTEGER NOT NULL,
   properties       TEXT NOT NULL,
-  request_hash     BLOB NOT NULL,
   authorization_id TEXT,
   cost             TEXT,
   precise_amount   TEXT,
@@ -244,7 +243,6 @@ CREATE TABLE events (
   reversal_reason  TEXT,
   UNIQUE (customer_id, transaction_id)
 ) STRICT;
-CREATE INDEX events_code_period ON events(period_id, code);
 
 -- Refused events have no ledger effect; they are kept as counts per customer, reason and minute,
 -- plus a bounded set of sample bodies.

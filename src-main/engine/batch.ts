@@ -1,0 +1,23 @@
+import { EventInput } from '../../shared/contract/ledger';
+import type { EventIn } from './events';
+
+export type BatchItem = { ok: true; event: EventIn } | { ok: false; message: string; issues: { path: (string | number)[]; message: string }[] };
+
+/**
+ * Validates each event of a batch on its own (a bad event is answered 422 while the others go on).
+ * A door runs this on its own thread before handing the batch to the engine.
+ */
+export function prepareBatch(events: unknown[]): BatchItem[] {
+  return events.map((raw, index) => {
+    const parsed = EventInput.safeParse(raw);
+    if (parsed.success) return { ok: true, event: parsed.data };
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message }));
+    return { ok: false, message: `events[${index}]: ${issues.map((x) => `${x.path.join('.') || '(event)'}: ${x.message}`).join('; ')}`, issues };
+  });
+}
+
+/** The batch input once a door has checked it. */
+export interface PreparedBatch {
+  events: unknown[];
+  prepared?: BatchItem[];
+}

@@ -1,0 +1,50 @@
+/**
+ * The engine thread: opens the engine and answers the door's messages. Every write of the ledger
+ * happens on this thread; the door's thread parses, validates and serializes in parallel.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { OperationId } from '../../shared/contract/operations';
+import { Engine } from './engine';
+import { LocalGateway, toWireError } from './gateway';
+import type { FromEngine, ToEngine, WorkerOptions } from './worker-protocol';
+
+const port = parentPort!;
+const send = (m: FromEngine) => port.postMessage(m);
+
+let engine: Engine;
+try {
+  engine = Engine.open(workerData as WorkerOptions);
+} catch (err) {
+  const e = err as Error;
+  send({ t: 'fatal', name: e.name, message: e.message });
+  process.exit(0);
+}
+const gateway = new LocalGateway(engine);
+engine.ctx.listeners.add((changes) => send({ t: 'live', changes }));
+engine.keys.onChange = () => send({ t: 'keys_changed' });
+send({ t: 'ready', initialAdminKey: engine.initialAdminKey, migration: engine.migration });
+
+port.on('message', (m: ToEngine) => {
+  switch (m.t) {
+    case 'call':
+      gateway.call(m.op as OperationId, m.input, m.call).then(
+        (r) => send({ t: 'result', id: m.id, value: r.value, replayed: r.replayed }),
+        (err: unknown) => send({ t: 'error', id: m.id, error: toWireError(err) }),
+      );
+      return;
+    case 'auth': {
+      const p = engine.keys.authenticate(m.key);
+      send({ t: 'auth', id: m.id, principal: p ? { id: p.id, name: p.name, scopes: [...p.scopes] } : null });
+      return;
+    }
+    case 'refusal':
+      engine.refusals.note(null, m.reason, m.body, m.message);
+      return;
+    case 'close':
+      void engine.close().then(() => {
+        send({ t: 'closed' });
+        port.close();
+      });
+      return;
+  }
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, PageQuery, Quantity, Timestamp } from './common';
+import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, NonNegativeAmount, PageQuery, PositiveAmount, Quantity, Timestamp } from './common';
 
 export const Aggregation = z.enum(['count', 'sum', 'max', 'unique_count', 'latest', 'weighted_sum']);
 export const MetricFilter = z.strictObject({
@@ -45,11 +45,26 @@ export const ChargeInput = z.strictObject({
   invoice_display_name: z.string().max(200).optional(),
 });
 export const Interval = z.enum(['weekly', 'monthly', 'quarterly', 'yearly']);
+export const FeatureValue = z.union([z.boolean(), z.number().finite(), z.string().max(500)]);
+export const FeatureInput = z.strictObject({
+  code: Code,
+  name: z.string().max(200).optional(),
+  value: FeatureValue.meta({ description: 'On/off (boolean), a number (seats, requests per minute) or a string.' }),
+});
+export const FixedFeeInput = z.strictObject({
+  asset: AssetCode,
+  amount: NonNegativeAmount,
+  pay_in_advance: z.boolean().optional().meta({ description: 'Posted when the period opens (true) or when it closes (false, default). Prorated by days for partial periods.' }),
+});
 export const CreatePlan = z.strictObject({
   code: Code,
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
   interval: Interval,
+  fixed_fee: FixedFeeInput.optional(),
+  trial_days: z.number().int().min(0).max(3650).optional().meta({ description: 'Days from the subscription start without the fixed fee (usage is still charged).' }),
+  minimum_commitment: z.strictObject({ asset: AssetCode, amount: PositiveAmount }).optional().meta({ description: 'If a period\'s fees and charges in this asset total less, a true-up is posted at close (prorated for partial periods).' }),
+  features: z.array(FeatureInput).max(100).optional().meta({ description: 'Entitlements the plan grants.' }),
   charges: z.array(ChargeInput).max(100).optional(),
 });
 export const Charge = z.object({
@@ -63,22 +78,42 @@ export const Charge = z.object({
   pay_in_advance: z.boolean(),
   invoice_display_name: z.string().nullable(),
 });
+export const Feature = z.object({ code: z.string(), name: z.string().nullable(), value: FeatureValue });
 export const Plan = z.object({
   code: z.string(),
   version: z.number().int(),
   name: z.string(),
   description: z.string().nullable(),
   interval: Interval,
+  fixed_fee: z.object({ asset: z.string(), amount: AmountOut, pay_in_advance: z.boolean() }).nullable(),
+  trial_days: z.number().int(),
+  minimum_commitment: z.object({ asset: z.string(), amount: AmountOut }).nullable(),
+  features: z.array(Feature),
   charges: z.array(Charge),
   created_at: IsoTime,
 });
 
+const EntitlementOverrides = z.record(z.string().max(100), FeatureValue.nullable()).meta({ description: 'Per feature code: a value replacing the plan\'s, or null to remove an override.' });
 export const CreateSubscription = z.strictObject({
   customer: ExternalId,
   plan: Code,
   external_id: ExternalId.optional(),
   start_at: Timestamp.optional().meta({ description: 'Default: now. Usage before the start is refused.' }),
   billing_time: z.enum(['calendar', 'anniversary']).optional(),
+  carry_usage: z.boolean().optional().meta({ description: 'On a plan change mid-period, carry the period\'s usage into the new plan (default true), so a volume customer keeps their tier.' }),
+  entitlements: EntitlementOverrides.optional(),
+});
+export const SubscriptionRef = z.strictObject({ id: z.string().max(255) });
+export const UpdateSubscription = z.strictObject({
+  id: z.string().max(255),
+  plan: Code.optional().meta({ description: 'Move to the latest version of this plan.' }),
+  timing: z.enum(['now', 'period_end']).optional().meta({ description: 'When a plan change takes effect. Default: an upgrade (higher fixed fee) now, prorated; a downgrade at the end of the period.' }),
+  carry_usage: z.boolean().optional(),
+  entitlements: EntitlementOverrides.optional(),
+});
+export const TerminateSubscription = z.strictObject({
+  id: z.string().max(255),
+  at: z.enum(['now', 'period_end']).optional().meta({ description: '`now` (default): terminate and settle now, crediting back unused fixed fees paid in advance; `period_end`: cancel at the end of the current period.' }),
 });
 export const Subscription = z.object({
   id: z.string(),
@@ -90,6 +125,10 @@ export const Subscription = z.object({
   billing_time: z.enum(['calendar', 'anniversary']),
   started_at: IsoTime,
   terminated_at: IsoTime.nullable(),
+  terminate_at: IsoTime.nullable().meta({ description: 'A cancellation scheduled at the end of the period.' }),
+  next_plan: z.string().nullable().meta({ description: 'A plan change scheduled at the end of the period.' }),
+  carry_usage: z.boolean(),
+  entitlement_overrides: z.record(z.string(), FeatureValue),
   current_period: z.object({ start: IsoTime, end: IsoTime }).nullable(),
   created_at: IsoTime,
 });
@@ -110,3 +149,90 @@ export const Quote = z.object({
   exact_amount: z.string(),
 });
 export { AmountOut };
+
+export const Entitlements = z.object({
+  customer: z.string(),
+  subscription: z.string().nullable(),
+  plan: z.string().nullable(),
+  entitlements: z.array(z.object({ code: z.string(), name: z.string().nullable(), value: FeatureValue, source: z.enum(['plan', 'override']) })),
+});
+
+export const CreateCoupon = z
+  .strictObject({
+    code: Code,
+    name: z.string().min(1).max(200).optional(),
+    kind: z.enum(['fixed', 'percentage']),
+    asset: AssetCode.optional().meta({ description: 'Required for a fixed coupon.' }),
+    amount: PositiveAmount.optional().meta({ description: 'Fixed coupons: minor units off.' }),
+    percentage: DecimalString.optional().meta({ description: 'Percentage coupons: percent off, e.g. "15".' }),
+    frequency: z.enum(['once', 'recurring', 'forever']).meta({ description: '`once`: a fixed amount used up across periods, or a percentage for one period; `recurring`: for `periods` periods; `forever`.' }),
+    periods: z.number().int().min(1).max(1200).optional(),
+    plans: z.array(Code).max(100).optional().meta({ description: 'Only for customers on these plans.' }),
+    metrics: z.array(Code).max(100).optional().meta({ description: 'Only on the charges of these metrics (not on fixed fees).' }),
+    expires_at: Timestamp.optional().meta({ description: 'No new application after this instant.' }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === 'fixed' && (v.amount === undefined || !v.asset)) ctx.addIssue({ code: 'custom', message: 'a fixed coupon needs asset and amount', path: ['amount'] });
+    if (v.kind === 'percentage' && v.percentage === undefined) ctx.addIssue({ code: 'custom', message: 'a percentage coupon needs percentage', path: ['percentage'] });
+    if (v.frequency === 'recurring' && v.periods === undefined) ctx.addIssue({ code: 'custom', message: 'a recurring coupon needs periods', path: ['periods'] });
+  });
+export const Coupon = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: z.enum(['fixed', 'percentage']),
+  asset: z.string().nullable(),
+  amount: AmountOut.nullable(),
+  percentage: z.string().nullable(),
+  frequency: z.enum(['once', 'recurring', 'forever']),
+  periods: z.number().int().nullable(),
+  plans: z.array(z.string()),
+  metrics: z.array(z.string()),
+  expires_at: IsoTime.nullable(),
+  created_at: IsoTime,
+});
+export const ApplyCoupon = z.strictObject({ external_id: ExternalId, coupon: Code });
+export const AppliedCoupon = z.object({
+  id: z.string(),
+  customer: z.string(),
+  coupon: z.string(),
+  status: z.enum(['active', 'used', 'removed']),
+  periods_left: z.number().int().nullable(),
+  amount_left: AmountOut.nullable(),
+  created_at: IsoTime,
+});
+
+export const UsageLine = z.object({ label: z.string(), from: z.string().nullable(), to: z.string().nullable(), units: z.string(), unit_price: z.string().nullable(), flat_fee: z.string(), amount: z.string() });
+export const CurrentUsage = z.object({
+  customer: z.string(),
+  subscription: z.string().nullable(),
+  plan: z.string().nullable(),
+  period: z.object({ start: IsoTime, end: IsoTime }).nullable(),
+  charges: z.array(
+    z.object({
+      charge_id: z.string(),
+      metric: z.string(),
+      asset: z.string(),
+      model: z.string(),
+      units: z.string(),
+      billable_units: z.string(),
+      amount: AmountOut.meta({ description: 'The charge\'s price for this period so far, rounded once to the minor unit.' }),
+      exact_amount: z.string(),
+      posted: AmountOut.meta({ description: 'Posted as transfers so far (the price of zero usage is posted at open or close).' }),
+      held_units: z.string(),
+      time_based: z.boolean(),
+      lines: z.array(UsageLine),
+    }),
+  ),
+  totals: z.array(z.object({ asset: z.string(), amount: AmountOut })),
+});
+
+export const Settings = z.object({
+  billing_timezone: z.string(),
+  grace_period_hours: z.number().int(),
+  late_events: z.enum(['refuse', 'current_period']),
+});
+export const UpdateSettings = z.strictObject({
+  billing_timezone: z.string().max(64).optional(),
+  grace_period_hours: z.number().int().min(0).max(24 * 60).optional().meta({ description: 'How long a closed period stays open to late events (and its invoice a draft).' }),
+  late_events: z.enum(['refuse', 'current_period']).optional().meta({ description: 'An event for a finalized period: refuse it (period_closed), or book it into the current period as late usage.' }),
+});

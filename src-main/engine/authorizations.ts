@@ -18,6 +18,7 @@ import { estimate } from './pricing/rating';
 import type { Subscriptions } from './pricing/subscriptions';
 import type { UsageLedger } from './pricing/usage';
 import type { SpendCaps } from './spend';
+import type { Billing } from './billing/lifecycle';
 
 export interface Hold {
   row: AuthorizationRow;
@@ -38,6 +39,8 @@ interface MetricPricing {
  */
 export class Authorizations {
   private readonly pending = new Map<string, Hold>();
+  /** Set by the engine once billing exists (billing needs this module, and this one needs billing's segments). */
+  billing: Billing | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -136,7 +139,7 @@ export class Authorizations {
     this.checkFunds(customer, ws, amount);
 
     const id = newId('auth', now);
-    const reservations = reserve(this.ctx.books, ws, amount, this.ctx.books.systemAccount(asset, 'revenue'), { kind: 'hold', authorizationId: id }, now);
+    const reservations = reserve(this.ctx.books, ws, amount, this.ctx.books.systemAccount(asset, 'revenue'), { kind: 'hold', authorizationId: id }, now, customer.billing_mode === 'prepaid');
     this.markChecked(ws);
     const row: AuthorizationRow = {
       id,
@@ -184,7 +187,7 @@ export class Authorizations {
       // A quote writes nothing: a period not stored yet has no usage (id 0 matches no usage row).
       return { charge, periodId: this.ctx.store.getPeriodAt(sub.id, now)?.id ?? 0 };
     }
-    const period = this.subscriptions.periodAt(sub, customer, now);
+    const period = this.billing!.segmentFor(sub, customer, now);
     return { charge, periodId: period.id };
   }
 
@@ -248,7 +251,7 @@ export class Authorizations {
     const { books } = this.ctx;
     const now = this.ctx.now();
     const revenue = books.systemAccount(ws.asset, 'revenue');
-    const result = consume(books, ws, amount, revenue, { kind: meta.kind, authorizationId: hold.row.id, eventId: meta.eventId ?? null, chargeId: meta.chargeId ?? null, periodId: meta.periodId ?? null }, { reservations: hold.reservations, now });
+    const result = consume(books, ws, amount, revenue, { kind: meta.kind, authorizationId: hold.row.id, eventId: meta.eventId ?? null, chargeId: meta.chargeId ?? null, periodId: meta.periodId ?? null }, { reservations: hold.reservations, now, useCredit: customer.billing_mode === 'prepaid' });
     const row = hold.row;
     row.captured += amount;
     const covered = result.fromHold + result.heldAsDebt;
@@ -284,7 +287,7 @@ export class Authorizations {
       fail('validation_failed', 'Give amount or quantity.', { issues: [{ path: [], message: 'amount or quantity required' }] });
     }
     this.checkFunds(customer, ws, extra);
-    const more = reserve(this.ctx.books, ws, extra, this.ctx.books.systemAccount(ws.asset, 'revenue'), { kind: 'hold', authorizationId: hold.row.id }, now);
+    const more = reserve(this.ctx.books, ws, extra, this.ctx.books.systemAccount(ws.asset, 'revenue'), { kind: 'hold', authorizationId: hold.row.id }, now, customer.billing_mode === 'prepaid');
     this.markChecked(ws);
     hold.reservations.push(...more);
     hold.row.amount += extra;

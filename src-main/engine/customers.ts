@@ -68,6 +68,7 @@ export class Customers {
       email: input.email ?? null,
       metadata: JSON.stringify(input.metadata ?? {}),
       on_insufficient_funds: input.on_insufficient_funds ?? 'record_as_debt',
+      billing_mode: input.billing_mode ?? 'prepaid',
       billing_timezone: input.billing_timezone ?? null,
       created_at: now,
       updated_at: now,
@@ -90,6 +91,7 @@ export class Customers {
       email: input.email !== undefined ? input.email : current.email,
       metadata: input.metadata !== undefined ? JSON.stringify(input.metadata) : current.metadata,
       on_insufficient_funds: input.on_insufficient_funds ?? current.on_insufficient_funds,
+      billing_mode: input.billing_mode ?? current.billing_mode,
       billing_timezone: input.billing_timezone !== undefined ? input.billing_timezone : current.billing_timezone,
       updated_at: this.ctx.now(),
     };
@@ -143,6 +145,7 @@ export class Customers {
       email: c.email,
       metadata: parseJsonObject(c.metadata),
       on_insufficient_funds: c.on_insufficient_funds,
+      billing_mode: c.billing_mode,
       billing_timezone: c.billing_timezone,
       overdraft_limits: accounts.filter((a) => a.type === 'wallet' && a.overdraft_limit > 0n).map((a) => ({ asset: a.asset, amount: a.overdraft_limit.toString() })),
       spend_caps: this.caps.describe(c.id, this.timezoneOf(c)),

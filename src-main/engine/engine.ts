@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { z } from 'zod';
-import type { CreateQuote, Quote } from '../../shared/contract/pricing';
+import type { CreateQuote, Quote, Subscription, UpdateSubscription } from '../../shared/contract/pricing';
+import { fail } from './errors';
 import { dec, toText } from '../../shared/decimal';
-import { estimate } from './pricing/rating';
+import { estimate, priceOf } from './pricing/rating';
+import { emptyUsage } from '../../shared/pricing';
 import { join } from 'node:path';
 import { type Db, openDatabase, type Synchronous } from '../storage/database';
 import { type DataDirLock, lockDataDir } from '../storage/lock';
@@ -24,6 +26,10 @@ import { UsageLedger } from './pricing/usage';
 import { Refusals } from './refusals';
 import { SpendCaps } from './spend';
 import { verifyLedger } from './verify';
+import { Billing } from './billing/lifecycle';
+import { Coupons } from './billing/coupons';
+import { BillingViews } from './billing/views';
+import { Settings } from './settings';
 import { Writer } from './writer';
 
 export interface EngineOptions {
@@ -58,6 +64,10 @@ export class Engine {
   readonly refusals: Refusals;
   readonly events: Events;
   readonly views: LedgerViews;
+  readonly settingsStore: Settings;
+  readonly coupons: Coupons;
+  readonly billing: Billing;
+  readonly billingViews: BillingViews;
   readonly startedAt: number;
   /** The admin key minted on an empty data dir; shown once by whoever started the engine. */
   readonly initialAdminKey: string | null;
@@ -79,17 +89,22 @@ export class Engine {
     this.ctx = new EngineContext(this.store, clock, { ...DEFAULT_SETTINGS, ...options.settings });
     this.writer = new Writer(this.store, this.ctx);
     this.keys = new ApiKeys(this.store);
+    this.settingsStore = new Settings(this.ctx);
     this.assets = new Assets(this.ctx);
     this.caps = new SpendCaps(this.ctx);
     this.customers = new Customers(this.ctx, this.assets, this.caps);
     this.metrics = new Metrics(this.ctx);
     this.plans = new Plans(this.ctx, this.metrics, this.assets);
     this.subscriptions = new Subscriptions(this.ctx, this.customers, this.plans);
-    this.usage = new UsageLedger(this.ctx);
+    this.usage = new UsageLedger(this.ctx, (chargeId) => priceOf(this.plans.chargeById(chargeId), emptyUsage()));
     this.authorizations = new Authorizations(this.ctx, this.customers, this.assets, this.metrics, this.plans, this.subscriptions, this.usage, this.caps);
     this.funding = new Funding(this.ctx, this.customers, this.assets, this.authorizations);
     this.refusals = new Refusals(this.ctx, this.customers);
-    this.events = new Events(this.ctx, this.customers, this.plans, this.subscriptions, this.usage, this.authorizations, this.caps, this.refusals);
+    this.coupons = new Coupons(this.ctx, this.assets);
+    this.billing = new Billing(this.ctx, this.customers, this.plans, this.subscriptions, this.usage, this.authorizations, this.coupons, this.settingsStore);
+    this.authorizations.billing = this.billing;
+    this.billingViews = new BillingViews(this.ctx, this.plans, this.subscriptions, this.usage, this.billing);
+    this.events = new Events(this.ctx, this.customers, this.plans, this.subscriptions, this.usage, this.authorizations, this.caps, this.refusals, this.billing, this.settingsStore);
     this.views = new LedgerViews(this.ctx, this.customers, this.assets, this.authorizations);
     this.ctx.registerCache(() => this.views.forgetAccountNames());
 
@@ -107,6 +122,9 @@ export class Engine {
     if (options.timers ?? true) {
       this.timers.push(setInterval(() => this.flushRefusals(), 1000).unref());
       this.timers.push(setInterval(() => void this.sweep().catch(() => undefined), 30_000).unref());
+      this.timers.push(setInterval(() => void this.runBilling().catch(() => undefined), 2000).unref());
+      // Catch up at once: periods that ended while the engine was off are billed now, in order.
+      setImmediate(() => void this.runBilling().catch(() => undefined));
     }
   }
 
@@ -131,6 +149,20 @@ export class Engine {
 
   now(): number {
     return this.ctx.now();
+  }
+
+  /**
+   * The billing clock: activates, closes and opens the period segments that came due, one
+   * subscription per operation; then finalizes segments whose grace period is over.
+   */
+  async runBilling(): Promise<{ advanced: number; finalized: number }> {
+    if (this.closed) return { advanced: 0, finalized: 0 };
+    const now = this.now();
+    const due = this.billing.due(now);
+    await this.writer.runEach(due.map((id) => () => this.billing.advance(id, now)), 'bulk');
+    const ripe = this.store.listPeriodsToFinalize(this.now(), 500);
+    await this.writer.runEach(ripe.map((p) => () => this.billing.finalize(this.subscriptions.segment(p.id))), 'bulk');
+    return { advanced: due.length, finalized: ripe.length };
   }
 
   /** Writes the refusal counts gathered in memory. */
@@ -158,6 +190,40 @@ export class Engine {
     const expiredTopUps = this.store.listExpiredPendingTopUps(now, 500).map((id) => () => this.funding.expireTopUp(id));
     await this.writer.runEach([...ops, ...expiredTopUps], 'bulk');
     return ops.length + expiredTopUps.length;
+  }
+
+  /**
+   * A plan change or entitlement overrides. An upgrade (the new fixed fee is at least the old one)
+   * takes effect now, prorated; a downgrade at the end of the period; `timing` overrides either.
+   */
+  changeSubscription(input: z.output<typeof UpdateSubscription>): z.output<typeof Subscription> {
+    let sub = this.subscriptions.require(input.id);
+    if (sub.status === 'terminated') fail('invalid_state', `Subscription ${sub.id} is terminated.`, { subscription: sub.id });
+    if (input.entitlements || input.carry_usage !== undefined) {
+      const overrides = { ...this.subscriptions.overrides(sub) };
+      for (const [k, v] of Object.entries(input.entitlements ?? {})) {
+        if (v === null) delete overrides[k];
+        else overrides[k] = v;
+      }
+      sub = { ...sub, overrides: JSON.stringify(overrides), carry_usage: input.carry_usage === undefined ? sub.carry_usage : input.carry_usage ? 1 : 0 };
+      this.subscriptions.save(sub);
+    }
+    if (input.plan) {
+      const plan = this.plans.latest(input.plan);
+      const current = this.plans.byId(sub.plan_id);
+      const upgrade = (plan.fixedFee?.amount ?? 0n) >= (current.fixedFee?.amount ?? 0n);
+      const timing = input.timing ?? (upgrade ? 'now' : 'period_end');
+      if (plan.row.id === sub.plan_id) {
+        if (sub.next_plan_id !== null) this.subscriptions.save({ ...sub, next_plan_id: null });
+      } else if (timing === 'now' && sub.started_at <= this.now()) {
+        this.billing.changePlanNow(sub, plan);
+      } else if (sub.started_at > this.now()) {
+        this.subscriptions.save({ ...sub, plan_id: plan.row.id, next_plan_id: null });
+      } else {
+        this.subscriptions.save({ ...sub, next_plan_id: plan.row.id });
+      }
+    }
+    return this.subscriptions.toApi(this.subscriptions.require(input.id));
   }
 
   /** Prices a hypothetical quantity now, after current and held usage; writes nothing. */

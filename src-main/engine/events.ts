@@ -14,7 +14,9 @@ import { consume, giveBack } from './ledger/wallet-ops';
 import type { CompiledPlan } from './pricing/plans';
 import type { Plans } from './pricing/plans';
 import { selectCharge } from './pricing/plans';
-import { type ChargeEffect, rateCharge, rateEvent, type RatedEvent } from './pricing/rating';
+import { type ChargeEffect, priceOf, rateCharge, rateEvent, type RatedEvent, type UniqueValues } from './pricing/rating';
+import type { Billing } from './billing/lifecycle';
+import type { Settings } from './settings';
 import type { Subscriptions } from './pricing/subscriptions';
 import type { UsageEntry, UsageLedger } from './pricing/usage';
 import type { Refusals } from './refusals';
@@ -47,6 +49,8 @@ interface AssetTotal {
 export class Events {
   private nextId = 0;
 
+  private readonly unique: UniqueValues;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly customers: Customers,
@@ -56,7 +60,10 @@ export class Events {
     private readonly authorizations: Authorizations,
     private readonly caps: SpendCaps,
     private readonly refusals: Refusals,
+    private readonly billing: Billing,
+    private readonly settings: Settings,
   ) {
+    this.unique = { add: (p, c, v) => ctx.store.addUniqueValue(p, c, v), remove: (p, c, v) => ctx.store.removeUniqueValue(p, c, v) };
     this.nextId = ctx.store.maxEventId() + 1;
     ctx.registerCache(() => {
       this.nextId = ctx.store.maxEventId() + 1;
@@ -122,21 +129,29 @@ export class Events {
     const properties = e.properties ?? {};
     const warnings: string[] = [];
 
-    // ---- price (no writes yet)
-    const sub = this.subscriptions.liveOf(customer.id);
+    // ---- price (the only writes so far are derived state a refusal rolls back)
+    const sub = this.subscriptions.at(customer.id, timestamp);
     let period: PeriodRow | null = null;
     let effects: ChargeEffect[] = [];
     if (sub) {
-      if (timestamp < sub.started_at) {
-        fail('timestamp_before_subscription', `The event (${iso(timestamp)}) is before ${customer.external_id}'s subscription started (${iso(sub.started_at)}).`, { timestamp: iso(timestamp), started_at: iso(sub.started_at) });
+      period = this.billing.segmentFor(sub, customer, timestamp);
+      if (period.status === 'finalized') {
+        const live = this.settings.get().late_events === 'current_period' ? this.subscriptions.liveOf(customer.id) : null;
+        if (!live || live.started_at > now) {
+          fail('period_closed', `The billing period ${iso(period.period_start)} – ${iso(period.period_end)} is finalized; the event (${iso(timestamp)}) can no longer be priced in it.`, { period_start: iso(period.period_start), period_end: iso(period.period_end) });
+        }
+        period = this.billing.segmentFor(live, customer, now);
+        warnings.push('late_usage');
       }
-      period = this.subscriptions.periodAt(sub, customer, timestamp);
-      if (period.status === 'finalized') fail('period_closed', `The billing period ${iso(period.start_at)} – ${iso(period.end_at)} is finalized.`, { period_start: iso(period.start_at), period_end: iso(period.end_at) });
       const plan = this.plans.byId(period.plan_id);
       const rated: RatedEvent = { timestamp, properties, preciseAmount: e.precise_total_amount === undefined ? null : dec(e.precise_total_amount) };
-      effects = rateEvent(plan, e.code, period.id, this.usage, rated);
+      effects = rateEvent(plan, e.code, period.id, this.usage, rated, this.unique);
       if (!plan.byEventType.has(e.code)) warnings.push('no_metric_for_event_code');
     } else {
+      const live = this.subscriptions.liveOf(customer.id);
+      if (live && timestamp < live.started_at) {
+        fail('timestamp_before_subscription', `The event (${iso(timestamp)}) is before ${customer.external_id}'s subscription started (${iso(live.started_at)}).`, { timestamp: iso(timestamp), started_at: iso(live.started_at) });
+      }
       warnings.push('no_active_subscription');
     }
 
@@ -268,7 +283,7 @@ export class Events {
     if (fx.delta > 0n) {
       const r = hold
         ? this.authorizations.settle(hold, customer, ws, fx.delta, false, { kind: 'usage', ...meta, units: fx.units })
-        : consume(books, ws, fx.delta, revenue, { kind: 'usage', ...meta }, { now: this.ctx.now() });
+        : consume(books, ws, fx.delta, revenue, { kind: 'usage', ...meta }, { now: this.ctx.now(), useCredit: customer.billing_mode === 'prepaid' });
       if (!hold) this.caps.record(customer.id, ws.asset, tz, fx.delta);
       total.fromHold += r.fromHold;
       total.fromCredit += r.fromCredit;
@@ -298,8 +313,8 @@ export class Events {
     if (row.reversed_at !== null) return this.toStored(row);
     const now = this.ctx.now();
     if (row.period_id !== null) {
-      const period = this.ctx.store.getPeriod(row.period_id)!;
-      if (period.status === 'finalized') fail('period_closed', 'The event\'s billing period is finalized; correct it with a credit note.', { period_start: iso(period.start_at) });
+      const period = this.subscriptions.segment(row.period_id);
+      if (period.status === 'finalized') fail('period_closed', 'The event\'s billing period is finalized; correct it with a credit note.', { period_start: iso(period.period_start) });
       const plan = this.plans.byId(period.plan_id);
       const eventType = row.code;
       const props = parseJsonObject(row.properties);
@@ -322,22 +337,29 @@ export class Events {
   private reprice(customer: CustomerRow, plan: CompiledPlan, period: PeriodRow, chargeId: number, eventType: string, eventId: number): void {
     const charge = plan.charges.find((c) => c.id === chargeId)!;
     const entry = this.usage.get(period.id, chargeId);
-    let rebuilt: UsageEntry = { ...entry, usage: emptyUsage(), billed: 0n, latestAt: null };
+    // Rebuild from the segment's starting usage (carried in by a recurring metric or a plan change) plus its remaining events.
+    const start = entry.start ?? emptyUsage();
+    let rebuilt: UsageEntry = { ...entry, usage: start, latestAt: null, priced: priceOf(charge, start) };
+    if (charge.metric.aggregation === 'unique_count') {
+      this.ctx.store.clearUniqueValues(period.id, chargeId);
+      if (entry.startValues) for (const v of entry.startValues) this.unique.add(period.id, chargeId, v);
+    }
     const candidates = plan.byEventType.get(eventType)!.get(charge.metric.id)!;
     for (const ev of this.ctx.store.listPeriodEvents(customer.id, period.id, eventType)) {
       const props = parseJsonObject(ev.properties);
       if (selectCharge(candidates, props)?.id !== chargeId) continue;
-      const fx = rateCharge(charge, rebuilt, { timestamp: ev.timestamp, properties: props, preciseAmount: ev.precise_amount === null ? null : dec(ev.precise_amount) });
+      const fx = rateCharge(charge, rebuilt, { timestamp: ev.timestamp, properties: props, preciseAmount: ev.precise_amount === null ? null : dec(ev.precise_amount) }, this.unique);
       if (fx) rebuilt = fx.next;
     }
-    const delta = rebuilt.billed - entry.billed;
-    this.usage.put({ ...entry, usage: rebuilt.usage, latestAt: rebuilt.latestAt, billed: rebuilt.billed });
+    // Like an event, the reversal posts the change of the charge's price.
+    const delta = rebuilt.priced - entry.priced;
+    this.usage.put({ ...entry, usage: rebuilt.usage, latestAt: rebuilt.latestAt, priced: rebuilt.priced, billed: entry.billed + delta });
     if (delta === 0n) return;
     const ws = this.ctx.books.wallet(customer.id, charge.asset.code);
     this.authorizations.applyDeadlines(ws);
     const revenue = this.ctx.books.systemAccount(charge.asset.code, 'revenue');
     const meta = { eventId, chargeId, periodId: period.id };
-    if (delta > 0n) consume(this.ctx.books, ws, delta, revenue, { kind: 'usage', ...meta }, { now: this.ctx.now() });
+    if (delta > 0n) consume(this.ctx.books, ws, delta, revenue, { kind: 'usage', ...meta }, { now: this.ctx.now(), useCredit: customer.billing_mode === 'prepaid' });
     else giveBack(this.ctx.books, ws, -delta, revenue, { kind: 'usage_credit', ...meta }, this.ctx.now());
     this.caps.record(customer.id, charge.asset.code, this.customers.timezoneOf(customer), delta);
     this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: charge.asset.code });
@@ -356,7 +378,7 @@ export class Events {
 
   /** The event's answer, rebuilt from its row and its compact stored result. */
   answerOf(row: EventRow, customer: string, status: 'accepted' | 'reversed', replayed: boolean): EventOut {
-    const period = row.period_id === null ? null : this.subscriptions.period(row.period_id);
+    const period = row.period_id === null ? null : this.subscriptions.segment(row.period_id);
     return expand(JSON.parse(row.result) as CompactResult, { transaction_id: row.transaction_id, customer, code: row.code, timestamp: row.timestamp, status, replayed, period });
   }
 

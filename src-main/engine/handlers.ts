@@ -61,8 +61,35 @@ export function createHandlers(engine: Engine): Handlers {
     createPlan: (i) => w(() => engine.plans.create(i)),
     listPlans: (i) => engine.plans.list(i.limit ?? 50, i.cursor),
     getPlan: (i) => engine.plans.get(i.code),
-    createSubscription: (i) => w(() => engine.subscriptions.create(i)),
+    createSubscription: (i) =>
+      w(() => {
+        const row = engine.subscriptions.create(i);
+        engine.billing.start(row);
+        return engine.subscriptions.toApi(row);
+      }),
     listSubscriptions: (i) => engine.subscriptions.list(i),
+    getSubscription: (i) => engine.subscriptions.toApi(engine.subscriptions.require(i.id)),
+    updateSubscription: (i) => w(() => engine.changeSubscription(i)),
+    terminateSubscription: (i) =>
+      w(() => {
+        const sub = engine.subscriptions.require(i.id);
+        if (sub.status === 'terminated') return engine.subscriptions.toApi(sub);
+        if ((i.at ?? 'now') === 'now') engine.billing.terminateNow(sub);
+        else {
+          const customer = engine.customers.byInternalId(sub.customer_id);
+          const end = sub.started_at > engine.now() ? sub.started_at : engine.subscriptions.periodOf(sub, customer, engine.now()).endMs;
+          engine.subscriptions.save({ ...sub, terminate_at: end });
+        }
+        return engine.subscriptions.toApi(engine.subscriptions.require(i.id));
+      }),
+    getEntitlements: (i) => engine.billingViews.entitlements(engine.customers.require(i.external_id)),
+    getUsage: (i) => w(() => engine.billingViews.currentUsage(engine.customers.require(i.external_id))),
+    createCoupon: (i) => w(() => engine.coupons.create(i)),
+    listCoupons: (i) => engine.coupons.list(i.limit ?? 50, i.cursor),
+    applyCoupon: (i) => w(() => engine.coupons.apply(engine.customers.require(i.external_id), i.coupon)),
+    listAppliedCoupons: (i) => engine.coupons.listApplied(engine.customers.require(i.external_id)),
+    getSettings: () => engine.settingsStore.get(),
+    updateSettings: (i) => w(() => engine.settingsStore.update(i)),
     createQuote: (i) => engine.quote(i),
 
     createAuthorization: (i) => w(() => engine.authorizations.create(i)).catch((err) => engine.events.refused(err, i, engine.customers.find(i.customer)?.id ?? null)),

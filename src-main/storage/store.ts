@@ -72,6 +72,7 @@ export interface CustomerRow {
   email: string | null;
   metadata: string;
   on_insufficient_funds: 'record_as_debt' | 'refuse';
+  billing_mode: 'prepaid' | 'postpaid';
   billing_timezone: string | null;
   created_at: number;
   updated_at: number;
@@ -199,6 +200,11 @@ export interface SubscriptionRow {
   definition: string;
   created_at: number;
   updated_at: number;
+  next_plan_id: number | null;
+  terminate_at: number | null;
+  carry_usage: number;
+  overrides: string;
+  previous_id: string | null;
 }
 
 export interface PeriodRow {
@@ -206,9 +212,19 @@ export interface PeriodRow {
   subscription_id: string;
   plan_id: number;
   idx: number;
+  /** The segment: [start_at, end_at). */
   start_at: number;
   end_at: number;
-  status: string;
+  status: 'open' | 'closed' | 'finalized';
+  /** The billing period the segment belongs to, and the start of its full unit (proration). */
+  period_start: number;
+  period_end: number;
+  full_start: number;
+  opened_at: number | null;
+  closed_at: number | null;
+  finalized_at: number | null;
+  grace_until: number | null;
+  end_reason: string | null;
 }
 
 export interface ChargeUsageRow {
@@ -217,6 +233,8 @@ export interface ChargeUsageRow {
   state: string;
   billed: bigint;
   held_units: string;
+  priced: bigint;
+  baseline: bigint;
 }
 
 export interface SpendCapRow {
@@ -373,14 +391,14 @@ export class Store {
   insertCustomer(row: Omit<CustomerRow, 'id'>): number {
     return Number(
       this.run(
-        'INSERT INTO customers(external_id, name, email, metadata, on_insufficient_funds, billing_timezone, created_at, updated_at) VALUES (@external_id, @name, @email, @metadata, @on_insufficient_funds, @billing_timezone, @created_at, @updated_at)',
+        'INSERT INTO customers(external_id, name, email, metadata, on_insufficient_funds, billing_mode, billing_timezone, created_at, updated_at) VALUES (@external_id, @name, @email, @metadata, @on_insufficient_funds, @billing_mode, @billing_timezone, @created_at, @updated_at)',
         row,
       ).lastInsertRowid,
     );
   }
   updateCustomer(row: CustomerRow): void {
     this.run(
-      'UPDATE customers SET name = @name, email = @email, metadata = @metadata, on_insufficient_funds = @on_insufficient_funds, billing_timezone = @billing_timezone, updated_at = @updated_at WHERE id = @id',
+      'UPDATE customers SET name = @name, email = @email, metadata = @metadata, on_insufficient_funds = @on_insufficient_funds, billing_mode = @billing_mode, billing_timezone = @billing_timezone, updated_at = @updated_at WHERE id = @id',
       row,
     );
   }
@@ -651,6 +669,9 @@ export class Store {
       this.run('INSERT INTO plan_charges(plan_id, position, metric_id, asset, model, definition) VALUES (@plan_id, @position, @metric_id, @asset, @model, @definition)', row).lastInsertRowid,
     );
   }
+  getChargePlanId(chargeId: number): number | undefined {
+    return this.get<{ plan_id: number }>('SELECT plan_id FROM plan_charges WHERE id = ?', [chargeId])?.plan_id;
+  }
   listPlanCharges(planId: number): PlanChargeRow[] {
     return this.all<PlanChargeRow>('SELECT * FROM plan_charges WHERE plan_id = ? ORDER BY position', [planId]);
   }
@@ -659,12 +680,38 @@ export class Store {
   }
   insertSubscription(row: SubscriptionRow): void {
     this.run(
-      'INSERT INTO subscriptions(id, external_id, customer_id, plan_id, status, billing_time, started_at, ending_at, terminated_at, definition, created_at, updated_at) VALUES (@id, @external_id, @customer_id, @plan_id, @status, @billing_time, @started_at, @ending_at, @terminated_at, @definition, @created_at, @updated_at)',
+      'INSERT INTO subscriptions(id, external_id, customer_id, plan_id, status, billing_time, started_at, ending_at, terminated_at, definition, created_at, updated_at, next_plan_id, terminate_at, carry_usage, overrides, previous_id) VALUES (@id, @external_id, @customer_id, @plan_id, @status, @billing_time, @started_at, @ending_at, @terminated_at, @definition, @created_at, @updated_at, @next_plan_id, @terminate_at, @carry_usage, @overrides, @previous_id)',
       row,
     );
   }
   getSubscription(id: string): SubscriptionRow | undefined {
     return this.get<SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ? OR external_id = ?', [id, id]);
+  }
+  /** The subscription of a customer in force at an instant (including ones terminated since). */
+  getSubscriptionAt(customerId: number, at: number): SubscriptionRow | undefined {
+    return this.get<SubscriptionRow>('SELECT * FROM subscriptions WHERE customer_id = ? AND started_at <= ? AND (terminated_at IS NULL OR terminated_at > ?) ORDER BY started_at DESC LIMIT 1', [customerId, at, at]);
+  }
+  /** The segment that ended where `startAt` begins (or the latest one before it). */
+  getPeriodBefore(subscriptionId: string, startAt: number): PeriodRow | undefined {
+    return this.get<PeriodRow>('SELECT * FROM periods WHERE subscription_id = ? AND end_at <= ? ORDER BY end_at DESC, id DESC LIMIT 1', [subscriptionId, startAt]);
+  }
+  /**
+   * What a segment's posted transfers of these kinds took from the customer, net: amounts into
+   * revenue minus amounts out of it (credits back), optionally in one asset.
+   */
+  sumPeriodTransfers(periodId: number, kinds: string[], asset?: string): bigint {
+    const list = kinds.map(() => '?').join(',');
+    const r = this.get<{ v: bigint | null }>(
+      `SELECT SUM(CASE WHEN c.type = 'revenue' THEN t.amount WHEN d.type = 'revenue' THEN -t.amount ELSE 0 END) AS v
+         FROM transfers t JOIN accounts d ON d.id = t.debit_account_id JOIN accounts c ON c.id = t.credit_account_id
+        WHERE t.period_id = ? AND t.phase = 0 AND t.kind IN (${list}) AND (? IS NULL OR d.asset = ?)`,
+      [periodId, ...kinds, asset ?? null, asset ?? null],
+      true,
+    );
+    return r?.v ?? 0n;
+  }
+  getLastPeriod(subscriptionId: string): PeriodRow | undefined {
+    return this.get<PeriodRow>('SELECT * FROM periods WHERE subscription_id = ? ORDER BY start_at DESC, id DESC LIMIT 1', [subscriptionId]);
   }
   getLiveSubscription(customerId: number): SubscriptionRow | undefined {
     return this.get<SubscriptionRow>("SELECT * FROM subscriptions WHERE customer_id = ? AND status IN ('active', 'pending') ORDER BY started_at DESC LIMIT 1", [customerId]);
@@ -675,8 +722,26 @@ export class Store {
       [q.after ?? '', q.customerId, q.customerId, q.status, q.status, q.limit],
     );
   }
-  updateSubscriptionStatus(id: string, status: string, at: number): void {
-    this.run('UPDATE subscriptions SET status = ?, updated_at = ? WHERE id = ?', [status, at, id]);
+  updateSubscription(row: SubscriptionRow): void {
+    this.run(
+      'UPDATE subscriptions SET plan_id = @plan_id, status = @status, terminated_at = @terminated_at, next_plan_id = @next_plan_id, terminate_at = @terminate_at, carry_usage = @carry_usage, overrides = @overrides, updated_at = @updated_at WHERE id = @id',
+      row,
+    );
+  }
+  /** Live subscriptions with a period that is due: not yet opened by now, or ended and not closed. */
+  listSubscriptionsDue(now: number, limit: number): string[] {
+    return this.all<{ id: string }>(
+      `SELECT s.id FROM subscriptions s WHERE s.status IN ('active', 'pending') AND (
+         (s.status = 'pending' AND s.started_at <= ?) OR
+         (s.terminate_at IS NOT NULL AND s.terminate_at <= ?) OR
+         NOT EXISTS (SELECT 1 FROM periods p WHERE p.subscription_id = s.id AND p.start_at <= ? AND p.end_at > ? AND p.opened_at IS NOT NULL) OR
+         EXISTS (SELECT 1 FROM periods p WHERE p.subscription_id = s.id AND p.end_at <= ? AND p.closed_at IS NULL)
+       ) LIMIT ?`,
+      [now, now, now, now, now, limit],
+    ).map((r) => r.id);
+  }
+  listLiveSubscriptionIds(): string[] {
+    return this.all<{ id: string }>("SELECT id FROM subscriptions WHERE status IN ('active', 'pending') ORDER BY id").map((r) => r.id);
   }
 
   getPeriodAt(subscriptionId: string, at: number): PeriodRow | undefined {
@@ -687,16 +752,60 @@ export class Store {
   }
   insertPeriod(row: Omit<PeriodRow, 'id'>): number {
     return Number(
-      this.run('INSERT INTO periods(subscription_id, plan_id, idx, start_at, end_at, status) VALUES (@subscription_id, @plan_id, @idx, @start_at, @end_at, @status)', row).lastInsertRowid,
+      this.run(
+        'INSERT INTO periods(subscription_id, plan_id, idx, start_at, end_at, status, period_start, period_end, full_start, opened_at, closed_at, finalized_at, grace_until, end_reason) VALUES (@subscription_id, @plan_id, @idx, @start_at, @end_at, @status, @period_start, @period_end, @full_start, @opened_at, @closed_at, @finalized_at, @grace_until, @end_reason)',
+        row,
+      ).lastInsertRowid,
     );
+  }
+  updatePeriod(row: PeriodRow): void {
+    this.run(
+      'UPDATE periods SET end_at = @end_at, status = @status, opened_at = @opened_at, closed_at = @closed_at, finalized_at = @finalized_at, grace_until = @grace_until, end_reason = @end_reason WHERE id = @id',
+      row,
+    );
+  }
+  listSubscriptionPeriods(subscriptionId: string): PeriodRow[] {
+    return this.all<PeriodRow>('SELECT * FROM periods WHERE subscription_id = ? ORDER BY start_at, id', [subscriptionId]);
+  }
+  listPeriodsToFinalize(now: number, limit: number): PeriodRow[] {
+    return this.all<PeriodRow>("SELECT * FROM periods WHERE status = 'closed' AND grace_until IS NOT NULL AND grace_until <= ? ORDER BY end_at, id LIMIT ?", [now, limit]);
+  }
+  listChargeUsage(periodId: number): ChargeUsageRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM charge_usage WHERE period_id = ? ORDER BY charge_id', [periodId], true).map((r) => ({
+      period_id: Number(r.period_id),
+      charge_id: Number(r.charge_id),
+      state: r.state as string,
+      billed: r.billed as bigint,
+      held_units: r.held_units as string,
+      priced: r.priced as bigint,
+      baseline: r.baseline as bigint,
+    }));
+  }
+  /** Adds a value to a unique count; true when it was new. */
+  addUniqueValue(periodId: number, chargeId: number, value: string): boolean {
+    return this.run('INSERT OR IGNORE INTO unique_values(period_id, charge_id, value) VALUES (?, ?, ?)', [periodId, chargeId, value]).changes === 1;
+  }
+  removeUniqueValue(periodId: number, chargeId: number, value: string): boolean {
+    return this.run('DELETE FROM unique_values WHERE period_id = ? AND charge_id = ? AND value = ?', [periodId, chargeId, value]).changes === 1;
+  }
+  copyUniqueValues(fromPeriod: number, fromCharge: number, toPeriod: number, toCharge: number): number {
+    return this.run('INSERT OR IGNORE INTO unique_values(period_id, charge_id, value) SELECT ?, ?, value FROM unique_values WHERE period_id = ? AND charge_id = ?', [toPeriod, toCharge, fromPeriod, fromCharge]).changes;
+  }
+  listUniqueValues(periodId: number, chargeId: number): string[] {
+    return this.all<{ value: string }>('SELECT value FROM unique_values WHERE period_id = ? AND charge_id = ? ORDER BY value', [periodId, chargeId]).map((r) => r.value);
+  }
+  clearUniqueValues(periodId: number, chargeId: number): void {
+    this.run('DELETE FROM unique_values WHERE period_id = ? AND charge_id = ?', [periodId, chargeId]);
   }
   getChargeUsage(periodId: number, chargeId: number): ChargeUsageRow | undefined {
     const r = this.get<Record<string, unknown>>('SELECT * FROM charge_usage WHERE period_id = ? AND charge_id = ?', [periodId, chargeId], true);
-    return r ? { period_id: Number(r.period_id), charge_id: Number(r.charge_id), state: r.state as string, billed: r.billed as bigint, held_units: r.held_units as string } : undefined;
+    return r
+      ? { period_id: Number(r.period_id), charge_id: Number(r.charge_id), state: r.state as string, billed: r.billed as bigint, held_units: r.held_units as string, priced: r.priced as bigint, baseline: r.baseline as bigint }
+      : undefined;
   }
   upsertChargeUsage(row: ChargeUsageRow): void {
     this.run(
-      'INSERT INTO charge_usage(period_id, charge_id, state, billed, held_units) VALUES (@period_id, @charge_id, @state, @billed, @held_units) ON CONFLICT(period_id, charge_id) DO UPDATE SET state = excluded.state, billed = excluded.billed, held_units = excluded.held_units',
+      'INSERT INTO charge_usage(period_id, charge_id, state, billed, held_units, priced, baseline) VALUES (@period_id, @charge_id, @state, @billed, @held_units, @priced, @baseline) ON CONFLICT(period_id, charge_id) DO UPDATE SET state = excluded.state, billed = excluded.billed, held_units = excluded.held_units, priced = excluded.priced, baseline = excluded.baseline',
       row,
     );
   }
@@ -726,7 +835,7 @@ export class Store {
       [q.customerId, q.customerId, q.code, q.code, q.afterId, q.afterId, q.beforeId, q.beforeId, q.limit],
     );
   }
-  /** A customer's live events of one type in one period, in time order (re-pricing after a reversal). */
+  /** A customer's live events of one type in one period, in time order (re-pricing, time weighting). */
   listPeriodEvents(customerId: number, periodId: number, code: string): EventRow[] {
     return this.all<EventRow>('SELECT * FROM events WHERE customer_id = ? AND period_id = ? AND code = ? AND reversed_at IS NULL ORDER BY timestamp, id', [customerId, periodId, code]);
   }
@@ -777,6 +886,70 @@ export class Store {
     return this.all<Record<string, unknown>>("SELECT * FROM authorizations WHERE status = 'pending' ORDER BY id", [], true).map(mapAuthorization);
   }
 
+  // -------------------------------------------------------------- coupons
+  getCoupon(code: string): { code: string; name: string; kind: 'fixed' | 'percentage'; asset: string | null; amount: bigint | null; percentage: string | null; frequency: 'once' | 'recurring' | 'forever'; periods: number | null; plans: string; metrics: string; expires_at: number | null; created_at: number } | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM coupons WHERE code = ?', [code], true);
+    if (!r) return undefined;
+    return {
+      code: r.code as string,
+      name: r.name as string,
+      kind: r.kind as 'fixed' | 'percentage',
+      asset: (r.asset as string | null) ?? null,
+      amount: (r.amount as bigint | null) ?? null,
+      percentage: (r.percentage as string | null) ?? null,
+      frequency: r.frequency as 'once' | 'recurring' | 'forever',
+      periods: r.periods === null ? null : Number(r.periods),
+      plans: r.plans as string,
+      metrics: r.metrics as string,
+      expires_at: r.expires_at === null ? null : Number(r.expires_at),
+      created_at: Number(r.created_at),
+    };
+  }
+  insertCoupon(row: { code: string; name: string; kind: string; asset: string | null; amount: bigint | null; percentage: string | null; frequency: string; periods: number | null; plans: string; metrics: string; expires_at: number | null; created_at: number }): void {
+    this.run(
+      'INSERT INTO coupons(code, name, kind, asset, amount, percentage, frequency, periods, plans, metrics, expires_at, created_at) VALUES (@code, @name, @kind, @asset, @amount, @percentage, @frequency, @periods, @plans, @metrics, @expires_at, @created_at)',
+      row,
+    );
+  }
+  listCoupons(after: string | null, limit: number): { code: string }[] {
+    return this.all('SELECT code FROM coupons WHERE code > ? ORDER BY code LIMIT ?', [after ?? '', limit]);
+  }
+  listAppliedCoupons(customerId: number): { id: string; customer_id: number; coupon_code: string; periods_left: number | null; amount_left: bigint | null; status: 'active' | 'used' | 'removed'; created_at: number; updated_at: number }[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM applied_coupons WHERE customer_id = ? ORDER BY created_at, id', [customerId], true).map((r) => ({
+      id: r.id as string,
+      customer_id: Number(r.customer_id),
+      coupon_code: r.coupon_code as string,
+      periods_left: r.periods_left === null ? null : Number(r.periods_left),
+      amount_left: (r.amount_left as bigint | null) ?? null,
+      status: r.status as 'active' | 'used' | 'removed',
+      created_at: Number(r.created_at),
+      updated_at: Number(r.updated_at),
+    }));
+  }
+  insertAppliedCoupon(row: { id: string; customer_id: number; coupon_code: string; periods_left: number | null; amount_left: bigint | null; status: string; created_at: number; updated_at: number }): void {
+    this.run(
+      'INSERT INTO applied_coupons(id, customer_id, coupon_code, periods_left, amount_left, status, created_at, updated_at) VALUES (@id, @customer_id, @coupon_code, @periods_left, @amount_left, @status, @created_at, @updated_at)',
+      row,
+    );
+  }
+  updateAppliedCoupon(row: { id: string; periods_left: number | null; amount_left: bigint | null; status: string; updated_at: number }): void {
+    this.run('UPDATE applied_coupons SET periods_left = ?, amount_left = ?, status = ?, updated_at = ? WHERE id = ?', [row.periods_left, row.amount_left, row.status, row.updated_at, row.id]);
+  }
+  insertCouponUse(row: { applied_coupon_id: string; period_id: number; target: string; amount: bigint; created_at: number }): void {
+    this.run('INSERT INTO coupon_uses(applied_coupon_id, period_id, target, amount, created_at) VALUES (@applied_coupon_id, @period_id, @target, @amount, @created_at)', row);
+  }
+  couponUsedInPeriod(appliedId: string, periodId: number): boolean {
+    return this.get('SELECT 1 AS x FROM coupon_uses WHERE applied_coupon_id = ? AND period_id = ? LIMIT 1', [appliedId, periodId]) !== undefined;
+  }
+  listCouponUses(periodId: number): { applied_coupon_id: string; coupon_code: string; target: string; amount: bigint }[] {
+    return this.all<Record<string, unknown>>('SELECT u.applied_coupon_id, a.coupon_code, u.target, u.amount FROM coupon_uses u JOIN applied_coupons a ON a.id = u.applied_coupon_id WHERE u.period_id = ? ORDER BY u.id', [periodId], true).map((r) => ({
+      applied_coupon_id: r.applied_coupon_id as string,
+      coupon_code: r.coupon_code as string,
+      target: r.target as string,
+      amount: r.amount as bigint,
+    }));
+  }
+
   // -------------------------------------------------------------- idempotency
   getIdempotency(scope: string, key: string): IdempotencyRow | undefined {
     return this.get<IdempotencyRow>('SELECT scope, key, request_hash, status, response FROM idempotency WHERE scope = ? AND key = ?', [scope, key]);
@@ -791,7 +964,8 @@ export class Store {
   }
   *iterateTable(name: string): Generator<unknown[]> {
     if (!/^[a-z_]+$/.test(name)) throw new Error(`bad table name ${name}`);
-    const stmt = this.db.prepare(`SELECT * FROM ${name} ORDER BY rowid`).raw(true).safeIntegers(true);
+    const columns = (this.db.pragma(`table_info(${name})`) as { name: string }[]).map((_, i) => String(i + 1));
+    const stmt = this.db.prepare(`SELECT * FROM ${name} ORDER BY ${columns.join(', ')}`).raw(true).safeIntegers(true);
     for (const r of stmt.iterate()) yield r as unknown[];
   }
 }

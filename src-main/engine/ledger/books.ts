@@ -24,7 +24,11 @@ export type TransferKind =
   | 'expiry' // wallet -> breakage: credit that expired
   | 'refund' // wallet -> funding: unused paid credit given back
   | 'chargeback' // wallet or receivable -> funding
-  | 'adjustment'; // adjustments <-> wallet or receivable
+  | 'adjustment' // adjustments <-> wallet or receivable
+  | 'fee' // wallet or receivable -> revenue: a plan's fixed fee (negative: revenue -> back, unused part)
+  | 'minimum_commitment' // wallet or receivable -> revenue: true-up to the plan's minimum
+  | 'discount' // revenue -> wallet or receivable: a coupon on postpaid usage
+  | 'credit_applied'; // wallet -> receivable: prepaid credit paying an invoice
 
 export interface TransferMeta {
   kind: TransferKind;

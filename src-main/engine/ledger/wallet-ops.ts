@@ -31,7 +31,7 @@ export function consume(
   amount: bigint,
   counter: AccountRow,
   meta: TransferMeta,
-  opts: { reservations?: Reservation[]; stack?: boolean; now: number },
+  opts: { reservations?: Reservation[]; stack?: boolean; now: number; useCredit?: boolean },
 ): ConsumeResult {
   const result: ConsumeResult = { fromHold: 0n, fromCredit: 0n, asDebt: 0n, heldAsDebt: 0n };
   if (amount <= 0n) return result;
@@ -63,7 +63,8 @@ export function consume(
     }
   }
 
-  for (const lot of [...ws.lots]) {
+  // A postpaid customer's usage goes to the receivable; credit is applied when the invoice is finalized.
+  for (const lot of opts.useCredit === false ? [] : [...ws.lots]) {
     if (rest === 0n) break;
     if (isExpired(lot, opts.now)) continue;
     const free = freeOf(lot);
@@ -85,12 +86,12 @@ export function consume(
 }
 
 /** Reserves `amount` for a hold: from free lots in consumption order, the rest against the overdraft limit. */
-export function reserve(books: Books, ws: WalletState, amount: bigint, counter: AccountRow, meta: TransferMeta, now: number): Reservation[] {
+export function reserve(books: Books, ws: WalletState, amount: bigint, counter: AccountRow, meta: TransferMeta, now: number, useCredit = true): Reservation[] {
   const out: Reservation[] = [];
   if (amount <= 0n) return out;
   books.touch(ws);
   let rest = amount;
-  for (const lot of ws.lots) {
+  for (const lot of useCredit ? ws.lots : []) {
     if (rest === 0n) break;
     if (isExpired(lot, now)) continue;
     const free = freeOf(lot);

@@ -31,8 +31,18 @@ export interface CompiledCharge {
   filters: Map<string, Set<string>> | null;
 }
 
+export interface PlanDefinition {
+  fixed_fee: { asset: string; amount: string; pay_in_advance: boolean } | null;
+  trial_days: number;
+  minimum_commitment: { asset: string; amount: string } | null;
+  features: { code: string; name: string | null; value: boolean | number | string }[];
+}
+
 export interface CompiledPlan {
   row: PlanRow;
+  definition: PlanDefinition;
+  fixedFee: { asset: AssetRow; amount: bigint; payInAdvance: boolean } | null;
+  minimumCommitment: { asset: AssetRow; amount: bigint } | null;
   charges: CompiledCharge[];
   /** Event type -> metric id -> the charges pricing that metric (several with filters). */
   byEventType: Map<string, Map<number, CompiledCharge[]>>;
@@ -81,6 +91,19 @@ export class Plans {
         metricRow: metric,
       };
     });
+    if (input.fixed_fee) this.assets.require(input.fixed_fee.asset);
+    if (input.minimum_commitment) this.assets.require(input.minimum_commitment.asset);
+    const codes = new Set<string>();
+    for (const [i, f] of (input.features ?? []).entries()) {
+      if (codes.has(f.code)) fail('validation_failed', `features[${i}]: feature ${f.code} is listed twice.`, { issues: [{ path: ['features', i, 'code'], message: 'duplicate' }] });
+      codes.add(f.code);
+    }
+    const definition: PlanDefinition = {
+      fixed_fee: input.fixed_fee ? { asset: input.fixed_fee.asset, amount: input.fixed_fee.amount.toString(), pay_in_advance: input.fixed_fee.pay_in_advance ?? false } : null,
+      trial_days: input.trial_days ?? 0,
+      minimum_commitment: input.minimum_commitment ? { asset: input.minimum_commitment.asset, amount: input.minimum_commitment.amount.toString() } : null,
+      features: (input.features ?? []).map((f) => ({ code: f.code, name: f.name ?? null, value: f.value })),
+    };
     const latest = store.getLatestPlan(input.code);
     const row: Omit<PlanRow, 'id'> = {
       code: input.code,
@@ -88,7 +111,7 @@ export class Plans {
       name: input.name,
       description: input.description ?? null,
       interval: input.interval,
-      definition: JSON.stringify({}),
+      definition: JSON.stringify(definition),
       created_at: this.ctx.now(),
     };
     const planId = store.insertPlan(row);
@@ -129,9 +152,25 @@ export class Plans {
       list.push(c);
       byMetric.set(c.metric.id, list);
     }
-    p = { row, charges, byEventType };
+    const definition = { fixed_fee: null, trial_days: 0, minimum_commitment: null, features: [], ...(JSON.parse(row.definition) as Partial<PlanDefinition>) } as PlanDefinition;
+    p = {
+      row,
+      definition,
+      fixedFee: definition.fixed_fee ? { asset: this.assets.require(definition.fixed_fee.asset), amount: BigInt(definition.fixed_fee.amount), payInAdvance: definition.fixed_fee.pay_in_advance } : null,
+      minimumCommitment: definition.minimum_commitment ? { asset: this.assets.require(definition.minimum_commitment.asset), amount: BigInt(definition.minimum_commitment.amount) } : null,
+      charges,
+      byEventType,
+    };
     this.compiled.set(planId, p);
     return p;
+  }
+
+  /** A charge by id, from whichever plan version holds it. */
+  chargeById(id: number): CompiledCharge {
+    const planId = this.ctx.store.getChargePlanId(id);
+    const charge = planId === undefined ? undefined : this.byId(planId).charges.find((c) => c.id === id);
+    if (!charge) throw new Error(`charge ${id} missing`);
+    return charge;
   }
 
   latest(code: string): CompiledPlan {
@@ -157,6 +196,10 @@ export class Plans {
       name: p.row.name,
       description: p.row.description,
       interval: p.row.interval as z.output<typeof Plan>['interval'],
+      fixed_fee: p.definition.fixed_fee,
+      trial_days: p.definition.trial_days,
+      minimum_commitment: p.definition.minimum_commitment,
+      features: p.definition.features,
       charges: p.charges.map((c) => ({
         id: String(c.id),
         metric: c.metric.code,

@@ -1,5 +1,5 @@
 import { add, cmp, type Dec, dec, DecimalError, isDecimalText, sub, toMinor, ZERO } from '../../../shared/decimal';
-import { addEvent, chargeAmount, emptyUsage, roundToMinor, withUnits } from '../../../shared/pricing';
+import { addEvent, chargeAmount, type ChargeUsage, emptyUsage, roundToMinor, withUnits } from '../../../shared/pricing';
 import { fail } from '../errors';
 import type { CompiledMetric } from './metrics';
 import { type CompiledCharge, type CompiledPlan, selectCharge } from './plans';
@@ -22,7 +22,7 @@ export interface RatedEvent {
   preciseAmount: Dec | null;
 }
 
-/** The price of zero usage, posted at period open or close rather than per event. */
+/** The price of zero usage: posted when the segment opens (in advance) or closes (in arrears), not per event. */
 export function baseAmount(charge: CompiledCharge): bigint {
   return roundToMinor(chargeAmount(charge.spec, emptyUsage()), charge.asset.scale);
 }
@@ -45,38 +45,56 @@ export function propertyValue(metric: CompiledMetric, properties: Record<string,
   });
 }
 
-/** The next usage state of a charge after one event, by the metric's aggregation. */
-function aggregate(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent): { next: UsageEntry; units: Dec } | null {
+/** Where unique_count metrics keep the values seen in a period. */
+export interface UniqueValues {
+  add(periodId: number, chargeId: number, value: string): boolean;
+  remove(periodId: number, chargeId: number, value: string): boolean;
+}
+
+/** The next usage state of a charge after one event, by the metric's aggregation; null: the event does not feed it now. */
+function aggregate(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent, unique: UniqueValues): { next: UsageEntry; units: Dec } | null {
   const metric = charge.metric;
   const spec = charge.spec;
   const amount = charge.spec.model === 'dynamic' ? (event.preciseAmount ?? ZERO) : undefined;
+  const withAmount = (units: Dec) => (amount === undefined ? { units } : { units, amount });
   switch (metric.aggregation) {
     case 'count': {
       const units = dec(1);
-      return { next: { ...entry, usage: addEvent(spec, entry.usage, amount === undefined ? { units } : { units, amount }) }, units };
+      return { next: { ...entry, usage: addEvent(spec, entry.usage, withAmount(units)) }, units };
     }
     case 'sum': {
       const v = propertyValue(metric, event.properties);
       if (v === null) return null;
-      return { next: { ...entry, usage: addEvent(spec, entry.usage, amount === undefined ? { units: v } : { units: v, amount }) }, units: v };
+      return { next: { ...entry, usage: addEvent(spec, entry.usage, withAmount(v)) }, units: v };
     }
     case 'max': {
       const v = propertyValue(metric, event.properties);
       if (v === null) return null;
-      const counted = addEvent(spec, entry.usage, { units: ZERO, ...(amount === undefined ? {} : { amount }) });
+      const counted = addEvent(spec, entry.usage, withAmount(ZERO));
       const units = entry.usage.events === 0 || cmp(v, entry.usage.units) > 0 ? v : entry.usage.units;
       return { next: { ...entry, usage: withUnits(counted, units) }, units: v };
     }
     case 'latest': {
       const v = propertyValue(metric, event.properties);
       if (v === null) return null;
-      const counted = addEvent(spec, entry.usage, { units: ZERO, ...(amount === undefined ? {} : { amount }) });
+      const counted = addEvent(spec, entry.usage, withAmount(ZERO));
       const newer = entry.latestAt === null || event.timestamp >= entry.latestAt;
       return { next: { ...entry, usage: withUnits(counted, newer ? v : entry.usage.units), latestAt: newer ? event.timestamp : entry.latestAt }, units: v };
     }
-    case 'unique_count':
+    case 'unique_count': {
+      const raw = metric.property ? event.properties[metric.property] : undefined;
+      if (raw === undefined || raw === null) return null;
+      if (typeof raw === 'object') fail('invalid_event_property', `Property ${JSON.stringify(metric.property)} of metric ${metric.code} must be a string or a number.`, { metric: metric.code, property: metric.property });
+      const value = String(raw);
+      const remove = event.properties.operation_type === 'remove';
+      const changed = remove ? unique.remove(entry.periodId, charge.id, value) : unique.add(entry.periodId, charge.id, value);
+      const step = changed ? (remove ? -1 : 1) : 0;
+      const counted = addEvent(spec, entry.usage, withAmount(ZERO));
+      return { next: { ...entry, usage: withUnits(counted, { c: entry.usage.units.c + BigInt(step) * 10n ** BigInt(entry.usage.units.s), s: entry.usage.units.s }) }, units: dec(step) };
+    }
     case 'weighted_sum':
-      // Priced by their own services (unique values table; time weighting at close).
+      // Accrues with time, not with events: priced when the segment closes (and in previews),
+      // from the segment's events in time order (see billing/weighted.ts).
       return null;
   }
 }
@@ -86,26 +104,31 @@ function aggregate(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent)
  * properties select; for each such charge the delta round(F(usage after)) - round(F(usage before)),
  * so the period's debits always sum to its total priced once and rounded once.
  */
-export function rateEvent(plan: CompiledPlan, eventType: string, periodId: number, usage: UsageLedger, event: RatedEvent): ChargeEffect[] {
+export function rateEvent(plan: CompiledPlan, eventType: string, periodId: number, usage: UsageLedger, event: RatedEvent, unique: UniqueValues): ChargeEffect[] {
   const byMetric = plan.byEventType.get(eventType);
   if (!byMetric) return [];
   const effects: ChargeEffect[] = [];
   for (const charges of byMetric.values()) {
     const charge = selectCharge(charges, event.properties);
     if (!charge) continue;
-    const fx = rateCharge(charge, usage.get(periodId, charge.id), event);
+    const fx = rateCharge(charge, usage.get(periodId, charge.id), event, unique);
     if (fx) effects.push(fx);
   }
   return effects;
 }
 
 /** One charge, one event: the next usage entry and the minor units to post for it. */
-export function rateCharge(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent): ChargeEffect | null {
-  const step = aggregate(charge, entry, event);
+export function rateCharge(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent, unique: UniqueValues): ChargeEffect | null {
+  const step = aggregate(charge, entry, event, unique);
   if (!step) return null;
-  const total = roundToMinor(chargeAmount(charge.spec, step.next.usage), charge.asset.scale) - baseAmount(charge);
-  const delta = total - entry.billed;
-  return { charge, units: step.units, next: { ...step.next, billed: total }, delta };
+  const priced = priceOf(charge, step.next.usage);
+  const delta = priced - entry.priced;
+  return { charge, units: step.units, next: { ...step.next, priced, billed: entry.billed + delta }, delta };
+}
+
+/** round(F(usage)) in minor units of the charge's asset: the one rounding point of usage pricing. */
+export function priceOf(charge: CompiledCharge, usage: ChargeUsage): bigint {
+  return roundToMinor(chargeAmount(charge.spec, usage), charge.asset.scale);
 }
 
 /**

@@ -1,35 +1,53 @@
 import type { z } from 'zod';
 import type { CreateSubscription, ListSubscriptions, Subscription } from '../../../shared/contract/pricing';
-import { type Interval, periodAt, type PeriodRule } from '../../../shared/time';
+import { type Interval, type Period, periodAt, type PeriodRule } from '../../../shared/time';
 import type { CustomerRow, PeriodRow, SubscriptionRow } from '../../storage/store';
 import type { EngineContext } from '../context';
 import type { Customers } from '../customers';
 import { fail } from '../errors';
-import { decodeCursor, encodeCursor, iso, isoOrNull } from '../format';
+import { decodeCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from '../format';
 import { newId } from '../ids';
 import { parseTimestampField } from '../timestamps';
 import type { Plans } from './plans';
 
+export type FeatureValue = boolean | number | string;
+
+/**
+ * Subscriptions and their period segments. A segment is a stored row covering part (or all) of
+ * one billing period under one plan version; the billing lifecycle opens and closes them.
+ */
 export class Subscriptions {
   /** customer id -> live subscription (or null: none). */
   private readonly live = new Map<number, SubscriptionRow | null>();
-  /** subscription id -> the period most recently used. */
-  private readonly currentPeriod = new Map<string, PeriodRow>();
-  private readonly periods = new Map<number, PeriodRow>();
+  /** subscription id -> the segment most recently used. */
+  private readonly currentSegment = new Map<string, PeriodRow>();
+  private readonly segments = new Map<number, PeriodRow>();
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly customers: Customers,
     private readonly plans: Plans,
   ) {
-    ctx.registerCache(() => {
-      this.live.clear();
-      this.currentPeriod.clear();
-      this.periods.clear();
+    ctx.registerCache(() => this.forgetAll());
+  }
+
+  forgetAll(): void {
+    this.live.clear();
+    this.currentSegment.clear();
+    this.segments.clear();
+  }
+
+  /** After a change to a subscription row: drop what was cached about it. */
+  forget(sub: SubscriptionRow): void {
+    this.live.delete(sub.customer_id);
+    this.currentSegment.delete(sub.id);
+    this.ctx.onUndo(() => {
+      this.live.delete(sub.customer_id);
+      this.currentSegment.delete(sub.id);
     });
   }
 
-  create(input: z.output<typeof CreateSubscription>): z.output<typeof Subscription> {
+  create(input: z.output<typeof CreateSubscription>): SubscriptionRow {
     const { store } = this.ctx;
     const now = this.ctx.now();
     const customer = this.customers.require(input.customer);
@@ -38,6 +56,7 @@ export class Subscriptions {
     if (existing) fail('already_exists', `Customer ${customer.external_id} already has a live subscription (${existing.id}); terminate it or change its plan.`, { subscription: existing.id });
     if (input.external_id && store.getSubscription(input.external_id)) fail('already_exists', `A subscription with external_id ${input.external_id} exists already.`, { subscription: input.external_id });
     const startedAt = parseTimestampField(input.start_at, 'start_at', now) ?? now;
+    const overrides = Object.fromEntries(Object.entries(input.entitlements ?? {}).filter(([, v]) => v !== null));
     const row: SubscriptionRow = {
       id: newId('sub', now),
       external_id: input.external_id ?? null,
@@ -51,11 +70,25 @@ export class Subscriptions {
       definition: '{}',
       created_at: now,
       updated_at: now,
+      next_plan_id: null,
+      terminate_at: null,
+      carry_usage: input.carry_usage === false ? 0 : 1,
+      overrides: JSON.stringify(overrides),
+      previous_id: null,
     };
     store.insertSubscription(row);
-    this.live.delete(customer.id);
-    this.ctx.onUndo(() => this.live.delete(customer.id));
-    return this.toApi(row);
+    this.forget(row);
+    return row;
+  }
+
+  require(id: string): SubscriptionRow {
+    return this.ctx.store.getSubscription(id) ?? fail('subscription_not_found', `No subscription has id or external_id ${JSON.stringify(id)}.`, { subscription: id });
+  }
+
+  save(row: SubscriptionRow): void {
+    row.updated_at = this.ctx.now();
+    this.ctx.store.updateSubscription(row);
+    this.forget(row);
   }
 
   liveOf(customerId: number): SubscriptionRow | null {
@@ -67,8 +100,15 @@ export class Subscriptions {
     return s;
   }
 
-  rule(sub: SubscriptionRow, customer: CustomerRow): PeriodRule {
-    const plan = this.plans.byId(sub.plan_id);
+  /** The subscription in force for a customer at instant `at`: the live one, or one terminated since. */
+  at(customerId: number, at: number): SubscriptionRow | null {
+    const live = this.liveOf(customerId);
+    if (live && live.started_at <= at && (live.terminate_at === null || at < live.terminate_at)) return live;
+    return this.ctx.store.getSubscriptionAt(customerId, at) ?? null;
+  }
+
+  rule(sub: SubscriptionRow, customer: CustomerRow, planId = sub.plan_id): PeriodRule {
+    const plan = this.plans.byId(planId);
     return {
       interval: plan.row.interval as Interval,
       billingTime: sub.billing_time,
@@ -77,33 +117,99 @@ export class Subscriptions {
     };
   }
 
-  /** The billing period of `sub` holding instant `at`, stored the first time it is needed. */
-  periodAt(sub: SubscriptionRow, customer: CustomerRow, at: number): PeriodRow {
-    const cached = this.currentPeriod.get(sub.id);
-    if (cached && cached.start_at <= at && at < cached.end_at) return cached;
-    let row = this.ctx.store.getPeriodAt(sub.id, at);
-    if (!row) {
-      const p = periodAt(this.rule(sub, customer), at);
-      const fresh = { subscription_id: sub.id, plan_id: sub.plan_id, idx: p.index, start_at: p.startMs, end_at: p.endMs, status: 'open' };
-      row = { ...fresh, id: this.ctx.store.insertPeriod(fresh) };
-      const inserted = row;
-      this.ctx.onUndo(() => {
-        if (this.currentPeriod.get(sub.id) === inserted) this.currentPeriod.delete(sub.id);
-      });
-    }
-    if (!cached || row.start_at >= cached.start_at) this.currentPeriod.set(sub.id, row);
+  /** The billing period (not segment) of `sub` holding `at`. */
+  periodOf(sub: SubscriptionRow, customer: CustomerRow, at: number): Period {
+    return periodAt(this.rule(sub, customer), at);
+  }
+
+  /**
+   * Segment rows are shared objects (one per id), so a change made through one reference is seen
+   * through every other: every read of a segment goes through here.
+   */
+  private canon(row: PeriodRow): PeriodRow;
+  private canon(row: PeriodRow | undefined): PeriodRow | undefined;
+  private canon(row: PeriodRow | undefined): PeriodRow | undefined {
+    if (!row) return undefined;
+    const known = this.segments.get(row.id);
+    if (known) return known;
+    this.segments.set(row.id, row);
     return row;
   }
 
-  /** A stored period by id (periods never change once written, except their status). */
-  period(id: number): PeriodRow {
-    let p = this.periods.get(id);
-    if (!p) {
-      p = this.ctx.store.getPeriod(id);
-      if (!p) throw new Error(`period ${id} missing`);
-      this.periods.set(id, p);
-    }
+  segment(id: number): PeriodRow {
+    const p = this.canon(this.ctx.store.getPeriod(id));
+    if (!p) throw new Error(`period ${id} missing`);
     return p;
+  }
+
+  lastSegment(subscriptionId: string): PeriodRow | undefined {
+    return this.canon(this.ctx.store.getLastPeriod(subscriptionId));
+  }
+
+  segmentBefore(subscriptionId: string, startAt: number): PeriodRow | undefined {
+    return this.canon(this.ctx.store.getPeriodBefore(subscriptionId, startAt));
+  }
+
+  segmentsOf(subscriptionId: string): PeriodRow[] {
+    return this.ctx.store.listSubscriptionPeriods(subscriptionId).map((r) => this.canon(r));
+  }
+
+  /** Records a change to a segment row (status, end, timestamps). */
+  saveSegment(row: PeriodRow, previous: PeriodRow): void {
+    this.ctx.store.updatePeriod(row);
+    this.ctx.onUndo(() => {
+      Object.assign(row, previous);
+      this.currentSegment.delete(row.subscription_id);
+    });
+  }
+
+  /**
+   * The stored segment of `sub` holding instant `at`; created (with the plan in force: the
+   * scheduled next plan for a period after the last stored one) when none is stored yet.
+   * Opening it (fixed fees in advance...) is the billing lifecycle's job.
+   */
+  segmentAt(sub: SubscriptionRow, customer: CustomerRow, at: number): PeriodRow {
+    const cached = this.currentSegment.get(sub.id);
+    if (cached && cached.start_at <= at && at < cached.end_at) return cached;
+    let row = this.canon(this.ctx.store.getPeriodAt(sub.id, at));
+    if (!row) {
+      const p = this.periodOf(sub, customer, at);
+      const last = this.lastSegment(sub.id);
+      const planId = last && p.startMs >= last.period_end && sub.next_plan_id !== null ? sub.next_plan_id : sub.plan_id;
+      row = this.insertSegment(sub, planId, p, p.startMs, p.endMs);
+    }
+    if (!cached || row.start_at >= cached.start_at) this.currentSegment.set(sub.id, row);
+    return row;
+  }
+
+  insertSegment(sub: SubscriptionRow, planId: number, p: Period, startAt: number, endAt: number): PeriodRow {
+    const fresh: Omit<PeriodRow, 'id'> = {
+      subscription_id: sub.id,
+      plan_id: planId,
+      idx: p.index,
+      start_at: startAt,
+      end_at: endAt,
+      status: 'open',
+      period_start: p.startMs,
+      period_end: p.endMs,
+      full_start: p.fullStartMs,
+      opened_at: null,
+      closed_at: null,
+      finalized_at: null,
+      grace_until: null,
+      end_reason: null,
+    };
+    const row: PeriodRow = { ...fresh, id: this.ctx.store.insertPeriod(fresh) };
+    this.segments.set(row.id, row);
+    this.ctx.onUndo(() => {
+      this.segments.delete(row.id);
+      if (this.currentSegment.get(sub.id) === row) this.currentSegment.delete(sub.id);
+    });
+    return row;
+  }
+
+  overrides(sub: SubscriptionRow): Record<string, FeatureValue> {
+    return parseJsonObject(sub.overrides) as Record<string, FeatureValue>;
   }
 
   list(input: z.output<typeof ListSubscriptions>) {
@@ -120,7 +226,7 @@ export class Subscriptions {
     const now = this.ctx.now();
     let current: { start: string; end: string } | null = null;
     if (row.status === 'active' && now >= row.started_at) {
-      const p = periodAt(this.rule(row, customer), now);
+      const p = this.periodOf(row, customer, now);
       current = { start: iso(p.startMs), end: iso(p.endMs) };
     }
     return {
@@ -133,6 +239,10 @@ export class Subscriptions {
       billing_time: row.billing_time,
       started_at: iso(row.started_at),
       terminated_at: isoOrNull(row.terminated_at),
+      terminate_at: isoOrNull(row.terminate_at),
+      next_plan: row.next_plan_id !== null ? this.plans.byId(row.next_plan_id).row.code : null,
+      carry_usage: row.carry_usage === 1,
+      entitlement_overrides: this.overrides(row),
       current_period: current,
       created_at: iso(row.created_at),
     };

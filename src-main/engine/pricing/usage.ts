@@ -2,20 +2,39 @@ import { type Dec, dec, toText, ZERO } from '../../../shared/decimal';
 import { type ChargeUsage, emptyUsage } from '../../../shared/pricing';
 import type { EngineContext } from '../context';
 
+/** Time weighting (`weighted_sum`): the running value, since when it holds, and value x ms so far. */
+export interface WeightedState {
+  current: Dec;
+  since: number;
+  area: Dec;
+}
+
 /**
- * The usage of one charge in one period: the pricing state, what has been posted for it, and the
- * units held by pending metric authorizations (so two holds never see the same cheap tier).
+ * The usage of one charge in one period segment:
+ * - `usage`: the pricing state (units, events, free-unit counters);
+ * - `priced`: round(F(usage)) in minor units: per event the engine posts the change of `priced`;
+ * - `baseline`: the part of `priced` carried in from a previous segment (a plan change with
+ *   carry_usage): it was billed there, so it is never billed here;
+ * - `billed`: what has been posted for this charge in this segment. Closing the segment posts
+ *   `priced - baseline - billed`, which settles the price of zero usage (F(0) in arrears),
+ *   time-based quantities and any rounding, so the segment's transfers equal its price exactly;
+ * - `heldUnits`: units reserved by pending holds priced through this charge.
  */
 export interface UsageEntry {
   periodId: number;
   chargeId: number;
   usage: ChargeUsage;
-  /** Posted for this charge in this period beyond its base (F(0)), in minor units. */
+  priced: bigint;
+  baseline: bigint;
   billed: bigint;
-  /** Units reserved by pending holds priced through this charge. */
   heldUnits: Dec;
   /** For `latest`: the timestamp of the event whose value the units hold. */
   latestAt: number | null;
+  weighted: WeightedState | null;
+  /** The usage the segment started with (carried in), so a reversal can rebuild it exactly. */
+  start: ChargeUsage | null;
+  /** unique_count: the values carried in at the start. */
+  startValues: string[] | null;
 }
 
 interface StoredState {
@@ -27,11 +46,15 @@ interface StoredState {
   freeClosed: boolean;
   freeEventsUnderAmount: number;
   latestAt: number | null;
+  weighted?: { current: string; since: number; area: string } | null;
+  start?: StoredUsage | null;
+  startValues?: string[] | null;
 }
 
-function serialize(e: UsageEntry): string {
-  const u = e.usage;
-  const s: StoredState = {
+type StoredUsage = Pick<StoredState, 'units' | 'events' | 'amountSum' | 'freeRunningTotal' | 'freeEvents' | 'freeClosed' | 'freeEventsUnderAmount'>;
+
+function usageOut(u: ChargeUsage): StoredUsage {
+  return {
     units: toText(u.units),
     events: u.events,
     amountSum: toText(u.amountSum),
@@ -39,25 +62,45 @@ function serialize(e: UsageEntry): string {
     freeEvents: u.freeEvents,
     freeClosed: u.freeClosed,
     freeEventsUnderAmount: u.freeEventsUnderAmount,
+  };
+}
+
+function usageIn(s: StoredUsage): ChargeUsage {
+  return {
+    units: dec(s.units),
+    events: s.events,
+    amountSum: dec(s.amountSum),
+    freeRunningTotal: dec(s.freeRunningTotal),
+    freeEvents: s.freeEvents,
+    freeClosed: s.freeClosed,
+    freeEventsUnderAmount: s.freeEventsUnderAmount,
+  };
+}
+
+function serialize(e: UsageEntry): string {
+  const s: StoredState = {
+    ...usageOut(e.usage),
     latestAt: e.latestAt,
+    ...(e.weighted ? { weighted: { current: toText(e.weighted.current), since: e.weighted.since, area: toText(e.weighted.area) } } : {}),
+    ...(e.start ? { start: usageOut(e.start) } : {}),
+    ...(e.startValues ? { startValues: e.startValues } : {}),
   };
   return JSON.stringify(s);
 }
 
-function deserialize(text: string): { usage: ChargeUsage; latestAt: number | null } {
+function deserialize(text: string): Pick<UsageEntry, 'usage' | 'latestAt' | 'weighted' | 'start' | 'startValues'> {
   const s = JSON.parse(text) as StoredState;
   return {
-    usage: {
-      units: dec(s.units),
-      events: s.events,
-      amountSum: dec(s.amountSum),
-      freeRunningTotal: dec(s.freeRunningTotal),
-      freeEvents: s.freeEvents,
-      freeClosed: s.freeClosed,
-      freeEventsUnderAmount: s.freeEventsUnderAmount,
-    },
+    usage: usageIn(s),
     latestAt: s.latestAt,
+    weighted: s.weighted ? { current: dec(s.weighted.current), since: s.weighted.since, area: dec(s.weighted.area) } : null,
+    start: s.start ? usageIn(s.start) : null,
+    startValues: s.startValues ?? null,
   };
+}
+
+export function emptyEntry(periodId: number, chargeId: number): UsageEntry {
+  return { periodId, chargeId, usage: emptyUsage(), priced: 0n, baseline: 0n, billed: 0n, heldUnits: ZERO, latestAt: null, weighted: null, start: null, startValues: null };
 }
 
 /** Usage entries, cached and written back once per batch; an operation that fails restores the previous entry. */
@@ -65,7 +108,14 @@ export class UsageLedger {
   private readonly cache = new Map<string, UsageEntry>();
   private readonly dirty = new Set<string>();
 
-  constructor(private readonly ctx: EngineContext) {
+  /**
+   * @param initialPrice the price of a charge's zero usage (its base): a new entry starts there, so
+   *   per-event deltas never include it (it is posted when the segment opens or closes)
+   */
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly initialPrice: (chargeId: number) => bigint,
+  ) {
     ctx.registerCache(() => {
       this.cache.clear();
       this.dirty.clear();
@@ -73,17 +123,19 @@ export class UsageLedger {
     ctx.registerFlush(() => this.flush());
   }
 
+  /** Whether an entry exists (stored or in this batch). */
+  has(periodId: number, chargeId: number): boolean {
+    return this.cache.has(`${periodId}:${chargeId}`) || this.ctx.store.getChargeUsage(periodId, chargeId) !== undefined;
+  }
+
   get(periodId: number, chargeId: number): UsageEntry {
     const key = `${periodId}:${chargeId}`;
     let e = this.cache.get(key);
     if (!e) {
       const row = this.ctx.store.getChargeUsage(periodId, chargeId);
-      if (row) {
-        const { usage, latestAt } = deserialize(row.state);
-        e = { periodId, chargeId, usage, billed: row.billed, heldUnits: dec(row.held_units), latestAt };
-      } else {
-        e = { periodId, chargeId, usage: emptyUsage(), billed: 0n, heldUnits: ZERO, latestAt: null };
-      }
+      e = row
+        ? { periodId, chargeId, ...deserialize(row.state), priced: row.priced, baseline: row.baseline, billed: row.billed, heldUnits: dec(row.held_units) }
+        : { ...emptyEntry(periodId, chargeId), priced: this.initialPrice(chargeId) };
       this.cache.set(key, e);
     }
     return e;
@@ -105,7 +157,7 @@ export class UsageLedger {
     for (const key of this.dirty) {
       const e = this.cache.get(key);
       if (!e) continue;
-      this.ctx.store.upsertChargeUsage({ period_id: e.periodId, charge_id: e.chargeId, state: serialize(e), billed: e.billed, held_units: toText(e.heldUnits) });
+      this.ctx.store.upsertChargeUsage({ period_id: e.periodId, charge_id: e.chargeId, state: serialize(e), billed: e.billed, held_units: toText(e.heldUnits), priced: e.priced, baseline: e.baseline });
     }
     this.dirty.clear();
   }

@@ -212,8 +212,7 @@ CREATE TABLE periods (
   idx             INTEGER NOT NULL,
   start_at        INTEGER NOT NULL,
   end_at          INTEGER NOT NULL,
-  status          TEXT NOT NULL DEFAULT 'open',
-  UNIQUE (subscription_id, idx, start_at)
+  status          TEXT NOT NULL DEFAULT 'open'
 ) STRICT;
 
 -- Per period and charge: the usage state and what has been posted for it so far.

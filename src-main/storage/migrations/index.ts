@@ -1,4 +1,5 @@
 import * as m001 from './001-ledger';
+import * as m002 from './002-billing';
 
 export interface Migration {
   version: number;
@@ -10,6 +11,9 @@ export interface Migration {
  * Forward-only, numbered. Append a new file for every change; never edit one that has shipped:
  * databases in the field hold its result.
  */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'ledger', sql: m001.sql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'ledger', sql: m001.sql },
+  { version: 2, name: 'billing', sql: m002.sql },
+];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,46 @@
+/**
+ * A pdfmake instance for one render, configured for offline use: the shipped fonts, no network,
+ * no file access beyond the font files.
+ *
+ * Why not the `pdfmake` singleton: its fonts and access policies are process-wide, so another part
+ * of the app configuring it (or two renders with different resources folders) would change ours.
+ * pdfmake also writes resolved font sources back into the font dictionary it is given, so each
+ * render gets its own instance and its own dictionary. What is shared is immutable: the font file
+ * bytes, read once per process (or worker thread) and served from pdfmake's in-memory file system.
+ */
+import { readFileSync } from 'node:fs';
+import pdfmake from 'pdfmake';
+import { fontDictionary, fontFilePaths } from './fonts';
+
+type PdfMake = typeof pdfmake;
+
+/** Font files already in pdfmake's virtual file system (keyed by absolute path). */
+const loadedFontFiles = new Set<string>();
+
+interface VirtualFileSystem {
+  writeFileSync(path: string, content: Buffer): void;
+}
+
+/** Reads each font file once; later renders (and concurrent ones) get the bytes from memory. */
+function preloadFonts(paths: string[]): void {
+  const vfs = (pdfmake as unknown as { virtualfs?: VirtualFileSystem }).virtualfs;
+  if (!vfs) return; // pdfkit then reads the files itself, through the local-access policy
+  for (const path of paths) {
+    if (loadedFontFiles.has(path)) continue;
+    vfs.writeFileSync(path, readFileSync(path));
+    loadedFontFiles.add(path);
+  }
+}
+
+export function pdfPrinter(fontsDir: string): PdfMake {
+  const fontFiles = fontFilePaths(fontsDir);
+  preloadFonts(fontFiles);
+  // A new instance of the singleton's own class (pdfmake exports only the instance).
+  const PdfMakeClass = Object.getPrototypeOf(pdfmake).constructor as new () => PdfMake;
+  const printer = new PdfMakeClass();
+  printer.setFonts(fontDictionary(fontsDir));
+  const allowed = new Set(fontFiles);
+  printer.setUrlAccessPolicy(() => false);
+  printer.setLocalAccessPolicy((path) => allowed.has(path));
+  return printer;
+}

@@ -1,0 +1,207 @@
+import type { z } from 'zod';
+import type { AppliedCoupon, Coupon, CreateCoupon } from '../../../shared/contract/pricing';
+import { dec, div, mul, toMinor } from '../../../shared/decimal';
+import type { CustomerRow } from '../../storage/store';
+import type { Assets } from '../assets';
+import type { EngineContext } from '../context';
+import { fail } from '../errors';
+import { decodeCursor, encodeCursor, iso, isoOrNull } from '../format';
+import { newId } from '../ids';
+import type { CompiledPlan } from '../pricing/plans';
+import { parseTimestampField } from '../timestamps';
+
+interface CouponRow {
+  code: string;
+  name: string;
+  kind: 'fixed' | 'percentage';
+  asset: string | null;
+  amount: bigint | null;
+  percentage: string | null;
+  frequency: 'once' | 'recurring' | 'forever';
+  periods: number | null;
+  plans: string[];
+  metrics: string[];
+  expires_at: number | null;
+  created_at: number;
+}
+
+interface AppliedRow {
+  id: string;
+  customer_id: number;
+  coupon_code: string;
+  periods_left: number | null;
+  amount_left: bigint | null;
+  status: 'active' | 'used' | 'removed';
+  created_at: number;
+  updated_at: number;
+}
+
+/** What a coupon may discount: a fixed fee, or the usage of some charges (postpaid customers). */
+export interface DiscountTarget {
+  kind: 'fee' | 'usage';
+  asset: string;
+  /** The amount before discount, in minor units. */
+  base: bigint;
+  /** For usage: the metric codes of the charges in `base` (a coupon limited to metrics applies to its own). */
+  metricAmounts?: Map<string, bigint>;
+}
+
+/**
+ * Coupons: a fixed amount or a percentage off, once, for N periods or forever, optionally limited
+ * to plans or to metrics. They discount fixed fees (when posted) and, for postpaid customers, the
+ * usage of a period (at close), before tax. Prepaid promotions are grants, not coupons.
+ */
+export class Coupons {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly assets: Assets,
+  ) {}
+
+  private row(code: string): CouponRow | undefined {
+    const r = this.ctx.store.getCoupon(code);
+    return r ? { ...r, plans: JSON.parse(r.plans) as string[], metrics: JSON.parse(r.metrics) as string[] } : undefined;
+  }
+
+  create(input: z.output<typeof CreateCoupon>): z.output<typeof Coupon> {
+    if (this.row(input.code)) fail('already_exists', `A coupon with code ${input.code} exists already.`, { coupon: input.code });
+    if (input.asset) this.assets.require(input.asset);
+    const now = this.ctx.now();
+    if (input.percentage !== undefined) {
+      const p = dec(input.percentage);
+      if (p.c <= 0n || toMinor(p, 6) > 100_000_000n) fail('validation_failed', 'percentage must be above 0 and at most 100.', { issues: [{ path: ['percentage'], message: 'out of range' }] });
+    }
+    const row = {
+      code: input.code,
+      name: input.name ?? input.code,
+      kind: input.kind,
+      asset: input.kind === 'fixed' ? input.asset! : null,
+      amount: input.kind === 'fixed' ? input.amount! : null,
+      percentage: input.kind === 'percentage' ? input.percentage! : null,
+      frequency: input.frequency,
+      periods: input.frequency === 'recurring' ? input.periods! : null,
+      plans: JSON.stringify(input.plans ?? []),
+      metrics: JSON.stringify(input.metrics ?? []),
+      expires_at: parseTimestampField(input.expires_at, 'expires_at', now),
+      created_at: now,
+    };
+    this.ctx.store.insertCoupon(row);
+    return this.toApi(this.row(input.code)!);
+  }
+
+  list(limit: number, cursor: string | undefined) {
+    const rows = this.ctx.store.listCoupons(decodeCursor(cursor), limit + 1);
+    const page = rows.slice(0, limit);
+    return { data: page.map((r) => this.toApi(this.row(r.code)!)), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.code) : null };
+  }
+
+  apply(customer: CustomerRow, code: string): z.output<typeof AppliedCoupon> {
+    const coupon = this.row(code) ?? fail('not_found', `No coupon has code ${code}.`, { coupon: code });
+    const now = this.ctx.now();
+    if (coupon.expires_at !== null && coupon.expires_at <= now) fail('invalid_state', `Coupon ${code} expired on ${iso(coupon.expires_at)}.`, { coupon: code });
+    if (this.ctx.store.listAppliedCoupons(customer.id).some((a) => a.coupon_code === code && a.status === 'active')) {
+      fail('invalid_state', `Coupon ${code} is already active for ${customer.external_id}.`, { coupon: code });
+    }
+    const row: AppliedRow = {
+      id: newId('cpn', now),
+      customer_id: customer.id,
+      coupon_code: code,
+      periods_left: coupon.frequency === 'recurring' ? coupon.periods : coupon.frequency === 'once' && coupon.kind === 'percentage' ? 1 : null,
+      amount_left: coupon.frequency === 'once' && coupon.kind === 'fixed' ? coupon.amount : null,
+      status: 'active',
+      created_at: now,
+      updated_at: now,
+    };
+    this.ctx.store.insertAppliedCoupon(row);
+    return this.appliedToApi(row, customer.external_id);
+  }
+
+  listApplied(customer: CustomerRow) {
+    return { data: this.ctx.store.listAppliedCoupons(customer.id).map((r) => this.appliedToApi(r, customer.external_id)) };
+  }
+
+  /**
+   * Discounts `target` with the customer's active coupons, in the order they were applied; records
+   * each use against the period and returns the discount (never more than the base).
+   */
+  discount(customer: CustomerRow, plan: CompiledPlan, periodId: number, target: DiscountTarget): bigint {
+    let remaining = target.base;
+    let total = 0n;
+    const now = this.ctx.now();
+    for (const applied of this.ctx.store.listAppliedCoupons(customer.id)) {
+      if (remaining <= 0n) break;
+      if (applied.status !== 'active') continue;
+      const coupon = this.row(applied.coupon_code);
+      if (!coupon) continue;
+      if (coupon.plans.length && !coupon.plans.includes(plan.row.code)) continue;
+      let base = remaining;
+      if (coupon.metrics.length) {
+        if (target.kind === 'fee' || !target.metricAmounts) continue;
+        base = 0n;
+        for (const m of coupon.metrics) base += target.metricAmounts.get(m) ?? 0n;
+        if (base > remaining) base = remaining;
+      }
+      if (base <= 0n) continue;
+      let off: bigint;
+      if (coupon.kind === 'percentage') {
+        off = toMinor(div(mul(dec(base), dec(coupon.percentage!)), dec(100), 6), 0, 'half_up');
+      } else {
+        if (coupon.asset !== target.asset) continue;
+        off = applied.amount_left ?? coupon.amount!;
+      }
+      if (off > base) off = base;
+      if (off <= 0n) continue;
+      remaining -= off;
+      total += off;
+      this.ctx.store.insertCouponUse({ applied_coupon_id: applied.id, period_id: periodId, target: `${target.kind}:${target.asset}`, amount: off, created_at: now });
+      if (applied.amount_left !== null) {
+        applied.amount_left -= off;
+        if (applied.amount_left <= 0n) applied.status = 'used';
+        applied.updated_at = now;
+        this.ctx.store.updateAppliedCoupon(applied);
+      }
+    }
+    return total;
+  }
+
+  /** A period ended: coupons that last a number of periods count one down. */
+  periodEnded(customer: CustomerRow, periodId: number): void {
+    const now = this.ctx.now();
+    for (const applied of this.ctx.store.listAppliedCoupons(customer.id)) {
+      if (applied.status !== 'active' || applied.periods_left === null) continue;
+      if (!this.ctx.store.couponUsedInPeriod(applied.id, periodId)) continue;
+      applied.periods_left -= 1;
+      if (applied.periods_left <= 0) applied.status = 'used';
+      applied.updated_at = now;
+      this.ctx.store.updateAppliedCoupon(applied);
+    }
+  }
+
+  private toApi(r: CouponRow): z.output<typeof Coupon> {
+    return {
+      code: r.code,
+      name: r.name,
+      kind: r.kind,
+      asset: r.asset,
+      amount: r.amount === null ? null : r.amount.toString(),
+      percentage: r.percentage,
+      frequency: r.frequency,
+      periods: r.periods,
+      plans: r.plans,
+      metrics: r.metrics,
+      expires_at: isoOrNull(r.expires_at),
+      created_at: iso(r.created_at),
+    };
+  }
+
+  private appliedToApi(r: AppliedRow, customer: string): z.output<typeof AppliedCoupon> {
+    return {
+      id: r.id,
+      customer,
+      coupon: r.coupon_code,
+      status: r.status,
+      periods_left: r.periods_left,
+      amount_left: r.amount_left === null ? null : r.amount_left.toString(),
+      created_at: iso(r.created_at),
+    };
+  }
+}

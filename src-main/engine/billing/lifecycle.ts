@@ -1,0 +1,345 @@
+import { dec } from '../../../shared/decimal';
+import { emptyUsage, withUnits } from '../../../shared/pricing';
+import { prorationFraction } from '../../../shared/time';
+import type { CustomerRow, PeriodRow, SubscriptionRow } from '../../storage/store';
+import type { Authorizations } from '../authorizations';
+import type { EngineContext } from '../context';
+import type { Customers } from '../customers';
+import { fail } from '../errors';
+import type { TransferKind } from '../ledger/books';
+import { consume, giveBack } from '../ledger/wallet-ops';
+import type { CompiledCharge, CompiledPlan, Plans } from '../pricing/plans';
+import { priceOf } from '../pricing/rating';
+import type { Subscriptions } from '../pricing/subscriptions';
+import type { UsageEntry, UsageLedger } from '../pricing/usage';
+import type { Settings } from '../settings';
+import type { Coupons } from './coupons';
+import { weightedUnits } from './weighted';
+
+const DAY_MS = 86_400_000;
+
+export interface PostMeta {
+  kind: TransferKind;
+  periodId: number;
+  chargeId?: number | null;
+  eventId?: number | null;
+  ref?: string | null;
+}
+
+/**
+ * The billing lifecycle of period segments:
+ * - open: fixed fees in advance (prorated, not during a trial, less coupons), charges billed in
+ *   advance at the price of their starting usage, recurring usage carried in;
+ * - close: time-based quantities priced, every charge settled to its price (so the price of zero
+ *   usage in arrears and any rounding are posted), fixed fees in arrears, unused advance fees given
+ *   back on an early end, the minimum commitment trued up, coupons on postpaid usage;
+ * - finalize (after the grace period): settle again for late events, then the segment is frozen.
+ * `advance` runs these in order for a subscription up to now: the scheduler and the catch-up
+ * after the engine was off both use it, and every step is recorded, so running it twice does
+ * nothing twice.
+ */
+export class Billing {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly customers: Customers,
+    private readonly plans: Plans,
+    private readonly subscriptions: Subscriptions,
+    private readonly usage: UsageLedger,
+    private readonly authorizations: Authorizations,
+    private readonly coupons: Coupons,
+    private readonly settings: Settings,
+  ) {}
+
+  // ---------------------------------------------------------------- posting
+  /** Posts what a customer owes (positive: drawn from credit then debt) or is given back (negative). */
+  post(customer: CustomerRow, asset: string, amount: bigint, meta: PostMeta): void {
+    if (amount === 0n) return;
+    const { books } = this.ctx;
+    const ws = books.wallet(customer.id, asset);
+    this.authorizations.applyDeadlines(ws);
+    const revenue = books.systemAccount(asset, 'revenue');
+    const m = { kind: meta.kind, periodId: meta.periodId, chargeId: meta.chargeId ?? null, eventId: meta.eventId ?? null, ref: meta.ref ?? null };
+    if (amount > 0n) consume(books, ws, amount, revenue, m, { now: this.ctx.now(), useCredit: customer.billing_mode === 'prepaid' });
+    else giveBack(books, ws, -amount, revenue, m, this.ctx.now());
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset });
+  }
+
+  /** Posts a charge's outstanding price in a segment: priced - baseline - billed. */
+  private settleCharge(customer: CustomerRow, seg: PeriodRow, charge: CompiledCharge): void {
+    const entry = this.usage.get(seg.id, charge.id);
+    const due = entry.priced - entry.baseline - entry.billed;
+    if (due === 0n) return;
+    this.usage.put({ ...entry, billed: entry.billed + due });
+    this.post(customer, charge.asset.code, due, { kind: 'usage', periodId: seg.id, chargeId: charge.id });
+  }
+
+  // ---------------------------------------------------------------- segments
+  /**
+   * The segment of `sub` holding `at`, ready for posting: created if needed (recurring usage
+   * carried in from the segment before), and opened if its start has come.
+   */
+  segmentFor(sub: SubscriptionRow, customer: CustomerRow, at: number): PeriodRow {
+    const seg = this.subscriptions.segmentAt(sub, customer, at);
+    if (seg.opened_at === null) {
+      this.carryRecurring(seg);
+      if (seg.start_at <= this.ctx.now()) this.open(sub, customer, seg);
+    }
+    return seg;
+  }
+
+  /** Recurring metrics (seats, storage) start a segment where the previous one ended. */
+  private carryRecurring(seg: PeriodRow): void {
+    const previous = this.subscriptions.segmentBefore(seg.subscription_id, seg.start_at);
+    if (!previous) return;
+    const plan = this.plans.byId(seg.plan_id);
+    const before = this.plans.byId(previous.plan_id);
+    for (const charge of plan.charges) {
+      if (!charge.metric.recurring || this.usage.has(seg.id, charge.id)) continue;
+      const source = before.charges.find((c) => c.id === charge.id) ?? before.charges.find((c) => c.metric.id === charge.metric.id);
+      if (!source) continue;
+      const prev = this.usage.get(previous.id, source.id);
+      const units = prev.usage.units;
+      if (charge.metric.aggregation === 'unique_count') this.ctx.store.copyUniqueValues(previous.id, source.id, seg.id, charge.id);
+      const usage = withUnits(emptyUsage(), units);
+      const weighted = charge.metric.aggregation === 'weighted_sum' ? { current: prev.weighted?.current ?? units, since: seg.start_at, area: dec(0) } : null;
+      const startValues = charge.metric.aggregation === 'unique_count' ? this.ctx.store.listUniqueValues(seg.id, charge.id) : null;
+      this.usage.put({ ...this.usage.get(seg.id, charge.id), usage, start: usage, startValues, priced: charge.metric.aggregation === 'weighted_sum' ? 0n : priceOf(charge, usage), weighted });
+    }
+  }
+
+  private saveSegment(seg: PeriodRow, change: Partial<PeriodRow>): void {
+    const previous = { ...seg };
+    Object.assign(seg, change);
+    this.subscriptions.saveSegment(seg, previous);
+  }
+
+  /** Fixed fee and advance charges of a segment, once. */
+  open(sub: SubscriptionRow, customer: CustomerRow, seg: PeriodRow): void {
+    if (seg.opened_at !== null) return;
+    const plan = this.plans.byId(seg.plan_id);
+    if (plan.fixedFee?.payInAdvance) this.postFixedFee(sub, customer, seg, plan, seg.start_at, seg.end_at);
+    for (const charge of plan.charges) if (charge.definition.pay_in_advance) this.settleCharge(customer, seg, charge);
+    this.saveSegment(seg, { opened_at: this.ctx.now() });
+  }
+
+  /** The fixed fee for [from, to) of a segment, prorated by days against the full period, trial excluded, less coupons. */
+  private fixedFeeFor(sub: SubscriptionRow, customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan, from: number, to: number): bigint {
+    if (!plan.fixedFee || to <= from) return 0n;
+    const trialEnd = sub.started_at + plan.definition.trial_days * DAY_MS;
+    const start = Math.max(from, trialEnd);
+    if (start >= to) return 0n;
+    const fraction = prorationFraction({ startMs: start, endMs: to }, { startMs: seg.period_start, endMs: seg.period_end, index: seg.idx, fullStartMs: seg.full_start }, this.customers.timezoneOf(customer));
+    return roundRatio(plan.fixedFee.amount * fraction.numerator, fraction.denominator);
+  }
+
+  private postFixedFee(sub: SubscriptionRow, customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan, from: number, to: number): void {
+    const fee = this.fixedFeeFor(sub, customer, seg, plan, from, to);
+    if (fee <= 0n) return;
+    const off = this.coupons.discount(customer, plan, seg.id, { kind: 'fee', asset: plan.fixedFee!.asset.code, base: fee });
+    this.post(customer, plan.fixedFee!.asset.code, fee - off, { kind: 'fee', periodId: seg.id, ref: `${plan.row.code} v${plan.row.version}` });
+  }
+
+  /** The fee posted for a segment so far (advance fees, net of coupons and give-backs). */
+  private feePosted(seg: PeriodRow): bigint {
+    return this.ctx.store.sumPeriodTransfers(seg.id, ['fee']);
+  }
+
+  /**
+   * Closes a segment at `at` (its end, or earlier for a plan change or a termination): prices
+   * time-based charges, settles every charge, posts or gives back the fixed fee, trues up the
+   * minimum commitment and applies coupons to postpaid usage.
+   */
+  close(sub: SubscriptionRow, customer: CustomerRow, seg: PeriodRow, at: number, reason: 'period_end' | 'plan_change' | 'terminated'): void {
+    if (seg.closed_at !== null) return;
+    if (seg.opened_at === null) this.open(sub, customer, seg);
+    const plan = this.plans.byId(seg.plan_id);
+    const end = Math.min(at, seg.end_at);
+    const originalEnd = seg.end_at;
+    if (end < seg.end_at) this.saveSegment(seg, { end_at: end });
+    this.priceTimeBased(customer, seg, plan);
+    for (const charge of plan.charges) this.settleCharge(customer, seg, charge);
+
+    if (plan.fixedFee) {
+      if (plan.fixedFee.payInAdvance) {
+        // Ended early: the part of the advance fee for [end, originalEnd) goes back.
+        if (end < originalEnd) {
+          const kept = this.fixedFeeFor(sub, customer, seg, plan, seg.start_at, end);
+          const posted = this.feePosted(seg);
+          if (posted > kept) this.post(customer, plan.fixedFee.asset.code, kept - posted, { kind: 'fee', periodId: seg.id, ref: 'unused part of the fixed fee' });
+        }
+      } else {
+        this.postFixedFee(sub, customer, seg, plan, seg.start_at, end);
+      }
+    }
+    this.trueUpMinimum(customer, seg, plan, end);
+    if (customer.billing_mode === 'postpaid') this.discountUsage(customer, seg, plan);
+    this.coupons.periodEnded(customer, seg.id);
+    const now = this.ctx.now();
+    const graceMs = this.settings.get().grace_period_hours * 3_600_000;
+    this.saveSegment(seg, { closed_at: now, status: 'closed', end_reason: reason, grace_until: Math.max(end, now) + graceMs });
+  }
+
+  private priceTimeBased(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan): void {
+    for (const charge of plan.charges) {
+      if (charge.metric.aggregation !== 'weighted_sum') continue;
+      const entry = this.usage.get(seg.id, charge.id);
+      const { units, final } = this.weightedOf(customer, seg, charge, entry, seg.end_at);
+      const usage = withUnits(entry.usage, units);
+      this.usage.put({ ...entry, usage, priced: priceOf(charge, usage), weighted: { current: final, since: seg.end_at, area: dec(0) } });
+    }
+  }
+
+  /** A weighted_sum quantity of a segment up to `until`, from its events in time order. */
+  weightedOf(customer: CustomerRow, seg: PeriodRow, charge: CompiledCharge, entry: UsageEntry, until: number) {
+    const initial = entry.weighted && entry.weighted.since === seg.start_at ? entry.weighted.current : this.carriedLevel(seg, charge);
+    const changes = this.ctx.store
+      .listPeriodEvents(customer.id, seg.id, charge.metric.eventType)
+      .map((e) => ({ at: e.timestamp, value: (JSON.parse(e.properties) as Record<string, unknown>)[charge.metric.property ?? ''] }))
+      .filter((c): c is { at: number; value: number | string } => typeof c.value === 'number' || typeof c.value === 'string')
+      .map((c) => ({ at: c.at, value: dec(c.value) }));
+    return weightedUnits(changes, initial, seg.start_at, Math.min(until, seg.end_at));
+  }
+
+  private carriedLevel(seg: PeriodRow, charge: CompiledCharge) {
+    const e = this.usage.get(seg.id, charge.id);
+    return e.weighted?.current ?? dec(0);
+  }
+
+  private trueUpMinimum(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan, end: number): void {
+    const min = plan.minimumCommitment;
+    if (!min) return;
+    const fraction = prorationFraction({ startMs: seg.start_at, endMs: end }, { startMs: seg.period_start, endMs: seg.period_end, index: seg.idx, fullStartMs: seg.full_start }, this.customers.timezoneOf(customer));
+    const minimum = roundRatio(min.amount * fraction.numerator, fraction.denominator);
+    const spent = this.ctx.store.sumPeriodTransfers(seg.id, ['usage', 'usage_credit', 'fee'], min.asset.code);
+    if (spent < minimum) this.post(customer, min.asset.code, minimum - spent, { kind: 'minimum_commitment', periodId: seg.id, ref: `minimum ${min.amount} for ${plan.row.code}` });
+  }
+
+  private discountUsage(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan): void {
+    const byAsset = new Map<string, { base: bigint; metrics: Map<string, bigint> }>();
+    for (const charge of plan.charges) {
+      const billed = this.usage.get(seg.id, charge.id).billed;
+      if (billed <= 0n) continue;
+      const a = byAsset.get(charge.asset.code) ?? { base: 0n, metrics: new Map() };
+      a.base += billed;
+      a.metrics.set(charge.metric.code, (a.metrics.get(charge.metric.code) ?? 0n) + billed);
+      byAsset.set(charge.asset.code, a);
+    }
+    for (const [asset, a] of byAsset) {
+      const off = this.coupons.discount(customer, plan, seg.id, { kind: 'usage', asset, base: a.base, metricAmounts: a.metrics });
+      if (off > 0n) this.post(customer, asset, -off, { kind: 'discount', periodId: seg.id, ref: 'coupon' });
+    }
+  }
+
+  /** After the grace period: late events are settled, and the segment accepts nothing more. */
+  finalize(seg: PeriodRow): void {
+    if (seg.status === 'finalized') return;
+    const sub = this.subscriptions.require(seg.subscription_id);
+    const customer = this.customers.byInternalId(sub.customer_id);
+    if (seg.closed_at === null) this.close(sub, customer, seg, seg.end_at, 'period_end');
+    const plan = this.plans.byId(seg.plan_id);
+    this.priceTimeBased(customer, seg, plan);
+    for (const charge of plan.charges) this.settleCharge(customer, seg, charge);
+    this.saveSegment(seg, { status: 'finalized', finalized_at: this.ctx.now() });
+  }
+
+  // ---------------------------------------------------------------- the subscription clock
+  /** Subscriptions that have billing work due now. */
+  due(now: number): string[] {
+    return this.ctx.store.listSubscriptionsDue(now, 500);
+  }
+
+  /**
+   * Brings a subscription up to `now`: activates it at its start, closes every segment that ended
+   * (applying a scheduled plan change or cancellation at the period end) and opens the next, in
+   * order. After a long pause (a laptop closed over a month end) this bills each missed period.
+   */
+  advance(subId: string, now: number): void {
+    for (let guard = 0; guard < 10_000; guard++) {
+      const sub = this.subscriptions.require(subId);
+      if (sub.status === 'terminated') return;
+      const customer = this.customers.byInternalId(sub.customer_id);
+      if (sub.status === 'pending') {
+        if (sub.started_at > now) return;
+        this.subscriptions.save({ ...sub, status: 'active' });
+        continue;
+      }
+      const last = this.subscriptions.lastSegment(sub.id) ?? this.segmentFor(sub, customer, sub.started_at);
+      if (last.opened_at === null && last.start_at <= now) this.open(sub, customer, last);
+      if (sub.terminate_at !== null && sub.terminate_at <= now && sub.terminate_at <= last.end_at && last.closed_at === null) {
+        this.close(sub, customer, last, sub.terminate_at, 'terminated');
+        this.subscriptions.save({ ...sub, status: 'terminated', terminated_at: sub.terminate_at });
+        return;
+      }
+      if (last.end_at > now || last.closed_at !== null) {
+        if (last.closed_at !== null && last.end_at <= now) {
+          // closed early (plan change) with no next segment yet: start one
+          this.segmentFor(sub, customer, last.end_at);
+          continue;
+        }
+        return;
+      }
+      this.close(sub, customer, last, last.end_at, 'period_end');
+      let next = sub;
+      if (sub.next_plan_id !== null) next = { ...next, plan_id: sub.next_plan_id, next_plan_id: null };
+      if (sub.terminate_at !== null && sub.terminate_at <= last.end_at) {
+        this.subscriptions.save({ ...next, status: 'terminated', terminated_at: last.end_at });
+        return;
+      }
+      if (next !== sub) this.subscriptions.save(next);
+      this.segmentFor(this.subscriptions.require(subId), customer, last.end_at);
+    }
+    fail('internal_error', `Billing for subscription ${subId} did not converge.`);
+  }
+
+  /** Starts a subscription: its first segment is opened now if it has begun. */
+  start(sub: SubscriptionRow): void {
+    const customer = this.customers.byInternalId(sub.customer_id);
+    if (sub.started_at <= this.ctx.now()) this.segmentFor(sub, customer, sub.started_at);
+  }
+
+  /**
+   * Moves a subscription to another plan now: the current segment closes (settled; the advance fee
+   * prorated), a new one opens on the new plan for the rest of the period. With carry_usage, the
+   * usage so far carries into charges of the same metric (and filters), at its new price as a
+   * baseline, so the customer keeps their tier without paying twice.
+   */
+  changePlanNow(sub: SubscriptionRow, plan: CompiledPlan): void {
+    const customer = this.customers.byInternalId(sub.customer_id);
+    const now = this.ctx.now();
+    const current = this.segmentFor(sub, customer, now);
+    this.close(sub, customer, current, now, 'plan_change');
+    const moved = { ...sub, plan_id: plan.row.id, next_plan_id: null };
+    this.subscriptions.save(moved);
+    const p = this.subscriptions.periodOf(moved, customer, now);
+    const seg = this.subscriptions.insertSegment(moved, plan.row.id, p, now, current.period_end);
+    if (sub.carry_usage === 1) {
+      const old = this.plans.byId(current.plan_id);
+      for (const charge of plan.charges) {
+        const source = old.charges.find((c) => c.metric.id === charge.metric.id && JSON.stringify(c.definition.filters) === JSON.stringify(charge.definition.filters));
+        if (!source) continue;
+        const prev = this.usage.get(current.id, source.id);
+        if (charge.metric.aggregation === 'unique_count') this.ctx.store.copyUniqueValues(current.id, source.id, seg.id, charge.id);
+        const priced = charge.metric.aggregation === 'weighted_sum' ? 0n : priceOf(charge, prev.usage);
+        const startValues = charge.metric.aggregation === 'unique_count' ? this.ctx.store.listUniqueValues(seg.id, charge.id) : null;
+        this.usage.put({ ...this.usage.get(seg.id, charge.id), usage: prev.usage, start: prev.usage, startValues, latestAt: prev.latestAt, priced, baseline: priced, weighted: prev.weighted ? { current: prev.weighted.current, since: now, area: dec(0) } : null });
+      }
+    }
+    this.open(moved, customer, seg);
+  }
+
+  /** Terminates now: the segment closes at once, unused advance fees go back. */
+  terminateNow(sub: SubscriptionRow): void {
+    const customer = this.customers.byInternalId(sub.customer_id);
+    const now = this.ctx.now();
+    if (sub.started_at <= now) {
+      const current = this.segmentFor(sub, customer, now);
+      this.close(sub, customer, current, now, 'terminated');
+    }
+    this.subscriptions.save({ ...sub, status: 'terminated', terminated_at: now, terminate_at: now });
+  }
+}
+
+/** a / b rounded half up, for non-negative integers. */
+function roundRatio(a: bigint, b: bigint): bigint {
+  return (2n * a + b) / (2n * b);
+}

@@ -1,0 +1,81 @@
+/** Document models for the renderer tests: a full invoice, a credit note, a receipt, many lines, many scripts. */
+import type { DocumentLine, DocumentModel, Party } from '../../src-main/documents/model';
+
+export const seller: Party = {
+  legalName: 'Tollgate Demo SAS',
+  address: ['12 rue de la Paix', '75002 Paris'],
+  country: 'FR',
+  taxId: 'FR12345678901',
+  email: 'billing@tollgate.example',
+};
+
+export const buyer: Party = {
+  legalName: 'Acme Analytics GmbH',
+  address: ['Friedrichstraße 100', '10117 Berlin'],
+  country: 'DE',
+  taxId: 'DE987654321',
+  email: 'accounts@acme.example',
+};
+
+export function line(overrides: Partial<DocumentLine> = {}): DocumentLine {
+  return {
+    kind: 'fixed_fee',
+    description: 'Pro plan',
+    period: 'Nov 1 – Nov 30, 2026',
+    quantity: '1',
+    unit: null,
+    unitPrice: '99.00',
+    amount: '9900',
+    tiers: [],
+    informational: false,
+    ...overrides,
+  };
+}
+
+export function invoice(overrides: Partial<DocumentModel> = {}): DocumentModel {
+  return {
+    kind: 'invoice',
+    number: 'TG-2026-000123',
+    issueDate: '2026-12-01',
+    dueDate: '2026-12-31',
+    supplyPeriod: { start: '2026-11-01', end: '2026-11-30' },
+    language: 'en',
+    seller,
+    buyer,
+    currency: { code: 'EUR', scale: 2 },
+    lines: [
+      line(),
+      line({
+        kind: 'usage',
+        description: 'API requests',
+        period: null,
+        quantity: '1500000',
+        unit: 'requests',
+        unitPrice: null,
+        amount: '12500',
+        tiers: [
+          { label: 'First 1,000,000 requests', units: '1000000', unitPrice: '0', flatFee: '0', amount: '0' },
+          { label: '1,000,001 and above', units: '500000', unitPrice: '0.0002', flatFee: '2500', amount: '12500' },
+        ],
+      }),
+      line({ kind: 'usage', description: 'LLM tokens consumed', period: null, quantity: '1200000', unit: 'TOKENS', unitPrice: null, amount: '0', informational: true }),
+      line({ kind: 'coupon', description: 'Coupon WELCOME10', period: null, quantity: null, unit: null, unitPrice: null, amount: '-990' }),
+    ],
+    subtotal: '21410',
+    discounts: [{ label: 'Volume discount', amount: '-1000' }],
+    taxes: [
+      { label: 'VAT', rate: '20', base: '18000', amount: '3600' },
+      { label: 'VAT', rate: '5.5', base: '2410', amount: '133' },
+    ],
+    total: '24143',
+    creditsApplied: '5000',
+    amountDue: '19143',
+    paymentTerms: 'Payment due within 30 days by bank transfer to IBAN FR76 3000 6000 0112 3456 7890 189.',
+    taxNote: 'Reverse charge: VAT to be accounted for by the recipient (Article 196, Directive 2006/112/EC).',
+    notes: ['Thank you for your business.'],
+    references: [],
+    reason: null,
+    status: null,
+    ...overrides,
+  };
+}

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, NonNegativeAmount, PageQuery, PositiveAmount, Quantity, Timestamp } from './common';
 
-export const Aggregation = z.enum(['count', 'sum', 'max', 'unique_count', 'latest', 'weighted_sum']);
+export const Aggregation = z.enum(['count', 'sum', 'max', 'unique_count', 'latest', 'weighted_sum']).meta({
+  description:
+    '`count` events; `sum`, `max`, `latest` of a numeric property; `unique_count` of distinct property values (an event with `operation_type: "remove"` takes one out); `weighted_sum`: the time-weighted level of a property (events carry changes, +10 / -4), per millisecond over the period. Every aggregation but `weighted_sum` is priced and debited per event; `weighted_sum` accrues with time, so it is priced when the period closes (and in usage previews): use it for postpaid customers.',
+});
 export const MetricFilter = z.strictObject({
   property: z.string().min(1).max(100),
   values: z.array(z.string().max(200)).min(1).max(100),

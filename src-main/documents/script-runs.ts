@@ -106,13 +106,25 @@ export function splitScriptRuns(text: string, language = 'en'): ScriptRun[] {
   return mergeAdjacent(runs);
 }
 
-/** From an Arabic letter to the last Arabic letter or number before the next strong LTR character. */
+const CLOSING_OF: Record<string, string> = { '(': ')', '[': ']', '{': '}', '«': '»' };
+
+/**
+ * From an Arabic letter to the last Arabic letter or number before the next strong LTR character,
+ * plus a closing bracket whose opening bracket is inside the block (bracket pairs, rule N0): in
+ * "خدمة (الخطة 2)" the ")" belongs to the Arabic text, not to the line around it.
+ */
 function rtlBlockEnd(chars: ClassifiedChar[], start: number): number {
   let end = start + 1;
+  const openBrackets: string[] = [];
   for (let j = start + 1; j < chars.length; j++) {
-    const cls = chars[j]!.cls;
+    const { ch, cls } = chars[j]!;
     if (cls === 'L' || cls === 'C') break;
     if (cls === 'R' || cls === 'AN' || cls === 'EN') end = j + 1;
+    else if (CLOSING_OF[ch]) openBrackets.push(CLOSING_OF[ch]);
+    else if (openBrackets.includes(ch)) {
+      openBrackets.splice(openBrackets.lastIndexOf(ch));
+      end = j + 1;
+    }
   }
   return end;
 }

@@ -79,3 +79,41 @@ export function invoice(overrides: Partial<DocumentModel> = {}): DocumentModel {
     ...overrides,
   };
 }
+
+/** Names and text in every script the renderer ships a font for, mixed within lines too. */
+export function multiScriptInvoice(): DocumentModel {
+  return invoice({
+    number: 'TG-2026-000777',
+    language: 'ja',
+    currency: { code: 'JPY', scale: 0 },
+    seller: {
+      legalName: '株式会社テスト',
+      address: ['東京都千代田区丸の内1-1-1', '100-0005'],
+      country: 'JP',
+      taxId: 'T1234567890123',
+      email: 'billing@test.example.jp',
+    },
+    buyer: {
+      legalName: 'شركة المثال',
+      address: ['شارع الملك فهد 12', 'الرياض 11564'],
+      country: 'SA',
+      taxId: '300000000000003',
+      email: 'finance@example.sa',
+    },
+    lines: [
+      line({ description: '北京示例有限公司 — consulting (Beijing)', period: null, quantity: '2', unit: '時間', unitPrice: '15000', amount: '30000' }),
+      line({ description: '주식회사 예시 support plan', period: null, quantity: '1', unit: null, unitPrice: '12000', amount: '12000' }),
+      line({ description: 'Ελληνική Εταιρεία Α.Ε. / ООО «Пример»', period: null, quantity: '1', unit: null, unitPrice: '5000', amount: '5000' }),
+      line({ description: 'خدمة السلام الإلكترونية (الخطة 2)', period: null, quantity: '1', unit: null, unitPrice: '3000', amount: '3000' }),
+    ],
+    subtotal: '50000',
+    discounts: [],
+    taxes: [{ label: '消費税', rate: '10', base: '50000', amount: '5000' }],
+    total: '55000',
+    creditsApplied: '0',
+    amountDue: '55000',
+    paymentTerms: 'お支払い期限：請求日から30日以内',
+    taxNote: null,
+    notes: ['Arrows → and ≤ come from the CJK font.'],
+  });
+}

@@ -19,6 +19,13 @@ Environment: TOLLGATE_ADMIN_KEY=tg_<id>_<secret> sets the admin key instead of m
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/** The console's security headers in a browser: same-origin everything, no framing, no inline scripts. */
+export const CONSOLE_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
 function die(message: string, code = 1): never {
   process.stderr.write(message.endsWith('\n') ? message : message + '\n');
   process.exit(code);
@@ -68,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
   }
   let server;
   try {
-    server = await startServer(engine, { port, host, extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'))] });
+    server = await startServer(engine, { port, host, extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'), CONSOLE_HEADERS)] });
   } catch (err) {
     await engine.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') die(`Port ${port} on ${host} is already in use. Stop what holds it or pass --port.`);

@@ -3,6 +3,7 @@ import { Empty, page } from './common';
 import type { ErrorCode } from './errors';
 import * as L from './ledger';
 import * as P from './pricing';
+import * as C from './console';
 
 /**
  * Scopes a key may hold. `ingest`: events, authorizations, balance reads (what an app on the request
@@ -114,6 +115,15 @@ export const operations = {
   listEvents: op({ id: 'listEvents', method: 'GET', path: '/v1/events', scope: 'read', tag: 'Events', summary: 'List recorded events (newest first with order=desc).', input: L.ListEvents, output: page(L.StoredEvent), status: 200, errors: ['customer_not_found'] }),
   reverseEvent: op({ id: 'reverseEvent', method: 'POST', path: '/v1/events/{transaction_id}/reverse', scope: 'admin', tag: 'Events', summary: 'Remove an event from its period\'s usage and post the price difference (may be a debit, may create debt). Idempotent.', input: L.ReverseEvent, output: L.StoredEvent, status: 200, errors: ['event_not_found', 'customer_not_found', 'period_closed'] }),
   listRefusals: op({ id: 'listRefusals', method: 'GET', path: '/v1/events/refused', scope: 'read', tag: 'Events', summary: 'Refused events grouped by reason, with counts and samples.', input: L.ListRefusals, output: L.Refusals, status: 200, errors: [] }),
+
+  // ------------------------------------------------------------- console reads
+  getOverview: op({ id: 'getOverview', method: 'GET', path: '/v1/overview', scope: 'read', tag: 'Console', summary: 'What needs attention, balances by asset, spend, cash in, recognized and deferred revenue, breakage, events per minute, revenue by plan.', input: Empty, output: C.Overview, status: 200, errors: [] }),
+  getWalletMonitor: op({ id: 'getWalletMonitor', method: 'GET', path: '/v1/wallets/monitor', scope: 'read', tag: 'Console', summary: 'The wallets that matter now: by time to empty (default) or burn rate.', input: C.WalletMonitorQuery, output: C.WalletMonitor, status: 200, errors: [] }),
+  listCustomerWallets: op({ id: 'listCustomerWallets', method: 'GET', path: '/v1/customers-with-balances', scope: 'read', tag: 'Console', summary: 'Customers with their plan and live balances, searched on the server (external_id, name, email) and paged.', input: C.ListCustomerWallets, output: C.CustomerWallets, status: 200, errors: [] }),
+  getEvent: op({ id: 'getEvent', method: 'GET', path: '/v1/events/{transaction_id}', scope: 'read', tag: 'Events', summary: 'One event with the transfers it caused.', input: C.EventRef, output: C.EventDetail, status: 200, errors: ['event_not_found', 'customer_not_found'] }),
+  createApiKey: op({ id: 'createApiKey', method: 'POST', path: '/v1/api-keys', scope: 'admin', tag: 'System', summary: 'Create an API key with scopes; the key is shown once.', input: C.CreateApiKey, output: C.CreatedApiKey, status: 201, errors: ['validation_failed'] }),
+  listApiKeys: op({ id: 'listApiKeys', method: 'GET', path: '/v1/api-keys', scope: 'admin', tag: 'System', summary: 'API keys (never their secrets).', input: Empty, output: z.object({ data: z.array(C.ApiKey) }), status: 200, errors: [] }),
+  revokeApiKey: op({ id: 'revokeApiKey', method: 'POST', path: '/v1/api-keys/{id}/revoke', scope: 'admin', tag: 'System', summary: 'Revoke a key: it stops working at once.', input: C.ApiKeyRef, output: C.ApiKey, status: 200, errors: ['not_found'] }),
 
   // ------------------------------------------------------------- ledger
   listTransfers: op({ id: 'listTransfers', method: 'GET', path: '/v1/transfers', scope: 'read', tag: 'Ledger', summary: 'The ledger: immutable double-entry transfers, filterable by customer, asset and time.', input: L.ListTransfers, output: page(L.Transfer), status: 200, errors: ['customer_not_found'] }),

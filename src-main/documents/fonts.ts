@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { TFontDictionary, TFontFamilyTypes } from 'pdfmake/interfaces';
+import type { LineMetrics } from './font-line-metrics';
 import type { FontKey } from './script-runs';
 
 export const FONT_FILES = {
@@ -30,12 +31,35 @@ export const FONT_FAMILY: Record<FontKey, string> = {
   'cjk-hk': 'NotoSansCJKhk',
 };
 
-/** The families whose text is shaped right to left (see tounicode-fix.ts). */
+/**
+ * Layout metrics the Arabic and CJK files get in memory (see font-line-metrics.ts): Noto Sans's
+ * ascender, so every script shares the baseline of the Latin text beside it; Arabic keeps a deeper
+ * descender than Latin's for its descending letters, CJK keeps its own.
+ */
+const ARABIC_LINE_METRICS: LineMetrics = { ascender: 1069, descender: -400 };
+const CJK_LINE_METRICS: LineMetrics = { ascender: 1069, descender: -288 };
+
+/** Files whose layout metrics are replaced when loaded (the Latin font is the reference). */
+export function lineMetricsFor(file: string): LineMetrics | null {
+  if (file.endsWith(FONT_FILES.arabicRegular) || file.endsWith(FONT_FILES.arabicBold)) return ARABIC_LINE_METRICS;
+  if (file.endsWith(FONT_FILES.cjk)) return CJK_LINE_METRICS;
+  return null;
+}
+
+/** The families whose text is shaped right to left (see rtl-ligature-text.ts). */
 export const RTL_FAMILIES: readonly string[] = [FONT_FAMILY.arabic];
 
+/**
+ * A font file, or a face of a TrueType Collection as [file, PostScript name]. pdfmake 0.3 accepts the
+ * pair (it passes it on to pdfkit's `font(src, family)`); the pdfkit typings only know single sources.
+ */
+type FontSource = string | [file: string, postscriptName: string];
+type PdfMakeFontSource = NonNullable<TFontFamilyTypes['normal']>;
+
 /** No italic files are shipped: italic requests fall back to the upright files rather than failing. */
-function family(regular: string | [string, string], bold: string | [string, string]): TFontFamilyTypes {
-  return { normal: regular, bold, italics: regular, bolditalics: bold };
+function family(regular: FontSource, bold: FontSource): TFontFamilyTypes {
+  const source = (s: FontSource) => s as PdfMakeFontSource;
+  return { normal: source(regular), bold: source(bold), italics: source(regular), bolditalics: source(bold) };
 }
 
 /**

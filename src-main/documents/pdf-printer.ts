@@ -6,11 +6,13 @@
  * of the app configuring it (or two renders with different resources folders) would change ours.
  * pdfmake also writes resolved font sources back into the font dictionary it is given, so each
  * render gets its own instance and its own dictionary. What is shared is immutable: the font file
- * bytes, read once per process (or worker thread) and served from pdfmake's in-memory file system.
+ * bytes, read once per process (or worker thread) and served from pdfmake's in-memory file system
+ * (the Arabic files with adjusted line metrics, see font-line-metrics.ts).
  */
 import { readFileSync } from 'node:fs';
 import pdfmake from 'pdfmake';
-import { fontDictionary, fontFilePaths } from './fonts';
+import { withLineMetrics } from './font-line-metrics';
+import { fontDictionary, fontFilePaths, lineMetricsFor } from './fonts';
 
 type PdfMake = typeof pdfmake;
 
@@ -27,7 +29,9 @@ function preloadFonts(paths: string[]): void {
   if (!vfs) return; // pdfkit then reads the files itself, through the local-access policy
   for (const path of paths) {
     if (loadedFontFiles.has(path)) continue;
-    vfs.writeFileSync(path, readFileSync(path));
+    const bytes = readFileSync(path);
+    const metrics = lineMetricsFor(path);
+    vfs.writeFileSync(path, metrics ? withLineMetrics(bytes, metrics) : bytes);
     loadedFontFiles.add(path);
   }
 }

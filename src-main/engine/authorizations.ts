@@ -341,7 +341,7 @@ export class Authorizations {
     row.closed_at = at;
     this.save(hold, this.ctx.now());
     const customer = this.customers.byInternalId(row.customer_id);
-    this.ctx.emit({ type: 'authorization', customer: customer.external_id, id: row.id, asset: ws.asset });
+    this.ctx.emit({ type: 'authorization', customer: customer.external_id, id: row.id, asset: ws.asset, data: { status, held: '0', captured: row.captured.toString(), amount: row.amount.toString() } });
   }
 
   private adjustHeldUnits(periodId: number, chargeId: number, delta: Dec): void {

@@ -27,10 +27,12 @@ export const DEFAULT_SETTINGS: EngineSettings = {
 
 /** A change to push to live clients once its transaction has committed. */
 export interface LiveChange {
-  type: 'balance' | 'authorization' | 'event' | 'top_up' | 'customer' | 'invoice' | 'refusal';
+  type: 'balance' | 'authorization' | 'event' | 'top_up' | 'customer' | 'invoice' | 'refusal' | 'subscription';
   customer: string | null;
   id: string;
   asset?: string;
+  /** The object's latest state (filled in after commit for balances). */
+  data?: Record<string, unknown>;
 }
 
 /**
@@ -47,6 +49,8 @@ export class EngineContext {
   /** Caches that must be dropped when a batch rolls back; registered by the modules that own them. */
   private readonly resetters: (() => void)[] = [];
   private readonly flushers: (() => void)[] = [() => this.books.flush()];
+  private readonly emitHooks: ((change: LiveChange) => void)[] = [];
+  private readonly opHooks: { begin: () => void; rollback: () => void }[] = [];
 
   constructor(
     readonly store: Store,
@@ -67,6 +71,17 @@ export class EngineContext {
 
   emit(change: LiveChange): void {
     this.effects.push(change);
+    for (const h of this.emitHooks) h(change);
+  }
+
+  /** Called synchronously on each change as it is emitted (inside the operation). */
+  onEmitted(fn: (change: LiveChange) => void): void {
+    this.emitHooks.push(fn);
+  }
+
+  /** Hooks around each operation: `begin` when one starts (the previous one succeeded), `rollback` when one fails. */
+  registerOpHooks(h: { begin: () => void; rollback: () => void }): void {
+    this.opHooks.push(h);
   }
 
   registerCache(reset: () => void): void {
@@ -75,11 +90,13 @@ export class EngineContext {
 
   // ---------------------------------------------------------------- writer hooks
   beginOp(): void {
+    for (const h of this.opHooks) h.begin();
     this.books.beginOp();
     this.undo = [];
     this.opEffectsMark = this.effects.length;
   }
   rollbackOp(): void {
+    for (const h of this.opHooks) h.rollback();
     for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
     this.undo = [];
     this.effects.length = this.opEffectsMark;

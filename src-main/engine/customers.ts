@@ -131,10 +131,16 @@ export class Customers {
     return this.toApi(this.require(externalId));
   }
 
-  list(limit: number, cursor: string | undefined, search: string | undefined) {
+  /** A page of customer rows in id order, searched by external_id, name or email. */
+  rows(limit: number, cursor: string | undefined, search: string | undefined): { rows: CustomerRow[]; next: string | null } {
     const rows = this.ctx.store.listCustomers(decodeNumericCursor(cursor) ?? 0, limit + 1, search?.trim() || null);
     const page = rows.slice(0, limit);
-    return { data: page.map((r) => this.toApi(r)), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    return { rows: page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  }
+
+  list(limit: number, cursor: string | undefined, search: string | undefined) {
+    const { rows, next } = this.rows(limit, cursor, search);
+    return { data: rows.map((r) => this.toApi(r)), next_cursor: next };
   }
 
   toApi(c: CustomerRow): z.output<typeof Customer> {

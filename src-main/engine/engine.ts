@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { availableOf, debtOf, pendingHolds, postedBalance } from './ledger/books';
+import type { LiveChange } from './context';
 import type { z } from 'zod';
 import type { CreateQuote, Quote, Subscription, UpdateSubscription } from '../../shared/contract/pricing';
 import { fail } from './errors';
@@ -30,6 +33,8 @@ import { Billing } from './billing/lifecycle';
 import { Coupons } from './billing/coupons';
 import { BillingViews } from './billing/views';
 import { Settings } from './settings';
+import { Stats } from './stats';
+import { ConsoleViews } from './console-views';
 import { Writer } from './writer';
 
 export interface EngineOptions {
@@ -68,6 +73,8 @@ export class Engine {
   readonly coupons: Coupons;
   readonly billing: Billing;
   readonly billingViews: BillingViews;
+  readonly stats: Stats;
+  readonly consoleViews: ConsoleViews;
   readonly startedAt: number;
   /** The admin key minted on an empty data dir; shown once by whoever started the engine. */
   readonly initialAdminKey: string | null;
@@ -106,8 +113,25 @@ export class Engine {
     this.billingViews = new BillingViews(this.ctx, this.plans, this.subscriptions, this.usage, this.billing);
     this.events = new Events(this.ctx, this.customers, this.plans, this.subscriptions, this.usage, this.authorizations, this.caps, this.refusals, this.billing, this.settingsStore);
     this.views = new LedgerViews(this.ctx, this.customers, this.assets, this.authorizations);
+    const accountInfo = new Map<number, { customerId: number | null; asset: string; type: string }>();
+    this.ctx.registerCache(() => accountInfo.clear());
+    this.stats = new Stats(
+      this.ctx,
+      (periodId) => this.subscriptions.segment(periodId).plan_id,
+      (id) => {
+        let info = accountInfo.get(id);
+        if (!info) {
+          const a = this.store.getAccount(id);
+          if (a) accountInfo.set(id, (info = { customerId: a.customer_id, asset: a.asset, type: a.type }));
+        }
+        return info;
+      },
+    );
+    this.ctx.books.onTransfer = (t) => this.stats.transfer(t);
+    this.consoleViews = new ConsoleViews(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.events, this.views, this.stats, this.keys);
     this.ctx.registerCache(() => this.views.forgetAccountNames());
 
+    this.ctx.listeners.add((changes) => this.publish(changes));
     const now = clock.now();
     if (options.adminKey) {
       this.keys.create('admin (TOLLGATE_ADMIN_KEY)', ['admin'], now, options.adminKey);
@@ -163,6 +187,47 @@ export class Engine {
     const ripe = this.store.listPeriodsToFinalize(this.now(), 500);
     await this.writer.runEach(ripe.map((p) => () => this.billing.finalize(this.subscriptions.segment(p.id))), 'bulk');
     return { advanced: due.length, finalized: ripe.length };
+  }
+
+  /** Listeners of committed changes, with the latest state of each balance and hold. */
+  readonly live = new Set<(changes: LiveChange[]) => void>();
+
+  /**
+   * After each commit: one change per object (the latest), balances filled in with their current
+   * numbers from the books, so a console needs no extra request to show them.
+   */
+  private publish(changes: LiveChange[]): void {
+    if (!this.live.size) return;
+    const latest = new Map<string, LiveChange>();
+    for (const c of changes) latest.set(`${c.type}:${c.id}:${c.asset ?? ''}`, c);
+    const out: LiveChange[] = [];
+    for (const c of latest.values()) {
+      if (c.type === 'balance' && c.asset) {
+        const customer = this.customers.find(c.id);
+        const ws = customer ? this.ctx.books.cachedWallet(customer.id, c.asset) : undefined;
+        if (ws) {
+          out.push({ ...c, data: { posted: postedBalance(ws).toString(), pending: pendingHolds(ws).toString(), debt: debtOf(ws).toString(), available: availableOf(ws).toString(), at: this.now() } });
+          continue;
+        }
+      }
+      if (c.type === 'authorization' && !c.data) {
+        const h = this.authorizations.hold(c.id);
+        if (h) out.push({ ...c, data: { status: h.row.status, held: h.row.held.toString(), captured: h.row.captured.toString(), amount: h.row.amount.toString(), expires_at: h.row.expires_at } });
+        continue;
+      }
+      out.push(c);
+    }
+    for (const l of this.live) l(out);
+  }
+
+  /** The secret that signs console sessions; made once per data dir. */
+  get sessionSecret(): string {
+    let s = this.store.getMeta('session_secret');
+    if (!s) {
+      s = randomBytes(32).toString('base64url');
+      this.store.setMeta('session_secret', s);
+    }
+    return s;
   }
 
   /** Writes the refusal counts gathered in memory. */

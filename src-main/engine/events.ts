@@ -271,7 +271,12 @@ export class Events {
       reversal_reason: null,
     };
     store.insertEvent(row);
-    this.ctx.emit({ type: 'event', customer: customer.external_id, id: e.transaction_id });
+    this.ctx.emit({
+      type: 'event',
+      customer: customer.external_id,
+      id: e.transaction_id,
+      data: { code: e.code, timestamp: result.timestamp, status: 'accepted', debits: result.debits.map((d) => ({ asset: d.asset, amount: d.amount })), debt_created: result.debt_created, authorization_id: e.authorization_id ?? null, cost: e.cost ?? null },
+    });
     for (const t of totals) this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: t.asset });
     return result;
   }
@@ -329,7 +334,7 @@ export class Events {
     } else {
       this.ctx.store.markEventReversed(row.id, now, input.reason);
     }
-    this.ctx.emit({ type: 'event', customer: customer.external_id, id: row.transaction_id });
+    this.ctx.emit({ type: 'event', customer: customer.external_id, id: row.transaction_id, data: { code: row.code, status: 'reversed' } });
     return this.toStored(this.ctx.store.getEvent(customer.id, input.transaction_id)!);
   }
 

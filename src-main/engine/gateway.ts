@@ -24,6 +24,10 @@ export interface EngineGateway {
   /** Counts a request refused before it reached an operation (bad event in a batch, bad body). */
   noteRefusal(reason: string, body: unknown, message: string): void;
   subscribe(listener: (changes: LiveChange[]) => void): () => void;
+  /** A key by id (console sessions carry the key id, not the secret). */
+  keyById(id: string): Promise<KeyPrincipal | null>;
+  readonly sessionSecret: string;
+  readonly instanceId: string;
   readonly initialAdminKey: string | null;
   readonly migration: MigrationReport;
   close(): Promise<void>;
@@ -38,6 +42,15 @@ export class LocalGateway implements EngineGateway {
 
   get initialAdminKey() {
     return this.engine.initialAdminKey;
+  }
+  get sessionSecret() {
+    return this.engine.sessionSecret;
+  }
+  get instanceId() {
+    return this.engine.store.getMeta('instance_id') ?? 'unknown';
+  }
+  async keyById(id: string): Promise<KeyPrincipal | null> {
+    return this.engine.keys.byId(id);
   }
   get migration() {
     return this.engine.migration;
@@ -58,8 +71,8 @@ export class LocalGateway implements EngineGateway {
   }
 
   subscribe(listener: (changes: LiveChange[]) => void): () => void {
-    this.engine.ctx.listeners.add(listener);
-    return () => this.engine.ctx.listeners.delete(listener);
+    this.engine.live.add(listener);
+    return () => this.engine.live.delete(listener);
   }
 
   close(): Promise<void> {

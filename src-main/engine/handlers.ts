@@ -135,5 +135,13 @@ export function createHandlers(engine: Engine): Handlers {
     },
 
     listTransfers: (i) => engine.views.listTransfers(i),
+
+    getOverview: () => engine.consoleViews.overview(),
+    getWalletMonitor: (i) => engine.consoleViews.monitor(i.limit ?? 50, i.sort ?? 'time_to_empty'),
+    listCustomerWallets: (i) => engine.consoleViews.customerWallets(i.limit ?? 50, i.cursor, i.search),
+    getEvent: (i) => engine.consoleViews.eventDetail(i.transaction_id, i.customer),
+    createApiKey: (i) => w(() => engine.consoleViews.createKey(i.name, i.scopes)),
+    listApiKeys: () => engine.consoleViews.listKeys(),
+    revokeApiKey: (i) => w(() => engine.consoleViews.revokeKey(i.id)),
   };
 }

@@ -60,6 +60,19 @@ export class ApiKeys {
     return { id: entry.row.id, name: entry.row.name, scopes: entry.scopes };
   }
 
+  /** A key's principal by id, if it exists and is not revoked (for signed console sessions). */
+  byId(id: string): KeyPrincipal | null {
+    let entry = this.cache.get(id);
+    if (!entry) {
+      const row = this.store.getApiKey(id);
+      if (!row) return null;
+      entry = { row, scopes: new Set(row.scopes.split(' ') as Scope[]) };
+      this.cache.set(id, entry);
+    }
+    if (entry.row.revoked_at !== null) return null;
+    return { id: entry.row.id, name: entry.row.name, scopes: entry.scopes };
+  }
+
   count(): number {
     return this.store.countApiKeys();
   }

@@ -26,6 +26,8 @@ export class WorkerGateway implements EngineGateway {
   private readonly listeners = new Set<(changes: LiveChange[]) => void>();
   private closing: Promise<void> | null = null;
   initialAdminKey: string | null = null;
+  sessionSecret = '';
+  instanceId = '';
   migration: MigrationReport = { from: 0, to: 0, backup: null };
 
   private constructor(private readonly worker: Worker) {}
@@ -41,6 +43,8 @@ export class WorkerGateway implements EngineGateway {
         if (m.t === 'ready') {
           gw.initialAdminKey = m.initialAdminKey;
           gw.migration = m.migration;
+          gw.sessionSecret = m.sessionSecret;
+          gw.instanceId = m.instanceId;
           worker.off('error', reject);
           worker.off('exit', onExit);
           resolve();
@@ -109,6 +113,14 @@ export class WorkerGateway implements EngineGateway {
     const p = await this.request<KeyPrincipal | null>((n) => ({ t: 'auth', id: n, key }));
     if (this.keyCache.size > 10_000) this.keyCache.clear();
     this.keyCache.set(key, p);
+    return p;
+  }
+
+  async keyById(keyId: string): Promise<KeyPrincipal | null> {
+    const cacheKey = `id:${keyId}`;
+    if (this.keyCache.has(cacheKey)) return this.keyCache.get(cacheKey)!;
+    const p = await this.request<KeyPrincipal | null>((n) => ({ t: 'key_by_id', id: n, keyId }));
+    this.keyCache.set(cacheKey, p);
     return p;
   }
 

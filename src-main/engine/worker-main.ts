@@ -20,9 +20,9 @@ try {
   process.exit(0);
 }
 const gateway = new LocalGateway(engine);
-engine.ctx.listeners.add((changes) => send({ t: 'live', changes }));
+engine.live.add((changes) => send({ t: 'live', changes }));
 engine.keys.onChange = () => send({ t: 'keys_changed' });
-send({ t: 'ready', initialAdminKey: engine.initialAdminKey, migration: engine.migration });
+send({ t: 'ready', initialAdminKey: engine.initialAdminKey, migration: engine.migration, sessionSecret: engine.sessionSecret, instanceId: engine.store.getMeta('instance_id') ?? 'unknown' });
 
 port.on('message', (m: ToEngine) => {
   switch (m.t) {
@@ -34,6 +34,11 @@ port.on('message', (m: ToEngine) => {
       return;
     case 'auth': {
       const p = engine.keys.authenticate(m.key);
+      send({ t: 'auth', id: m.id, principal: p ? { id: p.id, name: p.name, scopes: [...p.scopes] } : null });
+      return;
+    }
+    case 'key_by_id': {
+      const p = engine.keys.byId(m.keyId);
       send({ t: 'auth', id: m.id, principal: p ? { id: p.id, name: p.name, scopes: [...p.scopes] } : null });
       return;
     }

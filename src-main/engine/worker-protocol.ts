@@ -9,11 +9,12 @@ import type { MigrationReport } from '../storage/migrate';
 export type ToEngine =
   | { t: 'call'; id: number; op: string; input: unknown; call: CallContext }
   | { t: 'auth'; id: number; key: string }
+  | { t: 'key_by_id'; id: number; keyId: string }
   | { t: 'refusal'; reason: string; body: unknown; message: string }
   | { t: 'close' };
 
 export type FromEngine =
-  | { t: 'ready'; initialAdminKey: string | null; migration: MigrationReport }
+  | { t: 'ready'; initialAdminKey: string | null; migration: MigrationReport; sessionSecret: string; instanceId: string }
   | { t: 'fatal'; name: string; message: string }
   | { t: 'result'; id: number; value: unknown; replayed: boolean }
   | { t: 'error'; id: number; error: WireError }

@@ -9,12 +9,18 @@ import { VERSION, type Engine } from '../engine/engine';
 import { TollgateError } from '../engine/errors';
 import { type EngineGateway, LocalGateway } from '../engine/gateway';
 import type { CallContext } from '../engine/handlers';
-import { allows } from '../engine/keys';
+import { allows, type KeyPrincipal } from '../engine/keys';
+import { LiveFeed } from './live';
 import { Router } from './router';
+import { clearedCookie, csrfOk, csrfToken, hostAllowed, issueSession, originAllowed, readSession, sessionCookie } from './session';
 
 export interface ServerOptions {
   port?: number;
   host?: string;
+  /** Extra Host header values the console may be reached at (a reverse proxy's name). */
+  publicHosts?: string[];
+  /** Set the Secure flag on the session cookie (TLS in front). */
+  secureCookies?: boolean;
   /** Largest request body accepted (default 8 MiB: a batch of 1,000 events with rich properties). */
   maxBodyBytes?: number;
   /** Extra request handlers tried before the API (the console, live feed, Lago-compatible routes). */
@@ -35,6 +41,7 @@ export interface RunningServer {
 
 /** Routes that need no key: liveness, and the API document. */
 const PUBLIC_OPS = new Set(['health']);
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -95,6 +102,72 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
   const maxBatchEvents = 1000;
   const extensions = options.extensions ?? [];
   let openApiText: string | null = null;
+  const live = new LiveFeed(gateway);
+  const allowedHosts = new Set<string>((options.publicHosts ?? []).map((h) => h.toLowerCase()));
+  /** Called once the port is known: the loopback names this server answers to. */
+  const listening = (port: number, host: string) => {
+    for (const name of ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host]) allowedHosts.add(`${name}:${port}`.toLowerCase());
+  };
+
+  /** Who calls: a bearer key, or a console session cookie (checked for Host, Origin and CSRF). */
+  async function principalOf(req: IncomingMessage, method: string): Promise<{ ok: true; who: KeyPrincipal; via: 'key' | 'session' } | { ok: false; code: ErrorCode; message: string }> {
+    const key = bearer(req);
+    if (key) {
+      const who = await gateway.authenticate(key);
+      return who ? { ok: true, who, via: 'key' } : { ok: false, code: 'unauthenticated', message: 'This API key is unknown, malformed or revoked.' };
+    }
+    const session = readSession(gateway.sessionSecret, req, Date.now());
+    if (!session) return { ok: false, code: 'unauthenticated', message: 'Send an API key as `Authorization: Bearer tg_<id>_<secret>`, or log in to the console.' };
+    if (!hostAllowed(req, allowedHosts)) return { ok: false, code: 'forbidden', message: `This server does not answer to Host ${req.headers.host ?? '(none)'}.` };
+    if (WRITE_METHODS.has(method) && (!originAllowed(req) || !csrfOk(gateway.sessionSecret, session, req))) {
+      return { ok: false, code: 'forbidden', message: 'A console write needs the session\'s CSRF token in x-csrf-token, from this origin.' };
+    }
+    const who = await gateway.keyById(session.keyId);
+    return who ? { ok: true, who, via: 'session' } : { ok: false, code: 'unauthenticated', message: 'The key of this session was revoked; log in again.' };
+  }
+
+  /** POST/GET/DELETE /v1/session: the console's login with an API key. */
+  async function sessionRoute(req: IncomingMessage, res: ServerResponse, method: string): Promise<number> {
+    if (method === 'DELETE') {
+      res.setHeader('set-cookie', clearedCookie());
+      sendJson(res, 200, { ok: true });
+      return 200;
+    }
+    if (method === 'GET') {
+      const session = readSession(gateway.sessionSecret, req, Date.now());
+      const who = session ? await gateway.keyById(session.keyId) : null;
+      if (!session || !who) {
+        sendError(res, 'unauthenticated', 'Not logged in.');
+        return 401;
+      }
+      sendJson(res, 200, { key: { id: who.id, name: who.name, scopes: [...who.scopes] }, csrf_token: csrfToken(gateway.sessionSecret, session), expires_at: new Date(session.expiresAt).toISOString() });
+      return 200;
+    }
+    if (method !== 'POST') {
+      sendError(res, 'method_not_allowed', '/v1/session takes GET, POST and DELETE.');
+      return 405;
+    }
+    if (!hostAllowed(req, allowedHosts) || !originAllowed(req)) {
+      sendError(res, 'forbidden', 'Log in from this server\'s own origin.');
+      return 403;
+    }
+    let body: { api_key?: unknown };
+    try {
+      body = JSON.parse((await readBody(req, 4096)).toString('utf8') || '{}') as { api_key?: unknown };
+    } catch {
+      sendError(res, 'invalid_json', 'The body is not valid JSON.');
+      return 400;
+    }
+    const who = typeof body.api_key === 'string' ? await gateway.authenticate(body.api_key) : null;
+    if (!who) {
+      sendError(res, 'unauthenticated', 'This API key is unknown, malformed or revoked.');
+      return 401;
+    }
+    const { cookie, session, csrf } = issueSession(gateway.sessionSecret, who.id, Date.now());
+    res.setHeader('set-cookie', sessionCookie(cookie, options.secureCookies ?? false));
+    sendJson(res, 200, { key: { id: who.id, name: who.name, scopes: [...who.scopes] }, csrf_token: csrf, expires_at: new Date(session.expiresAt).toISOString() });
+    return 200;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -108,6 +181,20 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
     let keyId: string | null = null;
     try {
       for (const ext of extensions) if (await ext(req, res, path)) return;
+      if (path === '/v1/session') {
+        status = await sessionRoute(req, res, method);
+        return;
+      }
+      if (path === '/v1/live' && method === 'GET') {
+        const p = await principalOf(req, method);
+        if (!p.ok) {
+          status = ERROR_CODES[p.code].status;
+          return sendError(res, p.code, p.message);
+        }
+        status = 200;
+        live.attach(res);
+        return;
+      }
       if (method === 'GET' && path === '/v1/openapi.json') {
         openApiText ??= JSON.stringify(openApiDocument());
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -126,16 +213,12 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
       const op = match.op;
       let principal: CallContext = { door: 'http', keyId: null, keyName: null, remoteAddress: req.socket.remoteAddress ?? null, requestId };
       if (!PUBLIC_OPS.has(op.id)) {
-        const key = bearer(req);
-        if (!key) {
-          status = 401;
-          return sendError(res, 'unauthenticated', 'Send an API key as `Authorization: Bearer tg_<id>_<secret>`.');
+        const p = await principalOf(req, method);
+        if (!p.ok) {
+          status = ERROR_CODES[p.code].status;
+          return sendError(res, p.code, p.message);
         }
-        const who = await gateway.authenticate(key);
-        if (!who) {
-          status = 401;
-          return sendError(res, 'unauthenticated', 'This API key is unknown, malformed or revoked.');
-        }
+        const who = p.who;
         keyId = who.id;
         if (!allows(who.scopes, op.scope, op.method)) {
           status = 403;
@@ -209,7 +292,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
     }
   }
 
-  return { handle };
+  return { handle, listening, live };
 }
 
 export function openApiDocument() {
@@ -217,6 +300,21 @@ export function openApiDocument() {
     version: VERSION,
     extraRoutes: [
       { method: 'get', path: '/v1/openapi.json', summary: 'This document.', tag: 'System', responses: { '200': { description: 'The OpenAPI 3.1 document.' } }, security: [] },
+      {
+        method: 'get',
+        path: '/v1/live',
+        summary: 'Server-sent events: `hello` on connect, then `changes` a few times a second with the latest state of each changed balance, hold, event summary, top-up and invoice.',
+        tag: 'System',
+        responses: { '200': { description: 'text/event-stream' } },
+      },
+      {
+        method: 'post',
+        path: '/v1/session',
+        summary: 'Console login: `{"api_key"}` sets an HttpOnly session cookie and returns the CSRF token that cookie-authenticated writes send in `x-csrf-token`. GET returns the session, DELETE logs out.',
+        tag: 'System',
+        responses: { '200': { description: 'Logged in.' }, '401': { description: 'Unknown key.' } },
+        security: [],
+      },
     ],
   });
 }
@@ -224,7 +322,7 @@ export function openApiDocument() {
 /** Starts the HTTP server in front of an engine: an `Engine` in this thread, or any gateway. */
 export async function startServer(target: Engine | EngineGateway, options: ServerOptions = {}): Promise<RunningServer> {
   const gateway = 'call' in target ? target : new LocalGateway(target);
-  const { handle } = createApiListener(gateway, options);
+  const { handle, listening, live } = createApiListener(gateway, options);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => void handle(req, res));
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
@@ -236,6 +334,7 @@ export async function startServer(target: Engine | EngineGateway, options: Serve
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  listening(addr.port, addr.address);
   return {
     server,
     url: `http://${host}:${addr.port}`,
@@ -243,6 +342,7 @@ export async function startServer(target: Engine | EngineGateway, options: Serve
     gateway,
     close: () =>
       new Promise<void>((resolve) => {
+        live.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

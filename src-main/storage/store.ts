@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { add, dec, toText } from '../../shared/decimal';
 import type { Db } from './database';
 
 /**
@@ -407,6 +408,11 @@ export class Store {
   }
   getCustomer(id: number): CustomerRow | undefined {
     return this.get<CustomerRow>('SELECT * FROM customers WHERE id = ?', [id]);
+  }
+  countCustomers(search: string | null): number {
+    if (!search) return this.get<{ n: number }>('SELECT COUNT(*) AS n FROM customers')!.n;
+    const like = '%' + search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    return this.get<{ n: number }>("SELECT COUNT(*) AS n FROM customers WHERE external_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'", [like, like, like])!.n;
   }
   listCustomers(afterId: number, limit: number, search: string | null): CustomerRow[] {
     if (!search) return this.all<CustomerRow>('SELECT * FROM customers WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
@@ -884,6 +890,71 @@ export class Store {
   }
   listAllPendingAuthorizations(): AuthorizationRow[] {
     return this.all<Record<string, unknown>>("SELECT * FROM authorizations WHERE status = 'pending' ORDER BY id", [], true).map(mapAuthorization);
+  }
+
+  // -------------------------------------------------------------- statistics
+  addStatsMinute(minute: number, asset: string, events: number, spend: bigint, cost: string): void {
+    const row = this.get<{ cost: string }>('SELECT cost FROM stats_minutes WHERE minute = ? AND asset = ?', [minute, asset]);
+    if (!row) {
+      this.run('INSERT INTO stats_minutes(minute, asset, events, spend, cost) VALUES (?, ?, ?, ?, ?)', [minute, asset, events, spend, cost]);
+      return;
+    }
+    // cost is a decimal string: added exactly here, never by SQLite's floating point
+    const sum = (a: string, b: string) => toText(add(dec(a), dec(b)));
+    this.run('UPDATE stats_minutes SET events = events + ?, spend = spend + ?, cost = ? WHERE minute = ? AND asset = ?', [events, spend, sum(row.cost, cost), minute, asset]);
+  }
+  addStatsRevenue(month: string, planId: number, asset: string, amount: bigint): void {
+    this.run('INSERT INTO stats_revenue(month, plan_id, asset, amount) VALUES (?, ?, ?, ?) ON CONFLICT(month, plan_id, asset) DO UPDATE SET amount = amount + excluded.amount', [month, planId, asset, amount]);
+  }
+  statsMinutes(fromMinute: number): { minute: number; asset: string; events: number; spend: bigint; cost: string }[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM stats_minutes WHERE minute >= ? ORDER BY minute', [fromMinute], true).map((r) => ({ minute: Number(r.minute), asset: r.asset as string, events: Number(r.events), spend: r.spend as bigint, cost: r.cost as string }));
+  }
+  statsRevenue(fromMonth: string): { month: string; plan_id: number; asset: string; amount: bigint }[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM stats_revenue WHERE month >= ? ORDER BY month, plan_id', [fromMonth], true).map((r) => ({ month: r.month as string, plan_id: Number(r.plan_id), asset: r.asset as string, amount: r.amount as bigint }));
+  }
+  getAccount(id: number): AccountRow | undefined {
+    return this.mapAccount(this.get('SELECT * FROM accounts WHERE id = ?', [id], true));
+  }
+  /** Sums over the books for the overview: one pass over accounts and lots. */
+  ledgerTotals(): { asset: string; type: string; debits_posted: bigint; credits_posted: bigint; debits_pending: bigint }[] {
+    return this.all<Record<string, unknown>>('SELECT asset, type, SUM(debits_posted) AS dp, SUM(credits_posted) AS cp, SUM(debits_pending) AS dpend FROM accounts GROUP BY asset, type', [], true).map((r) => ({
+      asset: r.asset as string,
+      type: r.type as string,
+      debits_posted: (r.dp as bigint) ?? 0n,
+      credits_posted: (r.cp as bigint) ?? 0n,
+      debits_pending: (r.dpend as bigint) ?? 0n,
+    }));
+  }
+  paidCreditRemaining(now: number): { asset: string; remaining: bigint }[] {
+    return this.all<Record<string, unknown>>(
+      "SELECT a.asset AS asset, SUM(l.remaining) AS remaining FROM lots l JOIN accounts a ON a.id = l.account_id WHERE l.kind = 'paid' AND l.expired = 0 AND (l.expires_at IS NULL OR l.expires_at > ?) GROUP BY a.asset",
+      [now],
+      true,
+    ).map((r) => ({ asset: r.asset as string, remaining: (r.remaining as bigint) ?? 0n }));
+  }
+  paidBreakage(): { asset: string; amount: bigint }[] {
+    return this.all<Record<string, unknown>>(
+      "SELECT a.asset AS asset, SUM(t.amount) AS amount FROM transfers t JOIN lots l ON l.id = t.lot_id JOIN accounts a ON a.id = t.debit_account_id WHERE t.kind = 'expiry' AND l.kind = 'paid' GROUP BY a.asset",
+      [],
+      true,
+    ).map((r) => ({ asset: r.asset as string, amount: (r.amount as bigint) ?? 0n }));
+  }
+  pendingHoldsByAsset(): { asset: string; count: number; amount: bigint }[] {
+    return this.all<Record<string, unknown>>("SELECT asset, COUNT(*) AS n, SUM(held) AS amount FROM authorizations WHERE status = 'pending' GROUP BY asset", [], true).map((r) => ({ asset: r.asset as string, count: Number(r.n), amount: (r.amount as bigint) ?? 0n }));
+  }
+  /** Customer wallets with their available balance, for lists and the monitor. */
+  walletBalances(customerIds: number[] | null): { customer_id: number; asset: string; posted: bigint; pending: bigint; debt: bigint; overdraft_limit: bigint }[] {
+    const where = customerIds ? `AND w.customer_id IN (${customerIds.map(() => '?').join(',') || 'NULL'})` : '';
+    return this.all<Record<string, unknown>>(
+      `SELECT w.customer_id AS customer_id, w.asset AS asset, w.credits_posted - w.debits_posted AS posted, w.debits_pending AS pending, COALESCE(r.debits_posted - r.credits_posted, 0) AS debt, w.overdraft_limit AS overdraft_limit
+         FROM accounts w LEFT JOIN accounts r ON r.customer_id = w.customer_id AND r.asset = w.asset AND r.type = 'receivable'
+        WHERE w.type = 'wallet' ${where} ORDER BY w.customer_id, w.asset`,
+      customerIds ?? [],
+      true,
+    ).map((r) => ({ customer_id: Number(r.customer_id), asset: r.asset as string, posted: r.posted as bigint, pending: r.pending as bigint, debt: r.debt as bigint, overdraft_limit: r.overdraft_limit as bigint }));
+  }
+  countOpenPeriodsToFinalize(): number {
+    return this.get<{ n: number }>("SELECT COUNT(*) AS n FROM periods WHERE status = 'closed'")!.n;
   }
 
   // -------------------------------------------------------------- coupons

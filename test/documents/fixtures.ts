@@ -117,3 +117,77 @@ export function multiScriptInvoice(): DocumentModel {
     notes: ['Arrows → and ≤ come from the CJK font.'],
   });
 }
+
+export function creditNote(overrides: Partial<DocumentModel> = {}): DocumentModel {
+  return invoice({
+    kind: 'credit_note',
+    number: 'TG-2026-000123-CN01',
+    issueDate: '2026-12-05',
+    dueDate: null,
+    lines: [line({ kind: 'adjustment', description: 'Pro plan (charged twice)', amount: '9900' })],
+    subtotal: '9900',
+    discounts: [],
+    taxes: [{ label: 'VAT', rate: '20', base: '9900', amount: '1980' }],
+    total: '11880',
+    creditsApplied: '0',
+    amountDue: '0',
+    paymentTerms: null,
+    taxNote: null,
+    notes: ['The credited amount has been added to your Tollgate wallet.'],
+    references: [{ label: 'Credit note for invoice', number: 'TG-2026-000123' }],
+    reason: 'Duplicated charge',
+    ...overrides,
+  });
+}
+
+export function receipt(overrides: Partial<DocumentModel> = {}): DocumentModel {
+  return invoice({
+    kind: 'receipt',
+    number: 'RC-2026-000045',
+    issueDate: '2026-12-02',
+    dueDate: null,
+    supplyPeriod: null,
+    lines: [line({ kind: 'top_up', description: 'Wallet top-up', period: null, quantity: null, unitPrice: null, amount: '50000' })],
+    subtotal: '50000',
+    discounts: [],
+    taxes: [],
+    total: '50000',
+    creditsApplied: '0',
+    amountDue: '0',
+    paymentTerms: null,
+    taxNote: null,
+    notes: ['Paid by card ending 4242 on December 2, 2026.'],
+    references: [{ label: 'Payment', number: 'PAY-2026-000981' }],
+    reason: null,
+    ...overrides,
+  });
+}
+
+/** An invoice with `count` usage lines (every fifth with a tier breakdown): several pages. */
+export function longInvoice(count = 300): DocumentModel {
+  const lines: DocumentLine[] = [];
+  for (let i = 1; i <= count; i++) {
+    const n = String(i).padStart(3, '0');
+    lines.push(
+      line({
+        kind: 'usage',
+        description: `Usage line ${n}: inference requests, model m-${n}`,
+        period: i % 2 === 0 ? 'Nov 1 – Nov 30, 2026' : null,
+        quantity: String(1000 * i),
+        unit: 'requests',
+        unitPrice: '0.001',
+        amount: String(100 * i),
+        tiers:
+          i % 5 === 0
+            ? [
+                { label: `Tier 1 of line ${n}`, units: '500', unitPrice: '0.001', flatFee: '0', amount: '50' },
+                { label: `Tier 2 of line ${n}`, units: String(1000 * i - 500), unitPrice: '0.001', flatFee: '0', amount: String(100 * i - 50) },
+              ]
+            : [],
+      }),
+    );
+  }
+  // Sum of 100 * i for i = 1..count, in minor units.
+  const subtotal = String((100 * count * (count + 1)) / 2);
+  return invoice({ lines, subtotal, discounts: [], taxes: [{ label: 'VAT', rate: '20', base: subtotal, amount: String((20 * count * (count + 1)) / 2) }], total: String((120 * count * (count + 1)) / 2), creditsApplied: '0', amountDue: String((120 * count * (count + 1)) / 2) });
+}

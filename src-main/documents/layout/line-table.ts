@@ -25,6 +25,7 @@ export function lineTable(ctx: LayoutContext): Content {
   return {
     table: {
       headerRows: 1,
+      keepWithHeaderRows: 1,
       dontBreakRows: true,
       widths: ['*', 100, 76, 82],
       body,

@@ -1,5 +1,5 @@
 /** Seller and buyer side by side: legal name, address, country by name, tax ID, email. */
-import type { Content } from 'pdfmake/interfaces';
+import type { Column, Content } from 'pdfmake/interfaces';
 import type { Party } from '../model';
 import type { LayoutContext } from './context';
 import { COLOR, SIZE } from './theme';
@@ -14,7 +14,7 @@ export function parties(ctx: LayoutContext): Content {
   };
 }
 
-function partyBlock(ctx: LayoutContext, heading: string, party: Party): Content {
+function partyBlock(ctx: LayoutContext, heading: string, party: Party): Column {
   const { t, labels, fmt } = ctx;
   const lines: Content[] = [
     sectionHeading(ctx, heading),

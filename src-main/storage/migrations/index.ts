@@ -1,5 +1,6 @@
 import * as m001 from './001-ledger';
 import * as m002 from './002-billing';
+import * as m003 from './003-stats';
 
 export interface Migration {
   version: number;
@@ -14,6 +15,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'ledger', sql: m001.sql },
   { version: 2, name: 'billing', sql: m002.sql },
+  { version: 3, name: 'stats', sql: m003.sql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,204 @@
+import type { z } from 'zod';
+import type { ApiKey, CreatedApiKey, CustomerWallets, EventDetail, Overview, WalletMonitor } from '../../shared/contract/console';
+import type { Scope } from '../../shared/contract/operations';
+import { startOfDay, startOfMonth } from '../../shared/time';
+import type { ApiKeyRow } from '../storage/store';
+import type { Assets } from './assets';
+import type { EngineContext } from './context';
+import type { Customers } from './customers';
+import { fail } from './errors';
+import type { Events } from './events';
+import { iso, isoOrNull } from './format';
+import { add, dec, toText } from '../../shared/decimal';
+import type { ApiKeys } from './keys';
+import type { LedgerViews } from './ledger-views';
+import type { Plans } from './pricing/plans';
+import type { Subscriptions } from './pricing/subscriptions';
+import type { Stats } from './stats';
+
+const sumOf = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
+
+/** The console's read models. Everything here reads running totals and statistics, never the whole ledger. */
+export class ConsoleViews {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly customers: Customers,
+    private readonly assets: Assets,
+    private readonly plans: Plans,
+    private readonly subscriptions: Subscriptions,
+    private readonly events: Events,
+    private readonly views: LedgerViews,
+    private readonly stats: Stats,
+    private readonly keys: ApiKeys,
+  ) {}
+
+  overview(): z.output<typeof Overview> {
+    const { store } = this.ctx;
+    const now = this.ctx.now();
+    const tz = this.ctx.settings.billingTimezone;
+    const dayStart = Math.floor(startOfDay(now, tz) / 60_000);
+    const monthStart = Math.floor(startOfMonth(now, tz) / 60_000);
+    const hourAgo = Math.floor(now / 60_000) - 59;
+    const minutes = store.statsMinutes(Math.min(monthStart, hourAgo));
+    const totals = store.ledgerTotals();
+    const wallets = store.walletBalances(null);
+    const holds = new Map(store.pendingHoldsByAsset().map((h) => [h.asset, h]));
+    const deferred = new Map(store.paidCreditRemaining(now).map((r) => [r.asset, r.remaining]));
+    const breakage = new Map(store.paidBreakage().map((r) => [r.asset, r.amount]));
+    const burn = this.stats.burnRates();
+    const assetCodes = [...new Set([...wallets.map((w) => w.asset), ...totals.map((t) => t.asset)])].sort();
+    const account = (asset: string, type: string) => totals.find((t) => t.asset === asset && t.type === type);
+
+    let low = 0;
+    let negative = 0;
+    for (const w of wallets) {
+      const available = w.posted - w.pending - w.debt;
+      if (available < 0n) negative++;
+      const rate = burn.get(`${w.customer_id}:${w.asset}`);
+      if (rate && rate > 0n && available >= 0n && (available * 3600n) / rate < 24n * 3600n) low++;
+    }
+
+    const assets = assetCodes.map((code) => {
+      const a = this.assets.find(code);
+      const ws = wallets.filter((w) => w.asset === code);
+      const funding = account(code, 'funding');
+      const revenue = account(code, 'revenue');
+      const spend = (from: number) => sumOf(minutes.filter((m) => m.asset === code && m.minute >= from).map((m) => m.spend));
+      const posted = sumOf(ws.map((w) => w.posted));
+      return {
+        asset: code,
+        scale: a?.scale ?? 0,
+        kind: a?.kind ?? 'custom',
+        wallets: ws.length,
+        available: sumOf(ws.map((w) => w.posted - w.pending - w.debt)).toString(),
+        posted: posted.toString(),
+        pending: sumOf(ws.map((w) => w.pending)).toString(),
+        debt: sumOf(ws.map((w) => w.debt)).toString(),
+        holds: { count: holds.get(code)?.count ?? 0, amount: (holds.get(code)?.amount ?? 0n).toString() },
+        spend_today: spend(dayStart).toString(),
+        spend_this_month: spend(monthStart).toString(),
+        cash_in: (funding ? funding.debits_posted - funding.credits_posted : 0n).toString(),
+        recognized_revenue: (revenue ? revenue.credits_posted - revenue.debits_posted : 0n).toString(),
+        deferred_revenue: (deferred.get(code) ?? 0n).toString(),
+        breakage: (breakage.get(code) ?? 0n).toString(),
+        grants_outstanding: (posted - (deferred.get(code) ?? 0n) > 0n ? posted - (deferred.get(code) ?? 0n) : 0n).toString(),
+      };
+    });
+
+    const perMinute = new Map<number, number>();
+    const spendPerMinute: z.output<typeof Overview>['spend_per_minute'] = [];
+    for (const m of minutes) {
+      if (m.minute < hourAgo) continue;
+      if (m.asset === '') perMinute.set(m.minute, (perMinute.get(m.minute) ?? 0) + m.events);
+      else spendPerMinute.push({ minute: iso(m.minute * 60_000), asset: m.asset, amount: m.spend.toString() });
+    }
+    const events_per_minute = Array.from({ length: 60 }, (_, i) => hourAgo + i).map((m) => ({ minute: iso(m * 60_000), events: perMinute.get(m) ?? 0 }));
+
+    const sixMonthsAgo = new Date(now - 183 * 86_400_000).toISOString().slice(0, 7);
+    const planNames = new Map<number, string>();
+    const revenue_by_plan = store.statsRevenue(sixMonthsAgo).map((r) => {
+      let name = planNames.get(r.plan_id);
+      if (!name) planNames.set(r.plan_id, (name = this.plans.byId(r.plan_id).row.code));
+      return { month: r.month, plan: name, asset: r.asset, amount: r.amount.toString() };
+    });
+
+    const fiat = assets.find((a) => a.kind === 'fiat');
+    let margin: z.output<typeof Overview>['margin'] = null;
+    const costs = minutes.filter((m) => m.asset === '' && m.minute >= monthStart && m.cost !== '0');
+    if (fiat && costs.length) {
+      const cost = toText(costs.reduce((sum, m) => add(sum, dec(m.cost)), dec(0)));
+      margin = { currency: fiat.asset, revenue_this_month: fiat.spend_this_month, cost_this_month: cost };
+    }
+    const refused = store.refusalCounts(null, Math.floor((now - 86_400_000) / 60_000)).reduce((s, r) => s + r.count, 0);
+    return {
+      as_of: iso(now),
+      attention: { low_wallets: low, negative_wallets: negative, refused_events_24h: refused, periods_to_finalize: store.countOpenPeriodsToFinalize() },
+      assets,
+      events_per_minute,
+      spend_per_minute: spendPerMinute,
+      revenue_by_plan,
+      margin,
+    };
+  }
+
+  monitor(limit: number, sort: 'time_to_empty' | 'burn_rate'): z.output<typeof WalletMonitor> {
+    const burn = this.stats.burnRates();
+    const last = this.stats.lastMinute();
+    const ids = [...new Set([...burn.keys(), ...last.keys()].map((k) => Number(k.split(':')[0])))];
+    const rows = ids.length ? this.ctx.store.walletBalances(ids) : [];
+    const wallets = rows
+      .map((w) => {
+        const key = `${w.customer_id}:${w.asset}`;
+        const rate = burn.get(key) ?? 0n;
+        const available = w.posted - w.pending - w.debt;
+        const customer = this.customers.byInternalId(w.customer_id);
+        return {
+          customer: customer.external_id,
+          name: customer.name,
+          asset: w.asset,
+          available: available.toString(),
+          pending: w.pending.toString(),
+          debt: w.debt.toString(),
+          burn_rate_per_hour: rate.toString(),
+          spend_last_minute: (last.get(key) ?? 0n).toString(),
+          time_to_empty_seconds: rate > 0n ? Number(available > 0n ? (available * 3600n) / rate : 0n) : null,
+          rate,
+        };
+      })
+      .filter((w) => w.rate > 0n || w.spend_last_minute !== '0');
+    wallets.sort((a, b) => (sort === 'burn_rate' ? (b.rate > a.rate ? 1 : b.rate < a.rate ? -1 : 0) : (a.time_to_empty_seconds ?? Infinity) - (b.time_to_empty_seconds ?? Infinity)));
+    return { as_of: iso(this.ctx.now()), wallets: wallets.slice(0, limit).map(({ rate: _r, ...w }) => w) };
+  }
+
+  customerWallets(limit: number, cursor: string | undefined, search: string | undefined): z.output<typeof CustomerWallets> {
+    const page = this.customers.rows(limit, cursor, search);
+    const balances = page.rows.length ? this.ctx.store.walletBalances(page.rows.map((c) => c.id)) : [];
+    return {
+      data: page.rows.map((c) => {
+        const sub = this.subscriptions.liveOf(c.id);
+        return {
+          external_id: c.external_id,
+          name: c.name,
+          email: c.email,
+          billing_mode: c.billing_mode,
+          plan: sub ? this.plans.byId(sub.plan_id).row.code : null,
+          balances: balances
+            .filter((b) => b.customer_id === c.id)
+            .map((b) => ({ asset: b.asset, available: (b.posted - b.pending - b.debt).toString(), posted: b.posted.toString(), pending: b.pending.toString(), debt: b.debt.toString() })),
+        };
+      }),
+      next_cursor: page.next,
+      total: this.ctx.store.countCustomers(search?.trim() || null),
+    };
+  }
+
+  eventDetail(transactionId: string, externalId: string): z.output<typeof EventDetail> {
+    const customer = this.customers.require(externalId);
+    const row = this.ctx.store.getEvent(customer.id, transactionId) ?? fail('event_not_found', `No event ${JSON.stringify(transactionId)} for ${externalId}.`, { transaction_id: transactionId });
+    return { event: this.events.toStored(row), transfers: this.ctx.store.listTransfersForEvent(row.id).map((t) => this.views.transferToApi(t)) };
+  }
+
+  // ---------------------------------------------------------------- API keys
+  createKey(name: string, scopes: Scope[]): z.output<typeof CreatedApiKey> {
+    const key = this.keys.create(name, scopes, this.ctx.now());
+    const id = key.split('_')[1]!;
+    return { ...this.keyToApi(this.ctx.store.getApiKey(id)!), key };
+  }
+
+  listKeys() {
+    return { data: this.ctx.store.listApiKeys().map((k) => this.keyToApi(k)) };
+  }
+
+  revokeKey(id: string): z.output<typeof ApiKey> {
+    const row = this.ctx.store.getApiKey(id) ?? fail('not_found', `No API key has id ${id}.`, { key: id });
+    if (row.revoked_at === null) {
+      this.ctx.store.revokeApiKey(id, this.ctx.now());
+      this.keys.forget(id);
+    }
+    return this.keyToApi(this.ctx.store.getApiKey(id)!);
+  }
+
+  private keyToApi(k: ApiKeyRow): z.output<typeof ApiKey> {
+    return { id: k.id, name: k.name, scopes: k.scopes.split(' '), prefix: `tg_${k.id}_`, created_at: iso(k.created_at), last_used_at: isoOrNull(k.last_used_at), revoked_at: isoOrNull(k.revoked_at) };
+  }
+}

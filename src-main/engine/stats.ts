@@ -1,0 +1,164 @@
+import { add, type Dec, dec, toText, ZERO } from '../../shared/decimal';
+import type { TransferRow } from '../storage/store';
+import type { EngineContext } from './context';
+
+/** Consumption as operators read it: what customers were charged (credits back count negative). */
+const SPEND: Record<string, 1 | -1> = { usage: 1, capture: 1, fee: 1, minimum_commitment: 1, usage_credit: -1, discount: -1 };
+/** What moves a wallet's burn rate: usage, not fees. */
+const BURN: Record<string, 1 | -1> = { usage: 1, capture: 1, usage_credit: -1 };
+
+interface MinuteRow {
+  events: number;
+  spend: bigint;
+  cost: Dec;
+}
+
+interface Delta {
+  minutes: Map<string, MinuteRow>;
+  revenue: Map<string, bigint>;
+  burn: Map<string, Map<number, bigint>>;
+}
+
+const emptyDelta = (): Delta => ({ minutes: new Map(), revenue: new Map(), burn: new Map() });
+
+/**
+ * Running statistics for the overview and the live wallet monitor, gathered from the transfers and
+ * events as they are written. An operation's share is kept aside until the operation succeeds (a
+ * refused event must not count), then merged into the batch's, which is written with the batch.
+ * Burn rates live in memory only (the last hour, per wallet): they rebuild themselves as usage
+ * flows.
+ */
+export class Stats {
+  private op = emptyDelta();
+  private batch = emptyDelta();
+  /** wallet "customerId:asset" -> minute -> spend, last 60 minutes. */
+  private readonly burn = new Map<string, Map<number, bigint>>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly planOfPeriod: (periodId: number) => number | null,
+    private readonly accountInfo: (accountId: number) => { customerId: number | null; asset: string; type: string } | undefined,
+  ) {
+    ctx.onEmitted((c) => {
+      if (c.type === 'event' && c.data?.status === 'accepted') this.event(this.ctx.now(), (c.data.cost as string | null | undefined) ?? null);
+    });
+    ctx.registerOpHooks({
+      begin: () => this.mergeOp(),
+      rollback: () => {
+        this.op = emptyDelta();
+      },
+    });
+    ctx.registerFlush(() => this.flush());
+    ctx.registerCache(() => {
+      this.op = emptyDelta();
+      this.batch = emptyDelta();
+    });
+  }
+
+  private minute(asset: string, now: number, d: Delta = this.op): MinuteRow {
+    const key = `${Math.floor(now / 60_000)}:${asset}`;
+    let m = d.minutes.get(key);
+    if (!m) d.minutes.set(key, (m = { events: 0, spend: 0n, cost: ZERO }));
+    return m;
+  }
+
+  /** Every transfer written (Books.onTransfer). */
+  transfer(t: Omit<TransferRow, 'id'>): void {
+    if (t.phase !== 0) return;
+    const sign = SPEND[t.kind];
+    if (sign === undefined) return;
+    const debit = this.accountInfo(t.debit_account_id);
+    const credit = this.accountInfo(t.credit_account_id);
+    const customer = debit?.customerId != null ? debit : credit?.customerId != null ? credit : null;
+    const revenueSide = debit?.type === 'revenue' ? -1n : credit?.type === 'revenue' ? 1n : 0n;
+    if (!customer || customer.customerId === null || revenueSide === 0n) return;
+    const amount = t.amount * revenueSide;
+    this.minute(customer.asset, t.created_at).spend += amount;
+    if (t.period_id !== null) {
+      const plan = this.planOfPeriod(t.period_id);
+      if (plan !== null) {
+        const key = `${new Date(t.effective_at).toISOString().slice(0, 7)}:${plan}:${customer.asset}`;
+        this.op.revenue.set(key, (this.op.revenue.get(key) ?? 0n) + amount);
+      }
+    }
+    if (BURN[t.kind] !== undefined) {
+      const wk = `${customer.customerId}:${customer.asset}`;
+      let b = this.op.burn.get(wk);
+      if (!b) this.op.burn.set(wk, (b = new Map()));
+      const minute = Math.floor(t.created_at / 60_000);
+      b.set(minute, (b.get(minute) ?? 0n) + amount);
+    }
+  }
+
+  /** A recorded event; `cost` is the operator's own cost in major units, for margins. */
+  event(at: number, cost: string | null): void {
+    const m = this.minute('', at);
+    m.events++;
+    if (cost !== null) m.cost = add(m.cost, dec(cost));
+  }
+
+  private mergeOp(): void {
+    const { minutes, revenue, burn } = this.op;
+    if (!minutes.size && !revenue.size && !burn.size) return;
+    for (const [k, v] of minutes) {
+      const b = this.batch.minutes.get(k);
+      if (!b) this.batch.minutes.set(k, v);
+      else {
+        b.events += v.events;
+        b.spend += v.spend;
+        b.cost = add(b.cost, v.cost);
+      }
+    }
+    for (const [k, v] of revenue) this.batch.revenue.set(k, (this.batch.revenue.get(k) ?? 0n) + v);
+    for (const [wk, mins] of burn) {
+      let b = this.batch.burn.get(wk);
+      if (!b) this.batch.burn.set(wk, (b = new Map()));
+      for (const [m, v] of mins) b.set(m, (b.get(m) ?? 0n) + v);
+    }
+    this.op = emptyDelta();
+  }
+
+  private flush(): void {
+    this.mergeOp();
+    const { store } = this.ctx;
+    for (const [k, v] of this.batch.minutes) {
+      const [minute, asset] = k.split(':') as [string, string];
+      store.addStatsMinute(Number(minute), asset, v.events, v.spend, toText(v.cost));
+    }
+    for (const [k, v] of this.batch.revenue) {
+      const [month, plan, asset] = k.split(':') as [string, string, string];
+      store.addStatsRevenue(month, Number(plan), asset, v);
+    }
+    const horizon = Math.floor(this.ctx.now() / 60_000) - 60;
+    for (const [wk, mins] of this.batch.burn) {
+      let b = this.burn.get(wk);
+      if (!b) this.burn.set(wk, (b = new Map()));
+      for (const [m, v] of mins) b.set(m, (b.get(m) ?? 0n) + v);
+      for (const m of b.keys()) if (m < horizon) b.delete(m);
+    }
+    this.batch = emptyDelta();
+  }
+
+  /** Spend per hour over the last `minutes` minutes, per wallet "customerId:asset". */
+  burnRates(minutes = 15): Map<string, bigint> {
+    const now = Math.floor(this.ctx.now() / 60_000);
+    const out = new Map<string, bigint>();
+    for (const [wk, mins] of this.burn) {
+      let sum = 0n;
+      for (const [m, v] of mins) if (m > now - minutes) sum += v;
+      if (sum > 0n) out.set(wk, (sum * 60n) / BigInt(minutes));
+    }
+    return out;
+  }
+
+  /** Spend of the last minute per wallet. */
+  lastMinute(): Map<string, bigint> {
+    const now = Math.floor(this.ctx.now() / 60_000);
+    const out = new Map<string, bigint>();
+    for (const [wk, mins] of this.burn) {
+      const v = (mins.get(now) ?? 0n) + (mins.get(now - 1) ?? 0n);
+      if (v !== 0n) out.set(wk, v);
+    }
+    return out;
+  }
+}

@@ -142,6 +142,8 @@ export class Engine {
       this.initialAdminKey = null;
     }
     if (this.store.getMeta('instance_id') === undefined) this.store.setMeta('instance_id', crypto.randomUUID());
+    if (this.store.getMeta('session_secret') === undefined) this.store.setMeta('session_secret', randomBytes(32).toString('base64url'));
+    this.sessionSecret = this.store.getMeta('session_secret')!;
 
     if (options.timers ?? true) {
       this.timers.push(setInterval(() => this.flushRefusals(), 1000).unref());
@@ -220,15 +222,8 @@ export class Engine {
     for (const l of this.live) l(out);
   }
 
-  /** The secret that signs console sessions; made once per data dir. */
-  get sessionSecret(): string {
-    let s = this.store.getMeta('session_secret');
-    if (!s) {
-      s = randomBytes(32).toString('base64url');
-      this.store.setMeta('session_secret', s);
-    }
-    return s;
-  }
+  /** The secret that signs console sessions; made once per data dir, when the engine opens. */
+  readonly sessionSecret: string;
 
   /** Writes the refusal counts gathered in memory. */
   flushRefusals(): Promise<void> {

@@ -68,6 +68,7 @@ export const CreatePlan = z.strictObject({
   trial_days: z.number().int().min(0).max(3650).optional().meta({ description: 'Days from the subscription start without the fixed fee (usage is still charged).' }),
   minimum_commitment: z.strictObject({ asset: AssetCode, amount: PositiveAmount }).optional().meta({ description: 'If a period\'s fees and charges in this asset total less, a true-up is posted at close (prorated for partial periods).' }),
   features: z.array(FeatureInput).max(100).optional().meta({ description: 'Entitlements the plan grants.' }),
+  tax_rate: DecimalString.optional().meta({ description: 'Percent; the most specific rate: it overrides the customer\'s and the operator\'s.' }),
   charges: z.array(ChargeInput).max(100).optional(),
 });
 export const Charge = z.object({
@@ -92,6 +93,7 @@ export const Plan = z.object({
   trial_days: z.number().int(),
   minimum_commitment: z.object({ asset: z.string(), amount: AmountOut }).nullable(),
   features: z.array(Feature),
+  tax_rate: z.string().nullable(),
   charges: z.array(Charge),
   created_at: IsoTime,
 });
@@ -229,12 +231,42 @@ export const CurrentUsage = z.object({
   totals: z.array(z.object({ asset: z.string(), amount: AmountOut })),
 });
 
+export const Company = z.object({
+  legal_name: z.string(),
+  address: z.array(z.string()),
+  country: z.string().nullable(),
+  tax_id: z.string().nullable(),
+  email: z.string().nullable(),
+});
 export const Settings = z.object({
   billing_timezone: z.string(),
   grace_period_hours: z.number().int(),
   late_events: z.enum(['refuse', 'current_period']),
+  company: Company,
+  default_currency: z.string(),
+  invoice_prefix: z.string(),
+  payment_terms_days: z.number().int(),
+  tax_point: z.enum(['invoice', 'top_up']),
+  tax_rate: z.string(),
+  tax_inclusive: z.boolean(),
 });
 export const UpdateSettings = z.strictObject({
+  company: z
+    .strictObject({
+      legal_name: z.string().min(1).max(300).optional(),
+      address: z.array(z.string().max(200)).max(8).optional(),
+      country: z.string().regex(/^[A-Z]{2}$/).nullable().optional(),
+      tax_id: z.string().max(64).nullable().optional(),
+      email: z.string().max(320).nullable().optional(),
+    })
+    .optional()
+    .meta({ description: 'The seller on invoices. Finalized documents keep what they were issued with.' }),
+  default_currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  invoice_prefix: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, { error: 'upper-case letters, digits and - (at most 16)' }).optional().meta({ description: 'Invoices are numbered PREFIX-YYYY-000001, without gaps.' }),
+  payment_terms_days: z.number().int().min(0).max(365).optional(),
+  tax_point: z.enum(['invoice', 'top_up']).optional().meta({ description: '`invoice`: tax is computed per rate on each invoice and posted; `top_up`: the top-up receipt is the tax document and usage statements of prepaid credit carry no tax.' }),
+  tax_rate: DecimalString.optional().meta({ description: 'The operator\'s default rate, percent.' }),
+  tax_inclusive: z.boolean().optional().meta({ description: 'Prices include tax (tax is the part of the total), or tax comes on top (default).' }),
   billing_timezone: z.string().max(64).optional(),
   grace_period_hours: z.number().int().min(0).max(24 * 60).optional().meta({ description: 'How long a closed period stays open to late events (and its invoice a draft).' }),
   late_events: z.enum(['refuse', 'current_period']).optional().meta({ description: 'An event for a finalized period: refuse it (period_closed), or book it into the current period as late usage.' }),

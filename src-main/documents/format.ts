@@ -18,7 +18,7 @@ export interface Formatter {
   percent(rate: string): string;
   /** "2026-11-30" -> "November 30, 2026" (the date is a calendar date: no time zone shift). */
   date(iso: string): string;
-  /** "DE" -> "Germany"; an unknown code prints as given. */
+  /** "DE" -> "Germany"; a code without a name prints as given. */
   country(code: string): string;
 }
 
@@ -47,8 +47,11 @@ export function formatterFor(doc: Pick<DocumentModel, 'language' | 'currency'>):
     percent: (rate) => percentFormat.format(percentToFraction(rate) as unknown as number),
     date: (iso) => dateFormat.format(parseIsoDate(iso)),
     country: (code) => {
+      const upper = code.trim().toUpperCase();
+      // CLDR names ZZ "Unknown Region": the code itself says as much and reads less oddly.
+      if (upper === 'ZZ') return upper;
       try {
-        return regions.of(code.toUpperCase()) ?? code;
+        return regions.of(upper) ?? code;
       } catch {
         return code;
       }

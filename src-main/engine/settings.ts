@@ -4,13 +4,39 @@ import { isValidTimeZone } from '../../shared/time';
 import type { EngineContext } from './context';
 import { fail } from './errors';
 
+export interface CompanySettings {
+  legal_name: string;
+  address: string[];
+  country: string | null;
+  tax_id: string | null;
+  email: string | null;
+}
+
 export interface OperatorSettings {
   billing_timezone: string;
   grace_period_hours: number;
   late_events: 'refuse' | 'current_period';
+  company: CompanySettings;
+  default_currency: string;
+  invoice_prefix: string;
+  payment_terms_days: number;
+  tax_point: 'invoice' | 'top_up';
+  tax_rate: string;
+  tax_inclusive: boolean;
 }
 
-const DEFAULTS: OperatorSettings = { billing_timezone: 'UTC', grace_period_hours: 1, late_events: 'refuse' };
+const DEFAULTS: OperatorSettings = {
+  billing_timezone: 'UTC',
+  grace_period_hours: 1,
+  late_events: 'refuse',
+  company: { legal_name: 'Your company', address: [], country: null, tax_id: null, email: null },
+  default_currency: 'USD',
+  invoice_prefix: 'TG',
+  payment_terms_days: 30,
+  tax_point: 'invoice',
+  tax_rate: '0',
+  tax_inclusive: false,
+};
 
 /** Operator settings, kept in the database (meta) so every door and restart sees the same. */
 export class Settings {
@@ -27,7 +53,8 @@ export class Settings {
 
   private load(): OperatorSettings {
     const text = this.ctx.store.getMeta('settings');
-    return { ...DEFAULTS, ...(text ? (JSON.parse(text) as Partial<OperatorSettings>) : {}) };
+    const stored = text ? (JSON.parse(text) as Partial<OperatorSettings>) : {};
+    return { ...DEFAULTS, ...stored, company: { ...DEFAULTS.company, ...stored.company } };
   }
 
   get(): OperatorSettings {
@@ -39,7 +66,12 @@ export class Settings {
       fail('validation_failed', `billing_timezone ${JSON.stringify(input.billing_timezone)} is not an IANA time zone.`, { issues: [{ path: ['billing_timezone'], message: 'unknown time zone' }] });
     }
     const previous = this.current;
-    const next: OperatorSettings = { ...previous, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
+    const { company, ...rest } = input;
+    const next: OperatorSettings = {
+      ...previous,
+      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+      company: { ...previous.company, ...Object.fromEntries(Object.entries(company ?? {}).filter(([, v]) => v !== undefined)) },
+    } as OperatorSettings;
     this.ctx.store.setMeta('settings', JSON.stringify(next));
     this.current = next;
     this.ctx.settings.billingTimezone = next.billing_timezone;

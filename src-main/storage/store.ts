@@ -75,6 +75,17 @@ export interface CustomerRow {
   on_insufficient_funds: 'record_as_debt' | 'refuse';
   billing_mode: 'prepaid' | 'postpaid';
   billing_timezone: string | null;
+  legal_name: string | null;
+  address: string;
+  country: string | null;
+  tax_id: string | null;
+  currency: string | null;
+  language: string | null;
+  invoice_emails: string;
+  tax_rate: string | null;
+  tax_treatment: 'standard' | 'exempt' | 'reverse_charge';
+  tax_note: string | null;
+  payment_terms_days: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -392,14 +403,14 @@ export class Store {
   insertCustomer(row: Omit<CustomerRow, 'id'>): number {
     return Number(
       this.run(
-        'INSERT INTO customers(external_id, name, email, metadata, on_insufficient_funds, billing_mode, billing_timezone, created_at, updated_at) VALUES (@external_id, @name, @email, @metadata, @on_insufficient_funds, @billing_mode, @billing_timezone, @created_at, @updated_at)',
+        'INSERT INTO customers(external_id, name, email, metadata, on_insufficient_funds, billing_mode, billing_timezone, legal_name, address, country, tax_id, currency, language, invoice_emails, tax_rate, tax_treatment, tax_note, payment_terms_days, created_at, updated_at) VALUES (@external_id, @name, @email, @metadata, @on_insufficient_funds, @billing_mode, @billing_timezone, @legal_name, @address, @country, @tax_id, @currency, @language, @invoice_emails, @tax_rate, @tax_treatment, @tax_note, @payment_terms_days, @created_at, @updated_at)',
         row,
       ).lastInsertRowid,
     );
   }
   updateCustomer(row: CustomerRow): void {
     this.run(
-      'UPDATE customers SET name = @name, email = @email, metadata = @metadata, on_insufficient_funds = @on_insufficient_funds, billing_mode = @billing_mode, billing_timezone = @billing_timezone, updated_at = @updated_at WHERE id = @id',
+      'UPDATE customers SET name = @name, email = @email, metadata = @metadata, on_insufficient_funds = @on_insufficient_funds, billing_mode = @billing_mode, billing_timezone = @billing_timezone, legal_name = @legal_name, address = @address, country = @country, tax_id = @tax_id, currency = @currency, language = @language, invoice_emails = @invoice_emails, tax_rate = @tax_rate, tax_treatment = @tax_treatment, tax_note = @tax_note, payment_terms_days = @payment_terms_days, updated_at = @updated_at WHERE id = @id',
       row,
     );
   }

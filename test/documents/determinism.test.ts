@@ -32,7 +32,7 @@ describe('deterministic output', () => {
 
   it('is identical when renders run concurrently', async () => {
     const models = [invoice(), multiScriptInvoice(), creditNote(), invoice()];
-    const sequential = [];
+    const sequential: Buffer[] = [];
     for (const m of models) sequential.push(await renderDocument(m));
     const concurrent = await Promise.all(models.map((m) => renderDocument(m)));
     concurrent.forEach((pdf, i) => expect(pdf.equals(sequential[i]!)).toBe(true));

@@ -18,13 +18,14 @@ export function savePdf(pdf: Buffer, name = 'document'): string {
 }
 
 /**
- * `pdftotext -layout` output, with bidi embedding controls (poppler wraps right-to-left text in
+ * `pdftotext -layout` output (or, in 'reading' mode, plain pdftotext, which keeps each column's
+ * text together instead of interleaving side-by-side blocks line by line), with bidi embedding controls (poppler wraps right-to-left text in
  * U+202B...U+202C) removed and the narrow/thin/no-break spaces of number and date formats turned
  * into plain spaces, so assertions can use ordinary strings.
  */
-export function pdfText(path: string, pages?: { first: number; last: number }): string {
+export function pdfText(path: string, pages?: { first: number; last: number }, mode: 'layout' | 'reading' = 'layout'): string {
   const range = pages ? ['-f', String(pages.first), '-l', String(pages.last)] : [];
-  const text = execFileSync('pdftotext', ['-layout', ...range, path, '-'], { encoding: 'utf8' });
+  const text = execFileSync('pdftotext', [...(mode === 'layout' ? ['-layout'] : []), ...range, path, '-'], { encoding: 'utf8' });
   return normalizeSpaces(text);
 }
 

@@ -121,7 +121,7 @@ describe('subscriptions, usage, quotes, entitlements', () => {
     expect((await fx.api('POST', '/v1/customers/acme/coupons', { coupon: 'LAUNCH' })).status).toBe(409);
     expect((await fx.api('GET', '/v1/customers/acme/coupons')).body.data).toHaveLength(1);
     const s = await fx.api('PATCH', '/v1/settings', { billing_timezone: 'Europe/Paris', grace_period_hours: 12 });
-    expect(s.body).toEqual({ billing_timezone: 'Europe/Paris', grace_period_hours: 12, late_events: 'refuse' });
+    expect(s.body).toMatchObject({ billing_timezone: 'Europe/Paris', grace_period_hours: 12, late_events: 'refuse', invoice_prefix: 'TG', tax_point: 'invoice' });
     expect((await fx.api('PATCH', '/v1/settings', { billing_timezone: 'Mars/Olympus' })).status).toBe(422);
   });
 });

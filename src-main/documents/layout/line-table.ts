@@ -27,7 +27,7 @@ export function lineTable(ctx: LayoutContext): Content {
       headerRows: 1,
       keepWithHeaderRows: 1,
       dontBreakRows: true,
-      widths: ['*', 100, 76, 82],
+      widths: ['*', 'auto', 'auto', 'auto'],
       body,
     },
     layout: {
@@ -44,17 +44,22 @@ export function lineTable(ctx: LayoutContext): Content {
   };
 }
 
+/**
+ * Narrowest widths of the number columns. They are 'auto' so that a very long quantity or amount
+ * widens its column instead of breaking mid-number, but sized to content alone they huddle
+ * together; an invisible rule in the header cell holds each one open.
+ */
+const MIN_WIDTH = { quantity: 56, unitPrice: 66, amount: 72 } as const;
+
 function headerRow(ctx: LayoutContext): TableCell[] {
   const { labels, t } = ctx;
-  const cell = (text: string, alignment: 'left' | 'right'): TableCell => ({
-    text: t(text.toLocaleUpperCase(ctx.fmt.locale)),
-    bold: true,
-    fontSize: SIZE.label,
-    color: COLOR.muted,
-    characterSpacing: 0.5,
-    alignment,
+  const cell = (text: string, alignment: 'left' | 'right', minWidth = 0): TableCell => ({
+    stack: [
+      { text: t(text.toLocaleUpperCase(ctx.fmt.locale)), bold: true, fontSize: SIZE.label, color: COLOR.muted, characterSpacing: 0.5, alignment },
+      ...(minWidth > 0 ? [{ canvas: [{ type: 'line' as const, x1: 0, y1: 0, x2: minWidth, y2: 0, lineWidth: 0.1, strokeOpacity: 0 }] }] : []),
+    ],
   });
-  return [cell(labels.description, 'left'), cell(labels.quantity, 'right'), cell(labels.unitPrice, 'right'), cell(labels.amount, 'right')];
+  return [cell(labels.description, 'left'), cell(labels.quantity, 'right', MIN_WIDTH.quantity), cell(labels.unitPrice, 'right', MIN_WIDTH.unitPrice), cell(labels.amount, 'right', MIN_WIDTH.amount)];
 }
 
 function lineRow(ctx: LayoutContext, line: DocumentLine): TableCell[] {

@@ -36,6 +36,7 @@ export interface PlanDefinition {
   trial_days: number;
   minimum_commitment: { asset: string; amount: string } | null;
   features: { code: string; name: string | null; value: boolean | number | string }[];
+  tax_rate: string | null;
 }
 
 export interface CompiledPlan {
@@ -103,6 +104,7 @@ export class Plans {
       trial_days: input.trial_days ?? 0,
       minimum_commitment: input.minimum_commitment ? { asset: input.minimum_commitment.asset, amount: input.minimum_commitment.amount.toString() } : null,
       features: (input.features ?? []).map((f) => ({ code: f.code, name: f.name ?? null, value: f.value })),
+      tax_rate: input.tax_rate ?? null,
     };
     const latest = store.getLatestPlan(input.code);
     const row: Omit<PlanRow, 'id'> = {
@@ -152,7 +154,7 @@ export class Plans {
       list.push(c);
       byMetric.set(c.metric.id, list);
     }
-    const definition = { fixed_fee: null, trial_days: 0, minimum_commitment: null, features: [], ...(JSON.parse(row.definition) as Partial<PlanDefinition>) } as PlanDefinition;
+    const definition = { fixed_fee: null, trial_days: 0, minimum_commitment: null, features: [], tax_rate: null, ...(JSON.parse(row.definition) as Partial<PlanDefinition>) } as PlanDefinition;
     p = {
       row,
       definition,
@@ -200,6 +202,7 @@ export class Plans {
       trial_days: p.definition.trial_days,
       minimum_commitment: p.definition.minimum_commitment,
       features: p.definition.features,
+      tax_rate: p.definition.tax_rate,
       charges: p.charges.map((c) => ({
         id: String(c.id),
         metric: c.metric.code,

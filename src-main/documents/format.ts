@@ -18,6 +18,8 @@ export interface Formatter {
   percent(rate: string): string;
   /** "2026-11-30" -> "November 30, 2026" (the date is a calendar date: no time zone shift). */
   date(iso: string): string;
+  /** A date range with what the two dates share written once: "November 1 – 30, 2026". */
+  period(startIso: string, endIso: string): string;
   /** "DE" -> "Germany"; a code without a name prints as given. */
   country(code: string): string;
 }
@@ -46,6 +48,7 @@ export function formatterFor(doc: Pick<DocumentModel, 'language' | 'currency'>):
     quantity: (decimal) => quantityFormat.format(decimal as unknown as number),
     percent: (rate) => percentFormat.format(percentToFraction(rate) as unknown as number),
     date: (iso) => dateFormat.format(parseIsoDate(iso)),
+    period: (startIso, endIso) => dateFormat.formatRange(parseIsoDate(startIso), parseIsoDate(endIso)),
     country: (code) => {
       const upper = code.trim().toUpperCase();
       // CLDR names ZZ "Unknown Region": the code itself says as much and reads less oddly.

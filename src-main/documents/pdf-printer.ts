@@ -7,7 +7,7 @@
  * pdfmake also writes resolved font sources back into the font dictionary it is given, so each
  * render gets its own instance and its own dictionary. What is shared is immutable: the font file
  * bytes, read once per process (or worker thread) and served from pdfmake's in-memory file system
- * (the Arabic files with adjusted line metrics, see font-line-metrics.ts).
+ * (the Arabic and CJK files with adjusted line metrics, see font-line-metrics.ts).
  */
 import { readFileSync } from 'node:fs';
 import pdfmake from 'pdfmake';
@@ -29,10 +29,18 @@ function preloadFonts(paths: string[]): void {
   if (!vfs) return; // pdfkit then reads the files itself, through the local-access policy
   for (const path of paths) {
     if (loadedFontFiles.has(path)) continue;
-    const bytes = readFileSync(path);
+    const bytes = readFont(path);
     const metrics = lineMetricsFor(path);
     vfs.writeFileSync(path, metrics ? withLineMetrics(bytes, metrics) : bytes);
     loadedFontFiles.add(path);
+  }
+}
+
+function readFont(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`document font missing: ${path} (renderDocument's resourcesDir must hold fonts/)`, { cause: err });
   }
 }
 

@@ -10,7 +10,7 @@ import type { Db } from './database';
  * Amount columns are read as BigInt (`safeIntegers`), ids and instants as numbers.
  */
 
-export type AccountType = 'wallet' | 'receivable' | 'revenue' | 'funding' | 'grants' | 'breakage' | 'adjustments';
+export type AccountType = 'wallet' | 'receivable' | 'revenue' | 'funding' | 'grants' | 'breakage' | 'adjustments' | 'tax' | 'refunds';
 
 export interface AccountRow {
   id: number;
@@ -272,6 +272,37 @@ export interface ApiKeyRow {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+}
+
+export interface InvoiceRow {
+  id: string;
+  number: string | null;
+  customer_id: number;
+  subscription_id: string | null;
+  period_start: number | null;
+  period_end: number | null;
+  currency: string;
+  status: 'draft' | 'finalized' | 'void';
+  subtotal: bigint;
+  discounts: bigint;
+  tax: bigint;
+  total: bigint;
+  credits_applied: bigint;
+  amount_due: bigint;
+  amount_paid: bigint;
+  credited: bigint;
+  document: string | null;
+  pdf: Buffer | null;
+  pdf_sha256: string | null;
+  issue_date: string | null;
+  due_at: number | null;
+  grace_until: number | null;
+  finalized_at: number | null;
+  voided_at: number | null;
+  void_reason: string | null;
+  replaces_id: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface IdempotencyRow {
@@ -727,6 +758,34 @@ export class Store {
     );
     return r?.v ?? 0n;
   }
+  /** Net revenue of one charge in one segment: what its transfers took from the customer. */
+  sumChargeTransfers(periodId: number, chargeId: number): bigint {
+    const r = this.get<{ v: bigint | null }>(
+      `SELECT SUM(CASE WHEN c.type = 'revenue' THEN t.amount WHEN d.type = 'revenue' THEN -t.amount ELSE 0 END) AS v
+         FROM transfers t JOIN accounts d ON d.id = t.debit_account_id JOIN accounts c ON c.id = t.credit_account_id
+        WHERE t.period_id = ? AND t.charge_id = ? AND t.phase = 0`,
+      [periodId, chargeId],
+      true,
+    );
+    return r?.v ?? 0n;
+  }
+  /**
+   * How a set of segments' charges were paid, in one asset: from the customer's wallet (prepaid
+   * credit) or booked on the receivable (owed), net of money given back.
+   */
+  periodFunding(periodIds: number[], asset: string): { fromCredit: bigint; toReceivable: bigint } {
+    if (!periodIds.length) return { fromCredit: 0n, toReceivable: 0n };
+    const list = periodIds.map(() => '?').join(',');
+    const r = this.get<{ w: bigint | null; r: bigint | null }>(
+      `SELECT SUM(CASE WHEN d.type = 'wallet' THEN t.amount WHEN c.type = 'wallet' THEN -t.amount ELSE 0 END) AS w,
+              SUM(CASE WHEN d.type = 'receivable' THEN t.amount WHEN c.type = 'receivable' THEN -t.amount ELSE 0 END) AS r
+         FROM transfers t JOIN accounts d ON d.id = t.debit_account_id JOIN accounts c ON c.id = t.credit_account_id
+        WHERE t.period_id IN (${list}) AND t.phase = 0 AND d.asset = ? AND t.kind NOT IN ('hold', 'debt_repayment', 'top_up', 'grant', 'refund', 'chargeback', 'adjustment')`,
+      [...periodIds, asset],
+      true,
+    );
+    return { fromCredit: r?.w ?? 0n, toReceivable: r?.r ?? 0n };
+  }
   getLastPeriod(subscriptionId: string): PeriodRow | undefined {
     return this.get<PeriodRow>('SELECT * FROM periods WHERE subscription_id = ? ORDER BY start_at DESC, id DESC LIMIT 1', [subscriptionId]);
   }
@@ -1032,6 +1091,93 @@ export class Store {
     }));
   }
 
+  // -------------------------------------------------------------- invoices
+  insertInvoice(row: InvoiceRow): void {
+    this.run(
+      `INSERT INTO invoices(id, number, customer_id, subscription_id, period_start, period_end, currency, status, subtotal, discounts, tax, total, credits_applied, amount_due, amount_paid, credited, document, pdf, pdf_sha256, issue_date, due_at, grace_until, finalized_at, voided_at, void_reason, replaces_id, created_at, updated_at)
+       VALUES (@id, @number, @customer_id, @subscription_id, @period_start, @period_end, @currency, @status, @subtotal, @discounts, @tax, @total, @credits_applied, @amount_due, @amount_paid, @credited, @document, @pdf, @pdf_sha256, @issue_date, @due_at, @grace_until, @finalized_at, @voided_at, @void_reason, @replaces_id, @created_at, @updated_at)`,
+      row,
+    );
+  }
+  updateInvoice(row: InvoiceRow): void {
+    this.run(
+      `UPDATE invoices SET number = @number, status = @status, subtotal = @subtotal, discounts = @discounts, tax = @tax, total = @total, credits_applied = @credits_applied, amount_due = @amount_due, amount_paid = @amount_paid, credited = @credited,
+         document = @document, issue_date = @issue_date, due_at = @due_at, grace_until = @grace_until, finalized_at = @finalized_at, voided_at = @voided_at, void_reason = @void_reason, updated_at = @updated_at WHERE id = @id`,
+      row,
+    );
+  }
+  setInvoicePdf(id: string, pdf: Buffer, sha: string): void {
+    this.run('UPDATE invoices SET pdf = ?, pdf_sha256 = ? WHERE id = ? AND pdf IS NULL', [pdf, sha, id]);
+  }
+  getInvoice(idOrNumber: string): InvoiceRow | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM invoices WHERE id = ? OR number = ?', [idOrNumber, idOrNumber], true);
+    return r ? mapInvoice(r) : undefined;
+  }
+  getInvoiceForPeriod(subscriptionId: string, periodStart: number): InvoiceRow | undefined {
+    const r = this.get<Record<string, unknown>>("SELECT * FROM invoices WHERE subscription_id = ? AND period_start = ? AND status <> 'void' AND replaces_id IS NULL", [subscriptionId, periodStart], true);
+    return r ? mapInvoice(r) : undefined;
+  }
+  listInvoices(q: { customerId: number | null; status: string | null; after: string | null; limit: number; from?: number | null; to?: number | null }): InvoiceRow[] {
+    return this.all<Record<string, unknown>>(
+      `SELECT * FROM invoices WHERE id > ? AND (? IS NULL OR customer_id = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR finalized_at >= ?) AND (? IS NULL OR finalized_at < ?) ORDER BY id LIMIT ?`,
+      [q.after ?? '', q.customerId, q.customerId, q.status, q.status, q.from ?? null, q.from ?? null, q.to ?? null, q.to ?? null, q.limit],
+      true,
+    ).map(mapInvoice);
+  }
+  listDraftsDue(now: number, limit: number): string[] {
+    return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'draft' AND grace_until IS NOT NULL AND grace_until <= ? ORDER BY created_at, id LIMIT ?", [now, limit]).map((r) => r.id);
+  }
+  listDocumentsWithoutPdf(limit: number): { table: 'invoices' | 'credit_notes' | 'receipts'; id: string; document: string }[] {
+    return this.all<{ id: string; document: string }>("SELECT id, document FROM invoices WHERE status <> 'draft' AND pdf IS NULL AND document IS NOT NULL LIMIT ?", [limit]).map((r) => ({ table: 'invoices' as const, ...r }));
+  }
+  countDrafts(): number {
+    return this.get<{ n: number }>("SELECT COUNT(*) AS n FROM invoices WHERE status = 'draft'")!.n;
+  }
+  insertPayment(row: { id: string; invoice_id: string; amount: bigint; paid_at: number; method: string; reference: string | null; created_at: number }): void {
+    this.run('INSERT INTO invoice_payments(id, invoice_id, amount, paid_at, method, reference, created_at) VALUES (@id, @invoice_id, @amount, @paid_at, @method, @reference, @created_at)', row);
+  }
+  listPayments(invoiceId: string): { id: string; amount: bigint; paid_at: number; method: string; reference: string | null }[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM invoice_payments WHERE invoice_id = ? ORDER BY paid_at, id', [invoiceId], true).map((r) => ({ id: r.id as string, amount: r.amount as bigint, paid_at: Number(r.paid_at), method: r.method as string, reference: (r.reference as string | null) ?? null }));
+  }
+  insertCreditNote(row: { id: string; number: string; invoice_id: string; reason: string; settlement: string; lines: string; subtotal: bigint; tax: bigint; total: bigint; document: string; pdf: Buffer; pdf_sha256: string; created_at: number }): void {
+    this.run(
+      'INSERT INTO credit_notes(id, number, invoice_id, reason, settlement, lines, subtotal, tax, total, document, pdf, pdf_sha256, created_at) VALUES (@id, @number, @invoice_id, @reason, @settlement, @lines, @subtotal, @tax, @total, @document, @pdf, @pdf_sha256, @created_at)',
+      row,
+    );
+  }
+  listCreditNotes(invoiceId: string): { id: string; number: string; reason: string; settlement: string; lines: string; subtotal: bigint; tax: bigint; total: bigint; pdf_sha256: string; created_at: number }[] {
+    return this.all<Record<string, unknown>>('SELECT id, number, reason, settlement, lines, subtotal, tax, total, pdf_sha256, created_at FROM credit_notes WHERE invoice_id = ? ORDER BY created_at, id', [invoiceId], true).map((r) => ({
+      id: r.id as string,
+      number: r.number as string,
+      reason: r.reason as string,
+      settlement: r.settlement as string,
+      lines: r.lines as string,
+      subtotal: r.subtotal as bigint,
+      tax: r.tax as bigint,
+      total: r.total as bigint,
+      pdf_sha256: r.pdf_sha256 as string,
+      created_at: Number(r.created_at),
+    }));
+  }
+  getCreditNotePdf(idOrNumber: string): { number: string; pdf: Buffer; pdf_sha256: string } | undefined {
+    return this.get('SELECT number, pdf, pdf_sha256 FROM credit_notes WHERE id = ? OR number = ?', [idOrNumber, idOrNumber]);
+  }
+  getInvoicePdf(id: string): { pdf: Buffer | null; pdf_sha256: string | null } | undefined {
+    return this.get('SELECT pdf, pdf_sha256 FROM invoices WHERE id = ?', [id]);
+  }
+  insertReceipt(row: { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; document: string; pdf: Buffer; pdf_sha256: string; created_at: number }): void {
+    this.run(
+      'INSERT INTO receipts(id, number, top_up_id, customer_id, currency, net, tax, total, document, pdf, pdf_sha256, created_at) VALUES (@id, @number, @top_up_id, @customer_id, @currency, @net, @tax, @total, @document, @pdf, @pdf_sha256, @created_at)',
+      row,
+    );
+  }
+  getReceiptForTopUp(topUpId: string): { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; pdf: Buffer; pdf_sha256: string; created_at: number } | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM receipts WHERE top_up_id = ?', [topUpId], true);
+    return r
+      ? { id: r.id as string, number: r.number as string, top_up_id: r.top_up_id as string, customer_id: Number(r.customer_id), currency: r.currency as string, net: r.net as bigint, tax: r.tax as bigint, total: r.total as bigint, pdf: r.pdf as Buffer, pdf_sha256: r.pdf_sha256 as string, created_at: Number(r.created_at) }
+      : undefined;
+  }
+
   // -------------------------------------------------------------- idempotency
   getIdempotency(scope: string, key: string): IdempotencyRow | undefined {
     return this.get<IdempotencyRow>('SELECT scope, key, request_hash, status, response FROM idempotency WHERE scope = ? AND key = ?', [scope, key]);
@@ -1050,6 +1196,40 @@ export class Store {
     const stmt = this.db.prepare(`SELECT * FROM ${name} ORDER BY ${columns.join(', ')}`).raw(true).safeIntegers(true);
     for (const r of stmt.iterate()) yield r as unknown[];
   }
+}
+
+function mapInvoice(r: Record<string, unknown>): InvoiceRow {
+  const n = (v: unknown) => (v === null ? null : Number(v));
+  return {
+    id: r.id as string,
+    number: (r.number as string | null) ?? null,
+    customer_id: Number(r.customer_id),
+    subscription_id: (r.subscription_id as string | null) ?? null,
+    period_start: n(r.period_start),
+    period_end: n(r.period_end),
+    currency: r.currency as string,
+    status: r.status as InvoiceRow['status'],
+    subtotal: r.subtotal as bigint,
+    discounts: r.discounts as bigint,
+    tax: r.tax as bigint,
+    total: r.total as bigint,
+    credits_applied: r.credits_applied as bigint,
+    amount_due: r.amount_due as bigint,
+    amount_paid: r.amount_paid as bigint,
+    credited: r.credited as bigint,
+    document: (r.document as string | null) ?? null,
+    pdf: (r.pdf as Buffer | null) ?? null,
+    pdf_sha256: (r.pdf_sha256 as string | null) ?? null,
+    issue_date: (r.issue_date as string | null) ?? null,
+    due_at: n(r.due_at),
+    grace_until: n(r.grace_until),
+    finalized_at: n(r.finalized_at),
+    voided_at: n(r.voided_at),
+    void_reason: (r.void_reason as string | null) ?? null,
+    replaces_id: (r.replaces_id as string | null) ?? null,
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+  };
 }
 
 function mapLot(r: Record<string, unknown>): LotRow {

@@ -99,3 +99,20 @@ describe('withLineMetrics', () => {
     expect(metrics.every(([a, d]) => a === 1069 && d === -288)).toBe(true);
   });
 });
+
+describe('formatter.period', () => {
+  it('writes what two dates share once', () => {
+    const en = formatterFor({ language: 'en', currency: { code: 'USD', scale: 2 } });
+    expect(en.period('2026-11-01', '2026-11-30').replace(/\s/g, ' ')).toBe('November 1 – 30, 2026');
+    expect(en.period('2026-11-15', '2026-12-14').replace(/\s/g, ' ')).toBe('November 15 – December 14, 2026');
+    expect(en.period('2026-11-01', '2026-11-01')).toBe('November 1, 2026');
+  });
+});
+
+describe('renderDocument with a resources folder that lacks the fonts', () => {
+  it('says which file is missing', async () => {
+    const { renderDocument } = await import('../../src-main/documents/render');
+    const { invoice } = await import('./fixtures');
+    await expect(renderDocument(invoice(), { resourcesDir: '/nonexistent/resources', logoSvg: '' })).rejects.toThrow(/document font missing: \/nonexistent\/resources\/fonts\/NotoSans-Regular\.ttf/);
+  });
+});

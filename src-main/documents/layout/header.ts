@@ -12,7 +12,7 @@ export function header(ctx: LayoutContext, logoSvg: string | null): Content {
     { text: t(labels.title[doc.kind]), fontSize: SIZE.title, bold: true, color: COLOR.text, alignment: 'right', lineHeight: 1 },
     { text: t(doc.number), fontSize: SIZE.body + 1, color: COLOR.muted, alignment: 'right', margin: [0, 2, 0, 0] },
   ];
-  if (status !== null) right.push(statusBadge(t(status.toUpperCase())));
+  if (status !== null) right.push(statusBadge(t(status.toLocaleUpperCase(ctx.fmt.locale))));
   return {
     columns: [
       logoSvg ? { svg: logoSvg, width: LOGO_WIDTH } : { text: '', width: LOGO_WIDTH },

@@ -3,7 +3,6 @@
  * references (a credit note's invoice, a reissue's predecessor) and the reason, when there are any.
  */
 import type { Content, TableCell } from 'pdfmake/interfaces';
-import { parseIsoDate } from '../format';
 import type { LayoutContext } from './context';
 import { COLOR, SIZE } from './theme';
 
@@ -41,7 +40,7 @@ function summaryFacts(ctx: LayoutContext): Fact[] {
   const { doc, labels, fmt } = ctx;
   const facts: Fact[] = [{ label: labels.issueDate, value: fmt.date(doc.issueDate) }];
   if (doc.dueDate) facts.push({ label: labels.dueDate, value: fmt.date(doc.dueDate) });
-  if (doc.supplyPeriod) facts.push({ label: labels.supplyPeriod, value: formatPeriod(ctx, doc.supplyPeriod) });
+  if (doc.supplyPeriod) facts.push({ label: labels.supplyPeriod, value: fmt.period(doc.supplyPeriod.start, doc.supplyPeriod.end) });
   facts.push(headline(ctx));
   return facts;
 }
@@ -57,12 +56,6 @@ function headline(ctx: LayoutContext): Fact {
     case 'receipt':
       return { label: labels.totalPaid, value: fmt.money(doc.total), strong: true };
   }
-}
-
-/** "November 1 – 30, 2026": one range, with what the two dates share written once. */
-export function formatPeriod(ctx: LayoutContext, period: { start: string; end: string }): string {
-  const range = new Intl.DateTimeFormat(ctx.fmt.locale, { dateStyle: 'long', timeZone: 'UTC' });
-  return range.formatRange(parseIsoDate(period.start), parseIsoDate(period.end));
 }
 
 function references(ctx: LayoutContext): Content | null {

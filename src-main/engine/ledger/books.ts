@@ -28,7 +28,12 @@ export type TransferKind =
   | 'fee' // wallet or receivable -> revenue: a plan's fixed fee (negative: revenue -> back, unused part)
   | 'minimum_commitment' // wallet or receivable -> revenue: true-up to the plan's minimum
   | 'discount' // revenue -> wallet or receivable: a coupon on postpaid usage
-  | 'credit_applied'; // wallet -> receivable: prepaid credit paying an invoice
+  | 'credit_applied' // wallet -> receivable: prepaid credit paying an invoice
+  | 'tax' // wallet or receivable -> tax (or revenue -> tax for tax-inclusive prices)
+  | 'payment' // funding -> receivable: an invoice paid outside Tollgate
+  | 'void' // revenue -> wallet or receivable: a voided invoice taken back
+  | 'credit_note' // revenue -> wallet, receivable or refunds
+  | 'reissue'; // wallet or receivable -> revenue: the charges of a reissued invoice
 
 export interface TransferMeta {
   kind: TransferKind;

@@ -56,7 +56,7 @@ CREATE TABLE accounts (
   id              INTEGER PRIMARY KEY,
   customer_id     INTEGER REFERENCES customers(id),
   asset           TEXT NOT NULL REFERENCES assets(code),
-  type            TEXT NOT NULL CHECK (type IN ('wallet', 'receivable', 'revenue', 'funding', 'grants', 'breakage', 'adjustments')),
+  type            TEXT NOT NULL CHECK (type IN ('wallet', 'receivable', 'revenue', 'funding', 'grants', 'breakage', 'adjustments', 'tax', 'refunds')),
   debits_posted   INTEGER NOT NULL DEFAULT 0,
   credits_posted  INTEGER NOT NULL DEFAULT 0,
   debits_pending  INTEGER NOT NULL DEFAULT 0,

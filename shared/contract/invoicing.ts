@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { AmountOut, ExternalId, IdempotencyKey, IsoTime, PageQuery, PositiveAmount, Timestamp } from './common';
+
+export const InvoiceStatus = z.enum(['draft', 'open', 'partially_paid', 'paid', 'overdue', 'void']);
+export const InvoiceAction = z.enum(['finalize', 'void', 'reissue', 'record_payment', 'settle_from_credit', 'create_credit_note', 'download_pdf']);
+
+export const InvoiceLine = z.object({
+  id: z.string(),
+  kind: z.string(),
+  description: z.string(),
+  period: z.string().nullable(),
+  quantity: z.string().nullable(),
+  unit: z.string().nullable(),
+  unit_price: z.string().nullable(),
+  amount: AmountOut,
+  informational: z.boolean().meta({ description: 'Custom-asset usage shown for information; not part of the money totals.' }),
+  tiers: z.array(z.object({ label: z.string(), units: z.string(), unit_price: z.string(), flat_fee: AmountOut, amount: AmountOut })),
+  credited: AmountOut.meta({ description: 'Already credited by credit notes.' }),
+});
+
+export const Payment = z.object({ id: z.string(), amount: AmountOut, paid_at: IsoTime, method: z.string(), reference: z.string().nullable() });
+
+export const Invoice = z.object({
+  id: z.string(),
+  number: z.string().nullable().meta({ description: 'Assigned at finalization, without gaps: PREFIX-YYYY-000123.' }),
+  customer: z.string(),
+  subscription: z.string().nullable(),
+  status: InvoiceStatus,
+  period: z.object({ start: IsoTime, end: IsoTime }).nullable(),
+  currency: z.string(),
+  lines: z.array(InvoiceLine),
+  subtotal: AmountOut,
+  discounts: AmountOut,
+  taxes: z.array(z.object({ label: z.string(), rate: z.string(), base: AmountOut, amount: AmountOut })),
+  tax: AmountOut,
+  total: AmountOut.meta({ description: 'subtotal + discounts + tax (tax-exclusive) — equals the net of the period\'s transfers.' }),
+  credits_applied: AmountOut.meta({ description: 'Paid from prepaid credit.' }),
+  amount_due: AmountOut.meta({ description: 'What landed in the receivable.' }),
+  amount_paid: AmountOut,
+  amount_outstanding: AmountOut,
+  credited: AmountOut,
+  tax_note: z.string().nullable(),
+  issue_date: z.string().nullable(),
+  due_at: IsoTime.nullable(),
+  grace_until: IsoTime.nullable().meta({ description: 'Drafts: late events are priced into the period until then; finalized automatically after.' }),
+  finalized_at: IsoTime.nullable(),
+  voided_at: IsoTime.nullable(),
+  void_reason: z.string().nullable(),
+  replaces: z.string().nullable(),
+  pdf_sha256: z.string().nullable(),
+  payments: z.array(Payment),
+  credit_notes: z.array(z.object({ id: z.string(), number: z.string(), total: AmountOut, reason: z.string() })),
+  allowed_actions: z.array(InvoiceAction),
+  created_at: IsoTime,
+});
+
+export const ListInvoices = z.strictObject({ ...PageQuery, customer: ExternalId.optional(), status: InvoiceStatus.optional() });
+export const InvoiceRef = z.strictObject({ id: z.string().max(64).meta({ description: 'Invoice id or number.' }) });
+export const VoidInvoice = z.strictObject({ id: z.string().max(64), reason: z.string().min(1).max(500) });
+export const RecordPayment = z.strictObject({
+  id: z.string().max(64),
+  amount: PositiveAmount,
+  paid_at: Timestamp.optional(),
+  method: z.string().min(1).max(50).meta({ description: 'bank_transfer, card, cash, ...' }),
+  reference: z.string().max(200).optional(),
+  idempotency_key: IdempotencyKey.optional(),
+});
+export const CreditNoteReason = z.enum(['duplicated_charge', 'product_unsatisfactory', 'order_change', 'order_cancellation', 'fraudulent_charge', 'other']);
+export const CreateCreditNote = z.strictObject({
+  id: z.string().max(64),
+  reason: CreditNoteReason,
+  description: z.string().max(500).optional(),
+  settlement: z.enum(['credit', 'refund']).meta({ description: '`credit`: back to the lots that paid (last in first out) or off the amount owed; `refund`: money to pay back outside Tollgate.' }),
+  lines: z.array(z.strictObject({ line_id: z.string(), amount: PositiveAmount })).max(500).optional().meta({ description: 'Per line, at most what is left of it; default: every line in full (the whole invoice).' }),
+  idempotency_key: IdempotencyKey.optional(),
+});
+export const CreditNote = z.object({
+  id: z.string(),
+  number: z.string(),
+  invoice: z.string(),
+  reason: CreditNoteReason,
+  settlement: z.enum(['credit', 'refund']),
+  lines: z.array(z.object({ line_id: z.string(), description: z.string(), amount: AmountOut })),
+  subtotal: AmountOut,
+  tax: AmountOut,
+  total: AmountOut,
+  pdf_sha256: z.string(),
+  created_at: IsoTime,
+});
+export const CreateBillingRun = z.strictObject({ customer: ExternalId.optional().meta({ description: 'One customer, or everyone when absent.' }) });
+export const BillingRun = z.object({
+  id: z.string(),
+  customer: z.string().nullable(),
+  status: z.enum(['running', 'done', 'failed']),
+  subscriptions: z.number().int(),
+  processed: z.number().int(),
+  invoices_finalized: z.number().int(),
+  documents_rendered: z.number().int(),
+  error: z.string().nullable(),
+  started_at: IsoTime,
+  finished_at: IsoTime.nullable(),
+});
+export const BillingRunRef = z.strictObject({ id: z.string().max(64) });
+export const DocumentFile = z.object({ filename: z.string(), content_type: z.string(), sha256: z.string(), base64: z.string() });
+export const Receipt = z.object({
+  id: z.string(),
+  number: z.string(),
+  top_up: z.string(),
+  customer: z.string(),
+  currency: z.string(),
+  net: AmountOut,
+  tax: AmountOut,
+  total: AmountOut,
+  pdf_sha256: z.string(),
+  created_at: IsoTime,
+});
+export const ExportInvoices = z.strictObject({
+  from: Timestamp.optional().meta({ description: 'Invoices issued at or after (default: all).' }),
+  to: Timestamp.optional(),
+  status: InvoiceStatus.optional(),
+  formats: z.array(z.enum(['pdf', 'csv', 'json'])).min(1).max(3),
+  folder: z.string().max(1000).optional().meta({ description: 'Where to write (default: <data dir>/exports/<timestamp>).' }),
+});
+export const ExportResult = z.object({ folder: z.string(), invoices: z.number().int(), files: z.array(z.string()) });

@@ -4,6 +4,7 @@ import { WorkerGateway } from './engine/worker-gateway';
 import { DataDirLockedError } from './storage/lock';
 import { SchemaTooNewError } from './storage/migrate';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer } from './http/server';
 import { staticConsole } from './http/static';
 import { defaultDataDir } from './paths';
@@ -68,7 +69,12 @@ async function main(argv: string[]): Promise<void> {
 
   let engine: WorkerGateway;
   try {
-    engine = await WorkerGateway.open(new URL('./engine-worker.js', import.meta.url), { dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined });
+    engine = await WorkerGateway.open(new URL('./engine-worker.js', import.meta.url), {
+      dataDir,
+      synchronous,
+      adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined,
+      documentWorker: fileURLToPath(new URL('./document-worker.js', import.meta.url)),
+    });
   } catch (err) {
     if (err instanceof DataDirLockedError || err instanceof SchemaTooNewError) die(err.message);
     throw err;

@@ -84,7 +84,7 @@ export const CreditNote = z.object({
   subtotal: AmountOut,
   tax: AmountOut,
   total: AmountOut,
-  pdf_sha256: z.string(),
+  pdf_sha256: z.string().nullable().meta({ description: 'Set once the PDF is rendered, just after the note is created.' }),
   created_at: IsoTime,
 });
 export const CreateBillingRun = z.strictObject({ customer: ExternalId.optional().meta({ description: 'One customer, or everyone when absent.' }) });
@@ -111,7 +111,7 @@ export const Receipt = z.object({
   net: AmountOut,
   tax: AmountOut,
   total: AmountOut,
-  pdf_sha256: z.string(),
+  pdf_sha256: z.string().nullable(),
   created_at: IsoTime,
 });
 export const ExportInvoices = z.strictObject({

@@ -44,6 +44,8 @@ export class EngineContext {
   private undo: (() => void)[] = [];
   private effects: LiveChange[] = [];
   private opEffectsMark = 0;
+  private postCommit: (() => void)[] = [];
+  private opPostCommitMark = 0;
   /** Listeners for committed changes (the live feed). */
   readonly listeners = new Set<(changes: LiveChange[]) => void>();
   /** Caches that must be dropped when a batch rolls back; registered by the modules that own them. */
@@ -67,6 +69,11 @@ export class EngineContext {
   /** Registers an undo step for the current operation (run in reverse order if it fails). */
   onUndo(fn: () => void): void {
     this.undo.push(fn);
+  }
+
+  /** Runs `fn` after the current operation's batch has committed (never if it rolls back). */
+  afterCommit(fn: () => void): void {
+    this.postCommit.push(fn);
   }
 
   emit(change: LiveChange): void {
@@ -94,18 +101,21 @@ export class EngineContext {
     this.books.beginOp();
     this.undo = [];
     this.opEffectsMark = this.effects.length;
+    this.opPostCommitMark = this.postCommit.length;
   }
   rollbackOp(): void {
     for (const h of this.opHooks) h.rollback();
     for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
     this.undo = [];
     this.effects.length = this.opEffectsMark;
+    this.postCommit.length = this.opPostCommitMark;
   }
   rollbackBatch(): void {
     this.books.evictAll();
     for (const r of this.resetters) r();
     this.undo = [];
     this.effects = [];
+    this.postCommit = [];
   }
   /** Writes what the caches hold back, just before COMMIT. */
   beforeCommit(): void {
@@ -115,6 +125,15 @@ export class EngineContext {
     this.flushers.push(fn);
   }
   committed(): void {
+    const after = this.postCommit;
+    this.postCommit = [];
+    for (const fn of after) {
+      try {
+        fn();
+      } catch {
+        /* a post-commit step (a file beside the database) must not break the writer */
+      }
+    }
     if (!this.effects.length) return;
     const changes = this.effects;
     this.effects = [];

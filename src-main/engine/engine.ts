@@ -35,6 +35,13 @@ import { BillingViews } from './billing/views';
 import { Settings } from './settings';
 import { Stats } from './stats';
 import { ConsoleViews } from './console-views';
+import { Statements } from './invoicing/statement';
+import { Invoices } from './invoicing/invoices';
+import { CreditNotes } from './invoicing/credit-notes';
+import { Receipts } from './invoicing/receipts';
+import { Documents } from './invoicing/documents';
+import { BillingRuns } from './invoicing/billing-runs';
+import { type DocumentRenderer, InlineRenderer, WorkerRenderer } from './invoicing/renderer';
 import { Writer } from './writer';
 
 export interface EngineOptions {
@@ -46,6 +53,8 @@ export interface EngineOptions {
   adminKey?: string;
   /** Run the background sweeps (expiries, refusal counts). Tests may turn them off. */
   timers?: boolean;
+  /** Where PDFs are rendered: this thread (default), or a document thread built to this file. */
+  documentWorker?: string;
 }
 
 /**
@@ -75,6 +84,13 @@ export class Engine {
   readonly billingViews: BillingViews;
   readonly stats: Stats;
   readonly consoleViews: ConsoleViews;
+  readonly statements: Statements;
+  readonly invoices: Invoices;
+  readonly creditNotes: CreditNotes;
+  readonly receipts: Receipts;
+  readonly documents: Documents;
+  readonly billingRuns: BillingRuns;
+  private readonly renderer: DocumentRenderer;
   readonly startedAt: number;
   /** The admin key minted on an empty data dir; shown once by whoever started the engine. */
   readonly initialAdminKey: string | null;
@@ -128,6 +144,19 @@ export class Engine {
       },
     );
     this.ctx.books.onTransfer = (t) => this.stats.transfer(t);
+    this.statements = new Statements(this.ctx, this.assets, this.plans, this.subscriptions, this.usage, this.billing);
+    this.invoices = new Invoices(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.statements, this.billing, this.settingsStore, dataDir);
+    this.billing.onPeriodClosed = (sub, customer, periodStart) => void this.invoices.draft(sub, customer, periodStart);
+    this.creditNotes = new CreditNotes(this.ctx, this.customers, this.invoices, this.settingsStore);
+    this.receipts = new Receipts(this.ctx, this.customers, this.assets, this.settingsStore);
+    this.funding.onPaidTopUp = (topUpId) => void this.receipts.forTopUp(topUpId);
+    this.renderer = options.documentWorker ? new WorkerRenderer(options.documentWorker) : new InlineRenderer();
+    this.documents = new Documents(this.ctx, this.writer, this.renderer, this.invoices);
+    this.billingRuns = new BillingRuns(this);
+    // Documents frozen in a batch are rendered once it has committed.
+    this.ctx.listeners.add((changes) => {
+      if (changes.some((c) => c.type === 'invoice' || c.type === 'top_up')) void this.documents.renderPending().catch(() => undefined);
+    });
     this.consoleViews = new ConsoleViews(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.events, this.views, this.stats, this.keys);
     this.ctx.registerCache(() => this.views.forgetAccountNames());
 
@@ -186,9 +215,13 @@ export class Engine {
     const now = this.now();
     const due = this.billing.due(now);
     await this.writer.runEach(due.map((id) => () => this.billing.advance(id, now)), 'bulk');
+    // Drafts past their grace period are finalized (their periods with them).
+    const drafts = this.store.listDraftsDue(this.now(), 500);
+    await this.writer.runEach(drafts.map((id) => () => this.invoices.finalize(id)), 'bulk');
+    // Segments without an invoice (none are expected) still freeze after their grace.
     const ripe = this.store.listPeriodsToFinalize(this.now(), 500);
     await this.writer.runEach(ripe.map((p) => () => this.billing.finalize(this.subscriptions.segment(p.id))), 'bulk');
-    return { advanced: due.length, finalized: ripe.length };
+    return { advanced: due.length, finalized: drafts.length };
   }
 
   /** Listeners of committed changes, with the latest state of each balance and hold. */
@@ -327,7 +360,9 @@ export class Engine {
     for (const t of this.timers) clearInterval(t);
     if (this.refusals.dirty) await this.writer.run(() => this.refusals.flush()).catch(() => undefined);
     this.closed = true;
+    await this.documents.renderPending().catch(() => undefined);
     await this.writer.close();
+    await this.renderer.close();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {

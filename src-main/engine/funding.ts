@@ -22,6 +22,9 @@ import { parseTimestampField } from './timestamps';
  * rest has been refunded, or on a chargeback). A pending top-up credits nothing.
  */
 export class Funding {
+  /** Told (inside the operation) when a paid top-up succeeds: its receipt is made then. */
+  onPaidTopUp: ((topUpId: string) => void) | null = null;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly customers: Customers,
@@ -115,6 +118,7 @@ export class Funding {
     row.lot_id = lot.id;
     row.updated_at = this.ctx.now();
     this.ctx.store.updateTopUp(row);
+    if (row.kind === 'paid' && (this.assets.require(row.asset).kind === 'fiat' || row.price_currency)) this.onPaidTopUp?.(row.id);
     this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.asset });
   }
 

@@ -1,5 +1,9 @@
 import type { OperationId, OutputOf, ParsedInputOf } from '../../shared/contract/operations';
 import { type PreparedBatch, prepareBatch } from './batch';
+import type { DocumentBytes } from './invoicing/documents';
+import { exportInvoices } from './invoicing/exports';
+
+const fileOf = (d: DocumentBytes) => ({ filename: d.filename, content_type: 'application/pdf', sha256: d.sha256, base64: d.pdf.toString('base64') });
 import type { Engine } from './engine';
 import { TollgateError } from './errors';
 import { isReplayed } from './idempotency';
@@ -135,6 +139,26 @@ export function createHandlers(engine: Engine): Handlers {
     },
 
     listTransfers: (i) => engine.views.listTransfers(i),
+
+    listInvoices: (i) => engine.invoices.list(i),
+    getInvoice: (i) => engine.invoices.toApi(engine.invoices.require(i.id)),
+    finalizeInvoice: (i) => w(() => engine.invoices.toApi(engine.invoices.finalize(i.id))),
+    voidInvoice: (i) => w(() => engine.invoices.toApi(engine.invoices.void(i.id, i.reason))),
+    reissueInvoice: (i) => w(() => engine.invoices.toApi(engine.invoices.reissue(i.id))),
+    recordPayment: (i) => w(() => engine.invoices.toApi(engine.invoices.recordPayment(i))),
+    settleInvoiceFromCredit: (i) => w(() => engine.invoices.toApi(engine.invoices.settleFromCredit(i.id))),
+    createCreditNote: (i) => w(() => engine.creditNotes.create(i)),
+    getInvoiceDocument: async (i) => fileOf(await engine.documents.invoicePdf(i.id)),
+    getCreditNoteDocument: async (i) => fileOf(await engine.documents.creditNotePdf(i.id)),
+    previewInvoice: (i) => engine.invoices.preview(engine.customers.require(i.external_id)),
+    createBillingRun: (i) => engine.billingRuns.start(i.customer),
+    getBillingRun: (i) => engine.billingRuns.get(i.id),
+    getReceipt: (i) => w(() => engine.receipts.forTopUp(i.id)),
+    getReceiptDocument: async (i) => {
+      await w(() => engine.receipts.forTopUp(i.id));
+      return fileOf(await engine.documents.receiptPdf(i.id));
+    },
+    exportInvoices: (i) => exportInvoices(engine.ctx, engine.dataDir, engine.invoices, engine.documents, i),
 
     getOverview: () => engine.consoleViews.overview(),
     getWalletMonitor: (i) => engine.consoleViews.monitor(i.limit ?? 50, i.sort ?? 'time_to_empty'),

@@ -42,6 +42,12 @@ export interface RunningServer {
 /** Routes that need no key: liveness, and the API document. */
 const PUBLIC_OPS = new Set(['health']);
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** Documents served as PDF bytes (their JSON twins with base64 are operations). */
+const PDF_ROUTES = [
+  { regex: /^\/v1\/invoices\/([^/]+)\/pdf$/, op: 'getInvoiceDocument' },
+  { regex: /^\/v1\/credit-notes\/([^/]+)\/pdf$/, op: 'getCreditNoteDocument' },
+  { regex: /^\/v1\/top-ups\/([^/]+)\/receipt\.pdf$/, op: 'getReceiptDocument' },
+];
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -195,6 +201,26 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         live.attach(res);
         return;
       }
+      const pdfRoute = method === 'GET' ? PDF_ROUTES.find((r) => r.regex.test(path)) : undefined;
+      if (pdfRoute) {
+        const p = await principalOf(req, method);
+        if (!p.ok) {
+          status = ERROR_CODES[p.code].status;
+          return sendError(res, p.code, p.message);
+        }
+        if (!allows(p.who.scopes, 'read', 'GET')) {
+          status = 403;
+          return sendError(res, 'forbidden', 'Documents need the read scope.');
+        }
+        const id = decodeURIComponent(pdfRoute.regex.exec(path)![1]!);
+        const out = await gateway.call(pdfRoute.op as never, { id }, { door: 'http', keyId: p.who.id, keyName: p.who.name, remoteAddress: req.socket.remoteAddress ?? null, requestId });
+        const file = out.value as { filename: string; sha256: string; base64: string };
+        const bytes = Buffer.from(file.base64, 'base64');
+        status = 200;
+        res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': bytes.length, 'content-disposition': `inline; filename="${file.filename}"`, 'x-content-sha256': file.sha256, 'cache-control': 'no-store' });
+        res.end(bytes);
+        return;
+      }
       if (method === 'GET' && path === '/v1/openapi.json') {
         openApiText ??= JSON.stringify(openApiDocument());
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
@@ -307,6 +333,11 @@ export function openApiDocument() {
         tag: 'System',
         responses: { '200': { description: 'text/event-stream' } },
       },
+      ...[
+        ['/v1/invoices/{id}/pdf', 'The invoice PDF: the one issued, byte for byte, for a finalized invoice (x-content-sha256 carries its SHA-256); a draft renders now.'],
+        ['/v1/credit-notes/{id}/pdf', 'A credit note PDF.'],
+        ['/v1/top-ups/{id}/receipt.pdf', 'A top-up receipt PDF.'],
+      ].map(([path, summary]) => ({ method: 'get' as const, path: path!, summary: summary!, tag: 'Invoicing', responses: { '200': { description: 'application/pdf' } } })),
       {
         method: 'post',
         path: '/v1/session',

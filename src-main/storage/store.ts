@@ -1128,7 +1128,11 @@ export class Store {
     return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'draft' AND grace_until IS NOT NULL AND grace_until <= ? ORDER BY created_at, id LIMIT ?", [now, limit]).map((r) => r.id);
   }
   listDocumentsWithoutPdf(limit: number): { table: 'invoices' | 'credit_notes' | 'receipts'; id: string; document: string }[] {
-    return this.all<{ id: string; document: string }>("SELECT id, document FROM invoices WHERE status <> 'draft' AND pdf IS NULL AND document IS NOT NULL LIMIT ?", [limit]).map((r) => ({ table: 'invoices' as const, ...r }));
+    return [
+      ...this.all<{ id: string; document: string }>("SELECT id, document FROM invoices WHERE status <> 'draft' AND pdf IS NULL AND document IS NOT NULL LIMIT ?", [limit]).map((r) => ({ table: 'invoices' as const, ...r })),
+      ...this.all<{ id: string; document: string }>('SELECT id, document FROM credit_notes WHERE pdf IS NULL LIMIT ?', [limit]).map((r) => ({ table: 'credit_notes' as const, ...r })),
+      ...this.all<{ id: string; document: string }>('SELECT id, document FROM receipts WHERE pdf IS NULL LIMIT ?', [limit]).map((r) => ({ table: 'receipts' as const, ...r })),
+    ];
   }
   countDrafts(): number {
     return this.get<{ n: number }>("SELECT COUNT(*) AS n FROM invoices WHERE status = 'draft'")!.n;
@@ -1139,14 +1143,14 @@ export class Store {
   listPayments(invoiceId: string): { id: string; amount: bigint; paid_at: number; method: string; reference: string | null }[] {
     return this.all<Record<string, unknown>>('SELECT * FROM invoice_payments WHERE invoice_id = ? ORDER BY paid_at, id', [invoiceId], true).map((r) => ({ id: r.id as string, amount: r.amount as bigint, paid_at: Number(r.paid_at), method: r.method as string, reference: (r.reference as string | null) ?? null }));
   }
-  insertCreditNote(row: { id: string; number: string; invoice_id: string; reason: string; settlement: string; lines: string; subtotal: bigint; tax: bigint; total: bigint; document: string; pdf: Buffer; pdf_sha256: string; created_at: number }): void {
+  insertCreditNote(row: { id: string; number: string; invoice_id: string; reason: string; settlement: string; lines: string; subtotal: bigint; tax: bigint; total: bigint; to_receivable: bigint; document: string; created_at: number }): void {
     this.run(
-      'INSERT INTO credit_notes(id, number, invoice_id, reason, settlement, lines, subtotal, tax, total, document, pdf, pdf_sha256, created_at) VALUES (@id, @number, @invoice_id, @reason, @settlement, @lines, @subtotal, @tax, @total, @document, @pdf, @pdf_sha256, @created_at)',
+      'INSERT INTO credit_notes(id, number, invoice_id, reason, settlement, lines, subtotal, tax, total, to_receivable, document, created_at) VALUES (@id, @number, @invoice_id, @reason, @settlement, @lines, @subtotal, @tax, @total, @to_receivable, @document, @created_at)',
       row,
     );
   }
-  listCreditNotes(invoiceId: string): { id: string; number: string; reason: string; settlement: string; lines: string; subtotal: bigint; tax: bigint; total: bigint; pdf_sha256: string; created_at: number }[] {
-    return this.all<Record<string, unknown>>('SELECT id, number, reason, settlement, lines, subtotal, tax, total, pdf_sha256, created_at FROM credit_notes WHERE invoice_id = ? ORDER BY created_at, id', [invoiceId], true).map((r) => ({
+  listCreditNotes(invoiceId: string): { id: string; number: string; reason: string; settlement: string; lines: string; subtotal: bigint; tax: bigint; total: bigint; to_receivable: bigint; pdf_sha256: string | null; created_at: number }[] {
+    return this.all<Record<string, unknown>>('SELECT id, number, reason, settlement, lines, subtotal, tax, total, to_receivable, pdf_sha256, created_at FROM credit_notes WHERE invoice_id = ? ORDER BY created_at, id', [invoiceId], true).map((r) => ({
       id: r.id as string,
       number: r.number as string,
       reason: r.reason as string,
@@ -1155,26 +1159,42 @@ export class Store {
       subtotal: r.subtotal as bigint,
       tax: r.tax as bigint,
       total: r.total as bigint,
-      pdf_sha256: r.pdf_sha256 as string,
+      to_receivable: r.to_receivable as bigint,
+      pdf_sha256: (r.pdf_sha256 as string | null) ?? null,
       created_at: Number(r.created_at),
     }));
   }
-  getCreditNotePdf(idOrNumber: string): { number: string; pdf: Buffer; pdf_sha256: string } | undefined {
-    return this.get('SELECT number, pdf, pdf_sha256 FROM credit_notes WHERE id = ? OR number = ?', [idOrNumber, idOrNumber]);
+  getCreditNotePdf(idOrNumber: string): { number: string; pdf: Buffer | null; pdf_sha256: string | null; document: string } | undefined {
+    return this.get('SELECT number, pdf, pdf_sha256, document FROM credit_notes WHERE id = ? OR number = ?', [idOrNumber, idOrNumber]);
+  }
+  setDocumentPdf(table: 'invoices' | 'credit_notes' | 'receipts', id: string, pdf: Buffer, sha: string): void {
+    this.run(`UPDATE ${table} SET pdf = ?, pdf_sha256 = ? WHERE id = ? AND pdf IS NULL`, [pdf, sha, id]);
+  }
+  /** How an invoice's own transfers (a reissue, by ref) were paid: from the wallet or onto the receivable. */
+  refFunding(ref: string, asset: string): { fromCredit: bigint; toReceivable: bigint } {
+    const r = this.get<{ w: bigint | null; r: bigint | null }>(
+      `SELECT SUM(CASE WHEN d.type = 'wallet' THEN t.amount WHEN c.type = 'wallet' THEN -t.amount ELSE 0 END) AS w,
+              SUM(CASE WHEN d.type = 'receivable' THEN t.amount WHEN c.type = 'receivable' THEN -t.amount ELSE 0 END) AS r
+         FROM transfers t JOIN accounts d ON d.id = t.debit_account_id JOIN accounts c ON c.id = t.credit_account_id
+        WHERE t.ref = ? AND t.phase = 0 AND d.asset = ?`,
+      [ref, asset],
+      true,
+    );
+    return { fromCredit: r?.w ?? 0n, toReceivable: r?.r ?? 0n };
   }
   getInvoicePdf(id: string): { pdf: Buffer | null; pdf_sha256: string | null } | undefined {
     return this.get('SELECT pdf, pdf_sha256 FROM invoices WHERE id = ?', [id]);
   }
-  insertReceipt(row: { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; document: string; pdf: Buffer; pdf_sha256: string; created_at: number }): void {
+  insertReceipt(row: { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; document: string; created_at: number }): void {
     this.run(
-      'INSERT INTO receipts(id, number, top_up_id, customer_id, currency, net, tax, total, document, pdf, pdf_sha256, created_at) VALUES (@id, @number, @top_up_id, @customer_id, @currency, @net, @tax, @total, @document, @pdf, @pdf_sha256, @created_at)',
+      'INSERT INTO receipts(id, number, top_up_id, customer_id, currency, net, tax, total, document, created_at) VALUES (@id, @number, @top_up_id, @customer_id, @currency, @net, @tax, @total, @document, @created_at)',
       row,
     );
   }
-  getReceiptForTopUp(topUpId: string): { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; pdf: Buffer; pdf_sha256: string; created_at: number } | undefined {
+  getReceiptForTopUp(topUpId: string): { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; document: string; pdf: Buffer | null; pdf_sha256: string | null; created_at: number } | undefined {
     const r = this.get<Record<string, unknown>>('SELECT * FROM receipts WHERE top_up_id = ?', [topUpId], true);
     return r
-      ? { id: r.id as string, number: r.number as string, top_up_id: r.top_up_id as string, customer_id: Number(r.customer_id), currency: r.currency as string, net: r.net as bigint, tax: r.tax as bigint, total: r.total as bigint, pdf: r.pdf as Buffer, pdf_sha256: r.pdf_sha256 as string, created_at: Number(r.created_at) }
+      ? { id: r.id as string, number: r.number as string, top_up_id: r.top_up_id as string, customer_id: Number(r.customer_id), currency: r.currency as string, net: r.net as bigint, tax: r.tax as bigint, total: r.total as bigint, document: r.document as string, pdf: (r.pdf as Buffer | null) ?? null, pdf_sha256: (r.pdf_sha256 as string | null) ?? null, created_at: Number(r.created_at) }
       : undefined;
   }
 

@@ -98,7 +98,7 @@ describe('HTTP API', () => {
     }
     // and nothing the server routes is missing from the contract
     const routed = Object.entries(doc.paths).flatMap(([p, m]) => Object.keys(m as object).map((x) => `${x.toUpperCase()} ${p}`));
-    expect(routed.length).toBe(OPERATION_LIST.length + 3); // + openapi.json, live, session
+    expect(routed.length).toBe(OPERATION_LIST.length + 6); // + openapi.json, live, session, three PDF routes
   });
 
   it('the typed client speaks the contract and throws typed errors', async () => {

@@ -39,6 +39,9 @@ export interface PostMeta {
  * nothing twice.
  */
 export class Billing {
+  /** Told when the last segment of a billing period closes (the invoice draft is made then). */
+  onPeriodClosed: ((sub: SubscriptionRow, customer: CustomerRow, periodStart: number) => void) | null = null;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly customers: Customers,
@@ -177,6 +180,7 @@ export class Billing {
     const now = this.ctx.now();
     const graceMs = this.settings.get().grace_period_hours * 3_600_000;
     this.saveSegment(seg, { closed_at: now, status: 'closed', end_reason: reason, grace_until: Math.max(end, now) + graceMs });
+    if (reason !== 'plan_change') this.onPeriodClosed?.(sub, customer, seg.period_start);
   }
 
   private priceTimeBased(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan): void {

@@ -1,4 +1,4 @@
-import { sub as decSub, toMinor, toText } from '../../../shared/decimal';
+import { cmp, toMinor, toText } from '../../../shared/decimal';
 import { formatAmount } from '../../../shared/money';
 import { priceCharge, withUnits } from '../../../shared/pricing';
 import type { DocumentLine, TierRow } from '../../documents/model';
@@ -48,10 +48,6 @@ export class Statements {
     private readonly billing: Billing,
   ) {}
 
-  currencyOf(customer: CustomerRow): string {
-    return customer.currency ?? this.ctx.store.getMeta('settings') ? (customer.currency ?? (JSON.parse(this.ctx.store.getMeta('settings')!) as { default_currency?: string }).default_currency ?? 'USD') : 'USD';
-  }
-
   build(customer: CustomerRow, subscriptionId: string, periodStart: number, currency: string): Statement {
     const tz = customer.billing_timezone ?? this.ctx.settings.billingTimezone;
     const segments = this.subscriptions.segmentsOf(subscriptionId).filter((s) => s.period_start === periodStart);
@@ -83,7 +79,9 @@ export class Statements {
         const posted = this.ctx.store.sumChargeTransfers(seg.id, charge.id);
         const timeBased = charge.metric.aggregation === 'weighted_sum';
         const usage = timeBased ? withUnits(entry.usage, this.billing.weightedOf(customerRow, seg, charge, entry, seg.end_at).units) : entry.usage;
-        if (posted === 0n && usage.units.c === 0n && entry.priced === 0n) continue;
+        // Nothing to say: no charge and no usage beyond what was carried in from a previous plan.
+        const carriedUnits = entry.start?.units ?? null;
+        if (posted === 0n && (usage.units.c === 0n || (carriedUnits !== null && cmp(usage.units, carriedUnits) === 0))) continue;
         const priced = priceCharge(charge.spec, usage);
         const money = charge.asset.code === currency;
         const name = charge.definition.invoice_display_name ?? this.metricName(charge.metric.code);
@@ -147,4 +145,3 @@ export class Statements {
   }
 }
 
-export { decSub };

@@ -71,9 +71,10 @@ CREATE TABLE credit_notes (
   subtotal    INTEGER NOT NULL,
   tax         INTEGER NOT NULL,
   total       INTEGER NOT NULL,
+  to_receivable INTEGER NOT NULL DEFAULT 0,
   document    TEXT NOT NULL,
-  pdf         BLOB NOT NULL,
-  pdf_sha256  TEXT NOT NULL,
+  pdf         BLOB,
+  pdf_sha256  TEXT,
   created_at  INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX credit_notes_invoice ON credit_notes(invoice_id);
@@ -88,8 +89,8 @@ CREATE TABLE receipts (
   tax         INTEGER NOT NULL,
   total       INTEGER NOT NULL,
   document    TEXT NOT NULL,
-  pdf         BLOB NOT NULL,
-  pdf_sha256  TEXT NOT NULL,
+  pdf         BLOB,
+  pdf_sha256  TEXT,
   created_at  INTEGER NOT NULL
 ) STRICT;
 `;

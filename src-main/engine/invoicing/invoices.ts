@@ -1,0 +1,573 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { Invoice, RecordPayment } from '../../../shared/contract/invoicing';
+import { zonedDate } from '../../../shared/time';
+import type { DocumentLine, DocumentModel, Party } from '../../documents/model';
+import type { CustomerRow, InvoiceRow, PeriodRow, SubscriptionRow } from '../../storage/store';
+import type { Assets } from '../assets';
+import type { Billing } from '../billing/lifecycle';
+import type { EngineContext } from '../context';
+import type { Customers } from '../customers';
+import { fail } from '../errors';
+import { decodeCursor, encodeCursor, iso, isoOrNull } from '../format';
+import { newId } from '../ids';
+import { withIdempotency } from '../idempotency';
+import { consume, giveBack } from '../ledger/wallet-ops';
+import type { Plans } from '../pricing/plans';
+import type { Subscriptions } from '../pricing/subscriptions';
+import type { Settings } from '../settings';
+import { parseTimestampField } from '../timestamps';
+import type { Statement, StatementLine, Statements } from './statement';
+import { taxOn, taxRateFor } from './tax';
+
+const DAY_MS = 86_400_000;
+
+export interface TaxRow {
+  label: string;
+  rate: string;
+  base: bigint;
+  amount: bigint;
+}
+
+/** The frozen content of a finalized invoice: the document it was issued as, plus what the engine needs back. */
+interface StoredDocument {
+  model: DocumentModel;
+  lines: StatementLine[];
+  taxes: { label: string; rate: string; base: string; amount: string }[];
+  taxNote: string | null;
+}
+
+const dateIn = (ms: number, tz: string) => {
+  const d = zonedDate(ms, tz);
+  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+};
+
+/**
+ * Invoices: statements of each billing period's transfers. A draft is made when a period closes
+ * and follows late events during the grace period; finalization posts the tax, numbers the
+ * invoice without gaps, freezes its document and (just after the commit) its PDF and SHA-256.
+ * Then payments, settlement from prepaid credit, void and reissue, and credit notes.
+ *
+ * Invoice numbers: PREFIX-YYYY-NNNNNN, a sequence per prefix and year. The highest number issued
+ * is also written to `invoice-numbers.json` in the data dir after each commit, and a number is
+ * never lower than what that file says: restoring an older backup cannot issue a number twice.
+ */
+export class Invoices {
+  private readonly numbersFile: string;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly customers: Customers,
+    private readonly assets: Assets,
+    private readonly plans: Plans,
+    private readonly subscriptions: Subscriptions,
+    private readonly statements: Statements,
+    private readonly billing: Billing,
+    private readonly settings: Settings,
+    dataDir: string,
+  ) {
+    this.numbersFile = join(dataDir, 'invoice-numbers.json');
+  }
+
+  currencyOf(customer: CustomerRow): string {
+    return customer.currency ?? this.settings.get().default_currency;
+  }
+
+  private tzOf(customer: CustomerRow): string {
+    return this.customers.timezoneOf(customer);
+  }
+
+  // ---------------------------------------------------------------- drafts
+  /** The draft for a subscription's period, made once when the period closes (idempotent). */
+  draft(sub: SubscriptionRow, customer: CustomerRow, periodStart: number): InvoiceRow {
+    const existing = this.ctx.store.getInvoiceForPeriod(sub.id, periodStart);
+    if (existing) return existing;
+    const now = this.ctx.now();
+    const segments = this.subscriptions.segmentsOf(sub.id).filter((s) => s.period_start === periodStart);
+    const graceUntil = Math.max(...segments.map((s) => s.grace_until ?? now));
+    const row: InvoiceRow = {
+      id: newId('inv', now),
+      number: null,
+      customer_id: customer.id,
+      subscription_id: sub.id,
+      period_start: periodStart,
+      period_end: segments.length ? Math.max(...segments.map((s) => s.end_at)) : periodStart,
+      currency: this.currencyOf(customer),
+      status: 'draft',
+      subtotal: 0n,
+      discounts: 0n,
+      tax: 0n,
+      total: 0n,
+      credits_applied: 0n,
+      amount_due: 0n,
+      amount_paid: 0n,
+      credited: 0n,
+      document: null,
+      pdf: null,
+      pdf_sha256: null,
+      issue_date: null,
+      due_at: null,
+      grace_until: graceUntil,
+      finalized_at: null,
+      voided_at: null,
+      void_reason: null,
+      replaces_id: null,
+      created_at: now,
+      updated_at: now,
+    };
+    this.ctx.store.insertInvoice(row);
+    this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: 'draft' } });
+    return row;
+  }
+
+  require(idOrNumber: string): InvoiceRow {
+    return this.ctx.store.getInvoice(idOrNumber) ?? fail('not_found', `No invoice has id or number ${idOrNumber}.`, { invoice: idOrNumber });
+  }
+
+  // ---------------------------------------------------------------- computing
+  /** What an invoice says now: the statement of its period, with tax (not posted for drafts). */
+  private compute(row: InvoiceRow, customer: CustomerRow): { statement: Statement; taxes: TaxRow[]; taxNote: string | null } {
+    const statement = this.statementOf(row, customer);
+    const { taxes, note } = this.taxesFor(row, customer, statement);
+    return { statement, taxes, taxNote: note };
+  }
+
+  private statementOf(row: InvoiceRow, customer: CustomerRow): Statement {
+    if (row.replaces_id) {
+      // A reissue states the lines of the invoice it replaces (frozen with it).
+      const original = this.require(row.replaces_id);
+      const doc = JSON.parse(original.document!) as StoredDocument;
+      const lines = doc.lines;
+      return { currency: row.currency, lines, subtotal: sumLines(lines, false), discounts: sumLines(lines, true), segments: [] };
+    }
+    return this.statements.build(customer, row.subscription_id!, row.period_start!, row.currency);
+  }
+
+  private taxesFor(row: InvoiceRow, customer: CustomerRow, statement: Statement): { taxes: TaxRow[]; note: string | null } {
+    const s = this.settings.get();
+    // Under the top-up tax point, prepaid usage was taxed when the credit was bought.
+    if (s.tax_point === 'top_up' && customer.billing_mode === 'prepaid') return { taxes: [], note: 'Tax was invoiced on the top-up receipts of the prepaid credit used here.' };
+    const bases = new Map<string, bigint>();
+    let note: string | null = null;
+    const segPlan = new Map(statement.segments.map((seg) => [seg.id, seg.plan_id]));
+    for (const line of statement.lines) {
+      if (line.informational || !line.taxable && line.kind !== 'coupon') continue;
+      const segId = Number(/-(\d+)(?:-|$)/.exec(line.id)?.[1] ?? NaN);
+      const planId = segPlan.get(segId) ?? (row.subscription_id ? this.subscriptions.require(row.subscription_id).plan_id : null);
+      const { rate, note: n } = taxRateFor(s, customer, planId !== null ? this.plans.byId(planId) : null);
+      note ??= n;
+      bases.set(rate, (bases.get(rate) ?? 0n) + BigInt(line.amount));
+    }
+    const taxes: TaxRow[] = [];
+    for (const [rate, base] of bases) {
+      if (base <= 0n) continue;
+      const amount = taxOn(base, rate, s.tax_inclusive);
+      taxes.push({ label: rate === '0' ? (customer.tax_treatment === 'reverse_charge' ? 'Reverse charge' : customer.tax_treatment === 'exempt' ? 'Exempt' : 'Tax') : 'Tax', rate, base, amount });
+    }
+    return { taxes, note };
+  }
+
+  // ---------------------------------------------------------------- finalization
+  /**
+   * Finalizes a draft: its periods are finalized (late events settled), the tax is posted, the
+   * number assigned, the document frozen. Credits applied and amount due come from the transfers:
+   * what the wallet paid and what landed in the receivable; they add up to the total.
+   */
+  finalize(idOrNumber: string): InvoiceRow {
+    const row = this.require(idOrNumber);
+    if (row.status !== 'draft') return row;
+    const customer = this.customers.byInternalId(row.customer_id);
+    const now = this.ctx.now();
+    let segments: PeriodRow[] = [];
+    if (row.subscription_id && !row.replaces_id) {
+      segments = this.subscriptions.segmentsOf(row.subscription_id).filter((s) => s.period_start === row.period_start);
+      for (const seg of segments) this.billing.finalize(seg);
+    }
+    const { statement, taxes, taxNote } = this.compute(row, customer);
+    const s = this.settings.get();
+    const ref = `invoice:${row.id}`;
+    const taxTotal = taxes.reduce((a, t) => a + t.amount, 0n);
+    const anchor = segments[segments.length - 1]?.id ?? null;
+    if (row.replaces_id) {
+      // A reissue charges its lines again (the invoice it replaces was taken back by its void).
+      const money = statement.subtotal + statement.discounts;
+      if (money !== 0n) this.postTo(customer, row.currency, money, 'revenue', { kind: 'reissue', periodId: null, ref });
+    }
+    if (taxTotal > 0n) {
+      if (s.tax_inclusive) {
+        // Prices included tax: part of what was charged is tax, moved out of revenue.
+        const { books } = this.ctx;
+        books.post(books.systemAccount(row.currency, 'revenue'), books.systemAccount(row.currency, 'tax'), taxTotal, 0, { kind: 'tax', periodId: anchor, ref });
+      } else {
+        this.postTo(customer, row.currency, taxTotal, 'tax', { kind: 'tax', periodId: anchor, ref });
+      }
+    }
+    const total = statement.subtotal + statement.discounts + (s.tax_inclusive ? 0n : taxTotal);
+    const funding = row.replaces_id ? this.ctx.store.refFunding(ref, row.currency) : this.ctx.store.periodFunding(segments.map((x) => x.id), row.currency);
+    if (funding.fromCredit + funding.toReceivable !== total) {
+      throw new Error(`invoice ${row.id}: credits ${funding.fromCredit} + due ${funding.toReceivable} != total ${total}: the statement and the transfers disagree`);
+    }
+    const tz = this.tzOf(customer);
+    const terms = customer.payment_terms_days ?? s.payment_terms_days;
+    const next: InvoiceRow = {
+      ...row,
+      number: this.nextNumber(now, tz),
+      status: 'finalized',
+      subtotal: statement.subtotal,
+      discounts: statement.discounts,
+      tax: taxTotal,
+      total,
+      credits_applied: funding.fromCredit,
+      amount_due: funding.toReceivable,
+      issue_date: dateIn(now, tz),
+      due_at: now + terms * DAY_MS,
+      finalized_at: now,
+      updated_at: now,
+    };
+    const model = this.documentModel(next, customer, statement, taxes, taxNote);
+    next.document = JSON.stringify({ model, lines: statement.lines, taxes: taxes.map((t) => ({ label: t.label, rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })), taxNote } satisfies StoredDocument);
+    this.ctx.store.updateInvoice(next);
+    this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: 'open', number: next.number } });
+    return next;
+  }
+
+  /** Posts an amount the customer owes towards `counter` (revenue or tax): credit first for prepaid customers, else receivable. */
+  private postTo(customer: CustomerRow, asset: string, amount: bigint, counter: 'revenue' | 'tax', meta: { kind: 'tax' | 'reissue' | 'void' | 'credit_note'; periodId: number | null; ref: string }): void {
+    const { books } = this.ctx;
+    const ws = books.wallet(customer.id, asset);
+    const account = books.systemAccount(asset, counter);
+    const m = { kind: meta.kind, periodId: meta.periodId, ref: meta.ref };
+    if (amount > 0n) consume(books, ws, amount, account, m, { now: this.ctx.now(), useCredit: customer.billing_mode === 'prepaid' });
+    else if (amount < 0n) giveBack(books, ws, -amount, account, m, this.ctx.now());
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset });
+  }
+
+  /** The next number, never below what was issued before (database or the file beside it). */
+  private nextNumber(now: number, tz: string): string {
+    const prefix = this.settings.get().invoice_prefix;
+    const year = zonedDate(now, tz).year;
+    const key = `invoice_seq:${prefix}:${year}`;
+    const inDb = Number(this.ctx.store.getMeta(key) ?? '0');
+    const inFile = this.fileNumbers()[key] ?? 0;
+    const seq = Math.max(inDb, inFile) + 1;
+    this.ctx.store.setMeta(key, String(seq));
+    this.ctx.afterCommit(() => this.recordNumber(key, seq));
+    return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
+  }
+
+  private fileNumbers(): Record<string, number> {
+    try {
+      return existsSync(this.numbersFile) ? (JSON.parse(readFileSync(this.numbersFile, 'utf8')) as Record<string, number>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private recordNumber(key: string, seq: number): void {
+    const all = this.fileNumbers();
+    if ((all[key] ?? 0) >= seq) return;
+    all[key] = seq;
+    const tmp = `${this.numbersFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(all, null, 2), { flush: true });
+    renameSync(tmp, this.numbersFile);
+  }
+
+  // ---------------------------------------------------------------- after finalization
+  /** Void: only an invoice that went entirely to the receivable and has no payment. The charges are taken back. */
+  void(idOrNumber: string, reason: string): InvoiceRow {
+    const row = this.require(idOrNumber);
+    if (row.status === 'void') return row;
+    if (row.status !== 'finalized') fail('invalid_state', `Invoice ${row.id} is a draft; finalize it first, or let it change with the period.`, { invoice: row.id });
+    if (row.amount_paid > 0n) fail('invalid_state', `Invoice ${row.number} has payments; correct it with a credit note.`, { invoice: row.number });
+    if (row.credits_applied !== 0n) fail('invalid_state', `Invoice ${row.number} was paid from prepaid credit; correct it with a credit note.`, { invoice: row.number });
+    if (row.credited !== 0n) fail('invalid_state', `Invoice ${row.number} has credit notes; it cannot be voided.`, { invoice: row.number });
+    const customer = this.customers.byInternalId(row.customer_id);
+    const ref = `void:${row.id}`;
+    const s = this.settings.get();
+    const revenuePart = row.total - (s.tax_inclusive ? 0n : row.tax);
+    if (revenuePart !== 0n) this.postTo(customer, row.currency, -revenuePart, 'revenue', { kind: 'void', periodId: null, ref });
+    if (!s.tax_inclusive && row.tax !== 0n) this.postTo(customer, row.currency, -row.tax, 'tax', { kind: 'void', periodId: null, ref });
+    else if (s.tax_inclusive && row.tax !== 0n) {
+      const { books } = this.ctx;
+      books.post(books.systemAccount(row.currency, 'tax'), books.systemAccount(row.currency, 'revenue'), row.tax, 0, { kind: 'void', ref });
+    }
+    const next = { ...row, status: 'void' as const, voided_at: this.ctx.now(), void_reason: reason, updated_at: this.ctx.now() };
+    this.ctx.store.updateInvoice(next);
+    this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: 'void' } });
+    return next;
+  }
+
+  /** A new draft with the same lines, linked to the void invoice it replaces. */
+  reissue(idOrNumber: string): InvoiceRow {
+    const original = this.require(idOrNumber);
+    if (original.status !== 'void') fail('invalid_state', `Only a void invoice can be reissued; ${original.number ?? original.id} is ${original.status}.`, { invoice: original.id });
+    const now = this.ctx.now();
+    const row: InvoiceRow = { ...original, id: newId('inv', now), number: null, status: 'draft', subtotal: 0n, discounts: 0n, tax: 0n, total: 0n, credits_applied: 0n, amount_due: 0n, amount_paid: 0n, credited: 0n, document: null, pdf: null, pdf_sha256: null, issue_date: null, due_at: null, grace_until: now, finalized_at: null, voided_at: null, void_reason: null, replaces_id: original.id, created_at: now, updated_at: now };
+    this.ctx.store.insertInvoice(row);
+    return row;
+  }
+
+  outstanding(row: InvoiceRow): bigint {
+    const owed = row.amount_due - row.amount_paid - this.creditedToReceivable(row);
+    return owed > 0n ? owed : 0n;
+  }
+
+  /** The part of credit notes (settled as credit) that took amounts off the receivable: owed no more. */
+  private creditedToReceivable(row: InvoiceRow): bigint {
+    return this.ctx.store.listCreditNotes(row.id).reduce((s, c) => s + c.to_receivable, 0n);
+  }
+
+  recordPayment(input: z.output<typeof RecordPayment>): InvoiceRow {
+    const row = this.require(input.id);
+    return withIdempotency(
+      this.ctx,
+      `payment:${row.id}`,
+      input.idempotency_key,
+      { ...input, idempotency_key: undefined },
+      () => {
+        const out = this.pay(row, input.amount, parseTimestampField(input.paid_at, 'paid_at', this.ctx.now()) ?? this.ctx.now(), input.method, input.reference ?? null);
+        return { id: out.id, body: out };
+      },
+      (id) => this.require(id),
+    );
+  }
+
+  private pay(row: InvoiceRow, amount: bigint, paidAt: number, method: string, reference: string | null): InvoiceRow {
+    if (row.status !== 'finalized') fail('invalid_state', `Invoice ${row.number ?? row.id} is ${row.status}; payments go against finalized invoices.`, { invoice: row.id });
+    const outstanding = this.outstanding(row);
+    if (amount > outstanding) fail('validation_failed', `Invoice ${row.number} has ${outstanding} outstanding; ${amount} was paid.`, { issues: [{ path: ['amount'], message: `at most ${outstanding}` }], outstanding: outstanding.toString() });
+    const customer = this.customers.byInternalId(row.customer_id);
+    const { books } = this.ctx;
+    const ws = books.wallet(customer.id, row.currency);
+    books.post(books.systemAccount(row.currency, 'funding'), ws.receivable, amount, 0, { kind: 'payment', ref: `invoice:${row.id}` });
+    const now = this.ctx.now();
+    this.ctx.store.insertPayment({ id: newId('pay', now), invoice_id: row.id, amount, paid_at: paidAt, method, reference, created_at: now });
+    const next = { ...row, amount_paid: row.amount_paid + amount, updated_at: now };
+    this.ctx.store.updateInvoice(next);
+    this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: this.statusOf(next) } });
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.currency });
+    return next;
+  }
+
+  /** Pays what an invoice still owes from the customer's prepaid credit (up to the free credit there is). */
+  settleFromCredit(idOrNumber: string): InvoiceRow {
+    const row = this.require(idOrNumber);
+    if (row.status !== 'finalized') fail('invalid_state', `Invoice ${row.number ?? row.id} is ${row.status}.`, { invoice: row.id });
+    const outstanding = this.outstanding(row);
+    if (outstanding === 0n) return row;
+    const customer = this.customers.byInternalId(row.customer_id);
+    const { books } = this.ctx;
+    const ws = books.wallet(customer.id, row.currency);
+    let free = 0n;
+    for (const lot of ws.lots) if (!lot.expired && (lot.expires_at === null || lot.expires_at > this.ctx.now())) free += lot.remaining - lot.reserved;
+    const amount = free < outstanding ? free : outstanding;
+    if (amount <= 0n) fail('insufficient_funds', `${customer.external_id} has no free prepaid ${row.currency} credit to settle ${row.number}.`, { available: '0', asset: row.currency });
+    // Draw from lots only (never onto the receivable itself): a consume whose counter is the receivable.
+    consume(books, ws, amount, ws.receivable, { kind: 'credit_applied', ref: `invoice:${row.id}` }, { now: this.ctx.now(), stack: false });
+    const now = this.ctx.now();
+    this.ctx.store.insertPayment({ id: newId('pay', now), invoice_id: row.id, amount, paid_at: now, method: 'prepaid_credit', reference: null, created_at: now });
+    const next = { ...row, amount_paid: row.amount_paid + amount, updated_at: now };
+    this.ctx.store.updateInvoice(next);
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.currency });
+    return next;
+  }
+
+  // ---------------------------------------------------------------- reads
+  statusOf(row: InvoiceRow): z.output<typeof Invoice>['status'] {
+    if (row.status === 'draft') return 'draft';
+    if (row.status === 'void') return 'void';
+    const outstanding = this.outstanding(row);
+    if (outstanding === 0n) return 'paid';
+    if (row.due_at !== null && this.ctx.now() > row.due_at) return 'overdue';
+    return row.amount_paid > 0n ? 'partially_paid' : 'open';
+  }
+
+  list(q: { customer?: string; status?: string; limit?: number; cursor?: string }) {
+    const limit = q.limit ?? 50;
+    const customerId = q.customer ? this.customers.require(q.customer).id : null;
+    const storeStatus = q.status === 'draft' || q.status === 'void' ? q.status : q.status ? 'finalized' : null;
+    const rows = this.ctx.store.listInvoices({ customerId, status: storeStatus, after: decodeCursor(q.cursor), limit: limit + 1 });
+    const filtered = q.status && storeStatus === 'finalized' ? rows.filter((r) => this.statusOf(r) === q.status) : rows;
+    const page = filtered.slice(0, limit);
+    return { data: page.map((r) => this.toApi(r)), next_cursor: rows.length > limit ? encodeCursor(rows[limit - 1]!.id) : null };
+  }
+
+  /** A preview of the customer's current period as an invoice would state it now. Writes nothing. */
+  preview(customer: CustomerRow): z.output<typeof Invoice> {
+    const sub = this.subscriptions.liveOf(customer.id);
+    const now = this.ctx.now();
+    if (!sub || sub.started_at > now) fail('invalid_state', `${customer.external_id} has no active subscription to preview.`, { customer: customer.external_id });
+    const period = this.subscriptions.periodOf(sub, customer, now);
+    const fake: InvoiceRow = {
+      id: 'preview',
+      number: null,
+      customer_id: customer.id,
+      subscription_id: sub.id,
+      period_start: period.startMs,
+      period_end: period.endMs,
+      currency: this.currencyOf(customer),
+      status: 'draft',
+      subtotal: 0n,
+      discounts: 0n,
+      tax: 0n,
+      total: 0n,
+      credits_applied: 0n,
+      amount_due: 0n,
+      amount_paid: 0n,
+      credited: 0n,
+      document: null,
+      pdf: null,
+      pdf_sha256: null,
+      issue_date: null,
+      due_at: null,
+      grace_until: null,
+      finalized_at: null,
+      voided_at: null,
+      void_reason: null,
+      replaces_id: null,
+      created_at: now,
+      updated_at: now,
+    };
+    return this.toApi(fake);
+  }
+
+  /** The document of an invoice: frozen for finalized ones, computed now for drafts. */
+  documentOf(row: InvoiceRow): DocumentModel {
+    if (row.document) return (JSON.parse(row.document) as StoredDocument).model;
+    const customer = this.customers.byInternalId(row.customer_id);
+    const { statement, taxes, taxNote } = this.compute(row, customer);
+    const tax = taxes.reduce((a, t) => a + t.amount, 0n);
+    const s = this.settings.get();
+    const total = statement.subtotal + statement.discounts + (s.tax_inclusive ? 0n : tax);
+    return this.documentModel({ ...row, subtotal: statement.subtotal, discounts: statement.discounts, tax, total, amount_due: total }, customer, statement, taxes, taxNote);
+  }
+
+  private documentModel(row: InvoiceRow, customer: CustomerRow, statement: Statement, taxes: TaxRow[], taxNote: string | null): DocumentModel {
+    const s = this.settings.get();
+    const tz = this.tzOf(customer);
+    const asset = this.assets.find(row.currency);
+    const seller: Party = { legalName: s.company.legal_name, address: s.company.address, country: s.company.country, taxId: s.company.tax_id, email: s.company.email };
+    const buyer: Party = {
+      legalName: customer.legal_name ?? customer.name ?? customer.external_id,
+      address: JSON.parse(customer.address) as string[],
+      country: customer.country,
+      taxId: customer.tax_id,
+      email: (JSON.parse(customer.invoice_emails) as string[])[0] ?? customer.email,
+    };
+    const terms = customer.payment_terms_days ?? s.payment_terms_days;
+    return {
+      kind: 'invoice',
+      number: row.number ?? 'DRAFT',
+      issueDate: row.issue_date ?? dateIn(this.ctx.now(), tz),
+      dueDate: row.due_at !== null ? dateIn(row.due_at, tz) : null,
+      supplyPeriod: row.period_start !== null && row.period_end !== null ? { start: dateIn(row.period_start, tz), end: dateIn(row.period_end - 1, tz) } : null,
+      language: customer.language ?? 'en',
+      seller,
+      buyer,
+      currency: { code: row.currency, scale: asset?.scale ?? 2 },
+      lines: statement.lines.map(({ id: _id, asset: _a, taxable: _t, ...line }): DocumentLine => line),
+      subtotal: statement.subtotal.toString(),
+      discounts: [],
+      taxes: taxes.map((t) => ({ label: t.label, rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })),
+      total: row.total.toString(),
+      creditsApplied: row.credits_applied.toString(),
+      amountDue: (row.status === 'draft' ? row.total : row.amount_due).toString(),
+      paymentTerms: terms === 0 ? 'Due on receipt.' : `Due within ${terms} days.`,
+      taxNote,
+      notes: row.replaces_id ? [`This invoice replaces ${this.require(row.replaces_id).number}.`] : [],
+      references: row.replaces_id ? [{ label: 'Replaces', number: this.require(row.replaces_id).number ?? '' }] : [],
+      reason: null,
+      status: row.status === 'draft' ? 'draft' : null,
+    };
+  }
+
+  toApi(row: InvoiceRow): z.output<typeof Invoice> {
+    const customer = this.customers.byInternalId(row.customer_id);
+    let lines: StatementLine[];
+    let taxes: { label: string; rate: string; base: string; amount: string }[];
+    let taxNote: string | null;
+    let subtotal = row.subtotal;
+    let discounts = row.discounts;
+    let tax = row.tax;
+    let total = row.total;
+    if (row.document) {
+      const doc = JSON.parse(row.document) as StoredDocument;
+      lines = doc.lines;
+      taxes = doc.taxes;
+      taxNote = doc.taxNote;
+    } else {
+      const c = this.compute(row, customer);
+      lines = c.statement.lines;
+      taxes = c.taxes.map((t) => ({ label: t.label, rate: t.rate, base: t.base.toString(), amount: t.amount.toString() }));
+      taxNote = c.taxNote;
+      subtotal = c.statement.subtotal;
+      discounts = c.statement.discounts;
+      tax = c.taxes.reduce((a, t) => a + t.amount, 0n);
+      total = subtotal + discounts + (this.settings.get().tax_inclusive ? 0n : tax);
+    }
+    const notes = row.id === 'preview' ? [] : this.ctx.store.listCreditNotes(row.id);
+    const creditedByLine = new Map<string, bigint>();
+    for (const n of notes) for (const l of JSON.parse(n.lines) as { line_id: string; amount: string }[]) creditedByLine.set(l.line_id, (creditedByLine.get(l.line_id) ?? 0n) + BigInt(l.amount));
+    const status = this.statusOf(row);
+    const actions: z.output<typeof Invoice>['allowed_actions'] = ['download_pdf'];
+    if (row.status === 'draft' && row.id !== 'preview') actions.push('finalize');
+    if (row.status === 'finalized') {
+      if (row.amount_paid === 0n && row.credits_applied === 0n && row.credited === 0n) actions.push('void');
+      if (this.outstanding(row) > 0n) actions.push('record_payment', 'settle_from_credit');
+      if (row.credited < row.total) actions.push('create_credit_note');
+    }
+    if (row.status === 'void') actions.push('reissue');
+    return {
+      id: row.id,
+      number: row.number,
+      customer: customer.external_id,
+      subscription: row.subscription_id,
+      status,
+      period: row.period_start !== null && row.period_end !== null ? { start: iso(row.period_start), end: iso(row.period_end) } : null,
+      currency: row.currency,
+      lines: lines.map((l) => ({
+        id: l.id,
+        kind: l.kind,
+        description: l.description,
+        period: l.period,
+        quantity: l.quantity,
+        unit: l.unit,
+        unit_price: l.unitPrice,
+        amount: l.amount,
+        informational: l.informational,
+        tiers: l.tiers.map((t) => ({ label: t.label, units: t.units, unit_price: t.unitPrice, flat_fee: t.flatFee, amount: t.amount })),
+        credited: (creditedByLine.get(l.id) ?? 0n).toString(),
+      })),
+      subtotal: subtotal.toString(),
+      discounts: discounts.toString(),
+      taxes,
+      tax: tax.toString(),
+      total: total.toString(),
+      credits_applied: row.credits_applied.toString(),
+      amount_due: (row.status === 'draft' ? total : row.amount_due).toString(),
+      amount_paid: row.amount_paid.toString(),
+      amount_outstanding: (row.status === 'finalized' ? this.outstanding(row) : 0n).toString(),
+      credited: row.credited.toString(),
+      tax_note: taxNote,
+      issue_date: row.issue_date,
+      due_at: isoOrNull(row.due_at),
+      grace_until: isoOrNull(row.grace_until),
+      finalized_at: isoOrNull(row.finalized_at),
+      voided_at: isoOrNull(row.voided_at),
+      void_reason: row.void_reason,
+      replaces: row.replaces_id,
+      pdf_sha256: row.pdf_sha256,
+      payments: row.id === 'preview' ? [] : this.ctx.store.listPayments(row.id).map((p) => ({ id: p.id, amount: p.amount.toString(), paid_at: iso(p.paid_at), method: p.method, reference: p.reference })),
+      credit_notes: notes.map((n) => ({ id: n.id, number: n.number, total: n.total.toString(), reason: n.reason })),
+      allowed_actions: actions,
+      created_at: iso(row.created_at),
+    };
+  }
+}
+
+function sumLines(lines: StatementLine[], coupons: boolean): bigint {
+  let s = 0n;
+  for (const l of lines) if (!l.informational && (l.kind === 'coupon') === coupons) s += BigInt(l.amount);
+  return s;
+}

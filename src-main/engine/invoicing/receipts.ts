@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type { Receipt } from '../../../shared/contract/invoicing';
+import { minorToDecimal } from '../../../shared/money';
+import type { DocumentModel } from '../../documents/model';
+import type { Assets } from '../assets';
+import type { EngineContext } from '../context';
+import type { Customers } from '../customers';
+import { fail } from '../errors';
+import { iso } from '../format';
+import { newId } from '../ids';
+import type { Settings } from '../settings';
+import { taxOn, taxRateFor } from './tax';
+
+/**
+ * Receipts for succeeded paid top-ups. Under the top-up tax point the receipt is the tax
+ * document: the tax on what was paid is shown and posted (funding -> tax), and usage of that
+ * credit later carries no tax. A custom-asset top-up shows the fiat price paid for it.
+ */
+export class Receipts {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly customers: Customers,
+    private readonly assets: Assets,
+    private readonly settings: Settings,
+  ) {}
+
+  /** The receipt of a top-up, made the first time it is asked for. */
+  forTopUp(topUpId: string): z.output<typeof Receipt> {
+    const existing = this.ctx.store.getReceiptForTopUp(topUpId);
+    if (existing) return this.toApi(existing);
+    const topUp = this.ctx.store.getTopUp(topUpId) ?? fail('top_up_not_found', `No top-up has id ${topUpId}.`, { top_up: topUpId });
+    if (topUp.kind !== 'paid' || (topUp.status !== 'succeeded' && topUp.status !== 'refunded')) fail('invalid_state', `Top-up ${topUpId} is ${topUp.kind === 'paid' ? topUp.status : 'a grant'}: only a succeeded paid top-up has a receipt.`, { top_up: topUpId });
+    const customer = this.customers.byInternalId(topUp.customer_id);
+    const asset = this.assets.require(topUp.asset);
+    const s = this.settings.get();
+    // What was paid, in fiat: the top-up itself for a fiat asset, else its recorded price.
+    const currency = asset.kind === 'fiat' ? asset.code : (topUp.price_currency ?? fail('invalid_state', `Top-up ${topUpId} of ${asset.code} has no fiat price to put on a receipt.`, { top_up: topUpId }));
+    const paid = asset.kind === 'fiat' ? topUp.amount : (topUp.price_amount ?? 0n);
+    const { rate, note } = taxRateFor(s, customer, null);
+    const taxable = s.tax_point === 'top_up';
+    const tax = taxable ? taxOn(paid, rate, s.tax_inclusive) : 0n;
+    const net = taxable && s.tax_inclusive ? paid - tax : paid;
+    const total = net + tax;
+    const now = this.ctx.now();
+    const year = new Date(now).getUTCFullYear();
+    const key = `receipt_seq:${year}`;
+    const seq = Number(this.ctx.store.getMeta(key) ?? '0') + 1;
+    this.ctx.store.setMeta(key, String(seq));
+    const number = `RC-${year}-${String(seq).padStart(6, '0')}`;
+    if (tax > 0n) {
+      const { books } = this.ctx;
+      books.post(books.systemAccount(currency, 'funding'), books.systemAccount(currency, 'tax'), tax, 0, { kind: 'tax', ref: `receipt:${number}` });
+    }
+    const fiat = this.assets.require(currency);
+    const description = asset.kind === 'fiat' ? `Prepaid credit top-up (${topUp.id})` : `${minorToDecimal(topUp.amount, asset.scale)} ${asset.code} prepaid (${topUp.id})${topUp.rate ? ` at ${topUp.rate} ${currency} each` : ''}`;
+    const model: DocumentModel = {
+      kind: 'receipt',
+      number,
+      issueDate: new Date(now).toISOString().slice(0, 10),
+      dueDate: null,
+      supplyPeriod: null,
+      language: customer.language ?? 'en',
+      seller: { legalName: s.company.legal_name, address: s.company.address, country: s.company.country, taxId: s.company.tax_id, email: s.company.email },
+      buyer: { legalName: customer.legal_name ?? customer.name ?? customer.external_id, address: JSON.parse(customer.address) as string[], country: customer.country, taxId: customer.tax_id, email: customer.email },
+      currency: { code: currency, scale: fiat.scale },
+      lines: [{ kind: 'top_up', description, period: null, quantity: null, unit: null, unitPrice: null, amount: net.toString(), tiers: [], informational: false }],
+      subtotal: net.toString(),
+      discounts: [],
+      taxes: tax > 0n ? [{ label: 'Tax', rate, base: net.toString(), amount: tax.toString() }] : [],
+      total: total.toString(),
+      creditsApplied: '0',
+      amountDue: '0',
+      paymentTerms: 'Paid.',
+      taxNote: taxable ? note : 'Tax is invoiced with the usage of this credit.',
+      notes: [],
+      references: [],
+      reason: null,
+      status: null,
+    };
+    const row = { id: newId('rc', now), number, top_up_id: topUp.id, customer_id: customer.id, currency, net, tax, total, document: JSON.stringify({ model }), created_at: now };
+    this.ctx.store.insertReceipt(row);
+    return this.toApi({ ...row, pdf_sha256: null });
+  }
+
+  private toApi(r: { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; pdf_sha256: string | null; created_at: number }): z.output<typeof Receipt> {
+    return {
+      id: r.id,
+      number: r.number,
+      top_up: r.top_up_id,
+      customer: this.customers.byInternalId(r.customer_id).external_id,
+      currency: r.currency,
+      net: r.net.toString(),
+      tax: r.tax.toString(),
+      total: r.total.toString(),
+      pdf_sha256: r.pdf_sha256,
+      created_at: iso(r.created_at),
+    };
+  }
+}

@@ -1,0 +1,243 @@
+import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { spotlight } from '@mantine/spotlight';
+import { notifications } from '@mantine/notifications';
+import { Keyboard, KeyRound, LogOut, Moon, Search, Sun } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { door, liveSource } from '../api';
+import { isEditable } from '../lib/keys';
+import { NAV } from '../nav';
+import { useAssets } from '../state/assets';
+import { useLive } from '../state/live';
+import { useSession } from '../state/session';
+import { Kbd } from './common';
+import { LiveIndicator } from './LiveIndicator';
+import { Palette } from './Palette';
+import { ShortcutSheet } from './ShortcutSheet';
+
+function Logo() {
+  return (
+    <Group gap={8} wrap="nowrap">
+      <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden>
+        <rect width="32" height="32" rx="8" fill="var(--mantine-color-brand-6)" />
+        <path d="M8 11h16M16 11v13M11 24h10" stroke="white" strokeWidth="3" strokeLinecap="round" />
+      </svg>
+      <Text fw={700} size="lg" style={{ letterSpacing: '-0.02em' }}>
+        Tollgate
+      </Text>
+    </Group>
+  );
+}
+
+function ThemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const computed = useComputedColorScheme('light');
+  const next = computed === 'dark' ? 'light' : 'dark';
+  return (
+    <Tooltip label={`Switch to ${next} theme`}>
+      <ActionIcon variant="default" size="lg" onClick={() => setColorScheme(next)} aria-label={`Switch to ${next} theme`}>
+        {computed === 'dark' ? <Sun size={18} /> : <Moon size={18} />}
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+function WhoAmI() {
+  const key = useSession((s) => s.key);
+  const navigate = useNavigate();
+  if (!key) return null;
+  return (
+    <Menu position="bottom-end" width={260} withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={`Signed in as ${key.name}`} data-testid="whoami">
+          <Group gap={8} wrap="nowrap">
+            <KeyRound size={16} aria-hidden />
+            <Box visibleFrom="sm">
+              <Text size="sm" fw={600} lh={1.1} truncate maw={180}>
+                {key.name}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2}>
+                {key.scopes.join(' · ')}
+              </Text>
+            </Box>
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Signed in with the API key</Menu.Label>
+        <Box px="sm" pb="xs">
+          <Text size="sm" fw={600}>
+            {key.name}
+          </Text>
+          <Group gap={4} mt={4}>
+            {key.scopes.map((s) => (
+              <Badge key={s} size="xs" variant="light">
+                {s}
+              </Badge>
+            ))}
+          </Group>
+        </Box>
+        <Menu.Divider />
+        <Menu.Item leftSection={<KeyRound size={14} />} onClick={() => navigate('/settings/keys')}>
+          API keys
+        </Menu.Item>
+        {door.kind === 'http' && (
+          <Menu.Item
+            leftSection={<LogOut size={14} />}
+            color="red"
+            onClick={async () => {
+              await door.logout();
+              useSession.getState().set(null);
+              navigate('/login');
+            }}
+          >
+            Sign out
+          </Menu.Item>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** Global keys: `?` sheet, `/` search, `g` + letter pages, ⌘⇧P blur amounts. ⌘K is the palette's own. */
+function useGlobalKeys(openSheet: () => void) {
+  const navigate = useNavigate();
+  const pendingG = useRef<number>(0);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.metaKey || e.ctrlKey) && e.shiftKey && e.key.toLowerCase() === 'p') {
+        e.preventDefault();
+        document.body.classList.toggle('tg-blur');
+        notifications.show({ message: document.body.classList.contains('tg-blur') ? 'Amounts blurred for screen sharing' : 'Amounts visible', autoClose: 1500 });
+        return;
+      }
+      if (e.metaKey || e.ctrlKey || e.altKey || isEditable(e.target)) return;
+      if (document.querySelector('.mantine-Modal-content, .mantine-Spotlight-content')) return;
+      if (pendingG.current && Date.now() - pendingG.current < 1200) {
+        pendingG.current = 0;
+        const item = NAV.find((n) => n.key === e.key.toLowerCase());
+        if (item) {
+          e.preventDefault();
+          navigate(item.path);
+        }
+        return;
+      }
+      if (e.key === 'g') {
+        pendingG.current = Date.now();
+        return;
+      }
+      if (e.key === '?') {
+        e.preventDefault();
+        openSheet();
+      } else if (e.key === '/') {
+        const search = document.querySelector<HTMLInputElement>('[data-page-search]');
+        if (search) {
+          e.preventDefault();
+          search.focus();
+          search.select();
+        }
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navigate, openSheet]);
+}
+
+export function Layout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const [sheet, setSheet] = useState(false);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const epoch = useLive((s) => s.epoch);
+  useGlobalKeys(() => setSheet(true));
+
+  // The live feed: one subscription for the whole console.
+  useEffect(() => {
+    const { apply, setStatus } = useLive.getState();
+    return liveSource.subscribeLive(apply, setStatus);
+  }, []);
+  // Assets (scale, kind) for formatting; reloaded after a reconnect.
+  useEffect(() => {
+    void useAssets.getState().load().catch(() => undefined);
+  }, [epoch]);
+  useEffect(() => close(), [location.pathname, close]);
+
+  const active = (path: string) => (path === '/' ? location.pathname === '/' : location.pathname === path || location.pathname.startsWith(path + '/'));
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 236, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={0}>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <UnstyledButton onClick={() => navigate('/')} aria-label="Tollgate overview">
+              <Logo />
+            </UnstyledButton>
+          </Group>
+          <Button
+            variant="default"
+            onClick={() => spotlight.open()}
+            leftSection={<Search size={16} />}
+            rightSection={
+              <Group gap={2}>
+                <Kbd>⌘</Kbd>
+                <Kbd>K</Kbd>
+              </Group>
+            }
+            w={340}
+            visibleFrom="md"
+            styles={{ inner: { justifyContent: 'space-between' }, label: { flex: 1, color: 'var(--mantine-color-dimmed)', fontWeight: 400 } }}
+            aria-label="Open the command palette"
+          >
+            Search or paste an id…
+          </Button>
+          <Group gap="md" wrap="nowrap">
+            <LiveIndicator />
+            <Tooltip label="Keyboard shortcuts (?)">
+              <ActionIcon variant="default" size="lg" onClick={() => setSheet(true)} aria-label="Keyboard shortcuts">
+                <Keyboard size={18} />
+              </ActionIcon>
+            </Tooltip>
+            <ThemeToggle />
+            <WhoAmI />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main">
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap={2}>
+            {NAV.map((n) => {
+              const Icon = n.icon;
+              return (
+                <NavLink
+                  key={n.path}
+                  href={`#${n.path}`}
+                  label={n.label}
+                  active={active(n.path)}
+                  leftSection={<Icon size={18} strokeWidth={1.8} />}
+                  rightSection={<span className="tg-nav-kbd">g {n.key}</span>}
+                  variant="light"
+                  style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                  aria-current={active(n.path) ? 'page' : undefined}
+                />
+              );
+            })}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" px="sm" pb={4}>
+            Press <Kbd>?</Kbd> for shortcuts
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Box px={{ base: 'md', md: 'xl' }} py="lg" maw={1480} mx="auto">
+          <Outlet />
+        </Box>
+      </AppShell.Main>
+      <Palette />
+      <ShortcutSheet opened={sheet} onClose={() => setSheet(false)} />
+    </AppShell>
+  );
+}

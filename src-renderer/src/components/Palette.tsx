@@ -1,0 +1,143 @@
+import { Badge, Group, Text } from '@mantine/core';
+import { Spotlight, spotlight } from '@mantine/spotlight';
+import { CreditCard, Hash, Lock, Plus, Search, User } from 'lucide-react';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { call } from '../api';
+import { NAV } from '../nav';
+
+interface Hit {
+  id: string;
+  label: string;
+  description: string;
+  to: string;
+  kind: 'customer' | 'hold' | 'top_up' | 'subscription' | 'plan';
+}
+
+const KIND_ICON = { customer: User, hold: Lock, top_up: CreditCard, subscription: Hash, plan: Hash } as const;
+
+/**
+ * ⌘/Ctrl+K: pages and actions, customers found on the server, and any id pasted (external_id,
+ * hold id `auth_…`, top-up `tu_…`, subscription `sub_…`, plan code) resolved to its page.
+ */
+export function Palette() {
+  const navigate = useNavigate();
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<Hit[]>([]);
+  const [searching, setSearching] = useState(false);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (q.length < 2) {
+      setHits([]);
+      return;
+    }
+    let cancelled = false;
+    setSearching(true);
+    const t = setTimeout(async () => {
+      const found: Hit[] = [];
+      const lookups: Promise<void>[] = [];
+      if (/^auth_/i.test(q)) {
+        lookups.push(
+          call('getAuthorization', { id: q }).then((a) => {
+            found.push({ id: `hold-${a.id}`, label: `Hold ${a.id}`, description: `${a.status} · ${a.customer} · ${a.asset}`, to: `/customers/${encodeURIComponent(a.customer)}/wallet`, kind: 'hold' });
+          }),
+        );
+      } else if (/^tu_/i.test(q)) {
+        lookups.push(
+          call('getTopUp', { id: q }).then((t2) => {
+            found.push({ id: `tu-${t2.id}`, label: `Top-up ${t2.id}`, description: `${t2.status} · ${t2.customer}`, to: `/customers/${encodeURIComponent(t2.customer)}/activity`, kind: 'top_up' });
+          }),
+        );
+      } else if (/^sub_/i.test(q)) {
+        lookups.push(
+          call('getSubscription', { id: q }).then((s) => {
+            found.push({ id: `sub-${s.id}`, label: `Subscription ${s.id}`, description: `${s.plan} · ${s.customer}`, to: `/customers/${encodeURIComponent(s.customer)}/subscription`, kind: 'subscription' });
+          }),
+        );
+      }
+      lookups.push(
+        call('listCustomerWallets', { search: q, limit: 6 }).then((page) => {
+          for (const c of page.data) found.push({ id: `c-${c.external_id}`, label: c.name ? `${c.name}` : c.external_id, description: `Customer · ${c.external_id}${c.plan ? ` · ${c.plan}` : ''}`, to: `/customers/${encodeURIComponent(c.external_id)}/wallet`, kind: 'customer' });
+        }),
+      );
+      if (/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(q)) {
+        lookups.push(
+          call('getPlan', { code: q }).then((p) => {
+            found.push({ id: `p-${p.code}`, label: `Plan ${p.name}`, description: `${p.code} · v${p.version}`, to: `/plans/${encodeURIComponent(p.code)}`, kind: 'plan' });
+          }),
+        );
+      }
+      await Promise.allSettled(lookups);
+      if (!cancelled) {
+        setHits(found);
+        setSearching(false);
+      }
+    }, 120);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [query]);
+
+  const pages = useMemo(
+    () => [
+      ...NAV.map((n) => ({ id: `nav-${n.path}`, label: n.label, description: n.description, to: n.path, icon: n.icon, hint: `g ${n.key}` })),
+      { id: 'new-plan', label: 'Create a plan', description: 'Open the plan editor with the live price preview', to: '/plans/new', icon: Plus, hint: '' },
+      { id: 'refused', label: 'Refused events', description: 'Grouped by reason, with fix hints', to: '/events/refused', icon: Search, hint: '' },
+      { id: 'keys', label: 'API keys', description: 'Create, list and revoke keys', to: '/settings/keys', icon: Lock, hint: '' },
+    ],
+    [],
+  );
+  const q = query.trim().toLowerCase();
+  const shownPages = pages.filter((p) => !q || p.label.toLowerCase().includes(q) || p.description.toLowerCase().includes(q));
+
+  const go = (to: string) => {
+    navigate(to);
+    spotlight.close();
+  };
+
+  return (
+    <Spotlight.Root query={query} onQueryChange={setQuery} shortcut={['mod + K']} scrollable maxHeight={480}>
+      <Spotlight.Search placeholder="Search pages, customers, or paste an id (auth_…, tu_…, sub_…)" leftSection={<Search size={18} />} aria-label="Command palette search" />
+      <Spotlight.ActionsList>
+        {hits.length > 0 && (
+          <Spotlight.ActionsGroup label="Results">
+            {hits.map((h) => {
+              const Icon = KIND_ICON[h.kind];
+              return (
+                <Spotlight.Action key={h.id} onClick={() => go(h.to)} leftSection={<Icon size={18} />} label={h.label} description={h.description} />
+              );
+            })}
+          </Spotlight.ActionsGroup>
+        )}
+        {shownPages.length > 0 && (
+          <Spotlight.ActionsGroup label="Pages">
+            {shownPages.map((p) => {
+              const Icon = p.icon;
+              return (
+                <Spotlight.Action
+                  key={p.id}
+                  onClick={() => go(p.to)}
+                  leftSection={<Icon size={18} />}
+                  rightSection={p.hint ? <Badge variant="default" size="sm" ff="monospace">{p.hint}</Badge> : null}
+                  label={p.label}
+                  description={p.description}
+                />
+              );
+            })}
+          </Spotlight.ActionsGroup>
+        )}
+        {hits.length === 0 && shownPages.length === 0 && (
+          <Spotlight.Empty>
+            <Group gap="xs">
+              <Text size="sm" c="dimmed">
+                {searching ? 'Searching…' : `Nothing found for "${query}".`}
+              </Text>
+            </Group>
+          </Spotlight.Empty>
+        )}
+      </Spotlight.ActionsList>
+    </Spotlight.Root>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect, useRef } from 'react';
+
+/** True when the key press belongs to a text field (shortcuts must not steal typing). */
+export function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  const tag = el.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (el as HTMLInputElement).type;
+    return !['checkbox', 'radio', 'button', 'submit', 'range'].includes(type);
+  }
+  return el.isContentEditable;
+}
+
+function modalOpen(): boolean {
+  return !!document.querySelector('[role="dialog"][aria-modal="true"], .mantine-Modal-content, .mantine-Spotlight-content');
+}
+
+/** A key on the page (no modifiers, not typing, no dialog open). */
+export function usePageKey(handlers: Record<string, (e: KeyboardEvent) => void>, enabled = true): void {
+  const ref = useRef(handlers);
+  ref.current = handlers;
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.metaKey || e.ctrlKey || e.altKey || isEditable(e.target) || modalOpen()) return;
+      const h = ref.current[e.key] ?? ref.current[e.key.toLowerCase()];
+      if (h) h(e);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}
+
+/**
+ * J/K or ↓/↑ move the selection in a list, Enter opens it (as lago-front's useListKeyNavigation).
+ * Arrows also work from the page's search field, so you can type and go down.
+ */
+export function useListKeys(count: number, active: number, setActive: (i: number) => void, onOpen: (i: number) => void, enabled = true): void {
+  const state = useRef({ count, active, setActive, onOpen });
+  state.current = { count, active, setActive, onOpen };
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.metaKey || e.ctrlKey || e.altKey || modalOpen()) return;
+      const s = state.current;
+      const inSearch = (e.target as HTMLElement | null)?.hasAttribute?.('data-page-search') ?? false;
+      if (isEditable(e.target) && !(inSearch && (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'Enter'))) return;
+      if (s.count === 0) return;
+      if (e.key === 'j' || e.key === 'ArrowDown') {
+        e.preventDefault();
+        s.setActive(Math.min(s.count - 1, s.active < 0 ? 0 : s.active + 1));
+      } else if (e.key === 'k' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        s.setActive(Math.max(0, s.active - 1));
+      } else if (e.key === 'Enter' && s.active >= 0) {
+        e.preventDefault();
+        s.onOpen(s.active);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}

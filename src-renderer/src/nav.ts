@@ -1,0 +1,46 @@
+import { Activity, Calculator, Gauge, LayoutDashboard, Rocket, Settings, Tags, Users } from 'lucide-react';
+import type { ComponentType } from 'react';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  /** `g` then this key goes there. */
+  key: string;
+  icon: ComponentType<{ size?: number; strokeWidth?: number }>;
+  description: string;
+}
+
+export const NAV: NavItem[] = [
+  { path: '/', label: 'Overview', key: 'o', icon: LayoutDashboard, description: 'Balances, revenue, events per minute, what needs attention' },
+  { path: '/customers', label: 'Customers', key: 'c', icon: Users, description: 'Customers and their wallets' },
+  { path: '/monitor', label: 'Wallet monitor', key: 'w', icon: Gauge, description: 'Live burn rate and time to empty' },
+  { path: '/plans', label: 'Plans', key: 'p', icon: Tags, description: 'Plans, charges and metrics' },
+  { path: '/events', label: 'Events', key: 'e', icon: Activity, description: 'Live event stream and refused events' },
+  { path: '/tco', label: 'TCO calculator', key: 't', icon: Calculator, description: 'What billing costs you, compared' },
+  { path: '/settings', label: 'Settings', key: 's', icon: Settings, description: 'API keys, endpoint, operator settings' },
+  { path: '/start', label: 'Getting started', key: 'g', icon: Rocket, description: 'Checklist, snippets and a test event' },
+];
+
+export interface Shortcut {
+  keys: string[];
+  description: string;
+  scope: string;
+}
+
+export const SHORTCUTS: Shortcut[] = [
+  { keys: ['⌘/Ctrl', 'K'], description: 'Command palette: pages, customers, pasted ids', scope: 'Global' },
+  { keys: ['?'], description: 'Show keyboard shortcuts', scope: 'Global' },
+  { keys: ['/'], description: 'Focus the search of the page', scope: 'Global' },
+  ...NAV.filter((n) => n.key !== 'g').map((n) => ({ keys: ['g', n.key], description: `Go to ${n.label}`, scope: 'Navigation' })),
+  { keys: ['g', 'g'], description: 'Go to Getting started', scope: 'Navigation' },
+  { keys: ['⌘/Ctrl', 'Shift', 'P'], description: 'Blur amounts (screen sharing)', scope: 'Global' },
+  { keys: ['J'], description: 'Next row', scope: 'Lists' },
+  { keys: ['K'], description: 'Previous row', scope: 'Lists' },
+  { keys: ['↓'], description: 'Next row', scope: 'Lists' },
+  { keys: ['↑'], description: 'Previous row', scope: 'Lists' },
+  { keys: ['Enter'], description: 'Open the selected row', scope: 'Lists' },
+  { keys: ['T'], description: 'Top up (customer page)', scope: 'Customer' },
+  { keys: ['A'], description: 'Adjust balance (customer page)', scope: 'Customer' },
+  { keys: ['Space'], description: 'Pause or resume the stream / re-sorting', scope: 'Live tables' },
+  { keys: ['Enter'], description: 'Next tier cell; on the last cell, add a tier', scope: 'Plan editor' },
+];

@@ -1,0 +1,257 @@
+import { Badge, Box, Button, Group, Loader, Text, TextInput, Tooltip } from '@mantine/core';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Plus, Search, Users, X } from 'lucide-react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { type ApiError, call, type OutputOf } from '../../api';
+import { PageHeader, StatusBadge, walletStatus } from '../../components/common';
+import { LiveAmount } from '../../components/LiveAmount';
+import { ErrorState, NothingMatches, NothingYet, TableSkeleton } from '../../components/states';
+import { useTitle } from '../../lib/chart';
+import { formatCount } from '../../lib/format';
+import { useListKeys } from '../../lib/keys';
+import { Money } from '../../lib/money';
+import { useQuery } from '../../lib/useQuery';
+import { useLive } from '../../state/live';
+import { CreateCustomerDialog } from './CreateCustomerDialog';
+
+type Row = OutputOf<'listCustomerWallets'>['data'][number];
+const PAGE = 100;
+const ROW_H = 58;
+const COLS = 'minmax(220px, 2.2fr) minmax(110px, 1fr) minmax(170px, 1.3fr) 110px 100px';
+
+function Status({ row, tte }: { row: Row; tte: Map<string, number | null> }) {
+  const b = row.balances[0];
+  const live = useLive((s) => (b ? s.balances[row.external_id]?.[b.asset]?.available : undefined));
+  if (!b) return <Text size="sm" c="dimmed">No wallet</Text>;
+  const available = live ?? b.available;
+  return <StatusBadge status={walletStatus(available, null, tte.get(`${row.external_id}:${b.asset}`) ?? null)} />;
+}
+
+function OtherAssets({ row }: { row: Row }) {
+  const rest = row.balances.slice(1);
+  if (rest.length === 0) return null;
+  return (
+    <Tooltip
+      label={
+        <Box>
+          {rest.map((b) => (
+            <Group key={b.asset} justify="space-between" gap="lg">
+              <Text size="xs">{b.asset}</Text>
+              <Money amount={b.available} asset={b.asset} size="xs" />
+            </Group>
+          ))}
+        </Box>
+      }
+    >
+      <Badge variant="default" size="sm" className="tg-num" tabIndex={0} aria-label={`${rest.length} more assets: ${rest.map((b) => b.asset).join(', ')}`}>
+        +{rest.length}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export function CustomersPage() {
+  useTitle('Customers');
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const search = params.get('q') ?? '';
+  const [rows, setRows] = useState<Row[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [active, setActive] = useState(-1);
+  const [creating, setCreating] = useState(false);
+  const [grandTotal, setGrandTotal] = useState<number | null>(null);
+  const seq = useRef(0);
+  const epoch = useLive((s) => s.epoch);
+  const customersSeq = useLive((s) => s.customersSeq);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // Time to empty per wallet, for the Low status.
+  const monitor = useQuery(() => call('getWalletMonitor', { limit: 500, sort: 'time_to_empty' }), [], { refreshMs: 15_000 });
+  const tte = useMemo(() => new Map((monitor.data?.wallets ?? []).map((w) => [`${w.customer}:${w.asset}`, w.time_to_empty_seconds])), [monitor.data]);
+
+  const load = useCallback(
+    (q: string) => {
+      const mine = ++seq.current;
+      setError(null);
+      call('listCustomerWallets', { limit: PAGE, ...(q ? { search: q } : {}) })
+        .then((page) => {
+          if (mine !== seq.current) return;
+          setRows(page.data);
+          setTotal(page.total);
+          if (!q) setGrandTotal(page.total);
+          setCursor(page.next_cursor);
+          setLoading(false);
+          setActive((a) => (a >= page.data.length ? -1 : a));
+        })
+        .catch((e: ApiError) => {
+          if (mine !== seq.current) return;
+          setError(e);
+          setLoading(false);
+        });
+    },
+    [],
+  );
+  useEffect(() => load(search), [search, epoch, load]);
+  // A customer created elsewhere: refresh the first page (cheap), keep the scroll.
+  useEffect(() => {
+    if (customersSeq) load(search);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [customersSeq]);
+
+  const loadMore = useCallback(() => {
+    if (!cursor || loadingMore) return;
+    const mine = seq.current;
+    setLoadingMore(true);
+    call('listCustomerWallets', { limit: PAGE, cursor, ...(search ? { search } : {}) })
+      .then((page) => {
+        if (mine !== seq.current) return;
+        setRows((r) => [...r, ...page.data]);
+        setCursor(page.next_cursor);
+      })
+      .catch((e: ApiError) => setError(e))
+      .finally(() => setLoadingMore(false));
+  }, [cursor, loadingMore, search]);
+
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  useEffect(() => {
+    const last = items[items.length - 1];
+    if (last && last.index >= rows.length - 20) loadMore();
+  }, [items, rows.length, loadMore]);
+
+  const open = (i: number) => {
+    const r = rows[i];
+    if (r) navigate(`/customers/${encodeURIComponent(r.external_id)}/wallet`);
+  };
+  useListKeys(rows.length, active, (i) => {
+    setActive(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, open);
+
+  const setSearch = (q: string) => {
+    const next = new URLSearchParams(params);
+    if (q) next.set('q', q);
+    else next.delete('q');
+    setParams(next, { replace: true });
+  };
+
+  const nothingAtAll = !loading && !error && !search && total === 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Customers"
+        count={total}
+        description="Every customer with a live balance per asset. Search runs on the server over external id, name and email."
+        actions={
+          <Button leftSection={<Plus size={16} />} onClick={() => setCreating(true)}>
+            New customer
+          </Button>
+        }
+      >
+        <Group mt="sm" gap="sm">
+          <TextInput
+            data-page-search
+            placeholder="Search customers"
+            aria-label="Search customers"
+            leftSection={<Search size={16} />}
+            rightSection={
+              search ? (
+                <X size={14} style={{ cursor: 'pointer' }} onClick={() => setSearch('')} aria-label="Clear search" role="button" />
+              ) : (
+                <span className="tg-kbd">/</span>
+              )
+            }
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            w={360}
+            data-testid="customer-search"
+          />
+          {search && total !== null && grandTotal !== null && (
+            <Text size="sm" c="dimmed" data-testid="customer-count">
+              {formatCount(total)} of {formatCount(grandTotal)} match
+            </Text>
+          )}
+        </Group>
+      </PageHeader>
+
+      {error && rows.length === 0 ? (
+        <ErrorState error={error} onRetry={() => load(search)} what="customers" />
+      ) : loading ? (
+        <TableSkeleton rows={10} cols={5} />
+      ) : nothingAtAll ? (
+        <NothingYet
+          icon={<Users size={28} />}
+          title="No customers yet"
+          description="A customer is who you bill: it owns a wallet per asset, a subscription, and the events it sends."
+          action={
+            <Button leftSection={<Plus size={16} />} onClick={() => setCreating(true)}>
+              New customer
+            </Button>
+          }
+        />
+      ) : rows.length === 0 ? (
+        <NothingMatches onClear={() => setSearch('')} what="customers" />
+      ) : (
+        <div className="tg-vlist" ref={scrollRef} style={{ height: 'calc(100vh - 250px)', minHeight: 360 }} data-testid="customer-list">
+          <div className="tg-vhead" style={{ gridTemplateColumns: COLS }} aria-hidden>
+            <span>Customer</span>
+            <span>Plan</span>
+            <span className="tg-cell-right">Available</span>
+            <span>Status</span>
+            <span>Billing</span>
+          </div>
+          <div role="list" aria-label={`Customers, ${formatCount(total ?? rows.length)} in total`} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((vi) => {
+              const r = rows[vi.index]!;
+              const b = r.balances[0];
+              return (
+                <div role="listitem" key={r.external_id} className="tg-vrow" data-active={vi.index === active} style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }} data-testid="customer-row" data-customer={r.external_id} onClick={() => open(vi.index)}>
+                  <Box miw={0}>
+                    <a href={`#/customers/${encodeURIComponent(r.external_id)}/wallet`} onClick={(e) => e.stopPropagation()} style={{ color: 'inherit', textDecoration: 'none' }}>
+                      <Text size="sm" fw={600} truncate>
+                        {r.name ?? r.external_id}
+                      </Text>
+                    </a>
+                    <Text size="xs" c="dimmed" ff="monospace" truncate>
+                      {r.external_id}
+                    </Text>
+                  </Box>
+                  <Box>{r.plan ? <Badge variant="light" color="gray">{r.plan}</Badge> : <Text size="sm" c="dimmed">—</Text>}</Box>
+                  <Group justify="flex-end" gap={6} wrap="nowrap">
+                    {b ? <LiveAmount customer={r.external_id} asset={b.asset} fallback={b.available} size="sm" fw={500} /> : <Text size="sm" c="dimmed">—</Text>}
+                    <OtherAssets row={r} />
+                  </Group>
+                  <Box>
+                    <Status row={r} tte={tte} />
+                  </Box>
+                  <Text size="sm" c="dimmed" tt="capitalize">
+                    {r.billing_mode}
+                  </Text>
+                </div>
+              );
+            })}
+          </div>
+          {loadingMore && (
+            <Group justify="center" py="xs">
+              <Loader size="xs" aria-label="Loading more customers" />
+            </Group>
+          )}
+        </div>
+      )}
+      <CreateCustomerDialog
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(c) => {
+          setCreating(false);
+          navigate(`/customers/${encodeURIComponent(c.external_id)}/wallet`);
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,332 @@
+import { Badge, Box, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { CalendarClock, Tags } from 'lucide-react';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { type ApiError, call, type OutputOf } from '../../api';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { CopyId } from '../../components/common';
+import { ErrorState, InlineError, NothingYet, TableSkeleton } from '../../components/states';
+import { formatDate, formatDateTime } from '../../lib/format';
+import { Money } from '../../lib/money';
+import { useQuery, useThrottledEffect } from '../../lib/useQuery';
+import { assetLike } from '../../state/assets';
+import { useLive } from '../../state/live';
+import { formatUnitPrice } from '@shared/money';
+
+type Usage = OutputOf<'getUsage'>;
+
+function SubscribeDialog({ opened, onClose, customer, onDone }: { opened: boolean; onClose: () => void; customer: string; onDone: () => void }) {
+  const plans = useQuery(() => call('listPlans', { limit: 500 }), [], { enabled: opened });
+  const [plan, setPlan] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Subscribe {customer} to a plan</Text>}>
+      <Stack>
+        <Select label="Plan" data={(plans.data?.data ?? []).map((p) => ({ value: p.code, label: `${p.name} (${p.code})` }))} value={plan} onChange={setPlan} placeholder={plans.loading ? 'Loading plans…' : 'Choose a plan'} searchable />
+        <Text size="xs" c="dimmed">
+          The subscription starts now; usage before its start is refused.
+        </Text>
+        <InlineError error={error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            disabled={!plan}
+            loading={busy}
+            onClick={async () => {
+              setBusy(true);
+              setError(null);
+              try {
+                await call('createSubscription', { customer, plan: plan! });
+                onDone();
+              } catch (e) {
+                setError(e as ApiError);
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            Subscribe
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+function UsageTable({ usage }: { usage: Usage }) {
+  if (usage.charges.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        The plan has no usage charges.
+      </Text>
+    );
+  return (
+    <Stack gap="md">
+      {usage.charges.map((c) => {
+        const a = assetLike(c.asset);
+        return (
+          <Card key={c.charge_id} padding="md">
+            <Group justify="space-between" mb="xs">
+              <Group gap="xs">
+                <Text fw={600}>{c.metric}</Text>
+                <Badge variant="light" color="gray" tt="none">
+                  {c.model}
+                </Badge>
+                {c.time_based && (
+                  <Badge variant="light" color="yellow" tt="none">
+                    priced up to now
+                  </Badge>
+                )}
+              </Group>
+              <Group gap="xs">
+                <Text size="sm" c="dimmed">
+                  {c.units} units{c.held_units !== '0' ? ` (+${c.held_units} held)` : ''}
+                </Text>
+                <Money amount={c.amount} asset={c.asset} fw={700} />
+              </Group>
+            </Group>
+            <Table fz="sm" verticalSpacing={4} aria-label={`Usage lines of ${c.metric}`}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Line</Table.Th>
+                  <Table.Th className="tg-right">Units</Table.Th>
+                  <Table.Th className="tg-right">Per unit</Table.Th>
+                  <Table.Th className="tg-right">Flat fee</Table.Th>
+                  <Table.Th className="tg-right">Amount</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {c.lines.map((l, i) => (
+                  <Table.Tr key={i}>
+                    <Table.Td>{l.label}</Table.Td>
+                    <Table.Td className="tg-right tg-num">{l.units}</Table.Td>
+                    <Table.Td className="tg-right tg-num">{l.unit_price === null ? '—' : formatUnitPrice(l.unit_price, a)}</Table.Td>
+                    <Table.Td className="tg-right tg-num">{formatUnitPrice(l.flat_fee, a)}</Table.Td>
+                    <Table.Td className="tg-right tg-num">{formatUnitPrice(l.amount, a)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+            <Group justify="space-between" mt={6}>
+              <Text size="xs" c="dimmed">
+                Exact {formatUnitPrice(c.exact_amount, a)} · rounded once to <Money amount={c.amount} asset={c.asset} size="xs" />
+              </Text>
+              <Text size="xs" c="dimmed">
+                Posted so far <Money amount={c.posted} asset={c.asset} size="xs" />
+              </Text>
+            </Group>
+          </Card>
+        );
+      })}
+    </Stack>
+  );
+}
+
+export function SubscriptionTab({ customer }: { customer: string }) {
+  const seq = useLive((s) => s.customerSeq[customer] ?? 0);
+  const balanceTick = useLive((s) => {
+    const w = s.balances[customer];
+    return w ? Object.values(w).reduce((m, b) => Math.max(m, b.changedAt), 0) : 0;
+  });
+  const subs = useQuery(() => call('listSubscriptions', { customer, limit: 50 }), [customer]);
+  const usage = useQuery(() => call('getUsage', { external_id: customer }), [customer]);
+  const ent = useQuery(() => call('getEntitlements', { external_id: customer }), [customer]);
+  useThrottledEffect(() => {
+    subs.reload();
+    usage.reload();
+  }, `${seq}:${balanceTick}`, 2000);
+  const [subscribing, setSubscribing] = useState(false);
+  const [terminating, setTerminating] = useState<string | null>(null);
+
+  if (subs.loading) return <TableSkeleton rows={4} cols={4} />;
+  if (subs.error) return <ErrorState error={subs.error} onRetry={subs.reload} what="subscriptions" />;
+  const list = subs.data?.data ?? [];
+  const active = list.find((s) => s.status === 'active') ?? list.find((s) => s.status === 'pending');
+  return (
+    <Stack gap="xl">
+      {!active ? (
+        <NothingYet
+          icon={<Tags size={28} />}
+          title="No active subscription"
+          description="A subscription puts the customer on a plan: its charges price every event the customer sends."
+          action={<Button onClick={() => setSubscribing(true)}>Subscribe to a plan</Button>}
+        />
+      ) : (
+        <Card>
+          <Group justify="space-between" align="flex-start">
+            <Box>
+              <Group gap="xs">
+                <Title order={2} fz="lg">
+                  <Link to={`/plans/${encodeURIComponent(active.plan)}`} style={{ color: 'inherit' }}>
+                    {active.plan}
+                  </Link>
+                </Title>
+                <Badge variant="light">v{active.plan_version}</Badge>
+                <Badge variant="dot" color={active.status === 'active' ? 'teal' : 'yellow'}>
+                  {active.status}
+                </Badge>
+              </Group>
+              <CopyId value={active.id} label="subscription id" />
+            </Box>
+            <Button variant="subtle" color="red" size="xs" onClick={() => setTerminating(active.id)}>
+              Terminate…
+            </Button>
+          </Group>
+          <SimpleGrid cols={{ base: 2, md: 4 }} mt="md">
+            <Box>
+              <Text size="xs" c="dimmed">
+                Current period
+              </Text>
+              <Text size="sm">{active.current_period ? `${formatDate(active.current_period.start)} – ${formatDate(active.current_period.end)}` : '—'}</Text>
+            </Box>
+            <Box>
+              <Text size="xs" c="dimmed">
+                Started
+              </Text>
+              <Text size="sm">{formatDateTime(active.started_at)}</Text>
+            </Box>
+            <Box>
+              <Text size="xs" c="dimmed">
+                Billing time
+              </Text>
+              <Text size="sm" tt="capitalize">
+                {active.billing_time}
+              </Text>
+            </Box>
+            <Box>
+              <Text size="xs" c="dimmed">
+                Scheduled
+              </Text>
+              <Group gap={4}>
+                <CalendarClock size={14} aria-hidden />
+                <Text size="sm">{active.terminate_at ? `ends ${formatDate(active.terminate_at)}` : active.next_plan ? `moves to ${active.next_plan}` : 'nothing'}</Text>
+              </Group>
+            </Box>
+          </SimpleGrid>
+        </Card>
+      )}
+      <Box>
+        <Group justify="space-between" mb="xs">
+          <Title order={2} fz="lg">
+            Usage this period
+          </Title>
+          {usage.data?.totals.map((t) => (
+            <Group gap={6} key={t.asset}>
+              <Text size="sm" c="dimmed">
+                Total
+              </Text>
+              <Money amount={t.amount} asset={t.asset} fw={700} />
+            </Group>
+          ))}
+        </Group>
+        {usage.loading ? <TableSkeleton rows={3} cols={5} /> : usage.error ? <ErrorState error={usage.error} onRetry={usage.reload} what="usage" /> : usage.data && <UsageTable usage={usage.data} />}
+      </Box>
+      <Box>
+        <Title order={2} fz="lg" mb="xs">
+          Entitlements
+        </Title>
+        {ent.error ? (
+          <ErrorState error={ent.error} onRetry={ent.reload} what="entitlements" />
+        ) : (ent.data?.entitlements.length ?? 0) === 0 ? (
+          <Text size="sm" c="dimmed">
+            The plan grants no features.
+          </Text>
+        ) : (
+          <Table aria-label="Entitlements">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Feature</Table.Th>
+                <Table.Th>Value</Table.Th>
+                <Table.Th>Source</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {ent.data!.entitlements.map((e) => (
+                <Table.Tr key={e.code}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {e.name ?? e.code}
+                    </Text>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {e.code}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{typeof e.value === 'boolean' ? <Badge color={e.value ? 'teal' : 'gray'} variant="light">{e.value ? 'on' : 'off'}</Badge> : <Text size="sm" className="tg-num">{String(e.value)}</Text>}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="outline" color={e.source === 'override' ? 'orange' : 'gray'}>
+                      {e.source}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Box>
+      {list.length > 1 && (
+        <Box>
+          <Title order={2} fz="lg" mb="xs">
+            History
+          </Title>
+          <Table aria-label="Subscriptions">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Subscription</Table.Th>
+                <Table.Th>Plan</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Started</Table.Th>
+                <Table.Th>Ended</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((s) => (
+                <Table.Tr key={s.id}>
+                  <Table.Td>
+                    <CopyId value={s.id} />
+                  </Table.Td>
+                  <Table.Td>{s.plan}</Table.Td>
+                  <Table.Td>{s.status}</Table.Td>
+                  <Table.Td>{formatDate(s.started_at)}</Table.Td>
+                  <Table.Td>{formatDate(s.terminated_at)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Box>
+      )}
+      <SubscribeDialog
+        opened={subscribing}
+        onClose={() => setSubscribing(false)}
+        customer={customer}
+        onDone={() => {
+          setSubscribing(false);
+          subs.reload();
+          usage.reload();
+          ent.reload();
+        }}
+      />
+      <ConfirmDialog
+        opened={!!terminating}
+        onClose={() => setTerminating(null)}
+        title="Terminate the subscription"
+        object={
+          <>
+            Terminate <b>{terminating}</b> of <b>{customer}</b> now?
+          </>
+        }
+        consequences={['The period is settled and prorated now; unused fixed fees paid in advance are credited back.', 'Events after termination are refused until a new subscription starts.', 'This cannot be undone.']}
+        confirmLabel={`Terminate ${terminating ?? ''}`}
+        onConfirm={async () => {
+          await call('terminateSubscription', { id: terminating!, at: 'now' });
+          notifications.show({ message: `Subscription ${terminating} terminated` });
+          subs.reload();
+          usage.reload();
+        }}
+      />
+    </Stack>
+  );
+}

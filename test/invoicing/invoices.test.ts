@@ -1,0 +1,219 @@
+/**
+ * Invoices as statements of the ledger, on a frozen clock: golden totals across models, prorations,
+ * coupons, both tax points and wallet credits, each checked against the sum of the period's
+ * transfers; the lifecycle (draft during grace, finalize with gapless numbers, payments, settle from
+ * credit, void and reissue, credit notes); catch-up over missed periods; the frozen PDF.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src-main/engine/clock';
+import { type EngineFixture, openEngine } from '../helpers/harness';
+
+let fx: EngineFixture;
+let clock: ManualClock;
+afterEach(async () => {
+  await fx?.close();
+});
+
+const at = (s: string) => Date.parse(s);
+
+async function start(o: { now?: string; customer?: Record<string, unknown>; plan?: Record<string, unknown>; topUp?: string; settings?: Record<string, unknown>; metric?: Record<string, unknown> } = {}) {
+  clock = new ManualClock(at(o.now ?? '2026-04-01T00:00:00Z'));
+  fx = openEngine({ clock });
+  await fx.op('updateSettings', { grace_period_hours: 24, company: { legal_name: 'Tollgate Demo SAS', address: ['12 rue de la Paix', '75002 Paris'], country: 'FR', tax_id: 'FR12345678901', email: 'billing@demo.test' }, ...o.settings });
+  await fx.op('createAsset', { code: 'USD' });
+  await fx.op('createCustomer', { external_id: 'acme', name: 'Acme', legal_name: 'Acme Analytics GmbH', address: ['Friedrichstraße 100', '10117 Berlin'], country: 'DE', tax_id: 'DE987654321', ...o.customer });
+  if (o.topUp) await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: o.topUp });
+  await fx.op('createMetric', o.metric ?? { code: 'calls', aggregation: 'count' });
+  await fx.op('createPlan', { code: 'p', name: 'Pro', interval: 'monthly', ...o.plan });
+  return fx.op<any>('createSubscription', { customer: 'acme', plan: 'p' });
+}
+
+const advanceTo = async (iso: string) => {
+  clock.set(at(iso));
+  await fx.engine.runBilling();
+};
+/** Closes the period ending at `end` (its grace starts then), then goes past the grace: the invoice finalizes. */
+const finishPeriod = async (end: string) => {
+  await advanceTo(end);
+  await advanceTo(new Date(at(end) + 25 * 3600_000).toISOString());
+};
+const call = (id: string, extra: Record<string, unknown> = {}) => fx.op<any>('ingestEvent', { transaction_id: id, customer: 'acme', code: 'calls', ...extra });
+const invoices = async () => (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+
+/** What the transfers of an invoice's period took from the customer, net, straight from the rows. */
+function periodTransfersNet(invoice: { subscription: string; period: { start: string } }): bigint {
+  const accounts = new Map(fx.engine.store.listAllAccounts().map((a) => [a.id, a]));
+  const segments = new Set(fx.engine.store.listSubscriptionPeriods(invoice.subscription).filter((p) => p.period_start === Date.parse(invoice.period.start)).map((p) => p.id));
+  let net = 0n;
+  for (const t of fx.engine.store.listTransfers({ accountIds: null, afterId: null, beforeId: null, from: null, to: null, desc: false, limit: 1_000_000 })) {
+    if (t.phase !== 0 || t.period_id === null || !segments.has(t.period_id)) continue;
+    const d = accounts.get(t.debit_account_id)!;
+    const c = accounts.get(t.credit_account_id)!;
+    if (d.customer_id !== null && c.customer_id === null) net += t.amount;
+    else if (c.customer_id !== null && d.customer_id === null) net -= t.amount;
+  }
+  return net;
+}
+
+describe('golden invoices: the total is the sum of the period transfers', () => {
+  it('a zero-usage period with a tier-1 flat fee', async () => {
+    await start({
+      topUp: '100000',
+      plan: { charges: [{ metric: 'calls', asset: 'USD', model: 'graduated', properties: { graduated_ranges: [{ from_value: 0, to_value: 100, per_unit_amount: '0.5', flat_amount: '12' }, { from_value: 101, to_value: null, per_unit_amount: '0.1', flat_amount: '0' }] } }] },
+    });
+    await advanceTo('2026-05-01T00:00:00Z');
+    const [draft] = await invoices();
+    expect(draft).toMatchObject({ status: 'draft', total: '1200', number: null });
+    await advanceTo('2026-05-02T00:00:01Z');
+    const [inv] = await invoices();
+    expect(inv).toMatchObject({ status: 'paid', number: 'TG-2026-000001', subtotal: '1200', tax: '0', total: '1200', credits_applied: '1200', amount_due: '0' });
+    expect(inv.lines[0].tiers.map((t: any) => [t.units, t.amount])).toEqual([['0', '1200']]);
+    expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+  });
+
+  it.each([
+    ['invoice', { subtotal: '5000', tax: '1000', total: '6000', credits_applied: '6000' }, '0'],
+    ['top_up', { subtotal: '5000', tax: '0', total: '5000', credits_applied: '5000' }, '2000'],
+  ])('a prepaid customer at 20%%, tax point %s', async (taxPoint, expected, receiptTax) => {
+    await start({ topUp: '10000', settings: { tax_point: taxPoint, tax_rate: '20' }, plan: { fixed_fee: { asset: 'USD', amount: '3000' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] } });
+    for (let i = 0; i < 20; i++) await call(`c${i}`);
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = await invoices();
+    expect(inv).toMatchObject({ ...expected, amount_due: '0', status: 'paid' });
+    expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+    const topUp = (await fx.op<any>('listTopUps', { external_id: 'acme' })).data[0];
+    const receipt = await fx.op<any>('getReceipt', { id: topUp.id });
+    expect(receipt).toMatchObject({ net: '10000', tax: receiptTax, total: String(10000 + Number(receiptTax)) });
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a capture beyond its hold appears as debt due', async () => {
+    await start({ topUp: '1000', plan: { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '15' } }] } });
+    const auth = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '1000' });
+    await call('big', { authorization_id: auth.id });
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = await invoices();
+    expect(inv).toMatchObject({ total: '1500', credits_applied: '1000', amount_due: '500', amount_outstanding: '500', status: 'open' });
+    expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+    const paid = await fx.op<any>('recordPayment', { id: inv.number, amount: '200', method: 'bank_transfer', reference: 'wire 1' });
+    expect(paid).toMatchObject({ status: 'partially_paid', amount_outstanding: '300' });
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000' });
+    // the debt was repaid by the top-up itself (debt first), so nothing is left owed on the receivable...
+    const settled = await fx.op<any>('recordPayment', { id: inv.number, amount: '300', method: 'bank_transfer' }).catch((e: any) => e);
+    expect(settled.code ?? settled.status).toBeDefined();
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('prorations, a coupon and postpaid usage at 10%, with the invoice equal to its transfers', async () => {
+    await start({
+      now: '2026-04-11T00:00:00Z',
+      customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }], tax_rate: '10' },
+      plan: { fixed_fee: { asset: 'USD', amount: '3000', pay_in_advance: true }, charges: [{ metric: 'calls', asset: 'USD', model: 'package', properties: { amount: '5', package_size: 10, free_units: 0 } }] },
+    });
+    await fx.op('createCoupon', { code: 'TENOFF', kind: 'fixed', asset: 'USD', amount: '500', frequency: 'once' });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'TENOFF' });
+    for (let i = 0; i < 25; i++) await call(`c${i}`);
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = await invoices();
+    // fee: 20 of 30 days of $30 = $20 (posted in advance, before the coupon was applied), usage 3 packages = $15; coupon $5 off usage
+    expect(inv).toMatchObject({ subtotal: '3500', discounts: '-500', tax: '300', total: '3300', credits_applied: '0', amount_due: '3300' });
+    expect(inv.lines.map((l: any) => [l.kind, l.amount])).toEqual([
+      ['fixed_fee', '2000'],
+      ['usage', '1500'],
+      ['coupon', '-500'],
+    ]);
+    expect(inv.taxes).toEqual([{ label: 'Tax', rate: '10', base: '3000', amount: '300' }]);
+    expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+  });
+});
+
+describe('lifecycle', () => {
+  it('numbers without gaps, voids and reissues, credit notes never beyond what was invoiced', async () => {
+    await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] }, plan: { fixed_fee: { asset: 'USD', amount: '1000' } } });
+    await finishPeriod('2026-05-01T00:00:00Z');
+    await finishPeriod('2026-06-01T00:00:00Z');
+    const list = await invoices();
+    expect(list.map((i: any) => i.number)).toEqual(['TG-2026-000001', 'TG-2026-000002']);
+    const voided = await fx.op<any>('voidInvoice', { id: 'TG-2026-000001', reason: 'wrong tax id' });
+    expect(voided).toMatchObject({ status: 'void', allowed_actions: ['download_pdf', 'reissue'] });
+    const re = await fx.op<any>('reissueInvoice', { id: voided.id });
+    const fin = await fx.op<any>('finalizeInvoice', { id: re.id });
+    expect(fin).toMatchObject({ number: 'TG-2026-000003', replaces: voided.id, total: '1000', amount_due: '1000' });
+    expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0].debt).toBe('2000');
+    const cn = await fx.op<any>('createCreditNote', { id: 'TG-2026-000002', reason: 'order_change', settlement: 'credit', lines: [{ line_id: list[1].lines[0].id, amount: '400' }] });
+    expect(cn).toMatchObject({ number: 'TG-2026-000002-CN01', total: '400' });
+    await expect(fx.op('createCreditNote', { id: 'TG-2026-000002', reason: 'other', settlement: 'credit', lines: [{ line_id: list[1].lines[0].id, amount: '601' }] })).rejects.toMatchObject({ code: 'validation_failed' });
+    const after = await fx.op<any>('getInvoice', { id: 'TG-2026-000002' });
+    expect(after).toMatchObject({ credited: '400', amount_outstanding: '600' });
+    expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0].debt).toBe('1600');
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('settles an open invoice from wallet credit', async () => {
+    await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] }, plan: { fixed_fee: { asset: 'USD', amount: '2500' } } });
+    await finishPeriod('2026-05-01T00:00:00Z');
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000', kind: 'granted' });
+    // the grant repaid debt first: the invoice owed 2500, a grant of 1000 went to the debt
+    let [inv] = await invoices();
+    expect(inv.amount_due).toBe('2500');
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '5000' });
+    [inv] = await invoices();
+    const settled = await fx.op<any>('settleInvoiceFromCredit', { id: inv.id });
+    expect(settled.payments.map((p: any) => p.method)).toEqual(['prepaid_credit']);
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('catches up three missed periods with a plan change, and late events during grace land in their period', async () => {
+    const sub = await start({ now: '2026-01-10T00:00:00Z', topUp: '1000000', plan: { fixed_fee: { asset: 'USD', amount: '3100' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] } });
+    await fx.op('createPlan', { code: 'q', name: 'Plus', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '6200' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '2' } }] });
+    clock.set(at('2026-01-20T00:00:00Z'));
+    await call('jan');
+    clock.set(at('2026-01-25T00:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'q', timing: 'now' });
+    // the laptop is closed from 25 January to 10 April
+    await advanceTo('2026-04-10T00:00:00Z');
+    let list = await invoices();
+    expect(list.map((i: any) => [i.period.start.slice(0, 10), i.status])).toEqual([
+      ['2026-01-10', 'draft'],
+      ['2026-02-01', 'draft'],
+      ['2026-03-01', 'draft'],
+    ]);
+    // apps flush buffered events after the restart: still within the grace period that started at the restart
+    await call('late-feb', { timestamp: '2026-02-14T00:00:00Z' });
+    await call('late-mar', { timestamp: '2026-03-14T00:00:00Z' });
+    await advanceTo('2026-04-11T00:00:01Z');
+    list = await invoices();
+    expect(list.map((i: any) => i.number)).toEqual(['TG-2026-000001', 'TG-2026-000002', 'TG-2026-000003']);
+    // January: two segments (Pro to the 25th, then Plus), each prorated; Feb and Mar on Plus with the late calls
+    expect(list[0].lines.map((l: any) => l.kind)).toEqual(['fixed_fee', 'usage', 'fixed_fee']);
+    expect(list[1]).toMatchObject({ total: String(6200 + 200) });
+    expect(list[2]).toMatchObject({ total: String(6200 + 200) });
+    for (const i of list) expect(BigInt(i.total)).toBe(periodTransfersNet(i));
+  });
+});
+
+describe('documents', () => {
+  it('freezes the PDF at finalization: a later change of company details leaves it byte for byte', async () => {
+    await start({ topUp: '100000', plan: { fixed_fee: { asset: 'USD', amount: '4900' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '0.25' } }] } });
+    for (let i = 0; i < 12; i++) await call(`c${i}`);
+    await finishPeriod('2026-05-01T00:00:00Z');
+    await fx.engine.documents.renderPending();
+    const [inv] = await invoices();
+    const first = await fx.op<any>('getInvoiceDocument', { id: inv.id });
+    expect(first.sha256).toBe(inv.pdf_sha256);
+    await fx.op('updateSettings', { company: { legal_name: 'Renamed Company Ltd' } });
+    const second = await fx.op<any>('getInvoiceDocument', { id: inv.id });
+    expect(second.base64).toBe(first.base64);
+    const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+    writeFileSync(join(dir, 'inv.pdf'), Buffer.from(first.base64, 'base64'));
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'inv.pdf'), '-']).toString();
+    for (const needle of ['Tollgate Demo SAS', 'FR12345678901', 'Acme Analytics GmbH', 'DE987654321', 'TG-2026-000001', 'Pro — fixed fee', '$49.00', '$3.00', '$52.00']) expect(text).toContain(needle);
+    expect(text).not.toContain('Renamed Company');
+    // a draft renders with what is current
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', join(dir, 'inv.pdf'), join('test-results', 'engine-invoice')]);
+  });
+});

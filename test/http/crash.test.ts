@@ -74,3 +74,62 @@ describe('crash during batch ingestion', () => {
     await kill9(serve);
   }, 60_000);
 });
+
+describe('crash during a billing run', () => {
+  it('bills every due period exactly once across SIGKILL and restart', async () => {
+    const dir = tempDir();
+    let serve = await startServe(dir);
+    running.push(serve);
+    await call(serve.url, 'POST', '/v1/assets', { code: 'USD' });
+    await call(serve.url, 'PATCH', '/v1/settings', { grace_period_hours: 0 });
+    await call(serve.url, 'POST', '/v1/plans', { code: 'p', name: 'P', interval: 'weekly', fixed_fee: { asset: 'USD', amount: '700' } });
+    // Subscriptions that started ten weeks ago: every week since has come due.
+    const start = new Date(Date.now() - 70 * 86_400_000).toISOString();
+    const n = 150;
+    for (let i = 0; i < n; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, async (_, k) => {
+          const c = `c${i + k}`;
+          await call(serve.url, 'POST', '/v1/customers', { external_id: c, billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] });
+          await call(serve.url, 'POST', '/v1/subscriptions', { customer: c, plan: 'p', start_at: start });
+        }),
+      );
+    }
+    // The billing clock picks them up within two seconds; kill the engine while it is at it.
+    const run = await call(serve.url, 'POST', '/v1/billing-runs', {});
+    expect(run.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
+    await kill9(serve);
+
+    serve = await startServe(dir);
+    running.push(serve);
+    const done = await call(serve.url, 'POST', '/v1/billing-runs', {});
+    for (let i = 0; i < 200; i++) {
+      const r = await call(serve.url, 'GET', `/v1/billing-runs/${done.body.id}`);
+      if (r.body.status !== 'running') break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const invoices: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await call(serve.url, 'GET', `/v1/invoices?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      invoices.push(...page.body.data);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    const byCustomer = new Map<string, string[]>();
+    for (const inv of invoices) byCustomer.set(inv.customer, [...(byCustomer.get(inv.customer) ?? []), inv.period.start]);
+    expect(byCustomer.size).toBe(n);
+    const expected = [...byCustomer.values()][0]!.length;
+    expect(expected).toBeGreaterThanOrEqual(9);
+    for (const [customer, starts] of byCustomer) {
+      expect(new Set(starts).size, `${customer} billed a period twice`).toBe(starts.length);
+      expect(starts.length, `${customer} skipped a period`).toBe(expected);
+    }
+    // numbers are gapless
+    const numbers = invoices.filter((i) => i.number).map((i) => Number(i.number.split('-')[2])).sort((a, b) => a - b);
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+    const verify = await call(serve.url, 'GET', '/v1/ledger/verify');
+    expect(verify.body.problems).toEqual([]);
+    await kill9(serve);
+  }, 120_000);
+});

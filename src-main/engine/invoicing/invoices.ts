@@ -161,7 +161,8 @@ export class Invoices {
     }
     const taxes: TaxRow[] = [];
     for (const [rate, base] of bases) {
-      if (base <= 0n) continue;
+      // A 0% row is printed only where it says something (an exemption or a reverse charge).
+      if (base <= 0n || (rate === '0' && customer.tax_treatment === 'standard')) continue;
       const amount = taxOn(base, rate, s.tax_inclusive);
       taxes.push({ label: rate === '0' ? (customer.tax_treatment === 'reverse_charge' ? 'Reverse charge' : customer.tax_treatment === 'exempt' ? 'Exempt' : 'Tax') : 'Tax', rate, base, amount });
     }

@@ -2,6 +2,7 @@ import * as m001 from './001-ledger';
 import * as m002 from './002-billing';
 import * as m003 from './003-stats';
 import * as m004 from './004-invoicing';
+import * as m005 from './005-webhooks';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'billing', sql: m002.sql },
   { version: 3, name: 'stats', sql: m003.sql },
   { version: 4, name: 'invoicing', sql: m004.sql },
+  { version: 5, name: 'webhooks', sql: m005.sql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,238 @@
+import { Anchor, Badge, Box, Breadcrumbs, Button, Card, Grid, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Copy } from 'lucide-react';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { formatUnitPrice } from '@shared/money';
+import { call, type OutputOf } from '../../api';
+import { ErrorState, TableSkeleton } from '../../components/states';
+import { useTitle } from '../../lib/chart';
+import { formatDateTime } from '../../lib/format';
+import { Money } from '../../lib/money';
+import { useQuery } from '../../lib/useQuery';
+import { assetLike } from '../../state/assets';
+import { emptyCharge, MODEL_INFO, type PreviewInput } from './draft';
+import { PricePreview } from './PricePreview';
+
+type Charge = OutputOf<'getPlan'>['charges'][number];
+
+function chargeDraft(c: Charge) {
+  const d = emptyCharge(c.asset, c.metric);
+  d.model = c.model;
+  const p = c.properties as Record<string, unknown>;
+  const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  d.unitPrice = s(p.unit_price);
+  const ranges = (p.graduated_ranges ?? p.volume_ranges ?? []) as Record<string, unknown>[];
+  d.tiers = ranges.map((r) => ({ to: s(r.to_value), perUnit: s(r.per_unit_amount), flat: s(r.flat_amount) }));
+  d.packageAmount = s(p.amount);
+  d.packageSize = s(p.package_size);
+  d.freeUnits = s(p.free_units);
+  d.rate = s(p.rate);
+  d.fixedAmount = s(p.fixed_amount);
+  d.freeEvents = s(p.free_units_per_events);
+  d.freeAmount = s(p.free_units_per_total_aggregation);
+  d.allowance = c.allowance ?? '';
+  return d;
+}
+
+function ChargeSummary({ c }: { c: Charge }) {
+  const a = assetLike(c.asset);
+  const p = c.properties as Record<string, unknown>;
+  const ranges = (p.graduated_ranges ?? p.volume_ranges) as { from_value: unknown; to_value: unknown; per_unit_amount: string; flat_amount: string }[] | undefined;
+  return (
+    <Box>
+      {ranges ? (
+        <Table fz="sm" verticalSpacing={4} withTableBorder aria-label={`Tiers of ${c.metric}`}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th />
+              <Table.Th className="tg-right">First unit</Table.Th>
+              <Table.Th className="tg-right">Last unit</Table.Th>
+              <Table.Th className="tg-right">Per unit</Table.Th>
+              <Table.Th className="tg-right">Flat fee</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {ranges.map((r, i) => (
+              <Table.Tr key={i}>
+                <Table.Td>{i === 0 ? 'For the first' : 'For the next'}</Table.Td>
+                <Table.Td className="tg-right tg-num">{String(r.from_value)}</Table.Td>
+                <Table.Td className="tg-right tg-num">{r.to_value === null ? '∞' : String(r.to_value)}</Table.Td>
+                <Table.Td className="tg-right tg-num">{formatUnitPrice(r.per_unit_amount, a)}</Table.Td>
+                <Table.Td className="tg-right tg-num">{formatUnitPrice(r.flat_amount, a)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : (
+        <Group gap="lg">
+          {Object.entries(p).map(([k, v]) => (
+            <Box key={k}>
+              <Text size="xs" c="dimmed">
+                {k.replace(/_/g, ' ')}
+              </Text>
+              <Text size="sm" className="tg-num">
+                {String(v)}
+              </Text>
+            </Box>
+          ))}
+          {Object.keys(p).length === 0 && (
+            <Text size="sm" c="dimmed">
+              Each event carries its own price.
+            </Text>
+          )}
+        </Group>
+      )}
+      <Group gap="xs" mt="xs">
+        {c.allowance && <Badge variant="outline">{c.allowance} units included</Badge>}
+        {c.pay_in_advance && <Badge variant="outline">pay in advance</Badge>}
+        {c.filters &&
+          Object.entries(c.filters).map(([k, v]) => (
+            <Badge key={k} variant="outline" tt="none">
+              {k} in {v.join(', ')}
+            </Badge>
+          ))}
+      </Group>
+    </Box>
+  );
+}
+
+export function PlanDetailPage() {
+  const { code = '' } = useParams();
+  useTitle(code);
+  const q = useQuery(() => call('getPlan', { code }), [code]);
+  const [chargeIndex, setChargeIndex] = useState(0);
+  const [preview, setPreview] = useState<PreviewInput>({ quantity: '65000', events: '100', dynamicTotal: '12.50' });
+  const p = q.data;
+  const charge = p?.charges[Math.min(chargeIndex, (p?.charges.length ?? 1) - 1)];
+  return (
+    <>
+      <Breadcrumbs mb="sm" aria-label="Breadcrumb">
+        <Anchor component={Link} to="/plans" size="sm">
+          Plans
+        </Anchor>
+        <Text size="sm">{code}</Text>
+      </Breadcrumbs>
+      {q.error ? (
+        <ErrorState error={q.error} onRetry={q.reload} what={`plan ${code}`} />
+      ) : !p ? (
+        <TableSkeleton rows={6} cols={4} />
+      ) : (
+        <>
+          <Group justify="space-between" mb="lg" align="flex-start">
+            <Box>
+              <Group gap="xs">
+                <Title order={1} fz={26}>
+                  {p.name}
+                </Title>
+                <Badge variant="light">v{p.version}</Badge>
+                <Badge variant="light" color="gray" tt="capitalize">
+                  {p.interval}
+                </Badge>
+              </Group>
+              <Text size="sm" c="dimmed" ff="monospace">
+                {p.code} · created {formatDateTime(p.created_at)}
+              </Text>
+              {p.description && (
+                <Text size="sm" mt={4} maw={700}>
+                  {p.description}
+                </Text>
+              )}
+            </Box>
+            <Button variant="default" leftSection={<Copy size={16} />} component={Link} to={`/plans/new?from=${encodeURIComponent(p.code)}`}>
+              New version
+            </Button>
+          </Group>
+          <SimpleGrid cols={{ base: 1, sm: 3 }} mb="lg">
+            <Card padding="md">
+              <Text size="xs" c="dimmed">
+                Fixed fee
+              </Text>
+              {p.fixed_fee ? (
+                <Group gap={6}>
+                  <Money amount={p.fixed_fee.amount} asset={p.fixed_fee.asset} fw={650} size="lg" />
+                  <Text size="xs" c="dimmed">
+                    {p.fixed_fee.pay_in_advance ? 'in advance' : 'in arrears'}
+                  </Text>
+                </Group>
+              ) : (
+                <Text fw={650}>None</Text>
+              )}
+            </Card>
+            <Card padding="md">
+              <Text size="xs" c="dimmed">
+                Trial
+              </Text>
+              <Text fw={650} size="lg">
+                {p.trial_days ? `${p.trial_days} days` : 'None'}
+              </Text>
+            </Card>
+            <Card padding="md">
+              <Text size="xs" c="dimmed">
+                Minimum commitment
+              </Text>
+              {p.minimum_commitment ? <Money amount={p.minimum_commitment.amount} asset={p.minimum_commitment.asset} fw={650} size="lg" /> : <Text fw={650}>None</Text>}
+            </Card>
+          </SimpleGrid>
+          <Grid gap="lg">
+            <Grid.Col span={{ base: 12, lg: 7 }}>
+              <Stack>
+                <Title order={2} fz="lg">
+                  Usage charges
+                </Title>
+                {p.charges.length === 0 && (
+                  <Text size="sm" c="dimmed">
+                    No usage charges.
+                  </Text>
+                )}
+                {p.charges.map((c, i) => (
+                  <Card key={c.id} onClick={() => setChargeIndex(i)} style={{ cursor: 'pointer', ...(i === chargeIndex ? { borderColor: 'var(--mantine-color-brand-5)' } : {}) }}>
+                    <Group justify="space-between" mb="xs">
+                      <Group gap="xs">
+                        <Text fw={650}>{c.invoice_display_name ?? c.metric}</Text>
+                        <Badge variant="light" color="gray" tt="none">
+                          {MODEL_INFO[c.model].label}
+                        </Badge>
+                        <Badge variant="outline">{c.asset}</Badge>
+                      </Group>
+                      <Text size="xs" c="dimmed">
+                        charge #{c.id}
+                      </Text>
+                    </Group>
+                    <ChargeSummary c={c} />
+                  </Card>
+                ))}
+                <Title order={2} fz="lg" mt="md">
+                  Features
+                </Title>
+                {p.features.length === 0 ? (
+                  <Text size="sm" c="dimmed">
+                    The plan grants no features.
+                  </Text>
+                ) : (
+                  <Table aria-label="Features">
+                    <Table.Tbody>
+                      {p.features.map((f) => (
+                        <Table.Tr key={f.code}>
+                          <Table.Td>
+                            <Text size="sm" fw={500}>
+                              {f.name ?? f.code}
+                            </Text>
+                            <Text size="xs" c="dimmed" ff="monospace">
+                              {f.code}
+                            </Text>
+                          </Table.Td>
+                          <Table.Td className="tg-right">{typeof f.value === 'boolean' ? (f.value ? 'on' : 'off') : String(f.value)}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                )}
+              </Stack>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 5 }}>{charge && <PricePreview charge={chargeDraft(charge)} input={preview} onInput={setPreview} />}</Grid.Col>
+          </Grid>
+        </>
+      )}
+    </>
+  );
+}

@@ -5,6 +5,7 @@ import * as L from './ledger';
 import * as P from './pricing';
 import * as C from './console';
 import * as I from './invoicing';
+import * as N from './notify';
 
 /**
  * Scopes a key may hold. `ingest`: events, authorizations, balance reads (what an app on the request
@@ -134,6 +135,19 @@ export const operations = {
   getReceipt: op({ id: 'getReceipt', method: 'GET', path: '/v1/top-ups/{id}/receipt', scope: 'read', tag: 'Invoicing', summary: 'The receipt of a succeeded paid top-up (the tax document under the top-up tax point).', input: L.TopUpRef, output: I.Receipt, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
   getReceiptDocument: op({ id: 'getReceiptDocument', method: 'GET', path: '/v1/top-ups/{id}/receipt/document', scope: 'read', tag: 'Invoicing', summary: 'The receipt PDF as base64.', input: L.TopUpRef, output: I.DocumentFile, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
   exportInvoices: op({ id: 'exportInvoices', method: 'POST', path: '/v1/exports/invoices', scope: 'admin', tag: 'Invoicing', summary: 'Write invoices of a period to a folder: every PDF, and CSV and JSON of invoices and lines.', input: I.ExportInvoices, output: I.ExportResult, status: 201, errors: ['validation_failed'] }),
+
+  // ------------------------------------------------------------- webhooks, alerts, auto top-up
+  createWebhookEndpoint: op({ id: 'createWebhookEndpoint', method: 'POST', path: '/v1/webhook-endpoints', scope: 'admin', tag: 'Webhooks', summary: 'Add an endpoint: its URL, the event types it wants, its own signing secret (shown once).', input: N.CreateWebhookEndpoint, output: N.CreatedWebhookEndpoint, status: 201, errors: ['validation_failed'] }),
+  listWebhookEndpoints: op({ id: 'listWebhookEndpoints', method: 'GET', path: '/v1/webhook-endpoints', scope: 'admin', tag: 'Webhooks', summary: 'Webhook endpoints (never their secrets).', input: Empty, output: z.object({ data: z.array(N.WebhookEndpoint) }), status: 200, errors: [] }),
+  updateWebhookEndpoint: op({ id: 'updateWebhookEndpoint', method: 'PATCH', path: '/v1/webhook-endpoints/{id}', scope: 'admin', tag: 'Webhooks', summary: 'Change an endpoint, enable or disable it, or rotate its secret (the new one is in the answer).', input: N.UpdateWebhookEndpoint, output: N.WebhookEndpoint.extend({ secret: z.string().optional() }), status: 200, errors: ['not_found'] }),
+  listWebhookDeliveries: op({ id: 'listWebhookDeliveries', method: 'GET', path: '/v1/webhook-deliveries', scope: 'admin', tag: 'Webhooks', summary: 'The delivery log, newest first: status, attempts, response code, latency. status=dead lists dead letters.', input: N.ListWebhookDeliveries, output: page(N.WebhookDelivery), status: 200, errors: [] }),
+  replayWebhookDelivery: op({ id: 'replayWebhookDelivery', method: 'POST', path: '/v1/webhook-deliveries/{id}/replay', scope: 'admin', tag: 'Webhooks', summary: 'Send a delivery again now, with the same message id.', input: N.DeliveryRef, output: N.WebhookDelivery, status: 200, errors: ['not_found'] }),
+  createAlertRule: op({ id: 'createAlertRule', method: 'POST', path: '/v1/alerts', scope: 'admin', tag: 'Alerts', summary: 'A threshold on a wallet balance (fires when it falls below) or on a metric\'s usage this period (fires when it reaches it), once per crossing.', input: N.CreateAlertRule, output: N.AlertRule, status: 201, errors: ['customer_not_found', 'asset_not_found', 'metric_not_found'] }),
+  listAlerts: op({ id: 'listAlerts', method: 'GET', path: '/v1/alerts', scope: 'read', tag: 'Alerts', summary: 'Alert rules and the latest alerts fired.', input: N.ListAlerts, output: z.object({ rules: z.array(N.AlertRule), events: z.array(N.AlertEvent) }), status: 200, errors: ['customer_not_found'] }),
+  deleteAlertRule: op({ id: 'deleteAlertRule', method: 'DELETE', path: '/v1/alerts/{id}', scope: 'admin', tag: 'Alerts', summary: 'Remove an alert rule.', input: N.RuleRef, output: z.object({ deleted: z.boolean() }), status: 200, errors: ['not_found'] }),
+  setAutoTopUp: op({ id: 'setAutoTopUp', method: 'POST', path: '/v1/auto-top-ups', scope: 'admin', tag: 'Alerts', summary: 'Set a wallet\'s auto top-up rule (one per customer and asset): below the threshold, one pending top-up is requested (a `top_up.requested` webhook for your payment system), confirmed or failed through the top-up routes.', input: N.CreateAutoTopUpRule, output: N.AutoTopUpRule, status: 201, errors: ['customer_not_found', 'asset_not_found'] }),
+  listAutoTopUps: op({ id: 'listAutoTopUps', method: 'GET', path: '/v1/auto-top-ups', scope: 'read', tag: 'Alerts', summary: 'Auto top-up rules.', input: N.ListAlerts, output: z.object({ data: z.array(N.AutoTopUpRule) }), status: 200, errors: ['customer_not_found'] }),
+  updateAutoTopUp: op({ id: 'updateAutoTopUp', method: 'PATCH', path: '/v1/auto-top-ups/{id}', scope: 'admin', tag: 'Alerts', summary: 'Enable or disable an auto top-up rule.', input: N.UpdateRule, output: N.AutoTopUpRule, status: 200, errors: ['not_found'] }),
 
   // ------------------------------------------------------------- console reads
   getOverview: op({ id: 'getOverview', method: 'GET', path: '/v1/overview', scope: 'read', tag: 'Console', summary: 'What needs attention, balances by asset, spend, cash in, recognized and deferred revenue, breakage, events per minute, revenue by plan.', input: Empty, output: C.Overview, status: 200, errors: [] }),

@@ -1,6 +1,7 @@
 import type { Store } from '../storage/store';
 import type { Clock } from './clock';
 import { Books } from './ledger/books';
+import { DISABLE_AFTER_MS, RETRY_SCHEDULE_MS } from './notify/deliverer';
 
 export interface EngineSettings {
   /** Events further than this in the future are refused. */
@@ -14,6 +15,10 @@ export interface EngineSettings {
   refusalSamplesPerReason: number;
   /** Events in a batch request at most. */
   maxBatchEvents: number;
+  /** Webhook retry waits after each failed attempt; after the last, a dead letter. */
+  webhookRetryMs: number[];
+  /** An endpoint failing without a success for this long is disabled. */
+  webhookDisableAfterMs: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -23,11 +28,13 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   billingTimezone: 'UTC',
   refusalSamplesPerReason: 20,
   maxBatchEvents: 1000,
+  webhookRetryMs: RETRY_SCHEDULE_MS,
+  webhookDisableAfterMs: DISABLE_AFTER_MS,
 };
 
 /** A change to push to live clients once its transaction has committed. */
 export interface LiveChange {
-  type: 'balance' | 'authorization' | 'event' | 'top_up' | 'customer' | 'invoice' | 'refusal' | 'subscription';
+  type: 'balance' | 'authorization' | 'event' | 'top_up' | 'customer' | 'invoice' | 'refusal' | 'subscription' | 'alert';
   customer: string | null;
   id: string;
   asset?: string;

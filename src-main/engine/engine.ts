@@ -42,6 +42,9 @@ import { Receipts } from './invoicing/receipts';
 import { Documents } from './invoicing/documents';
 import { BillingRuns } from './invoicing/billing-runs';
 import { type DocumentRenderer, InlineRenderer, WorkerRenderer } from './invoicing/renderer';
+import { Outbox } from './notify/outbox';
+import { Deliverer } from './notify/deliverer';
+import { Watchers } from './notify/watchers';
 import { Writer } from './writer';
 
 export interface EngineOptions {
@@ -90,6 +93,9 @@ export class Engine {
   readonly receipts: Receipts;
   readonly documents: Documents;
   readonly billingRuns: BillingRuns;
+  readonly outbox: Outbox;
+  readonly deliverer: Deliverer;
+  readonly watchers: Watchers;
   private readonly renderer: DocumentRenderer;
   readonly startedAt: number;
   /** The admin key minted on an empty data dir; shown once by whoever started the engine. */
@@ -157,6 +163,17 @@ export class Engine {
     this.ctx.listeners.add((changes) => {
       if (changes.some((c) => c.type === 'invoice' || c.type === 'top_up')) void this.documents.renderPending().catch(() => undefined);
     });
+    this.outbox = new Outbox(this.ctx);
+    this.watchers = new Watchers(this.ctx, this.customers, this.assets, this.outbox, this.funding, this.metrics, this.plans, this.subscriptions, this.usage);
+    this.deliverer = new Deliverer(this.ctx, this.writer, this.ctx.settings.webhookRetryMs, this.ctx.settings.webhookDisableAfterMs, (endpoint) =>
+      this.watchers.fire(null, null, 'webhook.endpoint_disabled', null, '0', null, `Webhook endpoint ${endpoint.url} was disabled: ${endpoint.disabled_reason}`),
+    );
+    this.outbox.onQueued = () => this.deliverer.wake();
+    this.funding.onCredited = (topUp) => void this.outbox.enqueue('wallet.topped_up', { customer: topUp.customer, asset: topUp.asset, top_up: topUp });
+    this.funding.onExpired = (topUp) => this.watchers.fire(this.customers.find(topUp.customer) ?? null, null, 'top_up.expired', topUp.asset, topUp.amount, null, `Top-up ${topUp.id} of ${topUp.amount} ${topUp.asset} for ${topUp.customer} expired unconfirmed.`, { top_up: topUp });
+    this.invoices.onFinalized = (invoice) => void this.outbox.enqueue('invoice.finalized', { customer: invoice.customer, invoice: { ...invoice, lines: undefined } });
+    this.creditNotes.onCreated = (note) => void this.outbox.enqueue('credit_note.created', { credit_note: note });
+    this.refusals.onWebhook = (type, data) => void this.outbox.enqueue(type, data);
     this.consoleViews = new ConsoleViews(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.events, this.views, this.stats, this.keys);
     this.ctx.registerCache(() => this.views.forgetAccountNames());
 
@@ -180,6 +197,8 @@ export class Engine {
       this.timers.push(setInterval(() => void this.runBilling().catch(() => undefined), 2000).unref());
       // Catch up at once: periods that ended while the engine was off are billed now, in order.
       setImmediate(() => void this.runBilling().catch(() => undefined));
+      // Webhooks queued before a restart go out now.
+      this.deliverer.start();
     }
   }
 
@@ -281,8 +300,13 @@ export class Engine {
       this.authorizations.applyDeadlines(this.ctx.books.wallet(Number(customerId), asset));
     });
     const expiredTopUps = this.store.listExpiredPendingTopUps(now, 500).map((id) => () => this.funding.expireTopUp(id));
-    await this.writer.runEach([...ops, ...expiredTopUps], 'bulk');
-    return ops.length + expiredTopUps.length;
+    const overdue = this.store.listOverdueInvoices(now, 500).map((id) => () => {
+      this.store.markOverdueNotified(id, now);
+      const invoice = this.invoices.toApi(this.invoices.require(id));
+      this.outbox.enqueue('invoice.overdue', { customer: invoice.customer, invoice: { ...invoice, lines: undefined } });
+    });
+    await this.writer.runEach([...ops, ...expiredTopUps, ...overdue], 'bulk');
+    return ops.length + expiredTopUps.length + overdue.length;
   }
 
   /**
@@ -358,6 +382,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     for (const t of this.timers) clearInterval(t);
+    this.deliverer.stop();
     if (this.refusals.dirty) await this.writer.run(() => this.refusals.flush()).catch(() => undefined);
     this.closed = true;
     await this.documents.renderPending().catch(() => undefined);

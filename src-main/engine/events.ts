@@ -71,8 +71,8 @@ export class Events {
   }
 
   /** Counts a refusal (no ledger effect) and rethrows it. */
-  refused(err: unknown, body: unknown, customerId: number | null): never {
-    if (err instanceof TollgateError && COUNTED.has(err.code)) this.refusals.note(customerId, err.code, body, err.message);
+  refused(err: unknown, body: unknown, customerId: number | null, source: 'event' | 'authorization' = 'event'): never {
+    if (err instanceof TollgateError && COUNTED.has(err.code)) this.refusals.note(customerId, err.code, body, err.message, source);
     throw err;
   }
 

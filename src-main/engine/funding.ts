@@ -24,6 +24,9 @@ import { parseTimestampField } from './timestamps';
 export class Funding {
   /** Told (inside the operation) when a paid top-up succeeds: its receipt is made then. */
   onPaidTopUp: ((topUpId: string) => void) | null = null;
+  /** Told (inside the operation) when a top-up credits a wallet, or a pending one expires. */
+  onCredited: ((topUp: z.output<typeof TopUp>) => void) | null = null;
+  onExpired: ((topUp: z.output<typeof TopUp>) => void) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -119,6 +122,7 @@ export class Funding {
     row.updated_at = this.ctx.now();
     this.ctx.store.updateTopUp(row);
     if (row.kind === 'paid' && (this.assets.require(row.asset).kind === 'fiat' || row.price_currency)) this.onPaidTopUp?.(row.id);
+    this.onCredited?.(this.toApi(row));
     this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.asset });
   }
 
@@ -165,6 +169,18 @@ export class Funding {
     row.updated_at = this.ctx.now();
     this.ctx.store.updateTopUp(row);
     this.ctx.emit({ type: 'top_up', customer: this.customers.byInternalId(row.customer_id).external_id, id: row.id, asset: row.asset });
+    const out = this.toApi(row);
+    if (status === 'expired') this.onExpired?.(out);
+    return out;
+  }
+
+  /**
+   * A top-up requested on the customer's behalf (auto top-up): pending, crediting nothing until the
+   * operator's payment system confirms it, expiring unconfirmed after `paymentExpiresAt`.
+   */
+  requestTopUp(customer: CustomerRow, asset: string, amount: bigint, paymentExpiresAt: number, ruleId: string): z.output<typeof TopUp> {
+    const row = this.openTopUp(customer, { external_id: customer.external_id, asset, amount, kind: 'paid', status: 'pending', payment_expires_at: new Date(paymentExpiresAt).toISOString(), reference: `auto top-up ${ruleId}` });
+    this.ctx.store.setTopUpRule(row.id, ruleId);
     return this.toApi(row);
   }
 

@@ -96,7 +96,7 @@ export function createHandlers(engine: Engine): Handlers {
     updateSettings: (i) => w(() => engine.settingsStore.update(i)),
     createQuote: (i) => engine.quote(i),
 
-    createAuthorization: (i) => w(() => engine.authorizations.create(i)).catch((err) => engine.events.refused(err, i, engine.customers.find(i.customer)?.id ?? null)),
+    createAuthorization: (i) => w(() => engine.authorizations.create(i)).catch((err) => engine.events.refused(err, i, engine.customers.find(i.customer)?.id ?? null, 'authorization')),
     getAuthorization: (i) => engine.authorizations.get(i.id),
     captureAuthorization: (i) => w(() => engine.authorizations.capture(i)),
     incrementAuthorization: (i) => w(() => engine.authorizations.increment(i)),
@@ -159,6 +159,18 @@ export function createHandlers(engine: Engine): Handlers {
       return fileOf(await engine.documents.receiptPdf(i.id));
     },
     exportInvoices: (i) => exportInvoices(engine.ctx, engine.dataDir, engine.invoices, engine.documents, i),
+
+    createWebhookEndpoint: (i) => w(() => engine.outbox.create(i)),
+    listWebhookEndpoints: () => engine.outbox.list(),
+    updateWebhookEndpoint: (i) => w(() => engine.outbox.update(i)),
+    listWebhookDeliveries: (i) => engine.outbox.deliveries(i),
+    replayWebhookDelivery: (i) => w(() => engine.outbox.replay(i.id)),
+    createAlertRule: (i) => w(() => engine.watchers.createAlert(i)),
+    listAlerts: (i) => engine.watchers.listAlerts(i.customer),
+    deleteAlertRule: (i) => w(() => engine.watchers.deleteAlert(i.id)),
+    setAutoTopUp: (i) => w(() => engine.watchers.setAutoTopUp(i)),
+    listAutoTopUps: (i) => engine.watchers.listAutoTopUps(i.customer),
+    updateAutoTopUp: (i) => w(() => engine.watchers.updateAutoTopUp(i.id, i.enabled)),
 
     getOverview: () => engine.consoleViews.overview(),
     getWalletMonitor: (i) => engine.consoleViews.monitor(i.limit ?? 50, i.sort ?? 'time_to_empty'),

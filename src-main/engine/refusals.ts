@@ -28,8 +28,43 @@ export class Refusals {
     private readonly customers: Customers,
   ) {}
 
-  note(customerId: number | null, reason: string, body: unknown, message: string): void {
+  /** Coalescing windows of refusal webhooks, per customer and type: the first goes at once, the rest as one summary when the window ends. */
+  private readonly windows = new Map<string, { customerId: number | null; type: string; start: number; suppressed: number; reasons: Map<string, number>; sample: string }>();
+  /** Called (in the flush operation) with each webhook to queue. */
+  onWebhook: ((type: string, data: Record<string, unknown>) => void) | null = null;
+  private readonly queued: { type: string; data: Record<string, unknown> }[] = [];
+  static readonly WINDOW_MS = 60_000;
+
+  private coalesce(customerId: number | null, type: string, reason: string, message: string, now: number): void {
+    const key = `${customerId ?? 0}:${type}`;
+    const w = this.windows.get(key);
+    if (!w || now >= w.start + Refusals.WINDOW_MS) {
+      if (w && w.suppressed > 0) this.queued.push({ type, data: this.windowSummary(w) });
+      this.windows.set(key, { customerId, type, start: now, suppressed: 0, reasons: new Map(), sample: message });
+      this.queued.push({ type, data: { customer: this.externalOf(customerId), reason, message, count: 1, window_start: iso(now), coalesced: false } });
+      return;
+    }
+    w.suppressed++;
+    w.reasons.set(reason, (w.reasons.get(reason) ?? 0) + 1);
+  }
+
+  private windowSummary(w: { customerId: number | null; start: number; suppressed: number; reasons: Map<string, number>; sample: string }) {
+    return { customer: this.externalOf(w.customerId), count: w.suppressed, reasons: Object.fromEntries(w.reasons), window_start: iso(w.start), window_end: iso(w.start + Refusals.WINDOW_MS), coalesced: true, sample_message: w.sample };
+  }
+
+  private externalOf(customerId: number | null): string | null {
+    if (!customerId) return null;
+    try {
+      return this.customers.byInternalId(customerId).external_id;
+    } catch {
+      return null;
+    }
+  }
+
+  note(customerId: number | null, reason: string, body: unknown, message: string, source: 'event' | 'authorization' = 'event'): void {
     const now = this.ctx.now();
+    this.coalesce(customerId, source === 'authorization' ? 'authorization.declined' : 'event.refused', reason, message, now);
+    if (reason === 'spend_cap_exceeded') this.coalesce(customerId, 'spend_cap.reached', reason, message, now);
     const minute = Math.floor(now / 60_000);
     const key = `${customerId ?? 0}:${reason}:${minute}`;
     const p = this.counts.get(key);
@@ -50,11 +85,23 @@ export class Refusals {
   }
 
   get dirty(): boolean {
-    return this.counts.size > 0 || this.samples.length > 0;
+    if (this.counts.size > 0 || this.samples.length > 0 || this.queued.length > 0) return true;
+    const now = this.ctx.now();
+    for (const w of this.windows.values()) if (w.suppressed > 0 && now >= w.start + Refusals.WINDOW_MS) return true;
+    return false;
   }
 
   /** Writes what was counted; runs inside a writer operation. */
   flush(): void {
+    const now = this.ctx.now();
+    for (const [key, w] of this.windows) {
+      if (now < w.start + Refusals.WINDOW_MS) continue;
+      if (w.suppressed > 0) this.queued.push({ type: w.type, data: this.windowSummary(w) });
+      this.windows.delete(key);
+    }
+    const webhooks = this.queued.splice(0);
+    for (const h of webhooks) this.onWebhook?.(h.type, h.data);
+    this.ctx.onUndo(() => this.queued.unshift(...webhooks));
     const counts = this.counts;
     const samples = this.samples;
     this.counts = new Map();

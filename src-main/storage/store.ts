@@ -305,6 +305,68 @@ export interface InvoiceRow {
   updated_at: number;
 }
 
+export interface WebhookEndpointRow {
+  id: string;
+  url: string;
+  description: string | null;
+  event_types: string;
+  enabled: number;
+  secret: string;
+  failing_since: number | null;
+  disabled_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OutboxRow {
+  id: number;
+  message_id: string;
+  endpoint_id: string;
+  type: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_latency_ms: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface AlertRuleRow {
+  id: string;
+  customer_id: number;
+  asset: string | null;
+  metric: string | null;
+  kind: 'balance' | 'usage';
+  field: string;
+  threshold: string;
+  name: string | null;
+  fired: number;
+  enabled: number;
+  last_fired_at: number | null;
+  created_at: number;
+}
+
+export interface AutoTopUpRow {
+  id: string;
+  customer_id: number;
+  asset: string;
+  watch: 'available' | 'posted';
+  threshold: bigint;
+  mode: 'fixed' | 'target';
+  amount: bigint;
+  cooldown_seconds: number;
+  daily_cap: bigint | null;
+  payment_ttl_seconds: number;
+  enabled: number;
+  pending_top_up: string | null;
+  last_requested_at: number | null;
+  created_at: number;
+}
+
 export interface IdempotencyRow {
   scope: string;
   key: string;
@@ -1198,6 +1260,120 @@ export class Store {
       : undefined;
   }
 
+  // -------------------------------------------------------------- webhooks, alerts, auto top-up
+  listWebhookEndpoints(): WebhookEndpointRow[] {
+    return this.all<WebhookEndpointRow>('SELECT * FROM webhook_endpoints ORDER BY created_at, id');
+  }
+  getWebhookEndpoint(id: string): WebhookEndpointRow | undefined {
+    return this.get<WebhookEndpointRow>('SELECT * FROM webhook_endpoints WHERE id = ?', [id]);
+  }
+  insertWebhookEndpoint(row: WebhookEndpointRow): void {
+    this.run(
+      'INSERT INTO webhook_endpoints(id, url, description, event_types, enabled, secret, failing_since, disabled_reason, created_at, updated_at) VALUES (@id, @url, @description, @event_types, @enabled, @secret, @failing_since, @disabled_reason, @created_at, @updated_at)',
+      row,
+    );
+  }
+  updateWebhookEndpoint(row: WebhookEndpointRow): void {
+    this.run(
+      'UPDATE webhook_endpoints SET url = @url, description = @description, event_types = @event_types, enabled = @enabled, secret = @secret, failing_since = @failing_since, disabled_reason = @disabled_reason, updated_at = @updated_at WHERE id = @id',
+      row,
+    );
+  }
+  insertOutbox(row: { message_id: string; endpoint_id: string; type: string; body: string; next_attempt_at: number; created_at: number }): void {
+    this.run("INSERT OR IGNORE INTO webhook_outbox(message_id, endpoint_id, type, body, status, next_attempt_at, created_at) VALUES (@message_id, @endpoint_id, @type, @body, 'pending', @next_attempt_at, @created_at)", row);
+  }
+  listDueOutbox(now: number, limit: number): OutboxRow[] {
+    return this.all<OutboxRow>("SELECT * FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", [now, limit]);
+  }
+  nextOutboxAttempt(): number | null {
+    return this.get<{ t: number | null }>("SELECT MIN(next_attempt_at) AS t FROM webhook_outbox WHERE status = 'pending'")!.t;
+  }
+  getOutbox(id: number): OutboxRow | undefined {
+    return this.get<OutboxRow>('SELECT * FROM webhook_outbox WHERE id = ?', [id]);
+  }
+  updateOutbox(row: OutboxRow): void {
+    this.run(
+      'UPDATE webhook_outbox SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at, last_attempt_at = @last_attempt_at, last_status = @last_status, last_error = @last_error, last_latency_ms = @last_latency_ms, delivered_at = @delivered_at WHERE id = @id',
+      row,
+    );
+  }
+  listOutbox(q: { endpointId: string | null; status: string | null; beforeId: number | null; limit: number }): OutboxRow[] {
+    return this.all<OutboxRow>('SELECT * FROM webhook_outbox WHERE (? IS NULL OR endpoint_id = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?', [
+      q.endpointId,
+      q.endpointId,
+      q.status,
+      q.status,
+      q.beforeId,
+      q.beforeId,
+      q.limit,
+    ]);
+  }
+  outboxStats(): { pending: number; oldest: number | null; dead: number } {
+    const r = this.get<{ pending: number; oldest: number | null; dead: number }>("SELECT SUM(status = 'pending') AS pending, MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest, SUM(status = 'dead') AS dead FROM webhook_outbox")!;
+    return { pending: r.pending ?? 0, oldest: r.oldest, dead: r.dead ?? 0 };
+  }
+  listAlertRules(customerId: number | null): AlertRuleRow[] {
+    return this.all<AlertRuleRow>('SELECT * FROM alert_rules WHERE (? IS NULL OR customer_id = ?) ORDER BY created_at, id', [customerId, customerId]);
+  }
+  insertAlertRule(row: AlertRuleRow): void {
+    this.run(
+      'INSERT INTO alert_rules(id, customer_id, asset, metric, kind, field, threshold, name, fired, enabled, last_fired_at, created_at) VALUES (@id, @customer_id, @asset, @metric, @kind, @field, @threshold, @name, @fired, @enabled, @last_fired_at, @created_at)',
+      row,
+    );
+  }
+  updateAlertRule(row: AlertRuleRow): void {
+    this.run('UPDATE alert_rules SET fired = @fired, enabled = @enabled, last_fired_at = @last_fired_at WHERE id = @id', row);
+  }
+  deleteAlertRule(id: string): number {
+    return this.run('DELETE FROM alert_rules WHERE id = ?', [id]).changes;
+  }
+  insertAlertEvent(row: { rule_id: string | null; customer_id: number; type: string; asset: string | null; value: string; threshold: string | null; message: string; created_at: number }): number {
+    return Number(
+      this.run('INSERT INTO alert_events(rule_id, customer_id, type, asset, value, threshold, message, created_at) VALUES (@rule_id, @customer_id, @type, @asset, @value, @threshold, @message, @created_at)', row).lastInsertRowid,
+    );
+  }
+  listAlertEvents(customerId: number | null, limit: number): { id: number; rule_id: string | null; customer_id: number; type: string; asset: string | null; value: string; threshold: string | null; message: string; created_at: number }[] {
+    return this.all('SELECT * FROM alert_events WHERE (? IS NULL OR customer_id = ?) ORDER BY id DESC LIMIT ?', [customerId, customerId, limit]);
+  }
+  getWalletDepleted(customerId: number, asset: string): boolean {
+    return (this.get<{ depleted: number }>('SELECT depleted FROM wallet_flags WHERE customer_id = ? AND asset = ?', [customerId, asset])?.depleted ?? 0) === 1;
+  }
+  setWalletDepleted(customerId: number, asset: string, depleted: boolean): void {
+    this.run('INSERT INTO wallet_flags(customer_id, asset, depleted) VALUES (?, ?, ?) ON CONFLICT(customer_id, asset) DO UPDATE SET depleted = excluded.depleted', [customerId, asset, depleted ? 1 : 0]);
+  }
+  listAutoTopUpRules(customerId: number | null): AutoTopUpRow[] {
+    return this.all<Record<string, unknown>>('SELECT * FROM auto_top_up_rules WHERE (? IS NULL OR customer_id = ?) ORDER BY created_at, id', [customerId, customerId], true).map(mapAutoTopUp);
+  }
+  getAutoTopUpRule(id: string): AutoTopUpRow | undefined {
+    const r = this.get<Record<string, unknown>>('SELECT * FROM auto_top_up_rules WHERE id = ?', [id], true);
+    return r ? mapAutoTopUp(r) : undefined;
+  }
+  upsertAutoTopUpRule(row: AutoTopUpRow): void {
+    this.run(
+      `INSERT INTO auto_top_up_rules(id, customer_id, asset, watch, threshold, mode, amount, cooldown_seconds, daily_cap, payment_ttl_seconds, enabled, pending_top_up, last_requested_at, created_at)
+       VALUES (@id, @customer_id, @asset, @watch, @threshold, @mode, @amount, @cooldown_seconds, @daily_cap, @payment_ttl_seconds, @enabled, @pending_top_up, @last_requested_at, @created_at)
+       ON CONFLICT(id) DO UPDATE SET watch = excluded.watch, threshold = excluded.threshold, mode = excluded.mode, amount = excluded.amount, cooldown_seconds = excluded.cooldown_seconds, daily_cap = excluded.daily_cap,
+         payment_ttl_seconds = excluded.payment_ttl_seconds, enabled = excluded.enabled, pending_top_up = excluded.pending_top_up, last_requested_at = excluded.last_requested_at`,
+      row,
+    );
+  }
+  deleteAutoTopUpRule(customerId: number, asset: string): void {
+    this.run('DELETE FROM auto_top_up_rules WHERE customer_id = ? AND asset = ?', [customerId, asset]);
+  }
+  /** Amount requested by a rule's top-ups since an instant (its daily cap). */
+  autoTopUpRequestedSince(ruleId: string, since: number): bigint {
+    return this.get<{ v: bigint | null }>("SELECT SUM(amount) AS v FROM top_ups WHERE auto_rule_id = ? AND created_at >= ? AND status <> 'failed'", [ruleId, since], true)?.v ?? 0n;
+  }
+  setTopUpRule(topUpId: string, ruleId: string): void {
+    this.run('UPDATE top_ups SET auto_rule_id = ? WHERE id = ?', [ruleId, topUpId]);
+  }
+  listOverdueInvoices(now: number, limit: number): string[] {
+    return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'finalized' AND due_at IS NOT NULL AND due_at < ? AND overdue_notified_at IS NULL AND amount_due > amount_paid LIMIT ?", [now, limit]).map((r) => r.id);
+  }
+  markOverdueNotified(id: string, at: number): void {
+    this.run('UPDATE invoices SET overdue_notified_at = ? WHERE id = ?', [at, id]);
+  }
+
   // -------------------------------------------------------------- idempotency
   getIdempotency(scope: string, key: string): IdempotencyRow | undefined {
     return this.get<IdempotencyRow>('SELECT scope, key, request_hash, status, response FROM idempotency WHERE scope = ? AND key = ?', [scope, key]);
@@ -1216,6 +1392,47 @@ export class Store {
     const stmt = this.db.prepare(`SELECT * FROM ${name} ORDER BY ${columns.join(', ')}`).raw(true).safeIntegers(true);
     for (const r of stmt.iterate()) yield r as unknown[];
   }
+
+  // -------------------------------------------------------------- imports, full export and restore (engine/migration)
+  getImportRecord(kind: string, key: string): { kind: string; key: string; source: string; content_hash: string; target: string | null; file: string; line: number; imported_at: number } | undefined {
+    return this.get('SELECT * FROM import_records WHERE kind = ? AND key = ?', [kind, key]);
+  }
+  insertImportRecord(row: { kind: string; key: string; source: string; content_hash: string; target: string | null; file: string; line: number; imported_at: number }): void {
+    this.run('INSERT INTO import_records(kind, key, source, content_hash, target, file, line, imported_at) VALUES (@kind, @key, @source, @content_hash, @target, @file, @line, @imported_at)', row);
+  }
+  /** A table's columns in order, with their declared type (every table is STRICT). */
+  tableColumns(name: string): { name: string; type: string }[] {
+    if (!/^[a-z_0-9]+$/.test(name)) throw new Error(`bad table name ${name}`);
+    return (this.db.pragma(`table_info(${name})`) as { name: string; type: string }[]).map((c) => ({ name: c.name, type: c.type.toUpperCase() }));
+  }
+  countRows(name: string): number {
+    if (!/^[a-z_0-9]+$/.test(name)) throw new Error(`bad table name ${name}`);
+    return Number((this.db.prepare(`SELECT COUNT(*) AS n FROM ${name}`).get() as { n: number }).n);
+  }
+  /** One row as exported (restore into an empty database only). */
+  insertRawRow(table: string, columns: string[], values: unknown[]): void {
+    if (!/^[a-z_0-9]+$/.test(table) || columns.some((c) => !/^[a-z_0-9]+$/.test(c))) throw new Error(`bad table ${table}`);
+    this.st(`INSERT INTO ${table}(${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...values);
+  }
+}
+
+function mapAutoTopUp(r: Record<string, unknown>): AutoTopUpRow {
+  return {
+    id: r.id as string,
+    customer_id: Number(r.customer_id),
+    asset: r.asset as string,
+    watch: r.watch as 'available' | 'posted',
+    threshold: r.threshold as bigint,
+    mode: r.mode as 'fixed' | 'target',
+    amount: r.amount as bigint,
+    cooldown_seconds: Number(r.cooldown_seconds),
+    daily_cap: (r.daily_cap as bigint | null) ?? null,
+    payment_ttl_seconds: Number(r.payment_ttl_seconds),
+    enabled: Number(r.enabled),
+    pending_top_up: (r.pending_top_up as string | null) ?? null,
+    last_requested_at: r.last_requested_at === null ? null : Number(r.last_requested_at),
+    created_at: Number(r.created_at),
+  };
 }
 
 function mapInvoice(r: Record<string, unknown>): InvoiceRow {

@@ -28,6 +28,9 @@ const REASONS: Record<z.output<typeof CreateCreditNote>['reason'], string> = {
  * credited amount comes back with it, at the invoice's rate.
  */
 export class CreditNotes {
+  /** Told (inside the operation) when a credit note is created. */
+  onCreated: ((note: z.output<typeof CreditNote>) => void) | null = null;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly customers: Customers,
@@ -130,7 +133,9 @@ export class CreditNotes {
     });
     this.ctx.store.updateInvoice({ ...invoice, credited: invoice.credited + total, updated_at: now });
     this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: invoice.id, data: { credit_note: number } });
-    return this.get(invoice.id, id);
+    const out = this.get(invoice.id, id);
+    this.onCreated?.(out);
+    return out;
   }
 
   get(invoiceId: string, id: string): z.output<typeof CreditNote> {

@@ -55,6 +55,8 @@ const dateIn = (ms: number, tz: string) => {
  */
 export class Invoices {
   private readonly numbersFile: string;
+  /** Told (inside the operation) when an invoice is finalized. */
+  onFinalized: ((invoice: z.output<typeof Invoice>) => void) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -230,6 +232,7 @@ export class Invoices {
     next.document = JSON.stringify({ model, lines: statement.lines, taxes: taxes.map((t) => ({ label: t.label, rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })), taxNote } satisfies StoredDocument);
     this.ctx.store.updateInvoice(next);
     this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: 'open', number: next.number } });
+    this.onFinalized?.(this.toApi(next));
     return next;
   }
 

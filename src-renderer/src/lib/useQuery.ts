@@ -15,6 +15,8 @@ export interface QueryState<T> {
 }
 
 export interface QueryOptions {
+  /** Keep showing the previous data while new deps load (filters); default: reset (another object). */
+  keepPreviousData?: boolean;
   /** Poll every N ms (paused while the tab is hidden). */
   refreshMs?: number;
   /** Reload when the live feed says hello again (a reconnect, a server restart). Default true. */
@@ -27,7 +29,7 @@ export interface QueryOptions {
  * reloading, and a reload whenever the live connection is re-established.
  */
 export function useQuery<T>(fn: () => Promise<T>, deps: readonly unknown[], options: QueryOptions = {}): QueryState<T> {
-  const { refreshMs, reloadOnHello = true, enabled = true } = options;
+  const { refreshMs, reloadOnHello = true, enabled = true, keepPreviousData = false } = options;
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);
   const [fetching, setFetching] = useState(false);
@@ -36,6 +38,18 @@ export function useQuery<T>(fn: () => Promise<T>, deps: readonly unknown[], opti
   const fnRef = useRef(fn);
   fnRef.current = fn;
   const epoch = useLive((s) => (reloadOnHello ? s.epoch : 0));
+  // Another object (new deps): never show the previous one's data while the new one loads.
+  const depsKey = JSON.stringify(deps);
+  const lastDeps = useRef(depsKey);
+  if (lastDeps.current !== depsKey) {
+    lastDeps.current = depsKey;
+    if (!keepPreviousData) {
+      seq.current++;
+      if (data !== undefined) setData(undefined);
+      if (loaded) setLoaded(false);
+      if (error) setError(null);
+    }
+  }
 
   const run = useCallback(() => {
     const mine = ++seq.current;

@@ -31,10 +31,10 @@ const DEFS: Record<string, string> = {
 
 function AttentionStrip({ a }: { a: Overview['attention'] }) {
   const items = [
-    { n: a.low_wallets, label: 'wallets run out within 24 h', icon: TrendingDown, color: 'yellow', to: '/monitor' },
-    { n: a.negative_wallets, label: 'wallets below zero', icon: AlertTriangle, color: 'red', to: '/monitor' },
-    { n: a.refused_events_24h, label: 'events refused in 24 h', icon: Ban, color: 'orange', to: '/events/refused' },
-    { n: a.periods_to_finalize, label: 'periods waiting to be finalized', icon: FileClock, color: 'blue', to: '/customers' },
+    { n: a.low_wallets, label: a.low_wallets === 1 ? 'wallet runs out within 24 h' : 'wallets run out within 24 h', icon: TrendingDown, color: 'yellow', to: '/monitor' },
+    { n: a.negative_wallets, label: a.negative_wallets === 1 ? 'wallet below zero' : 'wallets below zero', icon: AlertTriangle, color: 'red', to: '/monitor' },
+    { n: a.refused_events_24h, label: a.refused_events_24h === 1 ? 'event refused in 24 h' : 'events refused in 24 h', icon: Ban, color: 'orange', to: '/events/refused' },
+    { n: a.periods_to_finalize, label: a.periods_to_finalize === 1 ? 'period waiting to be finalized' : 'periods waiting to be finalized', icon: FileClock, color: 'blue', to: '/customers' },
   ].filter((i) => i.n > 0);
   if (items.length === 0) return null;
   return (
@@ -460,8 +460,8 @@ export function OverviewPage() {
               </Anchor>
             </Alert>
           ) : (
-            <SimpleGrid cols={{ base: 1, sm: 2, lg: Math.min(3, o.assets.length) }} mb="lg">
-              {o.assets.map((a) => (
+            <SimpleGrid cols={{ base: 1, sm: 2, lg: Math.max(2, Math.min(3, o.assets.length)) }} mb="lg">
+              {[...o.assets].sort((a, b) => Number(a.kind === 'custom') - Number(b.kind === 'custom') || a.asset.localeCompare(b.asset)).map((a) => (
                 <AssetCard key={a.asset} a={a} />
               ))}
             </SimpleGrid>

@@ -24,6 +24,11 @@ type Balance = Balances['balances'][number];
 type Authorization = OutputOf<'getAuthorization'>;
 type Monitor = OutputOf<'getWalletMonitor'>['wallets'][number];
 
+/** Currencies first, then custom units, each by code. */
+function sortAssets<T extends { asset: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => Number(assetLike(a.asset).kind === 'custom') - Number(assetLike(b.asset).kind === 'custom') || a.asset.localeCompare(b.asset));
+}
+
 const TABS = [
   { value: 'wallet', label: 'Wallet & holds' },
   { value: 'activity', label: 'Activity' },
@@ -51,16 +56,16 @@ function WalletCard({ customer, b, monitor }: { customer: string; b: Balance; mo
         <InfoTip label="Posted credit minus pending holds minus debt. New consumption may take it down to minus the overdraft limit, never lower." />
       </Group>
       <LiveAmount customer={customer} asset={b.asset} fallback={b.available} scale={b.scale} className="tg-card-value" component="div" testId={`available-${b.asset}`} />
-      <SimpleGrid cols={3} mt="md" spacing="xs">
+      <Stack gap={4} mt="md">
         {(['posted', 'pending', 'debt'] as const).map((f) => (
-          <Box key={f}>
-            <Text size="xs" c="dimmed">
-              {f === 'pending' ? 'Held' : f === 'posted' ? 'Posted' : 'Debt'}
+          <Group key={f} justify="space-between" wrap="nowrap">
+            <Text size="sm" c="dimmed">
+              {f === 'pending' ? 'Held by holds' : f === 'posted' ? 'Posted credit' : 'Debt'}
             </Text>
             <LiveAmount customer={customer} asset={b.asset} field={f} fallback={b[f]} scale={b.scale} size="sm" fw={500} c={f === 'debt' && value.debt !== '0' ? 'red' : undefined} testId={`${f}-${b.asset}`} />
-          </Box>
+          </Group>
         ))}
-      </SimpleGrid>
+      </Stack>
       <Group justify="space-between" mt="sm" gap="xs">
         <Text size="xs" c="dimmed">
           Overdraft limit {formatAmount(b.overdraft_limit, assetLike(b.asset, undefined, b.scale))}
@@ -279,7 +284,7 @@ function WalletTab({ customer, balances, onTopUp }: { customer: string; balances
         <NothingYet icon={<Wallet size={28} />} title="No wallet yet" description="A wallet per asset appears with the first top-up, grant or usage." action={<Button onClick={onTopUp}>Top up</Button>} />
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-          {balances.balances.map((b) => (
+          {sortAssets(balances.balances).map((b) => (
             <WalletCard key={b.asset} customer={customer} b={b} monitor={mon(b.asset)} />
           ))}
         </SimpleGrid>
@@ -410,7 +415,7 @@ export function CustomerPage() {
         <Tabs.Panel value="subscription">
           <SubscriptionTab customer={id} />
         </Tabs.Panel>
-        <Tabs.Panel value="details">{c && <DetailsTab customer={c} onSaved={(n) => customerQ.setData(n)} />}</Tabs.Panel>
+        <Tabs.Panel value="details">{c && c.external_id === id && <DetailsTab key={`${c.external_id}:${c.updated_at}`} customer={c} onSaved={(n) => customerQ.setData(n)} />}</Tabs.Panel>
       </Tabs>
       <TopUpDialog
         opened={dialog === 'paid' || dialog === 'granted'}

@@ -113,7 +113,7 @@ function UsageTable({ usage }: { usage: Usage }) {
             </Table>
             <Group justify="space-between" mt={6}>
               <Text size="xs" c="dimmed">
-                Exact {formatUnitPrice(c.exact_amount, a)} · rounded once to <Money amount={c.amount} asset={c.asset} size="xs" />
+                {c.billable_units !== c.units ? `${c.billable_units} billable units · ` : ''}exact {formatUnitPrice(c.exact_amount, a)}, rounded once to the minor unit
               </Text>
               <Text size="xs" c="dimmed">
                 Posted so far <Money amount={c.posted} asset={c.asset} size="xs" />

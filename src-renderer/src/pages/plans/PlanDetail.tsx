@@ -1,6 +1,6 @@
 import { Anchor, Badge, Box, Breadcrumbs, Button, Card, Grid, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Copy } from 'lucide-react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { formatUnitPrice } from '@shared/money';
 import { call, type OutputOf } from '../../api';
@@ -104,6 +104,7 @@ export function PlanDetailPage() {
   const [preview, setPreview] = useState<PreviewInput>({ quantity: '65000', events: '100', dynamicTotal: '12.50' });
   const p = q.data;
   const charge = p?.charges[Math.min(chargeIndex, (p?.charges.length ?? 1) - 1)];
+  const draft = useMemo(() => (charge ? chargeDraft(charge) : null), [charge]);
   return (
     <>
       <Breadcrumbs mb="sm" aria-label="Breadcrumb">
@@ -229,7 +230,7 @@ export function PlanDetailPage() {
                 )}
               </Stack>
             </Grid.Col>
-            <Grid.Col span={{ base: 12, lg: 5 }}>{charge && <PricePreview charge={chargeDraft(charge)} input={preview} onInput={setPreview} />}</Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 5 }}>{draft && <PricePreview charge={draft} input={preview} onInput={setPreview} />}</Grid.Col>
           </Grid>
         </>
       )}

@@ -165,7 +165,14 @@ export type SpecResult = { ok: true; spec: ChargeSpec } | { ok: false; errors: P
 
 export function specOf(c: ChargeDraft): SpecResult {
   const allowance = c.allowance.trim() ? c.allowance.trim() : undefined;
-  return parseChargeSpec(c.model, chargeProperties(c), allowance);
+  const r = parseChargeSpec(c.model, chargeProperties(c), allowance);
+  if (r.ok) return r;
+  // An empty last unit also makes the next tier's derived first unit empty: report the cause once.
+  const starts = c.model === 'graduated' || c.model === 'volume' ? tierStarts(c.tiers) : [];
+  const errors = r.errors
+    .filter((e) => !(e.path[2] === 'from_value' && typeof e.path[1] === 'number' && starts[e.path[1]] === null))
+    .map((e) => (/got ""$/.test(e.message) ? { ...e, code: 'empty', message: e.message.replace(/must be a decimal string such as .*got ""$/, 'is empty: enter a number') } : e));
+  return { ok: false, errors };
 }
 
 /** "Tier 2: from_value …": a pricing issue named for a person, with the row it belongs to. */

@@ -1,0 +1,93 @@
+import { Accordion, Badge, Box, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { CircleCheck, Lightbulb } from 'lucide-react';
+import { call } from '../../api';
+import { NothingYet, ErrorState, TableSkeleton } from '../../components/states';
+import { formatCount, formatDateTime, humanCode } from '../../lib/format';
+import { useQuery, useThrottledEffect } from '../../lib/useQuery';
+import { useLive } from '../../state/live';
+
+/** What to do about each refusal code, as Stripe's meter error reports suggest. */
+const HINTS: Record<string, string> = {
+  customer_not_found: 'Create the customer first (POST /v1/customers), or fix the external_id your app sends.',
+  insufficient_funds: 'The wallet could not cover the event. Top up, raise the overdraft limit, or authorize before serving.',
+  spend_cap_exceeded: 'A daily or monthly spend cap stopped it. Raise the cap on the customer\'s Details tab if intended.',
+  validation_failed: 'The payload is malformed: check required fields (transaction_id, customer, code) and types.',
+  invalid_event_property: 'A property a metric aggregates is missing or not a number: send it as a number.',
+  timestamp_in_future: 'The event is dated too far ahead: check the clock of the sender, or send no timestamp.',
+  timestamp_before_subscription: 'The event happened before the subscription started: backdate the subscription or drop the event.',
+  period_closed: 'The period is finalized. Enable late events into the current period in Settings, or drop it.',
+  idempotency_conflict: 'The transaction_id was used before with other content: make ids unique per event.',
+  no_price: 'The customer\'s plan has no charge for this metric: add one, or check the event code.',
+};
+
+export function RefusedTab() {
+  const seq = useLive((s) => s.refusalSeq);
+  const q = useQuery(() => call('listRefusals', {}), []);
+  useThrottledEffect(q.reload, seq, 2000);
+  if (q.loading) return <TableSkeleton rows={4} cols={3} />;
+  if (q.error) return <ErrorState error={q.error} onRetry={q.reload} what="refused events" />;
+  const reasons = q.data?.reasons ?? [];
+  if (reasons.length === 0) {
+    return <NothingYet icon={<CircleCheck size={28} />} title="No refused events" description="When the API refuses an event (unknown customer, no funds, bad payload), it is counted here by reason with samples and a fix hint." />;
+  }
+  const total = reasons.reduce((t, r) => t + r.count, 0);
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">
+        {formatCount(total)} refused event{total === 1 ? '' : 's'} in {reasons.length} reason{reasons.length === 1 ? '' : 's'}. Samples are the newest few per reason.
+      </Text>
+      <Accordion variant="separated" multiple defaultValue={reasons.slice(0, 1).map((r) => r.reason)}>
+        {reasons.map((r) => (
+          <Accordion.Item key={r.reason} value={r.reason} data-testid={`refusal-${r.reason}`}>
+            <Accordion.Control>
+              <Group justify="space-between" pr="md">
+                <Group gap="sm">
+                  <Badge color="orange" variant="light" ff="monospace" tt="none">
+                    {r.reason}
+                  </Badge>
+                  <Text size="sm" fw={500}>
+                    {humanCode(r.reason)}
+                  </Text>
+                </Group>
+                <Text size="sm" fw={700} className="tg-num">
+                  {formatCount(r.count)}
+                </Text>
+              </Group>
+            </Accordion.Control>
+            <Accordion.Panel>
+              <Group gap={6} mb="sm" wrap="nowrap" align="flex-start">
+                <Lightbulb size={16} color="var(--mantine-color-yellow-7)" aria-hidden style={{ flex: 'none', marginTop: 2 }} />
+                <Text size="sm">{HINTS[r.reason] ?? 'See the message of the samples below.'}</Text>
+              </Group>
+              <Table fz="sm" verticalSpacing={6} aria-label={`Samples of ${r.reason}`}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th w={150}>When</Table.Th>
+                    <Table.Th w={140}>Customer</Table.Th>
+                    <Table.Th>Message and body</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {r.samples.map((s, i) => (
+                    <Table.Tr key={i}>
+                      <Table.Td className="tg-num">{formatDateTime(s.at)}</Table.Td>
+                      <Table.Td>{s.customer ?? (((s.body as Record<string, unknown> | null)?.customer as string | undefined) ?? '—')}</Table.Td>
+                      <Table.Td>
+                        <Box>
+                          <Text size="sm">{s.message}</Text>
+                          <Code block mt={4} fz={11}>
+                            {JSON.stringify(s.body)}
+                          </Code>
+                        </Box>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Accordion.Panel>
+          </Accordion.Item>
+        ))}
+      </Accordion>
+    </Stack>
+  );
+}

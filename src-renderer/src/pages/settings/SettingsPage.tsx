@@ -1,0 +1,389 @@
+import { Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, Group, Modal, NumberInput, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { KeyRound, Plus, ShieldAlert } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { type ApiError, call, door, type OutputOf } from '../../api';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { CopyValueButton, PageHeader } from '../../components/common';
+import { ErrorState, InlineError, TableSkeleton } from '../../components/states';
+import { useTitle } from '../../lib/chart';
+import { formatDateTime, relative } from '../../lib/format';
+import { useQuery } from '../../lib/useQuery';
+import { useSession } from '../../state/session';
+
+type ApiKey = OutputOf<'listApiKeys'>['data'][number];
+
+const SCOPE_HELP: Record<string, string> = {
+  ingest: 'events, authorizations, balance reads: what an app on the request path needs',
+  read: 'every read (dashboards, exports)',
+  admin: 'everything, including keys and money movements',
+};
+
+function CreateKeyDialog({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>(['ingest']);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [created, setCreated] = useState<OutputOf<'createApiKey'> | null>(null);
+  const [stored, setStored] = useState(false);
+  useEffect(() => {
+    if (opened) {
+      setName('');
+      setScopes(['ingest']);
+      setError(null);
+      setCreated(null);
+      setStored(false);
+    }
+  }, [opened]);
+  const close = () => {
+    if (created && !stored) return;
+    onClose();
+  };
+  return (
+    <Modal opened={opened} onClose={close} title={<Text fw={600}>{created ? 'Store this key now' : 'New API key'}</Text>} size="lg" closeOnClickOutside={!created} closeOnEscape={!created} withCloseButton={!created || stored}>
+      {created ? (
+        <Stack>
+          <Alert color="yellow" variant="light" icon={<ShieldAlert size={18} />}>
+            This is the only time the key is shown. Tollgate keeps only a hash of it.
+          </Alert>
+          <Group wrap="nowrap" gap="xs">
+            <Code block style={{ flex: 1, fontSize: 13 }} data-testid="new-key">
+              {created.key}
+            </Code>
+            <CopyValueButton value={created.key} label="Copy the key" />
+          </Group>
+          <Text size="sm">
+            <b>{created.name}</b> · scopes {created.scopes.join(', ')}
+          </Text>
+          <Checkbox label="I stored it somewhere safe" checked={stored} onChange={(e) => setStored(e.currentTarget.checked)} />
+          <Group justify="flex-end">
+            <Button disabled={!stored} onClick={onCreated}>
+              Done
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setBusy(true);
+            setError(null);
+            try {
+              setCreated(await call('createApiKey', { name: name.trim(), scopes: scopes as ('ingest' | 'read' | 'admin')[] }));
+            } catch (err) {
+              setError(err as ApiError);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          <Stack>
+            <TextInput label="Name" placeholder="production-app" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus description="Where the key is used, so you know what breaks when you revoke it." />
+            <Checkbox.Group label="Scopes" value={scopes} onChange={setScopes} required>
+              <Stack gap={6} mt={6}>
+                {(['ingest', 'read', 'admin'] as const).map((s) => (
+                  <Checkbox key={s} value={s} label={<Text size="sm"><b>{s}</b> — {SCOPE_HELP[s]}</Text>} />
+                ))}
+              </Stack>
+            </Checkbox.Group>
+            <InlineError error={error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={busy} disabled={!name.trim() || scopes.length === 0}>
+                Create key
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+function KeysTab() {
+  const q = useQuery(() => call('listApiKeys', {}), []);
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const me = useSession((s) => s.key);
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed" maw={640}>
+          Apps authenticate with <Code>Authorization: Bearer tg_…</Code>. Give each app its own key with the smallest scope it needs; the secret is shown once, then only its prefix.
+        </Text>
+        <Button leftSection={<Plus size={16} />} onClick={() => setCreating(true)}>
+          New API key
+        </Button>
+      </Group>
+      {q.error ? (
+        <ErrorState error={q.error} onRetry={q.reload} what="API keys" />
+      ) : q.loading ? (
+        <TableSkeleton rows={3} cols={6} />
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table aria-label="API keys">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Prefix</Table.Th>
+                <Table.Th>Scopes</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>Last used</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.data!.data.map((k) => (
+                <Table.Tr key={k.id} style={k.revoked_at ? { opacity: 0.6 } : undefined}>
+                  <Table.Td>
+                    <Group gap={6}>
+                      <KeyRound size={14} aria-hidden />
+                      <Text size="sm" fw={500}>
+                        {k.name}
+                      </Text>
+                      {me?.id === k.id && (
+                        <Badge size="xs" variant="light">
+                          this session
+                        </Badge>
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Code>{k.prefix}…</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {k.scopes.map((s) => (
+                        <Badge key={s} size="sm" variant="outline" color={s === 'admin' ? 'red' : s === 'read' ? 'blue' : 'teal'}>
+                          {s}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(k.created_at)}</Table.Td>
+                  <Table.Td>{k.last_used_at ? relative(k.last_used_at) : <Text size="sm" c="dimmed">never</Text>}</Table.Td>
+                  <Table.Td>{k.revoked_at ? <Badge color="gray">revoked {formatDateTime(k.revoked_at)}</Badge> : <Badge color="teal" variant="light">active</Badge>}</Table.Td>
+                  <Table.Td className="tg-right">
+                    {!k.revoked_at && (
+                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                        Revoke…
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <CreateKeyDialog
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onCreated={() => {
+          setCreating(false);
+          q.reload();
+        }}
+      />
+      <ConfirmDialog
+        opened={!!revoking}
+        onClose={() => setRevoking(null)}
+        title="Revoke the API key"
+        object={
+          <>
+            Revoke <b>{revoking?.name}</b> (<Code>{revoking?.prefix}…</Code>, scopes {revoking?.scopes.join(', ')})?
+          </>
+        }
+        consequences={['Every request with this key fails with 401 at once.', 'Console sessions opened with it end.', me?.id === revoking?.id ? 'This is the key of your own session: you will be signed out.' : 'Apps using it must switch to another key.', 'A revoked key cannot be restored.'].filter(Boolean)}
+        confirmLabel={`Revoke ${revoking?.name ?? ''}`}
+        onConfirm={async () => {
+          await call('revokeApiKey', { id: revoking!.id });
+          notifications.show({ message: `Key ${revoking!.name} revoked` });
+          q.reload();
+        }}
+      />
+    </Stack>
+  );
+}
+
+function EndpointTab() {
+  const origin = door.origin();
+  const health = useQuery(() => call('health', {}), []);
+  return (
+    <Stack maw={820}>
+      <Card>
+        <Title order={2} fz="md" mb="sm">
+          HTTP endpoint
+        </Title>
+        <Table withRowBorders={false} verticalSpacing={6}>
+          <Table.Tbody>
+            <Table.Tr>
+              <Table.Td w={180}>
+                <Text size="sm" c="dimmed">
+                  Base URL
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  <Code>{origin}</Code>
+                  <CopyValueButton value={origin} label="Copy the base URL" />
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  API reference
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Anchor href={`${origin}/v1/openapi.json`} target="_blank" rel="noreferrer" size="sm">
+                  {origin}/v1/openapi.json
+                </Anchor>{' '}
+                <Text span size="xs" c="dimmed">
+                  (OpenAPI 3.1)
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Td>
+                <Text size="sm" c="dimmed">
+                  Live feed
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Code>GET {origin}/v1/live</Code>
+              </Table.Td>
+            </Table.Tr>
+            {health.data && (
+              <>
+                <Table.Tr>
+                  <Table.Td>
+                    <Text size="sm" c="dimmed">
+                      Version
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">
+                      Tollgate {health.data.version} · schema v{health.data.schema_version} · up {Math.round(health.data.uptime_seconds / 60)} min
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Td>
+                    <Text size="sm" c="dimmed">
+                      Storage
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">
+                      SQLite {health.data.storage.sqlite_version}, journal {health.data.storage.journal_mode}, synchronous {health.data.storage.synchronous}
+                    </Text>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {health.data.storage.path}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              </>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Card>
+    </Stack>
+  );
+}
+
+const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+
+function OperatorTab() {
+  const q = useQuery(() => call('getSettings', {}), []);
+  const [tz, setTz] = useState<string | null>(null);
+  const [grace, setGrace] = useState<string>('');
+  const [late, setLate] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    if (q.data) {
+      setTz(q.data.billing_timezone);
+      setGrace(String(q.data.grace_period_hours));
+      setLate(q.data.late_events);
+    }
+  }, [q.data]);
+  if (q.error) return <ErrorState error={q.error} onRetry={q.reload} what="settings" />;
+  if (!q.data) return <TableSkeleton rows={3} cols={2} />;
+  const dirty = tz !== q.data.billing_timezone || grace !== String(q.data.grace_period_hours) || late !== q.data.late_events;
+  return (
+    <Card maw={720}>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            q.setData(await call('updateSettings', { billing_timezone: tz ?? 'UTC', grace_period_hours: Number(grace), late_events: (late ?? 'refuse') as 'refuse' | 'current_period' }));
+            notifications.show({ color: 'teal', message: 'Settings saved' });
+          } catch (err) {
+            setError(err as ApiError);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Stack>
+          <Title order={2} fz="md">
+            Billing
+          </Title>
+          <Select label="Billing time zone" description="Periods, days and months of spend caps and the overview, unless a customer has its own." data={ZONES} value={tz} onChange={setTz} searchable allowDeselect={false} />
+          <NumberInput label="Grace period (hours)" description="How long a closed period stays open to late events (and its invoice a draft)." min={0} max={1440} allowDecimal={false} value={grace} onValueChange={({ value }) => setGrace(value)} />
+          <Select
+            label="Late events"
+            description="An event for a finalized period."
+            data={[
+              { value: 'refuse', label: 'Refuse it (period_closed)' },
+              { value: 'current_period', label: 'Book it into the current period as late usage' },
+            ]}
+            value={late}
+            onChange={setLate}
+            allowDeselect={false}
+          />
+          <InlineError error={error} />
+          <Group justify="flex-end">
+            <Button type="submit" loading={busy} disabled={!dirty}>
+              Save settings
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+export function SettingsPage() {
+  const { tab = 'keys' } = useParams();
+  const navigate = useNavigate();
+  useTitle('Settings');
+  return (
+    <>
+      <PageHeader title="Settings" description="API keys, the HTTP endpoint your apps call, and how billing periods behave." />
+      <Tabs value={tab} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
+        <Tabs.List mb="lg">
+          <Tabs.Tab value="keys">API keys</Tabs.Tab>
+          <Tabs.Tab value="endpoint">Endpoint</Tabs.Tab>
+          <Tabs.Tab value="operator">Billing settings</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="keys">
+          <KeysTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="endpoint">
+          <EndpointTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="operator">
+          <OperatorTab />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Engine, VERSION } from './engine/engine';
 import { WorkerGateway } from './engine/worker-gateway';
@@ -8,11 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from './http/server';
 import { staticConsole } from './http/static';
 import { defaultDataDir } from './paths';
+import { MOVE_USAGE, moveCommand } from './engine/migration/commands';
 
-const USAGE = `Usage: tollgate serve [--data-dir DIR] [--port 8787] [--host 127.0.0.1] [--synchronous FULL|NORMAL] [--insecure-http]
+const USAGE = `Usage: tollgate serve [--data-dir DIR] [--port 8787] [--host 127.0.0.1] [--synchronous FULL|NORMAL]
+                      [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-host NAME]...
        tollgate verify [--data-dir DIR]
+${MOVE_USAGE}
 
 serve    Start the engine and the HTTP API (and the console at /) without Electron.
+         Binding beyond loopback needs TLS (--tls-cert and --tls-key, PEM files) or, behind a
+         TLS reverse proxy, --insecure-http. --public-host adds a Host name the console may be
+         reached at (the proxy's name, e.g. billing.example.com).
 verify   Run the ledger check on a data dir (the engine must not be running on it).
 
 Environment: TOLLGATE_ADMIN_KEY=tg_<id>_<secret> sets the admin key instead of minting one;
@@ -42,6 +49,11 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string' },
       synchronous: { type: 'string' },
       'insecure-http': { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'public-host': { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean' },
+      source: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,13 +70,26 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     process.exit(report.ok ? 0 : 2);
   }
+  if (command === 'import' || command === 'export') process.exit(await moveCommand(command, positionals[1], { dataDir, dryRun: values['dry-run'] ?? false, source: values.source }).catch((err: unknown) => die(`tollgate ${command}: ${(err as Error)?.message ?? String(err)}`)));
   if (command !== 'serve') die(USAGE, 2);
 
   const host = values.host ?? '127.0.0.1';
   const port = values.port === undefined ? 8787 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port must be 0-65535, got ${values.port}`);
-  if (!LOOPBACK.has(host) && !values['insecure-http']) {
-    die(`Binding to ${host} exposes the API beyond this machine. Put Tollgate behind a TLS reverse proxy (see the README) and pass --insecure-http to confirm plain HTTP on ${host}.`);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) die('--tls-cert and --tls-key go together: the certificate chain and its private key, both PEM files.');
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (values['tls-cert'] && values['tls-key']) {
+    try {
+      tls = { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) };
+    } catch (err) {
+      die(`Cannot read the TLS files: ${(err as Error).message}`);
+    }
+  }
+  if (!LOOPBACK.has(host) && !tls && !values['insecure-http']) {
+    die(
+      `Binding to ${host} exposes the API beyond this machine, so it needs TLS: pass --tls-cert and --tls-key,\n` +
+        `or put Tollgate behind a TLS reverse proxy (see the README) and pass --insecure-http to confirm plain HTTP on ${host}.`,
+    );
   }
 
   let engine: WorkerGateway;
@@ -81,7 +106,14 @@ async function main(argv: string[]): Promise<void> {
   }
   let server;
   try {
-    server = await startServer(engine, { port, host, extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'), CONSOLE_HEADERS)] });
+    server = await startServer(engine, {
+      port,
+      host,
+      tls,
+      secureCookies: Boolean(tls),
+      publicHosts: values['public-host'] ?? [],
+      extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'), CONSOLE_HEADERS)],
+    });
   } catch (err) {
     await engine.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') die(`Port ${port} on ${host} is already in use. Stop what holds it or pass --port.`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountOut, ExternalId, IsoTime } from './common';
+import { AmountOut, AssetCode, ExternalId, IsoTime, PositiveAmount, Timestamp } from './common';
 import { StoredEvent, Transfer } from './ledger';
 
 /** Reads the console needs: the overview, the live wallet monitor, event detail, API keys. */
@@ -84,16 +84,45 @@ export const ListCustomerWallets = z.strictObject({
 export const EventRef = z.strictObject({ transaction_id: z.string().min(1).max(255), customer: ExternalId });
 export const EventDetail = z.object({ event: StoredEvent, transfers: z.array(Transfer) });
 
-export const ApiKeyScope = z.enum(['ingest', 'read', 'admin']);
-export const CreateApiKey = z.strictObject({ name: z.string().min(1).max(100), scopes: z.array(ApiKeyScope).min(1).max(3) });
+export const ApiKeyScope = z.enum(['ingest', 'read', 'finance', 'support', 'admin']).meta({
+  description:
+    '`ingest`: events, authorizations, balance reads (an app on the request path). `read`: every read. `finance`: top-ups, payments, invoices, credit notes, refunds, exports. `support`: grants and adjustments up to the key\'s per-asset caps. `admin`: everything.',
+});
+/** A support key's cap: the most one grant or adjustment may move, per asset. */
+export const SupportCap = z.strictObject({ asset: AssetCode, amount: PositiveAmount.meta({ description: 'Minor units: the largest single grant or adjustment (either sign) this key may make.' }) });
+export const RateLimit = z.strictObject({
+  per_second: z.number().int().min(1).max(1_000_000).meta({ description: 'Requests a second this key may sustain.' }),
+  burst: z.number().int().min(1).max(1_000_000).optional().meta({ description: 'Requests it may send at once after a quiet spell (default: twice per_second).' }),
+});
+export const CreateApiKey = z.strictObject({
+  name: z.string().min(1).max(100),
+  scopes: z.array(ApiKeyScope).min(1).max(5),
+  support_caps: z.array(SupportCap).max(50).optional().meta({ description: 'Required with the support scope: the assets it may grant or adjust, and how much at once.' }),
+  rate_limit: RateLimit.nullable().optional().meta({ description: 'A token bucket per key; over it the API answers 429 with Retry-After. Default: none.' }),
+  expires_at: Timestamp.nullable().optional(),
+});
 export const ApiKey = z.object({
   id: z.string(),
   name: z.string(),
   scopes: z.array(z.string()),
   prefix: z.string().meta({ description: 'The start of the key, to recognize it; the secret is never shown again.' }),
+  support_caps: z.array(z.object({ asset: z.string(), amount: AmountOut })),
+  rate_limit: z.object({ per_second: z.number(), burst: z.number() }).nullable(),
   created_at: IsoTime,
   last_used_at: IsoTime.nullable(),
+  expires_at: IsoTime.nullable().meta({ description: 'When the key stops working (set by rotation: the old key\'s grace period).' }),
   revoked_at: IsoTime.nullable(),
+  replaced_by: z.string().nullable().meta({ description: 'The id of the key that replaced this one by rotation.' }),
 });
 export const CreatedApiKey = ApiKey.extend({ key: z.string().meta({ description: 'The whole key, shown this once.' }) });
+export const UpdateApiKey = z.strictObject({
+  id: z.string().max(64),
+  name: z.string().min(1).max(100).optional(),
+  support_caps: z.array(SupportCap).max(50).optional(),
+  rate_limit: RateLimit.nullable().optional(),
+});
+export const RotateApiKey = z.strictObject({
+  id: z.string().max(64),
+  grace_seconds: z.number().int().min(0).max(30 * 86_400).optional().meta({ description: 'How long the old key keeps working (default 86,400: a day; 0 ends it now).' }),
+});
 export const ApiKeyRef = z.strictObject({ id: z.string().max(64) });

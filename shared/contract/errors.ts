@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, description: 'The route exists but not with this method.' },
   idempotency_conflict: { status: 409, description: 'This idempotency key or transaction_id was used before with different content.' },
   already_exists: { status: 409, description: 'An object with this code or id exists already.' },
+  customer_closed: { status: 409, description: 'The customer is closed (or erased): it takes no events, authorizations, top-ups or subscriptions.' },
   invalid_state: { status: 409, description: 'The object is not in a state that allows this operation (for example capturing a voided hold).' },
   payload_too_large: { status: 413, description: 'The body is larger than the limit.' },
   too_many_events: { status: 413, description: 'A batch holds more events than the limit (1,000).' },

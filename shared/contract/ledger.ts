@@ -71,7 +71,11 @@ const customerFields = {
   payment_terms_days: z.number().int().min(0).max(365).nullable().optional(),
 };
 export const CreateCustomer = z.strictObject({ external_id: ExternalId, ...customerFields });
-export const UpdateCustomer = z.strictObject({ external_id: ExternalId, ...customerFields });
+export const UpdateCustomer = z.strictObject({
+  external_id: ExternalId,
+  ...customerFields,
+  status: z.enum(['active', 'archived']).optional().meta({ description: '`archived` hides the customer from default lists and keeps everything working; closing has its own route.' }),
+});
 export const SpendCap = z.object({ asset: z.string(), window: z.enum(['day', 'month']), amount: AmountOut, spent: AmountOut, window_start: IsoTime });
 export const Customer = z.object({
   external_id: z.string(),
@@ -95,10 +99,13 @@ export const Customer = z.object({
   tax_note: z.string().nullable(),
   payment_terms_days: z.number().int().nullable(),
   created_at: IsoTime,
+  status: z.enum(['active', 'archived', 'closed']).meta({ description: 'A closed customer refuses events, authorizations and top-ups.' }),
+  closed_at: IsoTime.nullable(),
+  erased_at: IsoTime.nullable(),
   updated_at: IsoTime,
 });
 export const CustomerRef = z.strictObject({ external_id: ExternalId });
-export const ListCustomers = z.strictObject({ ...PageQuery, search: z.string().max(200).optional() });
+export const ListCustomers = z.strictObject({ ...PageQuery, search: z.string().max(200).optional(), status: z.enum(['active', 'archived', 'closed', 'all']).optional().meta({ description: 'One status, or `all`. Default: every customer but archived ones.' }) });
 
 // ---------------------------------------------------------------- balances
 export const Balance = z.object({

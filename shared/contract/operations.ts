@@ -6,12 +6,16 @@ import * as P from './pricing';
 import * as C from './console';
 import * as I from './invoicing';
 import * as N from './notify';
+import * as A from './admin';
+import * as M from './migration';
 
 /**
  * Scopes a key may hold. `ingest`: events, authorizations, balance reads (what an app on the request
- * path needs). `read`: every read. `admin`: everything.
+ * path needs). `read`: every read. `finance`: money in and out (top-ups, refunds, adjustments,
+ * invoices, payments, credit notes, exports) and every read. `support`: every read, plus grants
+ * and adjustments up to the key's per-asset caps. `admin`: everything.
  */
-export type Scope = 'ingest' | 'read' | 'admin';
+export type Scope = 'ingest' | 'read' | 'finance' | 'support' | 'admin';
 
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   id: string;
@@ -59,14 +63,14 @@ export const operations = {
   getBalances: op({ id: 'getBalances', method: 'GET', path: '/v1/customers/{external_id}/balances', scope: 'ingest', tag: 'Wallets', summary: 'Live balances per asset: posted, pending, debt, available, and the lots behind them.', input: L.CustomerRef, output: L.Balances, status: 200, errors: customerErrors }),
 
   // ------------------------------------------------------------- money in and out
-  createTopUp: op({ id: 'createTopUp', method: 'POST', path: '/v1/customers/{external_id}/top-ups', scope: 'admin', tag: 'Wallets', summary: 'Fund a wallet: a paid top-up or a grant, as a credit lot (optionally expiring). Repays debt first.', input: L.CreateTopUp, output: L.TopUp, status: 201, errors: [...customerErrors, 'asset_not_found', 'idempotency_conflict', 'validation_failed'] }),
+  createTopUp: op({ id: 'createTopUp', method: 'POST', path: '/v1/customers/{external_id}/top-ups', scope: 'finance', tag: 'Wallets', summary: 'Fund a wallet: a paid top-up or a grant, as a credit lot (optionally expiring). Repays debt first.', input: L.CreateTopUp, output: L.TopUp, status: 201, errors: [...customerErrors, 'customer_closed', 'forbidden', 'asset_not_found', 'idempotency_conflict', 'validation_failed'] }),
   listTopUps: op({ id: 'listTopUps', method: 'GET', path: '/v1/customers/{external_id}/top-ups', scope: 'read', tag: 'Wallets', summary: 'List a customer\'s top-ups.', input: L.ListTopUps, output: page(L.TopUp), status: 200, errors: customerErrors }),
   getTopUp: op({ id: 'getTopUp', method: 'GET', path: '/v1/top-ups/{id}', scope: 'read', tag: 'Wallets', summary: 'Get a top-up.', input: L.TopUpRef, output: L.TopUp, status: 200, errors: ['top_up_not_found'] }),
-  confirmTopUp: op({ id: 'confirmTopUp', method: 'POST', path: '/v1/top-ups/{id}/confirm', scope: 'admin', tag: 'Wallets', summary: 'Payment collected: a pending top-up succeeds and credits the wallet. Idempotent.', input: L.ResolveTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
-  failTopUp: op({ id: 'failTopUp', method: 'POST', path: '/v1/top-ups/{id}/fail', scope: 'admin', tag: 'Wallets', summary: 'Payment failed: a pending top-up fails, crediting nothing. Idempotent.', input: L.ResolveTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
-  refundTopUp: op({ id: 'refundTopUp', method: 'POST', path: '/v1/top-ups/{id}/refund', scope: 'admin', tag: 'Wallets', summary: 'Refund the unused rest of a paid top-up (never more than is left).', input: L.RefundTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state', 'amount_exceeds_refundable', 'idempotency_conflict'] }),
-  reverseTopUp: op({ id: 'reverseTopUp', method: 'POST', path: '/v1/top-ups/{id}/reverse', scope: 'admin', tag: 'Wallets', summary: 'Chargeback: take the whole top-up back, even if that creates debt.', input: L.ReverseTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state', 'idempotency_conflict'] }),
-  createAdjustment: op({ id: 'createAdjustment', method: 'POST', path: '/v1/customers/{external_id}/adjustments', scope: 'admin', tag: 'Wallets', summary: 'A signed manual credit or debit with a reason. Idempotent.', input: L.CreateAdjustment, output: L.Adjustment, status: 201, errors: [...customerErrors, 'asset_not_found', 'idempotency_conflict', 'validation_failed'] }),
+  confirmTopUp: op({ id: 'confirmTopUp', method: 'POST', path: '/v1/top-ups/{id}/confirm', scope: 'finance', tag: 'Wallets', summary: 'Payment collected: a pending top-up succeeds and credits the wallet. Idempotent.', input: L.ResolveTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
+  failTopUp: op({ id: 'failTopUp', method: 'POST', path: '/v1/top-ups/{id}/fail', scope: 'finance', tag: 'Wallets', summary: 'Payment failed: a pending top-up fails, crediting nothing. Idempotent.', input: L.ResolveTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
+  refundTopUp: op({ id: 'refundTopUp', method: 'POST', path: '/v1/top-ups/{id}/refund', scope: 'finance', tag: 'Wallets', summary: 'Refund the unused rest of a paid top-up (never more than is left).', input: L.RefundTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state', 'amount_exceeds_refundable', 'idempotency_conflict'] }),
+  reverseTopUp: op({ id: 'reverseTopUp', method: 'POST', path: '/v1/top-ups/{id}/reverse', scope: 'finance', tag: 'Wallets', summary: 'Chargeback: take the whole top-up back, even if that creates debt.', input: L.ReverseTopUp, output: L.TopUp, status: 200, errors: ['top_up_not_found', 'invalid_state', 'idempotency_conflict'] }),
+  createAdjustment: op({ id: 'createAdjustment', method: 'POST', path: '/v1/customers/{external_id}/adjustments', scope: 'finance', tag: 'Wallets', summary: 'A signed manual credit or debit with a reason. Idempotent.', input: L.CreateAdjustment, output: L.Adjustment, status: 201, errors: [...customerErrors, 'customer_closed', 'forbidden', 'asset_not_found', 'idempotency_conflict', 'validation_failed'] }),
 
   // ------------------------------------------------------------- pricing
   createMetric: op({ id: 'createMetric', method: 'POST', path: '/v1/metrics', scope: 'admin', tag: 'Pricing', summary: 'Create a billable metric.', input: P.CreateMetric, output: P.Metric, status: 201, errors: ['already_exists', 'validation_failed'] }),
@@ -74,7 +78,7 @@ export const operations = {
   createPlan: op({ id: 'createPlan', method: 'POST', path: '/v1/plans', scope: 'admin', tag: 'Pricing', summary: 'Create a plan, or a new version of it when the code exists.', input: P.CreatePlan, output: P.Plan, status: 201, errors: ['metric_not_found', 'asset_not_found', 'validation_failed'] }),
   listPlans: op({ id: 'listPlans', method: 'GET', path: '/v1/plans', scope: 'read', tag: 'Pricing', summary: 'List plans (latest version of each).', input: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().optional() }), output: page(P.Plan), status: 200, errors: [] }),
   getPlan: op({ id: 'getPlan', method: 'GET', path: '/v1/plans/{code}', scope: 'read', tag: 'Pricing', summary: 'Get the latest version of a plan.', input: z.strictObject({ code: z.string() }), output: P.Plan, status: 200, errors: ['plan_not_found'] }),
-  createSubscription: op({ id: 'createSubscription', method: 'POST', path: '/v1/subscriptions', scope: 'admin', tag: 'Pricing', summary: 'Subscribe a customer to a plan.', input: P.CreateSubscription, output: P.Subscription, status: 201, errors: ['customer_not_found', 'plan_not_found', 'already_exists', 'validation_failed'] }),
+  createSubscription: op({ id: 'createSubscription', method: 'POST', path: '/v1/subscriptions', scope: 'admin', tag: 'Pricing', summary: 'Subscribe a customer to a plan.', input: P.CreateSubscription, output: P.Subscription, status: 201, errors: ['customer_closed', 'customer_not_found', 'plan_not_found', 'already_exists', 'validation_failed'] }),
   listSubscriptions: op({ id: 'listSubscriptions', method: 'GET', path: '/v1/subscriptions', scope: 'read', tag: 'Pricing', summary: 'List subscriptions.', input: P.ListSubscriptions, output: page(P.Subscription), status: 200, errors: [] }),
   getSubscription: op({ id: 'getSubscription', method: 'GET', path: '/v1/subscriptions/{id}', scope: 'read', tag: 'Pricing', summary: 'Get a subscription (by id or external_id).', input: P.SubscriptionRef, output: P.Subscription, status: 200, errors: ['subscription_not_found'] }),
   updateSubscription: op({ id: 'updateSubscription', method: 'PATCH', path: '/v1/subscriptions/{id}', scope: 'admin', tag: 'Pricing', summary: 'Change plan (an upgrade now and prorated, a downgrade at period end, or as `timing` says) or entitlement overrides.', input: P.UpdateSubscription, output: P.Subscription, status: 200, errors: ['subscription_not_found', 'plan_not_found', 'invalid_state'] }),
@@ -94,7 +98,7 @@ export const operations = {
     id: 'createAuthorization', method: 'POST', path: '/v1/authorizations', scope: 'ingest', tag: 'Authorizations',
     summary: 'Ask before an expensive action: hold an amount (or the price of an estimated quantity of a metric). 402 means do not serve.',
     input: L.CreateAuthorization, output: L.Authorization, status: 201,
-    errors: ['customer_not_found', 'asset_not_found', 'metric_not_found', 'no_price', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'validation_failed'],
+    errors: ['customer_closed', 'customer_not_found', 'asset_not_found', 'metric_not_found', 'no_price', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'validation_failed'],
   }),
   getAuthorization: op({ id: 'getAuthorization', method: 'GET', path: '/v1/authorizations/{id}', scope: 'ingest', tag: 'Authorizations', summary: 'Get an authorization (an expired hold reads as expired even before any sweep).', input: L.AuthorizationRef, output: L.Authorization, status: 200, errors: ['authorization_not_found'] }),
   captureAuthorization: op({ id: 'captureAuthorization', method: 'POST', path: '/v1/authorizations/{id}/capture', scope: 'ingest', tag: 'Authorizations', summary: 'Capture an amount against the hold; beyond the hold becomes debt. final_capture (default true) releases the rest.', input: L.CaptureAuthorization, output: L.Authorization, status: 200, errors: ['authorization_not_found', 'invalid_state', 'idempotency_conflict'] }),
@@ -107,7 +111,7 @@ export const operations = {
     id: 'ingestEvent', method: 'POST', path: '/v1/events', scope: 'ingest', tag: 'Events',
     summary: 'Record one usage event: priced and debited in the same transaction. A replay answers the original result (200).',
     input: L.EventInput, output: L.EventResult, status: 201,
-    errors: ['customer_not_found', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'timestamp_in_future', 'timestamp_before_subscription', 'period_closed', 'invalid_event_property', 'validation_failed'],
+    errors: ['customer_closed', 'customer_not_found', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'timestamp_in_future', 'timestamp_before_subscription', 'period_closed', 'invalid_event_property', 'validation_failed'],
   }),
   ingestBatch: op({
     id: 'ingestBatch', method: 'POST', path: '/v1/events/batch', scope: 'ingest', tag: 'Events',
@@ -121,20 +125,20 @@ export const operations = {
   // ------------------------------------------------------------- invoicing
   listInvoices: op({ id: 'listInvoices', method: 'GET', path: '/v1/invoices', scope: 'read', tag: 'Invoicing', summary: 'Invoices, by customer and status.', input: I.ListInvoices, output: page(I.Invoice), status: 200, errors: ['customer_not_found'] }),
   getInvoice: op({ id: 'getInvoice', method: 'GET', path: '/v1/invoices/{id}', scope: 'read', tag: 'Invoicing', summary: 'An invoice (by id or number): lines with tier breakdowns, taxes, credits applied, amount due, payments, credit notes and the actions it allows.', input: I.InvoiceRef, output: I.Invoice, status: 200, errors: ['not_found'] }),
-  finalizeInvoice: op({ id: 'finalizeInvoice', method: 'POST', path: '/v1/invoices/{id}/finalize', scope: 'admin', tag: 'Invoicing', summary: 'Finalize a draft now (its grace period ends): tax posted, number assigned, document and PDF frozen.', input: I.InvoiceRef, output: I.Invoice, status: 200, errors: ['not_found'] }),
-  voidInvoice: op({ id: 'voidInvoice', method: 'POST', path: '/v1/invoices/{id}/void', scope: 'admin', tag: 'Invoicing', summary: 'Void an invoice that went to the receivable and has no payments: its charges are taken back.', input: I.VoidInvoice, output: I.Invoice, status: 200, errors: ['not_found', 'invalid_state'] }),
-  reissueInvoice: op({ id: 'reissueInvoice', method: 'POST', path: '/v1/invoices/{id}/reissue', scope: 'admin', tag: 'Invoicing', summary: 'A new draft with the lines of a void invoice, linked to it.', input: I.InvoiceRef, output: I.Invoice, status: 201, errors: ['not_found', 'invalid_state'] }),
-  recordPayment: op({ id: 'recordPayment', method: 'POST', path: '/v1/invoices/{id}/payments', scope: 'admin', tag: 'Invoicing', summary: 'Record a payment received outside Tollgate (partial payments allowed).', input: I.RecordPayment, output: I.Invoice, status: 201, errors: ['not_found', 'invalid_state', 'idempotency_conflict'] }),
-  settleInvoiceFromCredit: op({ id: 'settleInvoiceFromCredit', method: 'POST', path: '/v1/invoices/{id}/settle-from-credit', scope: 'admin', tag: 'Invoicing', summary: 'Pay what an invoice still owes from the customer\'s prepaid credit.', input: I.InvoiceRef, output: I.Invoice, status: 200, errors: ['not_found', 'invalid_state', 'insufficient_funds'] }),
-  createCreditNote: op({ id: 'createCreditNote', method: 'POST', path: '/v1/invoices/{id}/credit-notes', scope: 'admin', tag: 'Invoicing', summary: 'A credit note against a finalized invoice, whole or per line, settled as credit or as a refund.', input: I.CreateCreditNote, output: I.CreditNote, status: 201, errors: ['not_found', 'invalid_state', 'idempotency_conflict'] }),
+  finalizeInvoice: op({ id: 'finalizeInvoice', method: 'POST', path: '/v1/invoices/{id}/finalize', scope: 'finance', tag: 'Invoicing', summary: 'Finalize a draft now (its grace period ends): tax posted, number assigned, document and PDF frozen.', input: I.InvoiceRef, output: I.Invoice, status: 200, errors: ['not_found'] }),
+  voidInvoice: op({ id: 'voidInvoice', method: 'POST', path: '/v1/invoices/{id}/void', scope: 'finance', tag: 'Invoicing', summary: 'Void an invoice that went to the receivable and has no payments: its charges are taken back.', input: I.VoidInvoice, output: I.Invoice, status: 200, errors: ['not_found', 'invalid_state'] }),
+  reissueInvoice: op({ id: 'reissueInvoice', method: 'POST', path: '/v1/invoices/{id}/reissue', scope: 'finance', tag: 'Invoicing', summary: 'A new draft with the lines of a void invoice, linked to it.', input: I.InvoiceRef, output: I.Invoice, status: 201, errors: ['not_found', 'invalid_state'] }),
+  recordPayment: op({ id: 'recordPayment', method: 'POST', path: '/v1/invoices/{id}/payments', scope: 'finance', tag: 'Invoicing', summary: 'Record a payment received outside Tollgate (partial payments allowed).', input: I.RecordPayment, output: I.Invoice, status: 201, errors: ['not_found', 'invalid_state', 'idempotency_conflict'] }),
+  settleInvoiceFromCredit: op({ id: 'settleInvoiceFromCredit', method: 'POST', path: '/v1/invoices/{id}/settle-from-credit', scope: 'finance', tag: 'Invoicing', summary: 'Pay what an invoice still owes from the customer\'s prepaid credit.', input: I.InvoiceRef, output: I.Invoice, status: 200, errors: ['not_found', 'invalid_state', 'insufficient_funds'] }),
+  createCreditNote: op({ id: 'createCreditNote', method: 'POST', path: '/v1/invoices/{id}/credit-notes', scope: 'finance', tag: 'Invoicing', summary: 'A credit note against a finalized invoice, whole or per line, settled as credit or as a refund.', input: I.CreateCreditNote, output: I.CreditNote, status: 201, errors: ['not_found', 'invalid_state', 'idempotency_conflict'] }),
   getInvoiceDocument: op({ id: 'getInvoiceDocument', method: 'GET', path: '/v1/invoices/{id}/document', scope: 'read', tag: 'Invoicing', summary: 'The invoice PDF as base64 (the one issued, for a finalized invoice; a draft renders now). `GET /v1/invoices/{id}/pdf` serves the bytes.', input: I.InvoiceRef, output: I.DocumentFile, status: 200, errors: ['not_found'] }),
   getCreditNoteDocument: op({ id: 'getCreditNoteDocument', method: 'GET', path: '/v1/credit-notes/{id}/document', scope: 'read', tag: 'Invoicing', summary: 'A credit note\'s PDF as base64.', input: I.InvoiceRef, output: I.DocumentFile, status: 200, errors: ['not_found'] }),
   previewInvoice: op({ id: 'previewInvoice', method: 'GET', path: '/v1/customers/{external_id}/invoice-preview', scope: 'read', tag: 'Invoicing', summary: 'The current period as an invoice would state it now (writes nothing).', input: L.CustomerRef, output: I.Invoice, status: 200, errors: ['customer_not_found', 'invalid_state'] }),
-  createBillingRun: op({ id: 'createBillingRun', method: 'POST', path: '/v1/billing-runs', scope: 'admin', tag: 'Invoicing', summary: 'Bill now what came due, for one customer or all: periods closed, drafts made, drafts past grace finalized, PDFs rendered. Runs in the background; poll it.', input: I.CreateBillingRun, output: I.BillingRun, status: 201, errors: ['customer_not_found'] }),
+  createBillingRun: op({ id: 'createBillingRun', method: 'POST', path: '/v1/billing-runs', scope: 'finance', tag: 'Invoicing', summary: 'Bill now what came due, for one customer or all: periods closed, drafts made, drafts past grace finalized, PDFs rendered. Runs in the background; poll it.', input: I.CreateBillingRun, output: I.BillingRun, status: 201, errors: ['customer_not_found'] }),
   getBillingRun: op({ id: 'getBillingRun', method: 'GET', path: '/v1/billing-runs/{id}', scope: 'read', tag: 'Invoicing', summary: 'A billing run\'s progress.', input: I.BillingRunRef, output: I.BillingRun, status: 200, errors: ['not_found'] }),
   getReceipt: op({ id: 'getReceipt', method: 'GET', path: '/v1/top-ups/{id}/receipt', scope: 'read', tag: 'Invoicing', summary: 'The receipt of a succeeded paid top-up (the tax document under the top-up tax point).', input: L.TopUpRef, output: I.Receipt, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
   getReceiptDocument: op({ id: 'getReceiptDocument', method: 'GET', path: '/v1/top-ups/{id}/receipt/document', scope: 'read', tag: 'Invoicing', summary: 'The receipt PDF as base64.', input: L.TopUpRef, output: I.DocumentFile, status: 200, errors: ['top_up_not_found', 'invalid_state'] }),
-  exportInvoices: op({ id: 'exportInvoices', method: 'POST', path: '/v1/exports/invoices', scope: 'admin', tag: 'Invoicing', summary: 'Write invoices of a period to a folder: every PDF, and CSV and JSON of invoices and lines.', input: I.ExportInvoices, output: I.ExportResult, status: 201, errors: ['validation_failed'] }),
+  exportInvoices: op({ id: 'exportInvoices', method: 'POST', path: '/v1/exports/invoices', scope: 'finance', tag: 'Invoicing', summary: 'Write invoices of a period to a folder: every PDF, and CSV and JSON of invoices and lines.', input: I.ExportInvoices, output: I.ExportResult, status: 201, errors: ['validation_failed'] }),
 
   // ------------------------------------------------------------- webhooks, alerts, auto top-up
   createWebhookEndpoint: op({ id: 'createWebhookEndpoint', method: 'POST', path: '/v1/webhook-endpoints', scope: 'admin', tag: 'Webhooks', summary: 'Add an endpoint: its URL, the event types it wants, its own signing secret (shown once).', input: N.CreateWebhookEndpoint, output: N.CreatedWebhookEndpoint, status: 201, errors: ['validation_failed'] }),
@@ -158,8 +162,30 @@ export const operations = {
   listApiKeys: op({ id: 'listApiKeys', method: 'GET', path: '/v1/api-keys', scope: 'admin', tag: 'System', summary: 'API keys (never their secrets).', input: Empty, output: z.object({ data: z.array(C.ApiKey) }), status: 200, errors: [] }),
   revokeApiKey: op({ id: 'revokeApiKey', method: 'POST', path: '/v1/api-keys/{id}/revoke', scope: 'admin', tag: 'System', summary: 'Revoke a key: it stops working at once.', input: C.ApiKeyRef, output: C.ApiKey, status: 200, errors: ['not_found'] }),
 
+  updateApiKey: op({ id: 'updateApiKey', method: 'PATCH', path: '/v1/api-keys/{id}', scope: 'admin', tag: 'System', summary: 'Rename a key, change its support caps or its rate limit.', input: C.UpdateApiKey, output: C.ApiKey, status: 200, errors: ['not_found', 'invalid_state', 'validation_failed'] }),
+  rotateApiKey: op({ id: 'rotateApiKey', method: 'POST', path: '/v1/api-keys/{id}/rotate', scope: 'admin', tag: 'System', summary: 'A new key with the same name, scopes, caps and limit (shown once); the old key keeps working for the grace period, then stops.', input: C.RotateApiKey, output: z.object({ old: C.ApiKey, created: C.CreatedApiKey }), status: 201, errors: ['not_found', 'invalid_state'] }),
+  whoAmI: op({ id: 'whoAmI', method: 'GET', path: '/v1/me', scope: 'ingest', tag: 'System', summary: 'The key (or desktop user) this request runs as: its name, scopes and expiry.', input: Empty, output: A.WhoAmI, status: 200, errors: [] }),
+  listAuditLog: op({ id: 'listAuditLog', method: 'GET', path: '/v1/audit-log', scope: 'admin', tag: 'Operations', summary: 'The operator audit log, newest first: every change made outside the ingest path, with actor, door, address, request id, before, after and reason.', input: A.ListAuditLog, output: page(A.AuditEntry), status: 200, errors: ['customer_not_found', 'invalid_request'] }),
+  exportAuditLog: op({ id: 'exportAuditLog', method: 'GET', path: '/v1/audit-log/export', scope: 'admin', tag: 'Operations', summary: 'The audit log (same filters, up to 100,000 rows) as CSV, base64. `GET /v1/audit-log.csv` serves the bytes.', input: A.ListAuditLog, output: A.AuditLogExport, status: 200, errors: ['customer_not_found', 'invalid_request'] }),
+  createReadToken: op({ id: 'createReadToken', method: 'POST', path: '/v1/customers/{external_id}/read-tokens', scope: 'read', tag: 'Customers', summary: 'A short-lived read-only token for one customer\'s balances, usage and invoices, to show a live balance inside your own product. It dies with the key that issued it.', input: A.CreateReadToken, output: A.ReadToken, status: 201, errors: [...customerErrors] }),
+  closeCustomer: op({ id: 'closeCustomer', method: 'POST', path: '/v1/customers/{external_id}/close', scope: 'admin', tag: 'Customers', summary: 'Close a customer: subscriptions terminated now, holds voided, pending top-ups expired, unused credit refunded (or kept as breakage) with a reason. Idempotent.', input: A.CloseCustomer, output: A.ClosedCustomer, status: 200, errors: [...customerErrors, 'validation_failed'] }),
+  eraseCustomer: op({ id: 'eraseCustomer', method: 'POST', path: '/v1/customers/{external_id}/erase', scope: 'admin', tag: 'Customers', summary: 'Erase a customer\'s personal data (right to erasure): closes them, finalizes open drafts, redacts personal fields and the configured event properties everywhere, replaces the external id with a tombstone; finalized invoices keep their details for the legal retention, then are redacted too.', input: A.EraseCustomer, output: A.ErasedCustomer, status: 200, errors: [...customerErrors, 'validation_failed'] }),
+  exportCustomerData: op({ id: 'exportCustomerData', method: 'GET', path: '/v1/customers/{external_id}/export', scope: 'admin', tag: 'Customers', summary: 'Everything Tollgate holds about one customer, as JSON (a subject access request).', input: L.CustomerRef, output: A.CustomerDataExport, status: 200, errors: [...customerErrors] }),
+
   // ------------------------------------------------------------- ledger
   listTransfers: op({ id: 'listTransfers', method: 'GET', path: '/v1/transfers', scope: 'read', tag: 'Ledger', summary: 'The ledger: immutable double-entry transfers, filterable by customer, asset and time.', input: L.ListTransfers, output: page(L.Transfer), status: 200, errors: ['customer_not_found'] }),
+
+  // ------------------------------------------------------------- moving in and out
+  createImport: op({
+    id: 'createImport', method: 'POST', path: '/v1/imports', scope: 'admin', tag: 'Migration',
+    summary: 'Import a folder on this machine: the import format (docs/import-format.md), a Lago export or a Stripe export. All or nothing per file; every row that could not be imported is reported with file, line and reason; importing again changes nothing. `dry_run` writes nothing.',
+    input: M.CreateImport, output: M.ImportReport, status: 200, errors: ['validation_failed'],
+  }),
+  createFullExport: op({
+    id: 'createFullExport', method: 'POST', path: '/v1/exports/full', scope: 'admin', tag: 'Migration',
+    summary: 'Export everything to a folder on this machine: every table as JSON lines (integers as strings) with a manifest, and CSV of transfers and invoices. `tollgate import <folder> --data-dir <empty dir>` rebuilds the data dir from it.',
+    input: M.CreateFullExport, output: M.FullExportResult, status: 201, errors: ['validation_failed'],
+  }),
 } as const;
 
 export type Operations = typeof operations;

@@ -249,6 +249,8 @@ export const Settings = z.object({
   tax_point: z.enum(['invoice', 'top_up']),
   tax_rate: z.string(),
   tax_inclusive: z.boolean(),
+  legal_retention_days: z.number().int(),
+  personal_event_properties: z.array(z.string()),
 });
 export const UpdateSettings = z.strictObject({
   company: z
@@ -270,4 +272,6 @@ export const UpdateSettings = z.strictObject({
   billing_timezone: z.string().max(64).optional(),
   grace_period_hours: z.number().int().min(0).max(24 * 60).optional().meta({ description: 'How long a closed period stays open to late events (and its invoice a draft).' }),
   late_events: z.enum(['refuse', 'current_period']).optional().meta({ description: 'An event for a finalized period: refuse it (period_closed), or book it into the current period as late usage.' }),
+  legal_retention_days: z.number().int().min(0).max(36_500).optional().meta({ description: 'How long an erased customer\'s finalized invoices, credit notes and receipts keep their details (default 3,650 days: ten years); then they are redacted too.' }),
+  personal_event_properties: z.array(z.string().min(1).max(100)).max(100).optional().meta({ description: 'Event properties that hold personal data (e.g. `user_email`, `prompt`): stripped from an erased customer\'s events.' }),
 });

@@ -4,7 +4,7 @@ import { add, cmp, type Dec, dec, max, sub, toText, ZERO } from '../../shared/de
 import type { AuthorizationRow, CustomerRow } from '../storage/store';
 import type { Assets } from './assets';
 import type { EngineContext } from './context';
-import type { Customers } from './customers';
+import { assertOpen, type Customers } from './customers';
 import { fail } from './errors';
 import { iso, isoOrNull } from './format';
 import { newId } from './ids';
@@ -115,6 +115,7 @@ export class Authorizations {
   }
 
   private open(customer: CustomerRow, input: z.output<typeof CreateAuthorization>): Hold {
+    assertOpen(customer);
     const now = this.ctx.now();
     const ttl = input.ttl_seconds ?? this.ctx.settings.defaultHoldTtlSeconds;
     if (ttl > this.ctx.settings.maxHoldTtlSeconds) fail('validation_failed', `ttl_seconds may be at most ${this.ctx.settings.maxHoldTtlSeconds}.`, { issues: [{ path: ['ttl_seconds'], message: 'too long' }] });

@@ -1,8 +1,6 @@
 import type { z } from 'zod';
-import type { ApiKey, CreatedApiKey, CustomerWallets, EventDetail, Overview, WalletMonitor } from '../../shared/contract/console';
-import type { Scope } from '../../shared/contract/operations';
+import type { CustomerWallets, EventDetail, Overview, WalletMonitor } from '../../shared/contract/console';
 import { startOfDay, startOfMonth } from '../../shared/time';
-import type { ApiKeyRow } from '../storage/store';
 import type { Assets } from './assets';
 import type { EngineContext } from './context';
 import type { Customers } from './customers';
@@ -10,7 +8,6 @@ import { fail } from './errors';
 import type { Events } from './events';
 import { iso, isoOrNull } from './format';
 import { add, dec, toText } from '../../shared/decimal';
-import type { ApiKeys } from './keys';
 import type { LedgerViews } from './ledger-views';
 import type { Plans } from './pricing/plans';
 import type { Subscriptions } from './pricing/subscriptions';
@@ -29,7 +26,6 @@ export class ConsoleViews {
     private readonly events: Events,
     private readonly views: LedgerViews,
     private readonly stats: Stats,
-    private readonly keys: ApiKeys,
   ) {}
 
   overview(): z.output<typeof Overview> {
@@ -176,29 +172,5 @@ export class ConsoleViews {
     const customer = this.customers.require(externalId);
     const row = this.ctx.store.getEvent(customer.id, transactionId) ?? fail('event_not_found', `No event ${JSON.stringify(transactionId)} for ${externalId}.`, { transaction_id: transactionId });
     return { event: this.events.toStored(row), transfers: this.ctx.store.listTransfersForEvent(row.id).map((t) => this.views.transferToApi(t)) };
-  }
-
-  // ---------------------------------------------------------------- API keys
-  createKey(name: string, scopes: Scope[]): z.output<typeof CreatedApiKey> {
-    const key = this.keys.create(name, scopes, this.ctx.now());
-    const id = key.split('_')[1]!;
-    return { ...this.keyToApi(this.ctx.store.getApiKey(id)!), key };
-  }
-
-  listKeys() {
-    return { data: this.ctx.store.listApiKeys().map((k) => this.keyToApi(k)) };
-  }
-
-  revokeKey(id: string): z.output<typeof ApiKey> {
-    const row = this.ctx.store.getApiKey(id) ?? fail('not_found', `No API key has id ${id}.`, { key: id });
-    if (row.revoked_at === null) {
-      this.ctx.store.revokeApiKey(id, this.ctx.now());
-      this.keys.forget(id);
-    }
-    return this.keyToApi(this.ctx.store.getApiKey(id)!);
-  }
-
-  private keyToApi(k: ApiKeyRow): z.output<typeof ApiKey> {
-    return { id: k.id, name: k.name, scopes: k.scopes.split(' '), prefix: `tg_${k.id}_`, created_at: iso(k.created_at), last_used_at: isoOrNull(k.last_used_at), revoked_at: isoOrNull(k.revoked_at) };
   }
 }

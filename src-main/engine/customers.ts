@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { isValidTimeZone } from '../../shared/time';
 import type { CreateCustomer, Customer, UpdateCustomer } from '../../shared/contract/ledger';
-import type { CustomerRow } from '../storage/store';
+import type { CustomerRow, CustomerStatusFilter } from '../storage/store';
 import type { Assets } from './assets';
 import type { EngineContext } from './context';
 import { fail } from './errors';
@@ -9,6 +9,11 @@ import { decodeNumericCursor, encodeCursor, iso, parseJsonObject } from './forma
 import type { SpendCaps } from './spend';
 
 type CustomerInput = z.output<typeof CreateCustomer> | z.output<typeof UpdateCustomer>;
+
+/** Refuses new business for a closed customer (events, holds, top-ups, subscriptions); replays still answer. */
+export function assertOpen(c: CustomerRow): void {
+  if (c.status === 'closed') fail('customer_closed', `Customer ${JSON.stringify(c.external_id)} is closed: it takes no new events, holds, top-ups or subscriptions.`, { customer: c.external_id });
+}
 
 export class Customers {
   private readonly byExternal = new Map<string, CustomerRow>();
@@ -62,7 +67,7 @@ export class Customers {
     const now = this.ctx.now();
     if (this.find(input.external_id)) fail('already_exists', `A customer with external_id ${JSON.stringify(input.external_id)} exists already.`, { customer: input.external_id });
     this.validate(input);
-    const row: Omit<CustomerRow, 'id'> = {
+    const row: Omit<CustomerRow, 'id' | 'status' | 'closed_at' | 'erased_at'> = {
       external_id: input.external_id,
       name: input.name ?? null,
       email: input.email ?? null,
@@ -85,7 +90,7 @@ export class Customers {
       updated_at: now,
     };
     const id = this.ctx.store.insertCustomer(row);
-    const full = { ...row, id };
+    const full: CustomerRow = { ...row, id, status: 'active', closed_at: null, erased_at: null };
     this.ctx.onUndo(() => this.forget(full));
     this.remember(full);
     this.applyLimits(full, input);
@@ -95,6 +100,7 @@ export class Customers {
 
   update(input: z.output<typeof UpdateCustomer>): z.output<typeof Customer> {
     const current = this.require(input.external_id);
+    if (current.status === 'closed') fail('customer_closed', `Customer ${JSON.stringify(current.external_id)} is closed; its record can no longer change.`, { customer: current.external_id });
     this.validate(input);
     const next: CustomerRow = {
       ...current,
@@ -115,15 +121,26 @@ export class Customers {
       tax_note: input.tax_note !== undefined ? input.tax_note : current.tax_note,
       payment_terms_days: input.payment_terms_days !== undefined ? input.payment_terms_days : current.payment_terms_days,
       billing_timezone: input.billing_timezone !== undefined ? input.billing_timezone : current.billing_timezone,
+      status: input.status ?? current.status,
       updated_at: this.ctx.now(),
     };
-    this.ctx.store.updateCustomer(next);
-    this.ctx.onUndo(() => this.remember(current));
-    this.remember(next);
+    this.save(current, next);
     this.applyLimits(next, input);
     this.ctx.emit({ type: 'customer', customer: next.external_id, id: next.external_id });
     return this.toApi(next);
   }
+
+  /** Writes a changed row and keeps the caches right (also on rollback, and when the external id changes). */
+  save(current: CustomerRow, next: CustomerRow): void {
+    this.ctx.store.updateCustomer(next);
+    this.ctx.onUndo(() => {
+      this.forget(next);
+      this.remember(current);
+    });
+    this.forget(current);
+    this.remember(next);
+  }
+
 
   private validate(input: CustomerInput): void {
     if (input.billing_timezone && !isValidTimeZone(input.billing_timezone)) {
@@ -154,14 +171,14 @@ export class Customers {
   }
 
   /** A page of customer rows in id order, searched by external_id, name or email. */
-  rows(limit: number, cursor: string | undefined, search: string | undefined): { rows: CustomerRow[]; next: string | null } {
-    const rows = this.ctx.store.listCustomers(decodeNumericCursor(cursor) ?? 0, limit + 1, search?.trim() || null);
+  rows(limit: number, cursor: string | undefined, search: string | undefined, status: CustomerStatusFilter = 'default'): { rows: CustomerRow[]; next: string | null } {
+    const rows = this.ctx.store.listCustomers(decodeNumericCursor(cursor) ?? 0, limit + 1, search?.trim() || null, status);
     const page = rows.slice(0, limit);
     return { rows: page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
   }
 
-  list(limit: number, cursor: string | undefined, search: string | undefined) {
-    const { rows, next } = this.rows(limit, cursor, search);
+  list(limit: number, cursor: string | undefined, search: string | undefined, status: CustomerStatusFilter = 'default') {
+    const { rows, next } = this.rows(limit, cursor, search, status);
     return { data: rows.map((r) => this.toApi(r)), next_cursor: next };
   }
 
@@ -186,6 +203,9 @@ export class Customers {
       tax_treatment: c.tax_treatment,
       tax_note: c.tax_note,
       payment_terms_days: c.payment_terms_days,
+      status: c.status,
+      closed_at: c.closed_at === null ? null : iso(c.closed_at),
+      erased_at: c.erased_at === null ? null : iso(c.erased_at),
       overdraft_limits: accounts.filter((a) => a.type === 'wallet' && a.overdraft_limit > 0n).map((a) => ({ asset: a.asset, amount: a.overdraft_limit.toString() })),
       spend_caps: this.caps.describe(c.id, this.timezoneOf(c)),
       created_at: iso(c.created_at),

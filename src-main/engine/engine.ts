@@ -21,6 +21,9 @@ import { Customers } from './customers';
 import { Events } from './events';
 import { Funding } from './funding';
 import { ApiKeys } from './keys';
+import { AuditLog } from './audit';
+import { CustomerData } from './customer-data';
+import { mintReadToken, READ_TOKEN_OPERATIONS } from './read-tokens';
 import { LedgerViews } from './ledger-views';
 import { Metrics } from './pricing/metrics';
 import { Plans } from './pricing/plans';
@@ -46,6 +49,7 @@ import { Outbox } from './notify/outbox';
 import { Deliverer } from './notify/deliverer';
 import { Watchers } from './notify/watchers';
 import { Writer } from './writer';
+import { Portability } from './migration';
 
 export interface EngineOptions {
   dataDir: string;
@@ -69,6 +73,8 @@ export class Engine {
   readonly store: Store;
   readonly writer: Writer;
   readonly keys: ApiKeys;
+  readonly audit: AuditLog;
+  readonly customerData: CustomerData;
   readonly assets: Assets;
   readonly caps: SpendCaps;
   readonly customers: Customers;
@@ -93,6 +99,7 @@ export class Engine {
   readonly receipts: Receipts;
   readonly documents: Documents;
   readonly billingRuns: BillingRuns;
+  readonly portability: Portability;
   readonly outbox: Outbox;
   readonly deliverer: Deliverer;
   readonly watchers: Watchers;
@@ -117,11 +124,12 @@ export class Engine {
     this.startedAt = clock.now();
     this.ctx = new EngineContext(this.store, clock, { ...DEFAULT_SETTINGS, ...options.settings });
     this.writer = new Writer(this.store, this.ctx);
-    this.keys = new ApiKeys(this.store);
+    this.keys = new ApiKeys(this.store, () => clock.now(), (fn) => this.ctx.onUndo(fn));
     this.settingsStore = new Settings(this.ctx);
     this.assets = new Assets(this.ctx);
     this.caps = new SpendCaps(this.ctx);
     this.customers = new Customers(this.ctx, this.assets, this.caps);
+    this.audit = new AuditLog(this.ctx, this.customers);
     this.metrics = new Metrics(this.ctx);
     this.plans = new Plans(this.ctx, this.metrics, this.assets);
     this.subscriptions = new Subscriptions(this.ctx, this.customers, this.plans);
@@ -159,6 +167,7 @@ export class Engine {
     this.renderer = options.documentWorker ? new WorkerRenderer(options.documentWorker) : new InlineRenderer();
     this.documents = new Documents(this.ctx, this.writer, this.renderer, this.invoices);
     this.billingRuns = new BillingRuns(this);
+    this.portability = new Portability(this, VERSION);
     // Documents frozen in a batch are rendered once it has committed.
     this.ctx.listeners.add((changes) => {
       if (changes.some((c) => c.type === 'invoice' || c.type === 'top_up')) void this.documents.renderPending().catch(() => undefined);
@@ -174,7 +183,8 @@ export class Engine {
     this.invoices.onFinalized = (invoice) => void this.outbox.enqueue('invoice.finalized', { customer: invoice.customer, invoice: { ...invoice, lines: undefined } });
     this.creditNotes.onCreated = (note) => void this.outbox.enqueue('credit_note.created', { credit_note: note });
     this.refusals.onWebhook = (type, data) => void this.outbox.enqueue(type, data);
-    this.consoleViews = new ConsoleViews(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.events, this.views, this.stats, this.keys);
+    this.customerData = new CustomerData(this);
+    this.consoleViews = new ConsoleViews(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.events, this.views, this.stats);
     this.ctx.registerCache(() => this.views.forgetAccountNames());
 
     this.ctx.listeners.add((changes) => this.publish(changes));
@@ -305,8 +315,18 @@ export class Engine {
       const invoice = this.invoices.toApi(this.invoices.require(id));
       this.outbox.enqueue('invoice.overdue', { customer: invoice.customer, invoice: { ...invoice, lines: undefined } });
     });
-    await this.writer.runEach([...ops, ...expiredTopUps, ...overdue], 'bulk');
-    return ops.length + expiredTopUps.length + overdue.length;
+    const retention = this.store.documentsPastRetention(now, 1).length > 0 ? [() => this.customerData.sweepRetention(now)] : [];
+    await this.writer.runEach([...ops, ...expiredTopUps, ...overdue, ...retention], 'bulk');
+    return ops.length + expiredTopUps.length + overdue.length + retention.length;
+  }
+
+  /** A customer-scoped read token, tied to the key that asks for it (its revocation ends the token). */
+  readToken(input: { external_id: string; ttl_seconds?: number }, keyId: string | null) {
+    const customer = this.customers.require(input.external_id);
+    if (!keyId) fail('invalid_state', 'Read tokens are issued by an API key (they end when that key does).', {});
+    const expiresAt = this.now() + (input.ttl_seconds ?? 900) * 1000;
+    const token = mintReadToken(this.sessionSecret, { customer: customer.external_id, keyId, expiresAt });
+    return { token, customer: customer.external_id, expires_at: new Date(expiresAt).toISOString(), allows: Object.keys(READ_TOKEN_OPERATIONS) };
   }
 
   /**

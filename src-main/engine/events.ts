@@ -6,7 +6,7 @@ import type { CustomerRow, EventRow, PeriodRow, SubscriptionRow } from '../stora
 import type { Authorizations, Hold } from './authorizations';
 import { canonicalJson } from './canonical';
 import type { EngineContext } from './context';
-import type { Customers } from './customers';
+import { assertOpen, type Customers } from './customers';
 import { fail, TollgateError } from './errors';
 import { decodeNumericCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from './format';
 import { availableOf, debtOf, type WalletState } from './ledger/books';
@@ -120,6 +120,7 @@ export class Events {
       }
       return markReplayed(this.answerOf(existing, customer.external_id, 'accepted', true));
     }
+    assertOpen(customer);
 
     const now = this.ctx.now();
     const timestamp = parseTimestampField(e.timestamp, 'timestamp', now) ?? now;

@@ -5,12 +5,12 @@ import type { CustomerRow, TopUpRow } from '../storage/store';
 import type { Assets } from './assets';
 import type { Authorizations } from './authorizations';
 import type { EngineContext } from './context';
-import type { Customers } from './customers';
+import { assertOpen, type Customers } from './customers';
 import { fail } from './errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from './format';
 import { newId } from './ids';
 import { withIdempotency } from './idempotency';
-import { DEFAULT_PRIORITY, freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
+import { DEFAULT_PRIORITY, debtOf, freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
 import { consume, credit, drawFromLot } from './ledger/wallet-ops';
 import { parseTimestampField } from './timestamps';
 
@@ -57,6 +57,7 @@ export class Funding {
   }
 
   private openTopUp(customer: CustomerRow, input: z.output<typeof CreateTopUp>): TopUpRow {
+    assertOpen(customer);
     const now = this.ctx.now();
     const asset = this.assets.require(input.asset);
     const kind = input.kind ?? 'paid';
@@ -311,6 +312,42 @@ export class Funding {
         return { id, customer: customer.external_id, asset: r.asset, amount: r.amount.toString(), reason: r.reason, created_at: iso(r.created_at) };
       },
     );
+  }
+
+  /**
+   * Settles a closing customer's wallets: pending top-ups expire; unused paid credit is refunded
+   * top-up by top-up (or kept as breakage); every other unused credit (grants, adjustments,
+   * credit given back) goes to breakage. Debt stays owed and is reported.
+   */
+  settleForClosure(customer: CustomerRow, settle: 'refund' | 'breakage', reason: string): { expired: number; refunded: Map<string, bigint>; breakage: Map<string, bigint>; debt: Map<string, bigint> } {
+    const { books, store } = this.ctx;
+    const out = { expired: 0, refunded: new Map<string, bigint>(), breakage: new Map<string, bigint>(), debt: new Map<string, bigint>() };
+    const add = (m: Map<string, bigint>, asset: string, v: bigint) => v !== 0n && m.set(asset, (m.get(asset) ?? 0n) + v);
+    for (const id of store.listPendingTopUpIds(customer.id)) {
+      this.endPending(id, 'expired');
+      out.expired++;
+    }
+    if (settle === 'refund') {
+      for (const row of store.listAllTopUps(customer.id)) {
+        if (row.kind !== 'paid' || row.chargeback || (row.status !== 'succeeded' && row.status !== 'refunded') || row.lot_id === null) continue;
+        const before = row.refunded_amount;
+        this.refund(row, undefined, `closed: ${reason}`);
+        add(out.refunded, row.asset, row.refunded_amount - before);
+      }
+    }
+    for (const account of store.listCustomerAccounts(customer.id)) {
+      if (account.type !== 'wallet') continue;
+      const ws = this.wallet(customer, account.asset);
+      for (const lot of [...ws.lots]) {
+        const free = lot.expired ? 0n : freeOf(lot);
+        if (free <= 0n) continue;
+        drawFromLot(books, ws, lot, free, books.systemAccount(account.asset, 'breakage'), 'closure', `closed: ${reason}`);
+        add(out.breakage, account.asset, free);
+      }
+      add(out.debt, account.asset, debtOf(ws));
+      this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: account.asset });
+    }
+    return out;
   }
 
   toApi(row: TopUpRow): z.output<typeof TopUp> {

@@ -7,6 +7,8 @@ const fileOf = (d: DocumentBytes) => ({ filename: d.filename, content_type: 'app
 import type { Engine } from './engine';
 import { TollgateError } from './errors';
 import { isReplayed } from './idempotency';
+import { AUDITED, type AuditSpec } from './audit-actions';
+import { scrub } from './audit';
 import type { Settled } from './writer';
 
 /** Who is calling, through which door: carried to every handler (audit rows use it). */
@@ -14,12 +16,56 @@ export interface CallContext {
   door: 'http' | 'ipc';
   keyId: string | null;
   keyName: string | null;
+  /** The desktop app's OS user (the IPC door runs without a key). */
+  osUser?: string | null;
   remoteAddress: string | null;
   requestId: string;
 }
 
 export type Handler<K extends OperationId> = (input: ParsedInputOf<K>, call: CallContext) => Promise<OutputOf<K>> | OutputOf<K>;
 export type Handlers = { [K in OperationId]: Handler<K> };
+
+/** The customer an audited call is about: from its input (before the change), or its answer. */
+function customerIdOf(engine: Engine, input: Record<string, unknown>, output: unknown): number | null {
+  const o = output as Record<string, unknown> | null;
+  for (const v of [input.external_id, input.customer, o?.customer]) if (typeof v === 'string') return engine.customers.find(v)?.id ?? null;
+  return null;
+}
+
+function recordAudit(engine: Engine, call: CallContext, spec: AuditSpec, input: Record<string, unknown>, out: unknown, before: unknown, customerBefore: number | null): void {
+  const after = out === undefined ? null : out;
+  if (before !== undefined && before !== null && JSON.stringify(scrub(before)) === JSON.stringify(scrub(after))) return; // nothing changed (e.g. revoking a revoked key)
+  engine.audit.record(call, {
+    action: spec.action,
+    target: spec.target(input, after as Record<string, unknown> | null),
+    customerId: customerBefore ?? customerIdOf(engine, input, out),
+    before,
+    after,
+    reason: typeof input.reason === 'string' ? input.reason : null,
+  });
+}
+
+/**
+ * A key whose only money scope is `support` may grant credit and adjust balances up to its cap per
+ * asset; a paid top-up, or an asset it has no cap for, is refused.
+ */
+function checkSupportCap(engine: Engine, call: CallContext, op: string, asset: string, amount: bigint, kind: 'paid' | 'granted'): void {
+  if (!call.keyId) return;
+  const key = engine.keys.byId(call.keyId);
+  if (!key || key.scopes.has('admin') || key.scopes.has('finance') || !key.scopes.has('support')) return;
+  if (op === 'createTopUp' && kind !== 'granted') throw new TollgateError('forbidden', 'A support key may grant credit (kind "granted") but not record a paid top-up.', { needed: 'finance' });
+  const cap = key.supportCaps.get(asset);
+  if (cap === undefined) throw new TollgateError('forbidden', `This support key has no cap for ${asset}, so it cannot move ${asset}.`, { asset });
+  if (amount > cap) throw new TollgateError('forbidden', `This support key may move at most ${cap} minor units of ${asset} at once; ${amount} was asked.`, { asset, cap: cap.toString(), requested: amount.toString() });
+}
+
+function whoAmI(engine: Engine, call: CallContext) {
+  if (call.keyId) {
+    const k = engine.keys.get(call.keyId);
+    return { kind: 'key' as const, id: k.id, name: k.name, scopes: k.scopes, expires_at: k.expires_at, door: call.door };
+  }
+  return { kind: 'os_user' as const, id: call.osUser ?? null, name: call.osUser ?? null, scopes: ['admin'], expires_at: null, door: call.door };
+}
 
 /** Answers for one event of a batch: the status the single-event route would have given, and its body. */
 function batchEntry(index: number, settled: Settled<unknown>) {
@@ -36,46 +82,71 @@ function batchEntry(index: number, settled: Settled<unknown>) {
  */
 export function createHandlers(engine: Engine): Handlers {
   const w = <T>(fn: () => T) => engine.writer.run(fn);
+  /** Runs a change and writes its audit row in the same transaction (a replay writes none). */
+  const audited = <T>(id: OperationId, input: unknown, call: CallContext, fn: () => T): Promise<T> =>
+    w(() => {
+      const spec = AUDITED[id]!;
+      const i = input as Record<string, unknown>;
+      const customerBefore = customerIdOf(engine, i, null);
+      const before = spec.before?.(engine, i);
+      const out = fn();
+      if (!isReplayed(out)) recordAudit(engine, call, spec, i, out, before, customerBefore);
+      return out;
+    });
+  /** For operations that run outside one transaction (a billing run, an export): the row follows. */
+  const auditedAfter = async <T>(id: OperationId, input: unknown, call: CallContext, fn: () => T | Promise<T>): Promise<T> => {
+    const out = await fn();
+    const spec = AUDITED[id]!;
+    const i = input as Record<string, unknown>;
+    if (spec.changes?.(i) !== false) await w(() => recordAudit(engine, call, spec, i, out, undefined, customerIdOf(engine, i, out)));
+    return out;
+  };
   return {
     health: () => engine.health(),
     verifyLedger: () => engine.verify(),
 
-    createAsset: (i) => w(() => engine.assets.create(i)),
+    createAsset: (i, c) => audited('createAsset', i, c, () => engine.assets.create(i)),
     listAssets: (i) => engine.assets.list(i.limit ?? 50, i.cursor),
     getAsset: (i) => engine.assets.get(i.code),
-    addAssetRate: (i) => w(() => engine.assets.addRate(i)),
+    addAssetRate: (i, c) => audited('addAssetRate', i, c, () => engine.assets.addRate(i)),
 
-    createCustomer: (i) => w(() => engine.customers.create(i)),
-    listCustomers: (i) => engine.customers.list(i.limit ?? 50, i.cursor, i.search),
+    createCustomer: (i, c) => audited('createCustomer', i, c, () => engine.customers.create(i)),
+    listCustomers: (i) => engine.customers.list(i.limit ?? 50, i.cursor, i.search, i.status ?? 'default'),
     getCustomer: (i) => engine.customers.get(i.external_id),
-    updateCustomer: (i) => w(() => engine.customers.update(i)),
+    updateCustomer: (i, c) => audited('updateCustomer', i, c, () => engine.customers.update(i)),
     getBalances: (i) => w(() => engine.views.balances(i.external_id)),
 
-    createTopUp: (i) => w(() => engine.funding.createTopUp(i)),
+    createTopUp: (i, c) => {
+      checkSupportCap(engine, c, 'createTopUp', i.asset, i.amount, i.kind ?? 'paid');
+      return audited('createTopUp', i, c, () => engine.funding.createTopUp(i));
+    },
     listTopUps: (i) => engine.funding.listTopUps(i.external_id, i.limit ?? 50, i.cursor),
     getTopUp: (i) => engine.funding.getTopUp(i.id),
-    confirmTopUp: (i) => w(() => engine.funding.confirmTopUp(i.id)),
-    failTopUp: (i) => w(() => engine.funding.failTopUp(i.id)),
-    refundTopUp: (i) => w(() => engine.funding.refundTopUp(i)),
-    reverseTopUp: (i) => w(() => engine.funding.reverseTopUp(i)),
-    createAdjustment: (i) => w(() => engine.funding.createAdjustment(i)),
+    confirmTopUp: (i, c) => audited('confirmTopUp', i, c, () => engine.funding.confirmTopUp(i.id)),
+    failTopUp: (i, c) => audited('failTopUp', i, c, () => engine.funding.failTopUp(i.id)),
+    refundTopUp: (i, c) => audited('refundTopUp', i, c, () => engine.funding.refundTopUp(i)),
+    reverseTopUp: (i, c) => audited('reverseTopUp', i, c, () => engine.funding.reverseTopUp(i)),
+    createAdjustment: (i, c) => {
+      checkSupportCap(engine, c, 'createAdjustment', i.asset, i.amount < 0n ? -i.amount : i.amount, 'granted');
+      return audited('createAdjustment', i, c, () => engine.funding.createAdjustment(i));
+    },
 
-    createMetric: (i) => w(() => engine.metrics.create(i)),
+    createMetric: (i, c) => audited('createMetric', i, c, () => engine.metrics.create(i)),
     listMetrics: (i) => engine.metrics.list(i.limit ?? 50, i.cursor),
-    createPlan: (i) => w(() => engine.plans.create(i)),
+    createPlan: (i, c) => audited('createPlan', i, c, () => engine.plans.create(i)),
     listPlans: (i) => engine.plans.list(i.limit ?? 50, i.cursor),
     getPlan: (i) => engine.plans.get(i.code),
-    createSubscription: (i) =>
-      w(() => {
+    createSubscription: (i, c) =>
+      audited('createSubscription', i, c, () => {
         const row = engine.subscriptions.create(i);
         engine.billing.start(row);
         return engine.subscriptions.toApi(row);
       }),
     listSubscriptions: (i) => engine.subscriptions.list(i),
     getSubscription: (i) => engine.subscriptions.toApi(engine.subscriptions.require(i.id)),
-    updateSubscription: (i) => w(() => engine.changeSubscription(i)),
-    terminateSubscription: (i) =>
-      w(() => {
+    updateSubscription: (i, c) => audited('updateSubscription', i, c, () => engine.changeSubscription(i)),
+    terminateSubscription: (i, c) =>
+      audited('terminateSubscription', i, c, () => {
         const sub = engine.subscriptions.require(i.id);
         if (sub.status === 'terminated') return engine.subscriptions.toApi(sub);
         if ((i.at ?? 'now') === 'now') engine.billing.terminateNow(sub);
@@ -88,12 +159,12 @@ export function createHandlers(engine: Engine): Handlers {
       }),
     getEntitlements: (i) => engine.billingViews.entitlements(engine.customers.require(i.external_id)),
     getUsage: (i) => w(() => engine.billingViews.currentUsage(engine.customers.require(i.external_id))),
-    createCoupon: (i) => w(() => engine.coupons.create(i)),
+    createCoupon: (i, c) => audited('createCoupon', i, c, () => engine.coupons.create(i)),
     listCoupons: (i) => engine.coupons.list(i.limit ?? 50, i.cursor),
-    applyCoupon: (i) => w(() => engine.coupons.apply(engine.customers.require(i.external_id), i.coupon)),
+    applyCoupon: (i, c) => audited('applyCoupon', i, c, () => engine.coupons.apply(engine.customers.require(i.external_id), i.coupon)),
     listAppliedCoupons: (i) => engine.coupons.listApplied(engine.customers.require(i.external_id)),
     getSettings: () => engine.settingsStore.get(),
-    updateSettings: (i) => w(() => engine.settingsStore.update(i)),
+    updateSettings: (i, c) => audited('updateSettings', i, c, () => engine.settingsStore.update(i)),
     createQuote: (i) => engine.quote(i),
 
     createAuthorization: (i) => w(() => engine.authorizations.create(i)).catch((err) => engine.events.refused(err, i, engine.customers.find(i.customer)?.id ?? null, 'authorization')),
@@ -132,7 +203,7 @@ export function createHandlers(engine: Engine): Handlers {
       return { results, accepted, replayed, refused: results.length - accepted - replayed };
     },
     listEvents: (i) => engine.events.list(i),
-    reverseEvent: (i) => w(() => engine.events.reverse(i)),
+    reverseEvent: (i, c) => audited('reverseEvent', i, c, () => engine.events.reverse(i)),
     listRefusals: (i) => {
       const since = i.since === undefined ? engine.now() - 24 * 3600_000 : typeof i.since === 'number' ? i.since * 1000 : Date.parse(i.since);
       return engine.refusals.summary(i.customer ? engine.customers.require(i.customer).id : null, Number.isFinite(since) ? since : 0);
@@ -142,42 +213,55 @@ export function createHandlers(engine: Engine): Handlers {
 
     listInvoices: (i) => engine.invoices.list(i),
     getInvoice: (i) => engine.invoices.toApi(engine.invoices.require(i.id)),
-    finalizeInvoice: (i) => w(() => engine.invoices.toApi(engine.invoices.finalize(i.id))),
-    voidInvoice: (i) => w(() => engine.invoices.toApi(engine.invoices.void(i.id, i.reason))),
-    reissueInvoice: (i) => w(() => engine.invoices.toApi(engine.invoices.reissue(i.id))),
-    recordPayment: (i) => w(() => engine.invoices.toApi(engine.invoices.recordPayment(i))),
-    settleInvoiceFromCredit: (i) => w(() => engine.invoices.toApi(engine.invoices.settleFromCredit(i.id))),
-    createCreditNote: (i) => w(() => engine.creditNotes.create(i)),
+    finalizeInvoice: (i, c) => audited('finalizeInvoice', i, c, () => engine.invoices.toApi(engine.invoices.finalize(i.id))),
+    voidInvoice: (i, c) => audited('voidInvoice', i, c, () => engine.invoices.toApi(engine.invoices.void(i.id, i.reason))),
+    reissueInvoice: (i, c) => audited('reissueInvoice', i, c, () => engine.invoices.toApi(engine.invoices.reissue(i.id))),
+    recordPayment: (i, c) => audited('recordPayment', i, c, () => engine.invoices.toApi(engine.invoices.recordPayment(i))),
+    settleInvoiceFromCredit: (i, c) => audited('settleInvoiceFromCredit', i, c, () => engine.invoices.toApi(engine.invoices.settleFromCredit(i.id))),
+    createCreditNote: (i, c) => audited('createCreditNote', i, c, () => engine.creditNotes.create(i)),
     getInvoiceDocument: async (i) => fileOf(await engine.documents.invoicePdf(i.id)),
     getCreditNoteDocument: async (i) => fileOf(await engine.documents.creditNotePdf(i.id)),
     previewInvoice: (i) => engine.invoices.preview(engine.customers.require(i.external_id)),
-    createBillingRun: (i) => engine.billingRuns.start(i.customer),
+    createBillingRun: (i, c) => auditedAfter('createBillingRun', i, c, () => engine.billingRuns.start(i.customer)),
     getBillingRun: (i) => engine.billingRuns.get(i.id),
     getReceipt: (i) => w(() => engine.receipts.forTopUp(i.id)),
     getReceiptDocument: async (i) => {
       await w(() => engine.receipts.forTopUp(i.id));
       return fileOf(await engine.documents.receiptPdf(i.id));
     },
-    exportInvoices: (i) => exportInvoices(engine.ctx, engine.dataDir, engine.invoices, engine.documents, i),
+    exportInvoices: (i, c) => auditedAfter('exportInvoices', i, c, () => exportInvoices(engine.ctx, engine.dataDir, engine.invoices, engine.documents, i)),
 
-    createWebhookEndpoint: (i) => w(() => engine.outbox.create(i)),
+    createWebhookEndpoint: (i, c) => audited('createWebhookEndpoint', i, c, () => engine.outbox.create(i)),
     listWebhookEndpoints: () => engine.outbox.list(),
-    updateWebhookEndpoint: (i) => w(() => engine.outbox.update(i)),
+    updateWebhookEndpoint: (i, c) => audited('updateWebhookEndpoint', i, c, () => engine.outbox.update(i)),
     listWebhookDeliveries: (i) => engine.outbox.deliveries(i),
-    replayWebhookDelivery: (i) => w(() => engine.outbox.replay(i.id)),
-    createAlertRule: (i) => w(() => engine.watchers.createAlert(i)),
+    replayWebhookDelivery: (i, c) => audited('replayWebhookDelivery', i, c, () => engine.outbox.replay(i.id)),
+    createAlertRule: (i, c) => audited('createAlertRule', i, c, () => engine.watchers.createAlert(i)),
     listAlerts: (i) => engine.watchers.listAlerts(i.customer),
-    deleteAlertRule: (i) => w(() => engine.watchers.deleteAlert(i.id)),
-    setAutoTopUp: (i) => w(() => engine.watchers.setAutoTopUp(i)),
+    deleteAlertRule: (i, c) => audited('deleteAlertRule', i, c, () => engine.watchers.deleteAlert(i.id)),
+    setAutoTopUp: (i, c) => audited('setAutoTopUp', i, c, () => engine.watchers.setAutoTopUp(i)),
     listAutoTopUps: (i) => engine.watchers.listAutoTopUps(i.customer),
-    updateAutoTopUp: (i) => w(() => engine.watchers.updateAutoTopUp(i.id, i.enabled)),
+    updateAutoTopUp: (i, c) => audited('updateAutoTopUp', i, c, () => engine.watchers.updateAutoTopUp(i.id, i.enabled)),
 
     getOverview: () => engine.consoleViews.overview(),
     getWalletMonitor: (i) => engine.consoleViews.monitor(i.limit ?? 50, i.sort ?? 'time_to_empty'),
     listCustomerWallets: (i) => engine.consoleViews.customerWallets(i.limit ?? 50, i.cursor, i.search),
     getEvent: (i) => engine.consoleViews.eventDetail(i.transaction_id, i.customer),
-    createApiKey: (i) => w(() => engine.consoleViews.createKey(i.name, i.scopes)),
-    listApiKeys: () => engine.consoleViews.listKeys(),
-    revokeApiKey: (i) => w(() => engine.consoleViews.revokeKey(i.id)),
+    createApiKey: (i, c) => audited('createApiKey', i, c, () => engine.keys.createKey(i)),
+    listApiKeys: () => engine.keys.list(),
+    revokeApiKey: (i, c) => audited('revokeApiKey', i, c, () => engine.keys.revoke(i.id)),
+
+    createImport: (i, c) => auditedAfter('createImport', i, c, () => engine.portability.runImport(i)),
+    createFullExport: (i, c) => auditedAfter('createFullExport', i, c, () => engine.portability.exportFull(i)),
+
+    updateApiKey: (i, c) => audited('updateApiKey', i, c, () => engine.keys.update(i)),
+    rotateApiKey: (i, c) => audited('rotateApiKey', i, c, () => engine.keys.rotate(i)),
+    whoAmI: (_i, c) => whoAmI(engine, c),
+    listAuditLog: (i) => engine.audit.list(i),
+    exportAuditLog: (i) => engine.audit.exportCsv(i),
+    createReadToken: (i, c) => engine.readToken(i, c.keyId),
+    closeCustomer: (i, c) => audited('closeCustomer', i, c, () => engine.customerData.close(i)),
+    eraseCustomer: (i, c) => audited('eraseCustomer', i, c, () => engine.customerData.erase(i)),
+    exportCustomerData: (i, c) => audited('exportCustomerData', i, c, () => engine.customerData.export(i.external_id)),
   };
 }

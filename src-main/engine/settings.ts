@@ -23,6 +23,8 @@ export interface OperatorSettings {
   tax_point: 'invoice' | 'top_up';
   tax_rate: string;
   tax_inclusive: boolean;
+  legal_retention_days: number;
+  personal_event_properties: string[];
 }
 
 const DEFAULTS: OperatorSettings = {
@@ -36,6 +38,8 @@ const DEFAULTS: OperatorSettings = {
   tax_point: 'invoice',
   tax_rate: '0',
   tax_inclusive: false,
+  legal_retention_days: 3650,
+  personal_event_properties: [],
 };
 
 /** Operator settings, kept in the database (meta) so every door and restart sees the same. */

@@ -70,7 +70,7 @@ export class WorkerGateway implements EngineGateway {
         this.settle(m.id, (p) => p.reject(fromWireError(m.error)));
         return;
       case 'auth':
-        this.settle(m.id, (p) => p.resolve((m.principal ? { id: m.principal.id, name: m.principal.name, scopes: new Set(m.principal.scopes as Scope[]) } : null) as never));
+        this.settle(m.id, (p) => p.resolve(m.principal as never));
         return;
       case 'keys_changed':
         this.keyCache.clear();

@@ -32,16 +32,13 @@ port.on('message', (m: ToEngine) => {
         (err: unknown) => send({ t: 'error', id: m.id, error: toWireError(err) }),
       );
       return;
-    case 'auth': {
-      const p = engine.keys.authenticate(m.key);
-      send({ t: 'auth', id: m.id, principal: p ? { id: p.id, name: p.name, scopes: [...p.scopes] } : null });
+    case 'auth':
+      // Structured clone carries the principal's Set, Map and bigints as they are.
+      send({ t: 'auth', id: m.id, principal: engine.keys.authenticate(m.key) });
       return;
-    }
-    case 'key_by_id': {
-      const p = engine.keys.byId(m.keyId);
-      send({ t: 'auth', id: m.id, principal: p ? { id: p.id, name: p.name, scopes: [...p.scopes] } : null });
+    case 'key_by_id':
+      send({ t: 'auth', id: m.id, principal: engine.keys.byId(m.keyId) });
       return;
-    }
     case 'refusal':
       engine.refusals.note(null, m.reason, m.body, m.message);
       return;

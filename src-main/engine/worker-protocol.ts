@@ -18,7 +18,7 @@ export type FromEngine =
   | { t: 'fatal'; name: string; message: string }
   | { t: 'result'; id: number; value: unknown; replayed: boolean }
   | { t: 'error'; id: number; error: WireError }
-  | { t: 'auth'; id: number; principal: { id: string; name: string; scopes: string[] } | null }
+  | { t: 'auth'; id: number; principal: KeyPrincipal | null }
   | { t: 'keys_changed' }
   | { t: 'live'; changes: LiveChange[] }
   | { t: 'closed' };

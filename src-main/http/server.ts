@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
-import type { Operation } from '../../shared/contract/operations';
+import { operations, type Operation, type OperationId } from '../../shared/contract/operations';
 import { buildOpenApi } from '../../shared/contract/openapi';
 import { prepareBatch } from '../engine/batch';
 import { VERSION, type Engine } from '../engine/engine';
 import { TollgateError } from '../engine/errors';
 import { type EngineGateway, LocalGateway } from '../engine/gateway';
 import type { CallContext } from '../engine/handlers';
-import { allows, type KeyPrincipal } from '../engine/keys';
+import { allows, keyLive, type KeyPrincipal } from '../engine/keys';
+import { looksLikeReadToken, READ_TOKEN_OPERATIONS, verifyReadToken } from '../engine/read-tokens';
+import { RateLimiter } from './rate-limit';
+import { lagoDoor } from './lago';
 import { LiveFeed } from './live';
 import { Router } from './router';
 import { clearedCookie, csrfOk, csrfToken, hostAllowed, issueSession, originAllowed, readSession, sessionCookie } from './session';
@@ -26,6 +30,12 @@ export interface ServerOptions {
   /** Extra request handlers tried before the API (the console, live feed, Lago-compatible routes). */
   extensions?: HttpExtension[];
   log?: (line: Record<string, unknown>) => void;
+  /** A rate limit for keys that have none of their own (default: none). */
+  defaultKeyRate?: { perSecond: number; burst: number } | null;
+  /** The rate limit of each read token (per issuing key and customer; default 20/s, burst 40). */
+  readTokenRate?: { perSecond: number; burst: number };
+  /** TLS: serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A piece of the HTTP surface outside the operation table. Returns true when it answered. */
@@ -42,12 +52,19 @@ export interface RunningServer {
 /** Routes that need no key: liveness, and the API document. */
 const PUBLIC_OPS = new Set(['health']);
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
-/** Documents served as PDF bytes (their JSON twins with base64 are operations). */
-const PDF_ROUTES = [
+/** Files served as bytes (their JSON twins with base64 are operations); inputs from the path and the query. */
+const FILE_ROUTES: { regex: RegExp; op: OperationId }[] = [
   { regex: /^\/v1\/invoices\/([^/]+)\/pdf$/, op: 'getInvoiceDocument' },
   { regex: /^\/v1\/credit-notes\/([^/]+)\/pdf$/, op: 'getCreditNoteDocument' },
   { regex: /^\/v1\/top-ups\/([^/]+)\/receipt\.pdf$/, op: 'getReceiptDocument' },
+  { regex: /^\/v1\/audit-log\.csv$/, op: 'exportAuditLog' },
 ];
+
+/** Who a request runs as: an API key (bearer or console session), or a customer's read token. */
+type Caller = { kind: 'key'; key: KeyPrincipal } | { kind: 'read_token'; customer: string; keyId: string; keyName: string };
+const DEFAULT_READ_TOKEN_RATE = { perSecond: 20, burst: 40 };
+/** Read tokens are used from customers' browsers: any origin may call with one (never with cookies). */
+const CORS_HEADERS = { 'access-control-allow-origin': '*', vary: 'Origin' };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -106,7 +123,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
   const router = new Router();
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const maxBatchEvents = 1000;
-  const extensions = options.extensions ?? [];
+  const extensions = [lagoDoor(gateway, { maxBodyBytes: maxBody }), ...(options.extensions ?? [])];
   let openApiText: string | null = null;
   const live = new LiveFeed(gateway);
   const allowedHosts = new Set<string>((options.publicHosts ?? []).map((h) => h.toLowerCase()));
@@ -115,12 +132,27 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
     for (const name of ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host]) allowedHosts.add(`${name}:${port}`.toLowerCase());
   };
 
-  /** Who calls: a bearer key, or a console session cookie (checked for Host, Origin and CSRF). */
-  async function principalOf(req: IncomingMessage, method: string): Promise<{ ok: true; who: KeyPrincipal; via: 'key' | 'session' } | { ok: false; code: ErrorCode; message: string }> {
+  const limiter = new RateLimiter();
+  const readTokenRate = options.readTokenRate ?? DEFAULT_READ_TOKEN_RATE;
+
+  type Auth = { ok: true; caller: Caller } | { ok: false; code: ErrorCode; message: string; headers?: Record<string, string> };
+
+  /** A read token, checked here on the door's thread: signature, expiry, and the issuing key still live. */
+  async function readTokenCaller(token: string): Promise<Auth> {
+    const claims = verifyReadToken(gateway.sessionSecret, token, Date.now());
+    const issuer = claims ? await gateway.keyById(claims.keyId) : null;
+    if (!claims || !issuer || !keyLive(issuer, Date.now())) return { ok: false, code: 'unauthenticated', message: 'This read token is malformed, expired, or its key was revoked; ask the operator\'s backend for a new one.' };
+    return { ok: true, caller: { kind: 'read_token', customer: claims.customer, keyId: issuer.id, keyName: `read token (${issuer.name})` } };
+  }
+
+  /** Who calls: a bearer key or read token, or a console session cookie (checked for Host, Origin and CSRF). */
+  async function principalOf(req: IncomingMessage, method: string): Promise<Auth> {
     const key = bearer(req);
+    if (key && looksLikeReadToken(key)) return readTokenCaller(key);
     if (key) {
       const who = await gateway.authenticate(key);
-      return who ? { ok: true, who, via: 'key' } : { ok: false, code: 'unauthenticated', message: 'This API key is unknown, malformed or revoked.' };
+      if (!who || !keyLive(who, Date.now())) return { ok: false, code: 'unauthenticated', message: 'This API key is unknown, malformed, revoked or expired.' };
+      return { ok: true, caller: { kind: 'key', key: who } };
     }
     const session = readSession(gateway.sessionSecret, req, Date.now());
     if (!session) return { ok: false, code: 'unauthenticated', message: 'Send an API key as `Authorization: Bearer tg_<id>_<secret>`, or log in to the console.' };
@@ -129,7 +161,46 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
       return { ok: false, code: 'forbidden', message: 'A console write needs the session\'s CSRF token in x-csrf-token, from this origin.' };
     }
     const who = await gateway.keyById(session.keyId);
-    return who ? { ok: true, who, via: 'session' } : { ok: false, code: 'unauthenticated', message: 'The key of this session was revoked; log in again.' };
+    return who && keyLive(who, Date.now()) ? { ok: true, caller: { kind: 'key', key: who } } : { ok: false, code: 'unauthenticated', message: 'The key of this session was revoked or expired; log in again.' };
+  }
+
+  /** The caller's token bucket: its key's own limit, the server default, or the read-token limit. */
+  function rateLimited(caller: Caller): Record<string, string> | null {
+    const rate = caller.kind === 'read_token' ? readTokenRate : (caller.key.rate ?? options.defaultKeyRate ?? null);
+    if (!rate) return null;
+    const id = caller.kind === 'read_token' ? `rt:${caller.keyId}:${caller.customer}` : `key:${caller.key.id}`;
+    const d = limiter.take(id, rate);
+    return d.ok ? null : { 'retry-after': String(d.retryAfterSeconds) };
+  }
+
+  const contextOf = (req: IncomingMessage, requestId: string, caller: Caller | null): CallContext => ({
+    door: 'http',
+    keyId: caller ? (caller.kind === 'key' ? caller.key.id : caller.keyId) : null,
+    keyName: caller ? (caller.kind === 'key' ? caller.key.name : caller.keyName) : null,
+    remoteAddress: req.socket.remoteAddress ?? null,
+    requestId,
+  });
+
+  /** Authenticates, checks the scope (or the read token's allow-list) and the rate limit. */
+  async function admit(req: IncomingMessage, method: string, op: Operation): Promise<Auth> {
+    const p = await principalOf(req, method);
+    if (!p.ok) return p;
+    const caller = p.caller;
+    if (caller.kind === 'read_token') {
+      if (!READ_TOKEN_OPERATIONS[op.id]) return { ok: false, code: 'forbidden', message: `A read token reads one customer's balances, usage, top-ups, transfers and invoices; it cannot ${op.id}.` };
+    } else if (!allows(caller.key.scopes, op.scope, op.method, op.id)) {
+      return { ok: false, code: 'forbidden', message: `This key (scopes: ${[...caller.key.scopes].join(', ')}) cannot ${op.id}; it needs the ${op.scope} scope.` };
+    }
+    const limited = rateLimited(caller);
+    if (limited) return { ok: false, code: 'rate_limited', message: `Too many requests for this ${caller.kind === 'key' ? 'key' : 'read token'}; retry after ${limited['retry-after']} s.`, headers: limited };
+    return p;
+  }
+
+  /** A read token sees an invoice only if it is its customer's and not a draft. */
+  async function invoiceVisibleTo(caller: Caller, id: string, call: CallContext): Promise<boolean> {
+    if (caller.kind !== 'read_token') return true;
+    const inv = (await gateway.call('getInvoice', { id }, call)).value as { customer: string; status: string };
+    return inv.customer === caller.customer && inv.status !== 'draft';
   }
 
   /** POST/GET/DELETE /v1/session: the console's login with an API key. */
@@ -142,7 +213,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
     if (method === 'GET') {
       const session = readSession(gateway.sessionSecret, req, Date.now());
       const who = session ? await gateway.keyById(session.keyId) : null;
-      if (!session || !who) {
+      if (!session || !who || !keyLive(who, Date.now())) {
         sendError(res, 'unauthenticated', 'Not logged in.');
         return 401;
       }
@@ -165,7 +236,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
       return 400;
     }
     const who = typeof body.api_key === 'string' ? await gateway.authenticate(body.api_key) : null;
-    if (!who) {
+    if (!who || !keyLive(who, Date.now())) {
       sendError(res, 'unauthenticated', 'This API key is unknown, malformed or revoked.');
       return 401;
     }
@@ -191,33 +262,59 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         status = await sessionRoute(req, res, method);
         return;
       }
-      if (path === '/v1/live' && method === 'GET') {
-        const p = await principalOf(req, method);
-        if (!p.ok) {
-          status = ERROR_CODES[p.code].status;
-          return sendError(res, p.code, p.message);
-        }
-        status = 200;
-        live.attach(res);
+      if (method === 'OPTIONS' && path.startsWith('/v1/')) {
+        // CORS preflight, for read tokens used from customers' browsers (GET with an Authorization header).
+        status = 204;
+        res.writeHead(204, { ...CORS_HEADERS, 'access-control-allow-methods': 'GET', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
+        res.end();
         return;
       }
-      const pdfRoute = method === 'GET' ? PDF_ROUTES.find((r) => r.regex.test(path)) : undefined;
-      if (pdfRoute) {
-        const p = await principalOf(req, method);
+      if (bearer(req)?.startsWith('tgr_')) for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      if (path === '/v1/live' && method === 'GET') {
+        // EventSource cannot send headers, so a read token may come as ?access_token= here (and only here).
+        const queryToken = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)).get('access_token');
+        const p = queryToken && looksLikeReadToken(queryToken) ? await readTokenCaller(queryToken) : await principalOf(req, method);
         if (!p.ok) {
           status = ERROR_CODES[p.code].status;
           return sendError(res, p.code, p.message);
         }
-        if (!allows(p.who.scopes, 'read', 'GET')) {
-          status = 403;
-          return sendError(res, 'forbidden', 'Documents need the read scope.');
+        if (p.caller.kind === 'read_token') for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+        status = 200;
+        live.attach(res, p.caller.kind === 'read_token' ? p.caller.customer : null);
+        return;
+      }
+      const fileRoute = method === 'GET' ? FILE_ROUTES.find((r) => r.regex.test(path)) : undefined;
+      if (fileRoute) {
+        const op = operations[fileRoute.op] as Operation;
+        const p = await admit(req, method, op);
+        if (!p.ok) {
+          status = ERROR_CODES[p.code].status;
+          return sendError(res, p.code, p.message, {}, p.headers);
         }
-        const id = decodeURIComponent(pdfRoute.regex.exec(path)![1]!);
-        const out = await gateway.call(pdfRoute.op as never, { id }, { door: 'http', keyId: p.who.id, keyName: p.who.name, remoteAddress: req.socket.remoteAddress ?? null, requestId });
-        const file = out.value as { filename: string; sha256: string; base64: string };
+        keyId = contextOf(req, requestId, p.caller).keyId;
+        const param = fileRoute.regex.exec(path)![1];
+        const parsed = op.input.safeParse({ ...parseQuery(q < 0 ? '' : rawUrl.slice(q + 1)), ...(param === undefined ? {} : { id: decodeURIComponent(param) }) });
+        if (!parsed.success) {
+          status = 422;
+          return sendError(res, 'validation_failed', parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; '));
+        }
+        const call = contextOf(req, requestId, p.caller);
+        const input = parsed.data as { id?: string };
+        if (input.id !== undefined && !(await invoiceVisibleTo(p.caller, input.id, call))) {
+          status = 404;
+          return sendError(res, 'not_found', `No invoice ${input.id} for this customer.`);
+        }
+        const out = await gateway.call(fileRoute.op, parsed.data, call);
+        const file = out.value as { filename: string; content_type: string; sha256?: string; base64: string };
         const bytes = Buffer.from(file.base64, 'base64');
         status = 200;
-        res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': bytes.length, 'content-disposition': `inline; filename="${file.filename}"`, 'x-content-sha256': file.sha256, 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': file.content_type,
+          'content-length': bytes.length,
+          'content-disposition': `${file.content_type === 'application/pdf' ? 'inline' : 'attachment'}; filename="${file.filename}"`,
+          ...(file.sha256 ? { 'x-content-sha256': file.sha256 } : {}),
+          'cache-control': 'no-store',
+        });
         res.end(bytes);
         return;
       }
@@ -237,20 +334,17 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         return sendError(res, 'method_not_allowed', `${path} does not take ${method}.`);
       }
       const op = match.op;
-      let principal: CallContext = { door: 'http', keyId: null, keyName: null, remoteAddress: req.socket.remoteAddress ?? null, requestId };
+      let principal = contextOf(req, requestId, null);
+      let caller: Caller | null = null;
       if (!PUBLIC_OPS.has(op.id)) {
-        const p = await principalOf(req, method);
+        const p = await admit(req, method, op);
         if (!p.ok) {
           status = ERROR_CODES[p.code].status;
-          return sendError(res, p.code, p.message);
+          return sendError(res, p.code, p.message, p.code === 'forbidden' ? { needed: op.scope } : {}, p.headers);
         }
-        const who = p.who;
-        keyId = who.id;
-        if (!allows(who.scopes, op.scope, op.method)) {
-          status = 403;
-          return sendError(res, 'forbidden', `This key (scopes: ${[...who.scopes].join(', ')}) cannot ${op.id}; it needs the ${op.scope} scope.`, { needed: op.scope });
-        }
-        principal = { ...principal, keyId: who.id, keyName: who.name };
+        caller = p.caller;
+        principal = contextOf(req, requestId, caller);
+        keyId = principal.keyId;
       }
       let body: Record<string, unknown> = {};
       if (method !== 'GET' && method !== 'DELETE') {
@@ -295,9 +389,28 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
           data = { events, prepared };
         }
       }
+      if (caller?.kind === 'read_token') {
+        const rule = READ_TOKEN_OPERATIONS[op.id]!;
+        if ('param' in rule) {
+          if (data[rule.param] !== undefined && data[rule.param] !== caller.customer) {
+            status = 403;
+            return sendError(res, 'forbidden', 'This read token reads its own customer only.');
+          }
+          data = { ...data, [rule.param]: caller.customer };
+        } else if (!(await invoiceVisibleTo(caller, String(data.id), principal))) {
+          status = 404;
+          return sendError(res, 'not_found', `No invoice ${String(data.id)} for this customer.`);
+        }
+      }
       const out = await gateway.call(op.id as never, data, principal);
       status = out.replayed ? 200 : op.status;
-      sendJson(res, status, out.value);
+      let value = out.value;
+      if (caller?.kind === 'read_token' && op.id === 'listInvoices') {
+        // Drafts are the operator's work in progress, not the customer's documents.
+        const pageOut = value as { data: { status: string }[]; next_cursor: string | null };
+        value = { ...pageOut, data: pageOut.data.filter((inv) => inv.status !== 'draft') };
+      }
+      sendJson(res, status, value);
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         status = 413;
@@ -354,7 +467,9 @@ export function openApiDocument() {
 export async function startServer(target: Engine | EngineGateway, options: ServerOptions = {}): Promise<RunningServer> {
   const gateway = 'call' in target ? target : new LocalGateway(target);
   const { handle, listening, live } = createApiListener(gateway, options);
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => void handle(req, res));
+  const serverOptions = { keepAliveTimeout: 65_000, requestTimeout: 120_000 };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
+  const server: Server = options.tls ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) : createServer(serverOptions, onRequest);
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -368,7 +483,7 @@ export async function startServer(target: Engine | EngineGateway, options: Serve
   listening(addr.port, addr.address);
   return {
     server,
-    url: `http://${host}:${addr.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${addr.port}`,
     port: addr.port,
     gateway,
     close: () =>

@@ -86,9 +86,15 @@ export interface CustomerRow {
   tax_treatment: 'standard' | 'exempt' | 'reverse_charge';
   tax_note: string | null;
   payment_terms_days: number | null;
+  status: 'active' | 'archived' | 'closed';
+  closed_at: number | null;
+  erased_at: number | null;
   created_at: number;
   updated_at: number;
 }
+
+/** Which customers a list shows: one status, all, or the default (everything but archived). */
+export type CustomerStatusFilter = 'active' | 'archived' | 'closed' | 'all' | 'default';
 
 export interface AssetRow {
   code: string;
@@ -272,6 +278,40 @@ export interface ApiKeyRow {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  expires_at: number | null;
+  /** JSON `{asset: minor units}`. */
+  support_caps: string;
+  rate_per_second: number | null;
+  rate_burst: number | null;
+  replaced_by: string | null;
+}
+
+export interface AuditRow {
+  id: number;
+  at: number;
+  actor_kind: 'key' | 'os_user' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  door: string;
+  remote_address: string | null;
+  request_id: string | null;
+  action: string;
+  target: string | null;
+  customer_id: number | null;
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+}
+
+export interface AuditQuery {
+  beforeId: number | null;
+  action: string | null;
+  actor: string | null;
+  customerId: number | null;
+  target: string | null;
+  since: number | null;
+  until: number | null;
+  limit: number;
 }
 
 export interface InvoiceRow {
@@ -375,6 +415,30 @@ export interface IdempotencyRow {
   response: string;
 }
 
+/**
+ * Columns that may hold a customer's personal data outside the customers row, and how a row belongs
+ * to a customer (`owner`, with @customer), or null where rows are found by content alone. Erasure
+ * rewrites these; the erasure test scans every column of every table to prove the list complete.
+ */
+export interface PersonalColumns {
+  table: string;
+  key: 'id' | 'rowid';
+  columns: readonly string[];
+  owner: string | null;
+}
+export const PERSONAL_COLUMNS: readonly PersonalColumns[] = [
+  { table: 'top_ups', key: 'id', columns: ['reference', 'metadata'], owner: 'customer_id = @customer' },
+  { table: 'adjustments', key: 'id', columns: ['reason'], owner: 'customer_id = @customer' },
+  { table: 'subscriptions', key: 'id', columns: ['external_id'], owner: 'customer_id = @customer' },
+  { table: 'alert_events', key: 'id', columns: ['message'], owner: 'customer_id = @customer' },
+  { table: 'invoices', key: 'id', columns: ['void_reason'], owner: 'customer_id = @customer' },
+  { table: 'transfers', key: 'id', columns: ['ref'], owner: 'debit_account_id IN (SELECT id FROM accounts WHERE customer_id = @customer) OR credit_account_id IN (SELECT id FROM accounts WHERE customer_id = @customer)' },
+  { table: 'refusal_samples', key: 'id', columns: ['body', 'message'], owner: null },
+  { table: 'webhook_outbox', key: 'id', columns: ['body', 'last_error'], owner: null },
+  { table: 'audit_log', key: 'id', columns: ['target', 'before', 'after', 'reason'], owner: null },
+  { table: 'import_records', key: 'rowid', columns: ['key', 'source', 'target'], owner: null },
+];
+
 type Params = unknown[] | object;
 
 export class Store {
@@ -450,14 +514,14 @@ export class Store {
   }
 
   // -------------------------------------------------------------- api keys
-  insertApiKey(row: Omit<ApiKeyRow, 'revoked_at' | 'last_used_at'>): void {
-    this.run('INSERT INTO api_keys(id, name, secret_sha256, scopes, created_at) VALUES (@id, @name, @secret_sha256, @scopes, @created_at)', row);
-  }
-  upsertApiKey(row: Omit<ApiKeyRow, 'revoked_at' | 'last_used_at'>): void {
+  upsertApiKey(row: Omit<ApiKeyRow, 'revoked_at' | 'last_used_at' | 'replaced_by'>): void {
     this.run(
-      'INSERT INTO api_keys(id, name, secret_sha256, scopes, created_at) VALUES (@id, @name, @secret_sha256, @scopes, @created_at) ON CONFLICT(id) DO UPDATE SET secret_sha256 = excluded.secret_sha256, scopes = excluded.scopes, revoked_at = NULL',
+      'INSERT INTO api_keys(id, name, secret_sha256, scopes, created_at, support_caps, rate_per_second, rate_burst, expires_at) VALUES (@id, @name, @secret_sha256, @scopes, @created_at, @support_caps, @rate_per_second, @rate_burst, @expires_at) ON CONFLICT(id) DO UPDATE SET secret_sha256 = excluded.secret_sha256, scopes = excluded.scopes, revoked_at = NULL, expires_at = NULL, replaced_by = NULL',
       row,
     );
+  }
+  updateApiKey(row: ApiKeyRow): void {
+    this.run('UPDATE api_keys SET name = @name, support_caps = @support_caps, rate_per_second = @rate_per_second, rate_burst = @rate_burst, expires_at = @expires_at, replaced_by = @replaced_by WHERE id = @id', row);
   }
   getApiKey(id: string): ApiKeyRow | undefined {
     return this.get<ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?', [id]);
@@ -470,6 +534,99 @@ export class Store {
   }
   revokeApiKey(id: string, at: number): number {
     return this.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]).changes;
+  }
+
+  // -------------------------------------------------------------- audit log
+  insertAudit(row: Omit<AuditRow, 'id'>): void {
+    this.run(
+      'INSERT INTO audit_log(at, actor_kind, actor_id, actor_name, door, remote_address, request_id, action, target, customer_id, before, after, reason) VALUES (@at, @actor_kind, @actor_id, @actor_name, @door, @remote_address, @request_id, @action, @target, @customer_id, @before, @after, @reason)',
+      row,
+    );
+  }
+  /** Newest first. An action ending in `.` is a prefix (`invoice.` matches every invoice action). */
+  listAudit(q: AuditQuery): AuditRow[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (q.beforeId !== null) add('id < ?', q.beforeId);
+    if (q.action?.endsWith('.')) add("action LIKE ? ESCAPE '\\'", q.action.replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+    else if (q.action !== null) add('action = ?', q.action);
+    if (q.actor !== null) add('actor_id = ?', q.actor);
+    if (q.customerId !== null) add('customer_id = ?', q.customerId);
+    if (q.target !== null) add('target = ?', q.target);
+    if (q.since !== null) add('at >= ?', q.since);
+    if (q.until !== null) add('at < ?', q.until);
+    return this.all<AuditRow>(`SELECT * FROM audit_log${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`, [...params, q.limit] as Params);
+  }
+  listAuditForCustomer(customerId: number): AuditRow[] {
+    return this.all<AuditRow>('SELECT * FROM audit_log WHERE customer_id = ? ORDER BY id', [customerId]);
+  }
+
+  // -------------------------------------------------------------- erasure
+  /** Rows of `spec.table` (the customer's own, or any where owner is null) whose columns contain one of `needles`. */
+  rowsMentioning(spec: PersonalColumns, customerId: number, needles: readonly string[]): { key: string | number; [column: string]: string | number | null }[] {
+    if (needles.length === 0) return [];
+    const params: Record<string, unknown> = { customer: customerId };
+    needles.forEach((n, k) => (params[`p${k}`] = n));
+    const mentions = spec.columns.flatMap((c) => needles.map((_, k) => `instr(${c}, @p${k}) > 0`)).join(' OR ');
+    const owner = spec.owner ? `(${spec.owner}) AND ` : '';
+    const sql = `SELECT ${spec.key} AS key, ${spec.columns.join(', ')} FROM ${spec.table} WHERE ${owner}(${mentions})`;
+    return this.db.prepare(sql).all(spec.owner ? params : Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'customer'))) as { key: string | number; [column: string]: string | number | null }[];
+  }
+  updatePersonalColumns(spec: PersonalColumns, key: string | number, values: Record<string, string | null>): void {
+    const sets = Object.keys(values).map((c) => `${c} = @${c}`).join(', ');
+    this.db.prepare(`UPDATE ${spec.table} SET ${sets} WHERE ${spec.key} = @__key`).run({ ...values, __key: key });
+  }
+  eventsForRedaction(customerId: number, afterId: number, limit: number): { id: number; properties: string; result: string }[] {
+    return this.all('SELECT id, properties, result FROM events WHERE customer_id = ? AND id > ? ORDER BY id LIMIT ?', [customerId, afterId, limit]);
+  }
+  updateEventRedaction(id: number, properties: string, result: string): void {
+    this.run('UPDATE events SET properties = ?, result = ? WHERE id = ?', [properties, result, id]);
+  }
+  deleteRefusalSamplesOf(customerId: number): void {
+    this.run('DELETE FROM refusal_samples WHERE customer_id = ?', [customerId]);
+  }
+  /** Distinct values counted by unique-count metrics (user ids, e-mails) in the customer's periods. */
+  deleteUniqueValuesOf(customerId: number): void {
+    this.run('DELETE FROM unique_values WHERE period_id IN (SELECT p.id FROM periods p JOIN subscriptions s ON s.id = p.subscription_id WHERE s.customer_id = ?)', [customerId]);
+  }
+  deleteIdempotencyMentioning(needles: readonly string[]): void {
+    if (needles.length === 0) return;
+    this.run(`DELETE FROM idempotency WHERE ${needles.map(() => 'instr(response, ?) > 0').join(' OR ')}`, [...needles]);
+  }
+  /** Zero freed space from now on and empty the WAL, so erased values do not linger in free pages. */
+  setSecureDelete(on: boolean): void {
+    this.db.pragma(`secure_delete = ${on ? 'ON' : 'OFF'}`);
+  }
+  purgeFreedPages(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+  /** Finalized and void documents of the customer keep their details until `until`. Returns how many. */
+  markDocumentsForErasure(customerId: number, until: number): number {
+    let n = this.run("UPDATE invoices SET erase_after = ? WHERE customer_id = ? AND status <> 'draft'", [until, customerId]).changes;
+    n += this.run('UPDATE receipts SET erase_after = ? WHERE customer_id = ?', [until, customerId]).changes;
+    n += this.run('UPDATE credit_notes SET erase_after = ? WHERE invoice_id IN (SELECT id FROM invoices WHERE customer_id = ?)', [until, customerId]).changes;
+    return n;
+  }
+  documentsPastRetention(now: number, limit: number): { table: 'invoices' | 'receipts' | 'credit_notes'; id: string; document: string }[] {
+    const out: { table: 'invoices' | 'receipts' | 'credit_notes'; id: string; document: string }[] = [];
+    for (const table of ['invoices', 'receipts', 'credit_notes'] as const) {
+      for (const r of this.all<{ id: string; document: string }>(`SELECT id, document FROM ${table} WHERE erase_after IS NOT NULL AND erase_after <= ? AND document IS NOT NULL LIMIT ?`, [now, limit])) out.push({ table, ...r });
+    }
+    return out;
+  }
+  /** Replaces a document with its redacted form; the PDF is rendered again from it. */
+  redactDocument(table: 'invoices' | 'receipts' | 'credit_notes', id: string, document: string): void {
+    this.run(`UPDATE ${table} SET document = ?, pdf = NULL, erase_after = NULL WHERE id = ?`, [document, id]);
+  }
+  listAdjustmentsOf(customerId: number): { id: string; asset: string; amount: bigint; reason: string; created_at: number }[] {
+    return this.all('SELECT id, asset, amount, reason, created_at FROM adjustments WHERE customer_id = ? ORDER BY created_at, id', [customerId], true);
+  }
+  listAuthorizationIdsOf(customerId: number): string[] {
+    return this.all<{ id: string }>('SELECT id FROM authorizations WHERE customer_id = ? ORDER BY id', [customerId]).map((r) => r.id);
   }
 
   // -------------------------------------------------------------- assets
@@ -493,7 +650,7 @@ export class Store {
   }
 
   // -------------------------------------------------------------- customers
-  insertCustomer(row: Omit<CustomerRow, 'id'>): number {
+  insertCustomer(row: Omit<CustomerRow, 'id' | 'status' | 'closed_at' | 'erased_at'>): number {
     return Number(
       this.run(
         'INSERT INTO customers(external_id, name, email, metadata, on_insufficient_funds, billing_mode, billing_timezone, legal_name, address, country, tax_id, currency, language, invoice_emails, tax_rate, tax_treatment, tax_note, payment_terms_days, created_at, updated_at) VALUES (@external_id, @name, @email, @metadata, @on_insufficient_funds, @billing_mode, @billing_timezone, @legal_name, @address, @country, @tax_id, @currency, @language, @invoice_emails, @tax_rate, @tax_treatment, @tax_note, @payment_terms_days, @created_at, @updated_at)',
@@ -503,7 +660,7 @@ export class Store {
   }
   updateCustomer(row: CustomerRow): void {
     this.run(
-      'UPDATE customers SET name = @name, email = @email, metadata = @metadata, on_insufficient_funds = @on_insufficient_funds, billing_mode = @billing_mode, billing_timezone = @billing_timezone, legal_name = @legal_name, address = @address, country = @country, tax_id = @tax_id, currency = @currency, language = @language, invoice_emails = @invoice_emails, tax_rate = @tax_rate, tax_treatment = @tax_treatment, tax_note = @tax_note, payment_terms_days = @payment_terms_days, updated_at = @updated_at WHERE id = @id',
+      'UPDATE customers SET name = @name, email = @email, metadata = @metadata, on_insufficient_funds = @on_insufficient_funds, billing_mode = @billing_mode, billing_timezone = @billing_timezone, legal_name = @legal_name, address = @address, country = @country, tax_id = @tax_id, currency = @currency, language = @language, invoice_emails = @invoice_emails, tax_rate = @tax_rate, tax_treatment = @tax_treatment, tax_note = @tax_note, payment_terms_days = @payment_terms_days, status = @status, closed_at = @closed_at, erased_at = @erased_at, external_id = @external_id, updated_at = @updated_at WHERE id = @id',
       row,
     );
   }
@@ -513,18 +670,28 @@ export class Store {
   getCustomer(id: number): CustomerRow | undefined {
     return this.get<CustomerRow>('SELECT * FROM customers WHERE id = ?', [id]);
   }
-  countCustomers(search: string | null): number {
-    if (!search) return this.get<{ n: number }>('SELECT COUNT(*) AS n FROM customers')!.n;
-    const like = '%' + search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    return this.get<{ n: number }>("SELECT COUNT(*) AS n FROM customers WHERE external_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'", [like, like, like])!.n;
+  private customerWhere(search: string | null, status: CustomerStatusFilter): { sql: string; params: unknown[] } {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (status === 'default') parts.push("status <> 'archived'");
+    else if (status !== 'all') {
+      parts.push('status = ?');
+      params.push(status);
+    }
+    if (search) {
+      const like = '%' + search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+      parts.push("(external_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')");
+      params.push(like, like, like);
+    }
+    return { sql: parts.length ? parts.join(' AND ') : '1', params };
   }
-  listCustomers(afterId: number, limit: number, search: string | null): CustomerRow[] {
-    if (!search) return this.all<CustomerRow>('SELECT * FROM customers WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
-    const like = '%' + search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    return this.all<CustomerRow>(
-      "SELECT * FROM customers WHERE id > ? AND (external_id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\') ORDER BY id LIMIT ?",
-      [afterId, like, like, like, limit],
-    );
+  countCustomers(search: string | null, status: CustomerStatusFilter = 'default'): number {
+    const w = this.customerWhere(search, status);
+    return this.get<{ n: number }>(`SELECT COUNT(*) AS n FROM customers WHERE ${w.sql}`, w.params as Params)!.n;
+  }
+  listCustomers(afterId: number, limit: number, search: string | null, status: CustomerStatusFilter = 'default'): CustomerRow[] {
+    const w = this.customerWhere(search, status);
+    return this.all<CustomerRow>(`SELECT * FROM customers WHERE id > ? AND ${w.sql} ORDER BY id LIMIT ?`, [afterId, ...w.params, limit] as Params);
   }
 
   // -------------------------------------------------------------- accounts
@@ -696,6 +863,12 @@ export class Store {
   getTopUp(id: string): TopUpRow | undefined {
     const r = this.get<Record<string, unknown>>('SELECT * FROM top_ups WHERE id = ?', [id], true);
     return r ? mapTopUp(r) : undefined;
+  }
+  listPendingTopUpIds(customerId: number): string[] {
+    return this.all<{ id: string }>("SELECT id FROM top_ups WHERE customer_id = ? AND status = 'pending' ORDER BY id", [customerId]).map((r) => r.id);
+  }
+  listAllTopUps(customerId: number): TopUpRow[] {
+    return this.listTopUps(customerId, null, 1_000_000);
   }
   listTopUps(customerId: number, after: string | null, limit: number): TopUpRow[] {
     return this.all<Record<string, unknown>>('SELECT * FROM top_ups WHERE customer_id = ? AND id > ? ORDER BY id LIMIT ?', [customerId, after ?? '', limit], true).map(mapTopUp);

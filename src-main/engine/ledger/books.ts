@@ -22,6 +22,7 @@ export type TransferKind =
   | 'capture' // wallet or receivable -> revenue: an explicit capture of a hold
   | 'hold' // pending wallet -> revenue
   | 'expiry' // wallet -> breakage: credit that expired
+  | 'closure' // wallet -> breakage: unused credit kept when a customer was closed
   | 'refund' // wallet -> funding: unused paid credit given back
   | 'chargeback' // wallet or receivable -> funding
   | 'adjustment' // adjustments <-> wallet or receivable

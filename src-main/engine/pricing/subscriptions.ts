@@ -3,7 +3,7 @@ import type { CreateSubscription, ListSubscriptions, Subscription } from '../../
 import { type Interval, type Period, periodAt, type PeriodRule } from '../../../shared/time';
 import type { CustomerRow, PeriodRow, SubscriptionRow } from '../../storage/store';
 import type { EngineContext } from '../context';
-import type { Customers } from '../customers';
+import { assertOpen, type Customers } from '../customers';
 import { fail } from '../errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from '../format';
 import { newId } from '../ids';
@@ -51,6 +51,7 @@ export class Subscriptions {
     const { store } = this.ctx;
     const now = this.ctx.now();
     const customer = this.customers.require(input.customer);
+    assertOpen(customer);
     const plan = this.plans.latest(input.plan);
     const existing = this.liveOf(customer.id);
     if (existing) fail('already_exists', `Customer ${customer.external_id} already has a live subscription (${existing.id}); terminate it or change its plan.`, { subscription: existing.id });

@@ -3,6 +3,7 @@ import * as m002 from './002-billing';
 import * as m003 from './003-stats';
 import * as m004 from './004-invoicing';
 import * as m005 from './005-webhooks';
+import * as m007 from './007-operations';
 import * as m006 from './006-imports';
 
 export interface Migration {
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'invoicing', sql: m004.sql },
   { version: 5, name: 'webhooks', sql: m005.sql },
   { version: 6, name: 'imports', sql: m006.sql },
+  { version: 7, name: 'operations', sql: m007.sql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -10,10 +10,12 @@ import { startServer } from './http/server';
 import { staticConsole } from './http/static';
 import { defaultDataDir } from './paths';
 import { MOVE_USAGE, moveCommand } from './engine/migration/commands';
+import { restoreBackup } from './engine/restore';
 
 const USAGE = `Usage: tollgate serve [--data-dir DIR] [--port 8787] [--host 127.0.0.1] [--synchronous FULL|NORMAL]
                       [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-host NAME]...
        tollgate verify [--data-dir DIR]
+       tollgate restore <backup-file> [--data-dir DIR] [--force]
 ${MOVE_USAGE}
 
 serve    Start the engine and the HTTP API (and the console at /) without Electron.
@@ -21,6 +23,10 @@ serve    Start the engine and the HTTP API (and the console at /) without Electr
          TLS reverse proxy, --insecure-http. --public-host adds a Host name the console may be
          reached at (the proxy's name, e.g. billing.example.com).
 verify   Run the ledger check on a data dir (the engine must not be running on it).
+restore  Put a backup in place of the data dir's database (the engine must be stopped). The
+         backup is checked first, the current database is kept as a pre-restore copy in the
+         backup folder, and invoice numbering continues after the highest number ever issued.
+         --force restores a backup whose ledger check finds problems.
 
 Environment: TOLLGATE_ADMIN_KEY=tg_<id>_<secret> sets the admin key instead of minting one;
              TOLLGATE_DATA_DIR sets the default data dir.`;
@@ -53,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
       'tls-key': { type: 'string' },
       'public-host': { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
+      force: { type: 'boolean' },
       source: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -69,6 +76,17 @@ async function main(argv: string[]): Promise<void> {
     await engine.close();
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     process.exit(report.ok ? 0 : 2);
+  }
+  if (command === 'restore') {
+    if (!positionals[1]) die('Usage: tollgate restore <backup-file> --data-dir DIR', 2);
+    try {
+      const report = await restoreBackup({ backupFile: positionals[1], dataDir, force: values.force ?? false });
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      process.exit(report.ledger_ok ? 0 : 2);
+    } catch (err) {
+      if (err instanceof DataDirLockedError) die(`tollgate restore: ${err.message} A restore needs the engine stopped.`);
+      die(`tollgate restore: ${(err as Error)?.message ?? String(err)}`);
+    }
   }
   if (command === 'import' || command === 'export') process.exit(await moveCommand(command, positionals[1], { dataDir, dryRun: values['dry-run'] ?? false, source: values.source }).catch((err: unknown) => die(`tollgate ${command}: ${(err as Error)?.message ?? String(err)}`)));
   if (command !== 'serve') die(USAGE, 2);
@@ -99,6 +117,7 @@ async function main(argv: string[]): Promise<void> {
       synchronous,
       adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined,
       documentWorker: fileURLToPath(new URL('./document-worker.js', import.meta.url)),
+      backupWorker: fileURLToPath(new URL('./backup-worker.js', import.meta.url)),
     });
   } catch (err) {
     if (err instanceof DataDirLockedError || err instanceof SchemaTooNewError) die(err.message);

@@ -8,9 +8,16 @@ export class TollgateApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** The `Retry-After` header of the answer, as sent (seconds or an HTTP date), if any. */
+    readonly retryAfter: string | null = null,
   ) {
     super(message);
   }
+}
+
+/** Per-request options: a signal aborts the request (the resilient client's timeouts use it). */
+export interface RequestOptions {
+  signal?: AbortSignal;
 }
 
 export interface ClientOptions {
@@ -39,7 +46,7 @@ export function createClient(options: ClientOptions) {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const base = options.baseUrl.replace(/\/$/, '');
 
-  async function send<K extends OperationId>(id: K, input: InputOf<K>): Promise<CallResult<K>> {
+  async function send<K extends OperationId>(id: K, input: InputOf<K>, request: RequestOptions = {}): Promise<CallResult<K>> {
     const op = operations[id];
     const rest: Record<string, unknown> = { ...(input as Record<string, unknown>) };
     const path = op.path.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
@@ -61,17 +68,17 @@ export function createClient(options: ClientOptions) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     }
-    const res = await doFetch(url, { method: op.method, headers, body, ...(options.credentials ? { credentials: options.credentials } : {}) });
+    const res = await doFetch(url, { method: op.method, headers, body, ...(options.credentials ? { credentials: options.credentials } : {}), ...(request.signal ? { signal: request.signal } : {}) });
     const text = await res.text();
     let parsed: unknown = null;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
-      throw new TollgateApiError(res.status, 'invalid_response', `Not JSON (HTTP ${res.status}): ${text.slice(0, 200)}`);
+      throw new TollgateApiError(res.status, 'invalid_response', `Not JSON (HTTP ${res.status}): ${text.slice(0, 200)}`, {}, res.headers.get('retry-after'));
     }
     if (!res.ok) {
       const e = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-      throw new TollgateApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details ?? {});
+      throw new TollgateApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details ?? {}, res.headers.get('retry-after'));
     }
     return { status: res.status, body: parsed as OutputOf<K>, replayed: res.status === 200 && op.status === 201 };
   }
@@ -80,7 +87,7 @@ export function createClient(options: ClientOptions) {
     /** The full answer: status, typed body, and whether it was an idempotent replay. */
     send,
     /** Just the typed body. */
-    call: async <K extends OperationId>(id: K, input: InputOf<K>): Promise<OutputOf<K>> => (await send(id, input)).body,
+    call: async <K extends OperationId>(id: K, input: InputOf<K>, request?: RequestOptions): Promise<OutputOf<K>> => (await send(id, input, request)).body,
   };
 }
 

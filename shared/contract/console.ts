@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackupStatus } from './backups';
 import { AmountOut, AssetCode, ExternalId, IsoTime, PositiveAmount, Timestamp } from './common';
 import { StoredEvent, Transfer } from './ledger';
 
@@ -38,6 +39,7 @@ export const Overview = z.object({
   margin: z
     .object({ currency: z.string(), revenue_this_month: AmountOut, cost_this_month: z.string().meta({ description: 'Sum of the events\' own `cost`, in major units.' }) })
     .nullable(),
+  backups: BackupStatus.optional().meta({ description: 'The age of the last verified backup.' }),
 });
 
 export const WalletMonitorQuery = z.strictObject({

@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   amount_overflow: { status: 422, description: 'The amount does not fit the ledger\'s 64-bit minor units.' },
   rate_limited: { status: 429, description: 'Too many requests for this key; retry after `Retry-After` seconds.' },
   internal_error: { status: 500, description: 'A bug. Nothing was written; the log has the details.' },
+  backup_failed: { status: 500, description: 'A backup was written but failed verification (integrity or ledger check), or could not be copied; `details` says why. The live database is unchanged.' },
   storage_unavailable: { status: 503, description: 'The database cannot take writes (disk full, read-only, I/O error). Nothing was written; retry later.' },
   shutting_down: { status: 503, description: 'The engine is stopping; retry against the restarted engine.' },
 } as const satisfies Record<string, { status: number; description: string }>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackupStatus } from './backups';
 import {
   AmountOut,
   AssetCode,
@@ -356,9 +357,19 @@ export const VerifyReport = z.object({
   problems: z.array(z.object({ check: z.string(), message: z.string(), account: z.string().nullable(), expected: z.string().nullable(), actual: z.string().nullable() })),
 });
 export const Health = z.object({
-  status: z.literal('ok'),
+  status: z.enum(['ok', 'degraded']).meta({ description: '`degraded`: the engine answers but the database cannot take writes (`storage.available` is false; `storage.message` says why).' }),
   version: z.string(),
   schema_version: z.number().int(),
   uptime_seconds: z.number(),
-  storage: z.object({ engine: z.literal('sqlite'), journal_mode: z.string(), synchronous: z.string(), path: z.string(), sqlite_version: z.string() }),
+  storage: z.object({
+    engine: z.literal('sqlite'),
+    journal_mode: z.string(),
+    synchronous: z.string(),
+    path: z.string(),
+    sqlite_version: z.string(),
+    available: z.boolean().meta({ description: 'False after a write failed for lack of space, a read-only or failing disk; true again once a write succeeds (checked every few seconds).' }),
+    message: z.string().nullable().meta({ description: 'What is wrong with the storage, in a sentence for the operator; null when writes work.' }),
+    since: z.string().nullable().meta({ description: 'When writes started failing (ISO 8601).' }),
+  }),
+  backups: BackupStatus,
 });

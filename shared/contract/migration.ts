@@ -96,9 +96,9 @@ export const ImportFileReport = z.object({
   status: z.enum(['imported', 'unchanged', 'failed', 'would_import', 'would_fail']).meta({
     description: '`imported`: every row is in (or was already); `unchanged`: nothing to do, all rows were imported before; `failed`: nothing of this file was imported (see errors); dry runs say `would_import` or `would_fail`.',
   }),
-  rows: z.number().int(),
+  rows: z.number().int().meta({ description: 'Rows of the import format the file gave, plus the source rows that could not be mapped or were skipped.' }),
   created: z.number().int(),
-  unchanged: z.number().int(),
+  unchanged: z.number().int().meta({ description: 'Rows imported before, with the same content: nothing to do.' }),
   errors: z.array(ImportProblem),
   skipped: z.array(ImportProblem).meta({ description: 'Rows of the source deliberately left out (a terminated subscription, an empty wallet...): they do not fail the file.' }),
 });

@@ -8,6 +8,7 @@ import * as I from './invoicing';
 import * as N from './notify';
 import * as A from './admin';
 import * as M from './migration';
+import * as B from './backups';
 
 /**
  * Scopes a key may hold. `ingest`: events, authorizations, balance reads (what an app on the request
@@ -186,6 +187,15 @@ export const operations = {
     summary: 'Export everything to a folder on this machine: every table as JSON lines (integers as strings) with a manifest, and CSV of transfers and invoices. `tollgate import <folder> --data-dir <empty dir>` rebuilds the data dir from it.',
     input: M.CreateFullExport, output: M.FullExportResult, status: 201, errors: ['validation_failed'],
   }),
+
+  // ------------------------------------------------------------- backups
+  createBackup: op({
+    id: 'createBackup', method: 'POST', path: '/v1/backups', scope: 'admin', tag: 'Backups',
+    summary: 'Take an online backup now, without stopping writes: a consistent copy holding every write acknowledged before it began, verified (integrity check and ledger check) and recorded with its size and SHA-256. Older backups beyond `keep` are rotated out.',
+    input: Empty, output: B.Backup, status: 201, errors: ['backup_failed', 'storage_unavailable'],
+  }),
+  listBackups: op({ id: 'listBackups', method: 'GET', path: '/v1/backups', scope: 'admin', tag: 'Backups', summary: 'Backups in the backup folder, newest first, with the age of the last verified one and the schedule.', input: Empty, output: B.BackupList, status: 200, errors: [] }),
+  updateBackupSettings: op({ id: 'updateBackupSettings', method: 'PATCH', path: '/v1/backups/settings', scope: 'admin', tag: 'Backups', summary: 'The backup schedule: every `interval_hours` (0: off), keep `keep`, into `dir` (default `<data dir>/backups`).', input: B.UpdateBackupSettings, output: B.BackupSettings, status: 200, errors: ['validation_failed'] }),
 } as const;
 
 export type Operations = typeof operations;

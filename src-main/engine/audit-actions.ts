@@ -39,7 +39,8 @@ export const AUDITED: Partial<Record<OperationId, AuditSpec>> = {
   createCustomer: { action: 'customer.create', target: fromOutput('customer', 'external_id') },
   updateCustomer: { action: 'customer.update', target: fromInput('customer', 'external_id'), before: customerBefore },
   closeCustomer: { action: 'customer.close', target: fromInput('customer', 'external_id'), before: customerBefore },
-  eraseCustomer: { action: 'customer.erase', target: fromOutput('customer', 'tombstone'), before: (e, i) => ({ external_id: String(i.external_id), status: customerBefore(e, i).status }) },
+  // No `before`: it would keep the personal data the erasure removes. The row names the tombstone.
+  eraseCustomer: { action: 'customer.erase', target: fromOutput('customer', 'tombstone') },
   exportCustomerData: { action: 'customer.export', target: fromInput('customer', 'external_id') },
 
   createTopUp: { action: 'top_up.create', target: fromOutput('top_up') },
@@ -93,6 +94,9 @@ export const AUDITED: Partial<Record<OperationId, AuditSpec>> = {
 
   createImport: { action: 'import.run', target: (i) => `import:${str(i.folder)}`, changes: (i) => i.dry_run !== true },
   createFullExport: { action: 'export.full', target: (_i, o) => `export:${str(o?.folder)}` },
+
+  createBackup: { action: 'backup.create', target: fromOutput('backup') },
+  updateBackupSettings: { action: 'backup.settings_update', target: () => 'settings:backups', before: (e) => e.backups.settingsOut() },
 };
 
 /** Writing operations on the ingest path: recorded by the ledger itself, not audited. */

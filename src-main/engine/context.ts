@@ -117,9 +117,13 @@ export class EngineContext {
     this.effects.length = this.opEffectsMark;
     this.postCommit.length = this.opPostCommitMark;
   }
-  rollbackBatch(): void {
+  /** Drops every cache (after a committed change made by plain SQL, such as an erasure's redaction). */
+  resetCaches(): void {
     this.books.evictAll();
     for (const r of this.resetters) r();
+  }
+  rollbackBatch(): void {
+    this.resetCaches();
     this.undo = [];
     this.effects = [];
     this.postCommit = [];

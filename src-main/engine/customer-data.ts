@@ -155,6 +155,7 @@ export class CustomerData {
     e.customers.save(current, erased);
     // Deleted and rewritten pages are zeroed, and the WAL emptied, so the old values are not left in free space.
     e.ctx.afterCommit(() => {
+      e.ctx.resetCaches();
       e.store.setSecureDelete(false);
       e.store.purgeFreedPages();
     });
@@ -186,6 +187,12 @@ export class CustomerData {
   sweepRetention(now: number): number {
     const e = this.engine;
     let n = 0;
+    e.store.setSecureDelete(true);
+    e.ctx.onUndo(() => e.store.setSecureDelete(false));
+    e.ctx.afterCommit(() => {
+      e.store.setSecureDelete(false);
+      e.store.purgeFreedPages();
+    });
     for (const doc of e.store.documentsPastRetention(now, 200)) {
       e.store.redactDocument(doc.table, doc.id, redactDocument(doc.document));
       n++;
@@ -214,7 +221,7 @@ export class CustomerData {
       subscriptions: all((cursor) => e.subscriptions.list({ customer: externalId, limit: 500, cursor })),
       balances: e.views.balances(externalId),
       top_ups: all((cursor) => e.funding.listTopUps(externalId, 500, cursor)),
-      adjustments: e.store.listAdjustmentsOf(c.id).map((a) => ({ id: a.id, asset: a.asset, amount: a.amount.toString(), reason: a.reason, created_at: iso(a.created_at) })),
+      adjustments: e.store.listAdjustmentsOf(c.id).map((a) => ({ id: a.id, asset: a.asset, amount: a.amount.toString(), reason: a.reason, created_at: iso(Number(a.created_at)) })),
       authorizations: e.store.listAuthorizationIdsOf(c.id).map((id) => e.authorizations.get(id)),
       events: all((cursor) => e.events.list({ customer: externalId, limit: 500, cursor })),
       transfers: all((cursor) => e.views.listTransfers({ customer: externalId, limit: 500, cursor })),

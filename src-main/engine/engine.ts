@@ -49,6 +49,8 @@ import { Outbox } from './notify/outbox';
 import { Deliverer } from './notify/deliverer';
 import { Watchers } from './notify/watchers';
 import { Writer } from './writer';
+import { Backups } from './backups';
+import { describeStorageFailure } from '../storage/database';
 import { Portability } from './migration';
 
 export interface EngineOptions {
@@ -62,6 +64,8 @@ export interface EngineOptions {
   timers?: boolean;
   /** Where PDFs are rendered: this thread (default), or a document thread built to this file. */
   documentWorker?: string;
+  /** Where backups are copied and verified: this thread (default), or a backup thread built to this file. */
+  backupWorker?: string;
 }
 
 /**
@@ -108,6 +112,8 @@ export class Engine {
   /** The admin key minted on an empty data dir; shown once by whoever started the engine. */
   readonly initialAdminKey: string | null;
   readonly migration: MigrationReport;
+  /** Online backups: on demand, on a schedule (the timers), verified and rotated. */
+  readonly backups: Backups;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
 
@@ -124,6 +130,7 @@ export class Engine {
     this.startedAt = clock.now();
     this.ctx = new EngineContext(this.store, clock, { ...DEFAULT_SETTINGS, ...options.settings });
     this.writer = new Writer(this.store, this.ctx);
+    this.backups = new Backups(this.ctx, dataDir, db.name, this.startedAt, options.backupWorker);
     this.keys = new ApiKeys(this.store, () => clock.now(), (fn) => this.ctx.onUndo(fn));
     this.settingsStore = new Settings(this.ctx);
     this.assets = new Assets(this.ctx);
@@ -205,6 +212,10 @@ export class Engine {
       this.timers.push(setInterval(() => this.flushRefusals(), 1000).unref());
       this.timers.push(setInterval(() => void this.sweep().catch(() => undefined), 30_000).unref());
       this.timers.push(setInterval(() => void this.runBilling().catch(() => undefined), 2000).unref());
+      // The backup schedule (settings: every interval_hours, keep N); checked every minute.
+      this.timers.push(setInterval(() => void this.backups.tick().catch(() => undefined), 60_000).unref());
+      // While writes fail for storage, try one every few seconds: health turns green by itself.
+      this.timers.push(setInterval(() => void (this.writer.storageProblem ? this.probeStorage() : undefined), 5000).unref());
       // Catch up at once: periods that ended while the engine was off are billed now, in order.
       setImmediate(() => void this.runBilling().catch(() => undefined));
       // Webhooks queued before a restart go out now.
@@ -382,9 +393,22 @@ export class Engine {
     return verifyLedger(this.store, this.now(), (id) => this.views.accountName(id).name);
   }
 
+  /**
+   * One tiny write through the writer: does the database take writes again? Clears (or keeps) the
+   * writer's storage problem. Never throws.
+   */
+  async probeStorage(): Promise<boolean> {
+    if (this.closed) return false;
+    return this.writer.run(() => this.store.setMeta('storage_probe_at', String(this.now()))).then(
+      () => true,
+      () => false,
+    );
+  }
+
   health() {
+    const problem = this.writer.storageProblem;
     return {
-      status: 'ok' as const,
+      status: problem ? ('degraded' as const) : ('ok' as const),
       version: VERSION,
       schema_version: this.db.pragma('user_version', { simple: true }) as number,
       uptime_seconds: Math.round((this.now() - this.startedAt) / 1000),
@@ -394,7 +418,11 @@ export class Engine {
         synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][this.db.pragma('synchronous', { simple: true }) as number] ?? 'unknown',
         path: this.db.name,
         sqlite_version: (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+        available: problem === null,
+        message: problem ? describeStorageFailure(problem.code) : null,
+        since: problem ? new Date(problem.since).toISOString() : null,
       },
+      backups: this.backups.status(),
     };
   }
 
@@ -408,6 +436,7 @@ export class Engine {
     await this.documents.renderPending().catch(() => undefined);
     await this.writer.close();
     await this.renderer.close();
+    await this.backups.close();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {

@@ -2,6 +2,7 @@ import type { OperationId } from '../../shared/contract/operations';
 import type { LiveChange } from './context';
 import type { Engine } from './engine';
 import { TollgateError } from './errors';
+import { describeStorageFailure, isStorageFailure } from '../storage/database';
 import { type CallContext, createHandlers, type Handlers } from './handlers';
 import { isReplayed } from './idempotency';
 import type { KeyPrincipal } from './keys';
@@ -58,7 +59,12 @@ export class LocalGateway implements EngineGateway {
 
   async call(id: OperationId, input: unknown, call: CallContext): Promise<CallOutcome> {
     const handler = this.handlers[id] as (i: unknown, c: CallContext) => unknown;
-    const value = await handler(input, call);
+    let value: unknown;
+    try {
+      value = await handler(input, call);
+    } catch (err) {
+      throw asStorageError(err);
+    }
     return { value, replayed: isReplayed(value) };
   }
 
@@ -78,6 +84,17 @@ export class LocalGateway implements EngineGateway {
   close(): Promise<void> {
     return this.engine.close();
   }
+}
+
+/**
+ * A read (or a write outside the writer) that SQLite refused for storage reasons (SQLITE_FULL,
+ * SQLITE_READONLY, SQLITE_IOERR*, SQLITE_CANTOPEN...) is answered 503 storage_unavailable by every
+ * door, never 500: nothing was written and the caller should retry later.
+ */
+export function asStorageError(err: unknown): unknown {
+  if (err instanceof TollgateError || !isStorageFailure(err)) return err;
+  const code = (err as { code?: string }).code ?? 'unknown';
+  return new TollgateError('storage_unavailable', `${describeStorageFailure(code)} (${(err as Error).message})`, { sqlite_code: code });
 }
 
 /** An error as it crosses a thread or process boundary. */

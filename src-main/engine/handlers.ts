@@ -102,7 +102,11 @@ export function createHandlers(engine: Engine): Handlers {
     return out;
   };
   return {
-    health: () => engine.health(),
+    health: async () => {
+      // While writes are failing, health first tries one (a probe), so it says at once when space is back.
+      if (engine.writer.storageProblem) await engine.probeStorage();
+      return engine.health();
+    },
     verifyLedger: () => engine.verify(),
 
     createAsset: (i, c) => audited('createAsset', i, c, () => engine.assets.create(i)),
@@ -243,7 +247,7 @@ export function createHandlers(engine: Engine): Handlers {
     listAutoTopUps: (i) => engine.watchers.listAutoTopUps(i.customer),
     updateAutoTopUp: (i, c) => audited('updateAutoTopUp', i, c, () => engine.watchers.updateAutoTopUp(i.id, i.enabled)),
 
-    getOverview: () => engine.consoleViews.overview(),
+    getOverview: () => ({ ...engine.consoleViews.overview(), backups: engine.backups.status() }),
     getWalletMonitor: (i) => engine.consoleViews.monitor(i.limit ?? 50, i.sort ?? 'time_to_empty'),
     listCustomerWallets: (i) => engine.consoleViews.customerWallets(i.limit ?? 50, i.cursor, i.search),
     getEvent: (i) => engine.consoleViews.eventDetail(i.transaction_id, i.customer),
@@ -258,6 +262,10 @@ export function createHandlers(engine: Engine): Handlers {
     rotateApiKey: (i, c) => audited('rotateApiKey', i, c, () => engine.keys.rotate(i)),
     whoAmI: (_i, c) => whoAmI(engine, c),
     listAuditLog: (i) => engine.audit.list(i),
+
+    createBackup: (_i, c) => auditedAfter('createBackup', {}, c, () => engine.backups.take('manual')),
+    listBackups: () => engine.backups.list(),
+    updateBackupSettings: (i, c) => audited('updateBackupSettings', i, c, () => engine.backups.updateSettings(i)),
     exportAuditLog: (i) => engine.audit.exportCsv(i),
     createReadToken: (i, c) => engine.readToken(i, c.keyId),
     closeCustomer: (i, c) => audited('closeCustomer', i, c, () => engine.customerData.close(i)),

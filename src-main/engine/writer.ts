@@ -45,6 +45,11 @@ export class Writer {
   private closed = false;
   /** Flush statistics, for metrics and the benchmark. */
   readonly stats = { flushes: 0, ops: 0, maxOpsPerFlush: 0 };
+  /**
+   * Set when a flush failed for storage (disk full, read-only, I/O error): what SQLite said and
+   * since when. Cleared by the next flush that commits. Health reports it.
+   */
+  storageProblem: { code: string; message: string; since: number } | null = null;
 
   /** When interactive work last arrived (performance.now()). */
   private lastInteractiveAt = -Infinity;
@@ -117,6 +122,8 @@ export class Writer {
     const finished: Job[] = [];
     const touched: { job: Job; from: number }[] = [];
     let ops = 0;
+    /** The job whose operation is running: if that operation fails for storage, it is answered too. */
+    let running: Job | null = null;
     try {
       this.store.beginBatch();
       // Interactive work first, all of it; then bulk work until the budget is spent.
@@ -125,7 +132,9 @@ export class Writer {
           const job = queue[0]!;
           touched.push({ job, from: job.next });
           while (job.next < job.ops.length) {
+            running = job;
             job.results[job.next] = this.runOp(job.ops[job.next]!);
+            running = null;
             job.next++;
             ops++;
             if (job.lane === 'bulk' && performance.now() - started > budget) break;
@@ -141,16 +150,33 @@ export class Writer {
       }
       this.hooks.beforeCommit();
       this.store.commitBatch();
+      this.storageProblem = null;
     } catch (err) {
       // A storage failure (or a failed COMMIT): nothing of this batch is durable. Every operation
       // that ran in it answers 503; the caches are rebuilt from the database.
-      this.store.rollbackBatch();
+      try {
+        this.store.rollbackBatch();
+      } catch {
+        /* SQLite rolled it back itself, or cannot: either way nothing of this batch is durable */
+      }
       this.hooks.rollbackBatch();
-      const error = isStorageFailure(err)
-        ? new TollgateError('storage_unavailable', `The database cannot take writes: ${(err as Error).message}`, { sqlite_code: (err as { code?: string }).code ?? null })
+      const storage = isStorageFailure(err);
+      const code = (err as { code?: string }).code ?? 'unknown';
+      if (storage) this.storageProblem = { code, message: (err as Error).message, since: this.storageProblem?.since ?? Date.now() };
+      const error = storage
+        ? new TollgateError('storage_unavailable', `The database cannot take writes: ${(err as Error).message}`, { sqlite_code: code })
         : err;
+      // The operation that hit the failure is answered too (left queued, it would be retried at
+      // once, again and again, for as long as the disk stays full).
+      if (running) running.next++;
       for (const { job, from } of touched) {
         for (let i = from; i < job.next; i++) job.results[i] = { ok: false, error };
+        if (job.next >= job.ops.length && !finished.includes(job)) {
+          const queue = job.lane === 'interactive' ? this.interactive : this.bulk;
+          const at = queue.indexOf(job);
+          if (at >= 0) queue.splice(at, 1);
+          finished.push(job);
+        }
       }
     }
     this.hooks.committed();
@@ -172,9 +198,19 @@ export class Writer {
       this.store.releaseOp();
       return { ok: true, value };
     } catch (error) {
+      if (isStorageFailure(error)) {
+        // SQLite may already have rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR):
+        // then the savepoint is gone too, and the batch's rollback below is what matters.
+        try {
+          this.store.rollbackOp();
+        } catch {
+          /* the transaction is gone */
+        }
+        this.hooks.rollbackOp();
+        throw error;
+      }
       this.store.rollbackOp();
       this.hooks.rollbackOp();
-      if (isStorageFailure(error)) throw error;
       return { ok: false, error };
     }
   }

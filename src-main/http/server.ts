@@ -123,7 +123,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
   const router = new Router();
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const maxBatchEvents = 1000;
-  const extensions = [lagoDoor(gateway, { maxBodyBytes: maxBody }), ...(options.extensions ?? [])];
+  const extensions = [lagoDoor(gateway, { maxBodyBytes: maxBody, admit: (req, op) => admit(req, 'POST', op) }), ...(options.extensions ?? [])];
   let openApiText: string | null = null;
   const live = new LiveFeed(gateway);
   const allowedHosts = new Set<string>((options.publicHosts ?? []).map((h) => h.toLowerCase()));

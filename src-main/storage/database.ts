@@ -16,7 +16,7 @@ export interface OpenOptions {
  * `.electron-native/` (and packaging ships as an extra resource). Under plain Node the default build
  * in node_modules is used, so tests and serve mode never depend on Electron.
  */
-function electronNativeBinding(): string | undefined {
+export function electronNativeBinding(): string | undefined {
   if (!process.versions.electron) return undefined;
   const candidates = [
     process.env.TOLLGATE_SQLITE_BINDING,
@@ -24,6 +24,12 @@ function electronNativeBinding(): string | undefined {
     join(process.cwd(), '.electron-native', 'better_sqlite3.node'),
   ];
   return candidates.find((p): p is string => !!p && existsSync(p));
+}
+
+/** Options for any other better-sqlite3 connection (backups, restore): the Electron build when inside Electron. */
+export function nativeBindingOption(): { nativeBinding?: string } {
+  const nativeBinding = electronNativeBinding();
+  return nativeBinding ? { nativeBinding } : {};
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
@@ -34,6 +40,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   }
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
+  // Zero deleted and moved content whenever that costs no extra I/O, so an erased customer's values
+  // are not left behind in unused parts of pages (an erasure turns it fully on while it runs).
+  db.pragma('secure_delete = FAST');
   db.pragma('busy_timeout = 5000');
   // A long reader (a backup, a verify) must not let the WAL grow without bound; checkpoint often.
   db.pragma(`wal_autocheckpoint = ${process.env.TG_AUTOCKPT ?? 4000}`);
@@ -50,4 +59,16 @@ export function isStorageFailure(err: unknown): boolean {
   if (typeof code !== 'string') return false;
   for (const c of STORAGE_CODES) if (code === c || code.startsWith(c + '_')) return true;
   return false;
+}
+
+/** A sentence for the operator (health, the console) about a storage failure's SQLite code. */
+export function describeStorageFailure(code: string | undefined): string {
+  const c = code ?? '';
+  const tail = 'Writes are refused (503 storage_unavailable) and nothing is half written; reads still work. Service resumes by itself once a write succeeds again.';
+  if (c.startsWith('SQLITE_FULL')) return `The disk holding the database is full (${c}). Free some space. ${tail}`;
+  if (c.startsWith('SQLITE_READONLY')) return `The database is read-only (${c}): a read-only mount, file permissions, or a disk the operating system switched to read-only. ${tail}`;
+  if (c.startsWith('SQLITE_IOERR')) return `The disk returned an I/O error (${c}): it may be failing, full, or remounted read-only by the operating system. Check the system log. ${tail}`;
+  if (c.startsWith('SQLITE_CANTOPEN')) return `A database file cannot be opened for writing (${c}): check the data dir's permissions and mount. ${tail}`;
+  if (c.startsWith('SQLITE_BUSY') || c.startsWith('SQLITE_LOCKED')) return `The database is locked by another process (${c}). ${tail}`;
+  return `The database cannot take writes (${c || 'unknown error'}). ${tail}`;
 }

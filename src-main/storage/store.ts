@@ -599,7 +599,7 @@ export class Store {
   }
   /** Zero freed space from now on and empty the WAL, so erased values do not linger in free pages. */
   setSecureDelete(on: boolean): void {
-    this.db.pragma(`secure_delete = ${on ? 'ON' : 'OFF'}`);
+    this.db.pragma(`secure_delete = ${on ? 'ON' : 'FAST'}`);
   }
   purgeFreedPages(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -59,7 +59,7 @@ export interface ServerFixture extends EngineFixture {
 
 export async function startApi(opts: { clock?: Clock; settings?: Partial<EngineSettings> } = {}): Promise<ServerFixture> {
   const fx = openEngine(opts);
-  const server = await startServer(fx.engine, { port: 0 });
+  const server = await startServer(fx.engine, { port: 0, log: (line) => line.level === 'error' && console.error(line.error) });
   const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
     const h: Record<string, string> = { authorization: `Bearer ${ADMIN_KEY}`, ...headers };
     let payload: string | undefined;

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { Engine } from '../engine';
+import { isFullExport, restoreExport } from './full-export';
+
+export const MOVE_USAGE = `       tollgate import <folder> [--dry-run] [--source auto|tollgate|lago|stripe] [--data-dir DIR]
+       tollgate export <folder> [--data-dir DIR]
+
+import   Import a folder in the import format (docs/import-format.md), a Lago export or a Stripe
+         export into a data dir (the engine must not be running on it; use POST /v1/imports then).
+         A full export folder is restored instead, into an EMPTY data dir.
+export   Write everything in a data dir to a folder (a full export: JSON lines per table, CSV).`;
+
+/**
+ * `tollgate import` and `tollgate export`: the same work as POST /v1/imports and /v1/exports/full,
+ * on a data dir no engine is running on. Prints the report as JSON; exits 0 when everything went
+ * in and the ledger check passes, 2 otherwise.
+ */
+export async function moveCommand(command: 'import' | 'export', folderArg: string | undefined, o: { dataDir: string; dryRun: boolean; source?: string }): Promise<number> {
+  const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+  if (!folderArg) {
+    process.stderr.write(`tollgate ${command}: give a folder.\n${MOVE_USAGE}\n`);
+    return 2;
+  }
+  const folder = resolve(folderArg);
+  if (command === 'import' && isFullExport(folder)) {
+    if (o.dryRun) {
+      process.stderr.write('A full export is restored whole into an empty data dir; there is nothing to dry-run.\n');
+      return 2;
+    }
+    const restored = restoreExport(folder, o.dataDir);
+    const engine = Engine.open({ dataDir: o.dataDir, timers: false });
+    const verify = engine.verify();
+    await engine.close();
+    out({ restored, ledger: verify });
+    return verify.ok ? 0 : 2;
+  }
+  const engine = Engine.open({ dataDir: o.dataDir, timers: false });
+  try {
+    if (engine.initialAdminKey) process.stderr.write(`New data dir ${o.dataDir}: admin API key (shown once; store it now):\n  ${engine.initialAdminKey}\n`);
+    if (command === 'export') {
+      out(engine.portability.exportFull({ folder }));
+      return 0;
+    }
+    const source = o.source as 'auto' | 'tollgate' | 'lago' | 'stripe' | undefined;
+    const report = await engine.portability.runImport({ folder, source, dry_run: o.dryRun });
+    out(report);
+    for (const e of report.errors) process.stderr.write(`${e.file}:${e.line}: ${e.key ? `${e.key}: ` : ''}${e.reason}\n`);
+    return report.ok ? 0 : 2;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Engine, VERSION } from './engine/engine';
-import { WorkerGateway } from './engine/worker-gateway';
+import type { WorkerGateway } from './engine/worker-gateway';
+import { openEngineThread } from './runtime/engine-thread';
 import { DataDirLockedError } from './storage/lock';
 import { SchemaTooNewError } from './storage/migrate';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from './http/server';
 import { staticConsole } from './http/static';
+import { CONSOLE_HEADERS } from './http/console-headers';
 import { defaultDataDir } from './paths';
 import { MOVE_USAGE, moveCommand } from './engine/migration/commands';
 import { restoreBackup } from './engine/restore';
@@ -33,12 +34,6 @@ Environment: TOLLGATE_ADMIN_KEY=tg_<id>_<secret> sets the admin key instead of m
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** The console's security headers in a browser: same-origin everything, no framing, no inline scripts. */
-export const CONSOLE_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
 
 function die(message: string, code = 1): never {
   process.stderr.write(message.endsWith('\n') ? message : message + '\n');
@@ -112,13 +107,7 @@ async function main(argv: string[]): Promise<void> {
 
   let engine: WorkerGateway;
   try {
-    engine = await WorkerGateway.open(new URL('./engine-worker.js', import.meta.url), {
-      dataDir,
-      synchronous,
-      adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined,
-      documentWorker: fileURLToPath(new URL('./document-worker.js', import.meta.url)),
-      backupWorker: fileURLToPath(new URL('./backup-worker.js', import.meta.url)),
-    });
+    engine = await openEngineThread({ dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined, bundleDir: import.meta.dirname });
   } catch (err) {
     if (err instanceof DataDirLockedError || err instanceof SchemaTooNewError) die(err.message);
     throw err;

@@ -1,24 +1,6 @@
-import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
-
 /**
- * The Electron shell. It holds a window and nothing else of substance: the engine, storage and
- * HTTP server are plain Node modules (src-main/engine, src-main/storage, src-main/http).
+ * The Electron shell's entry. It holds the window, the menu and IPC, and nothing of substance:
+ * the engine, storage and HTTP server run in a utility process (src-main/runtime/desktop-engine.ts)
+ * as plain Node modules, the same ones serve mode runs.
  */
-async function createWindow(): Promise<void> {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'Tollgate',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  await win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-}
-
-app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+import './desktop/app';

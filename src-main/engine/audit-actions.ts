@@ -11,8 +11,8 @@ export interface AuditSpec {
   target: (input: Input, output: Output) => string | null;
   /** The object before the change, for edits (read inside the same transaction). */
   before?: (engine: Engine, input: Input) => unknown;
-  /** When false for this call, nothing is recorded (a dry run). */
-  changes?: (input: Input) => boolean;
+  /** When false for this call, nothing is recorded (a dry run, an import that found nothing new). */
+  changes?: (input: Input, output: Output) => boolean;
 }
 
 const str = (v: unknown): string => (v === undefined || v === null ? '?' : String(v));
@@ -92,7 +92,7 @@ export const AUDITED: Partial<Record<OperationId, AuditSpec>> = {
   rotateApiKey: { action: 'api_key.rotate', target: fromInput('api_key', 'id'), before: keyBefore },
   revokeApiKey: { action: 'api_key.revoke', target: fromInput('api_key', 'id'), before: keyBefore },
 
-  createImport: { action: 'import.run', target: (i) => `import:${str(i.folder)}`, changes: (i) => i.dry_run !== true },
+  createImport: { action: 'import.run', target: (i) => `import:${str(i.folder)}`, changes: (i, o) => i.dry_run !== true && ((o?.files as { created: number }[] | undefined) ?? []).some((f) => f.created > 0) },
   createFullExport: { action: 'export.full', target: (_i, o) => `export:${str(o?.folder)}` },
 
   createBackup: { action: 'backup.create', target: fromOutput('backup') },

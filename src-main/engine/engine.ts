@@ -331,6 +331,13 @@ export class Engine {
     return ops.length + expiredTopUps.length + overdue.length + retention.length;
   }
 
+  /** After a sleep or a stop: holds and credit that expired meanwhile, periods that came due, webhook retries. */
+  async catchUp(): Promise<void> {
+    await this.sweep();
+    await this.runBilling();
+    this.deliverer.wake();
+  }
+
   /** A customer-scoped read token, tied to the key that asks for it (its revocation ends the token). */
   readToken(input: { external_id: string; ttl_seconds?: number }, keyId: string | null) {
     const customer = this.customers.require(input.external_id);

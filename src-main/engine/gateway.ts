@@ -31,6 +31,8 @@ export interface EngineGateway {
   readonly instanceId: string;
   readonly initialAdminKey: string | null;
   readonly migration: MigrationReport;
+  /** After a sleep or an outage: expire what is due, run due billing, retry webhooks, now. */
+  catchUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,10 @@ export class LocalGateway implements EngineGateway {
   subscribe(listener: (changes: LiveChange[]) => void): () => void {
     this.engine.live.add(listener);
     return () => this.engine.live.delete(listener);
+  }
+
+  catchUp(): Promise<void> {
+    return this.engine.catchUp();
   }
 
   close(): Promise<void> {

@@ -98,7 +98,7 @@ export function createHandlers(engine: Engine): Handlers {
     const out = await fn();
     const spec = AUDITED[id]!;
     const i = input as Record<string, unknown>;
-    if (spec.changes?.(i) !== false) await w(() => recordAudit(engine, call, spec, i, out, undefined, customerIdOf(engine, i, out)));
+    if (spec.changes?.(i, out as Record<string, unknown>) !== false) await w(() => recordAudit(engine, call, spec, i, out, undefined, customerIdOf(engine, i, out)));
     return out;
   };
   return {

@@ -124,6 +124,10 @@ export class WorkerGateway implements EngineGateway {
     return p;
   }
 
+  async catchUp(): Promise<void> {
+    await this.request((n) => ({ t: 'catch_up', id: n }));
+  }
+
   noteRefusal(reason: string, body: unknown, message: string): void {
     this.worker.postMessage({ t: 'refusal', reason, body, message } satisfies ToEngine);
   }

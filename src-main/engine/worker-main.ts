@@ -39,6 +39,12 @@ port.on('message', (m: ToEngine) => {
     case 'key_by_id':
       send({ t: 'auth', id: m.id, principal: engine.keys.byId(m.keyId) });
       return;
+    case 'catch_up':
+      engine.catchUp().then(
+        () => send({ t: 'result', id: m.id, value: null, replayed: false }),
+        (err: unknown) => send({ t: 'error', id: m.id, error: toWireError(err) }),
+      );
+      return;
     case 'refusal':
       engine.refusals.note(null, m.reason, m.body, m.message);
       return;

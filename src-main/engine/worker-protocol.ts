@@ -11,6 +11,7 @@ export type ToEngine =
   | { t: 'auth'; id: number; key: string }
   | { t: 'key_by_id'; id: number; keyId: string }
   | { t: 'refusal'; reason: string; body: unknown; message: string }
+  | { t: 'catch_up'; id: number }
   | { t: 'close' };
 
 export type FromEngine =

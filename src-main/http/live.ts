@@ -12,24 +12,77 @@ interface Client {
   customer: string | null;
 }
 
+/** One window's worth of changes: the latest state per object, and the newest events. */
+export interface LiveBatch {
+  at: string;
+  changes: LiveChange[];
+  /** Events beyond the newest few of this window, counted, not sent. */
+  moreEvents: number;
+}
+
 /**
- * The live feed (server-sent events at GET /v1/live). Committed changes arrive from the engine;
- * within each window only the latest state per object is kept (a balance that moved 3,000 times
- * is sent once), then one `changes` message goes to every client. A client that connects (or
- * reconnects after a restart) first gets `hello` with the server's instance id and time, which
- * tells it to reload what it shows.
+ * Coalesces committed changes: within each window only the latest state per object is kept (a
+ * balance that moved 3,000 times is sent once), then `flush` gets one batch. Used by the HTTP live
+ * feed and by the desktop app's IPC feed.
  */
-export class LiveFeed {
-  private readonly clients = new Set<Client>();
+export class LiveCoalescer {
   private pending = new Map<string, LiveChange>();
   private events: LiveChange[] = [];
   private droppedEvents = 0;
   private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly flushTo: (batch: LiveBatch) => void,
+    private readonly active: () => boolean = () => true,
+    private readonly windowMs = FLUSH_MS,
+  ) {}
+
+  take(changes: LiveChange[]): void {
+    if (!this.active()) return;
+    for (const c of changes) {
+      if (c.type === 'event') {
+        this.events.push(c);
+        if (this.events.length > EVENTS_PER_WINDOW) {
+          this.events.shift();
+          this.droppedEvents++;
+        }
+      } else {
+        this.pending.set(`${c.type}:${c.id}:${c.asset ?? ''}`, c);
+      }
+    }
+    this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const changes = [...this.pending.values(), ...this.events];
+    const moreEvents = this.droppedEvents;
+    this.pending = new Map();
+    this.events = [];
+    this.droppedEvents = 0;
+    if (changes.length) this.flushTo({ at: new Date().toISOString(), changes, moreEvents });
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/**
+ * The live feed (server-sent events at GET /v1/live). A client that connects (or reconnects after
+ * a restart) first gets `hello` with the server's instance id and time, which tells it to reload
+ * what it shows; then `changes` a few times a second. A read token's client gets its customer's only.
+ */
+export class LiveFeed {
+  private readonly clients = new Set<Client>();
+  private readonly coalescer: LiveCoalescer;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly gateway: EngineGateway) {
-    this.unsubscribe = gateway.subscribe((changes) => this.take(changes));
+    this.coalescer = new LiveCoalescer((batch) => this.send(batch), () => this.clients.size > 0);
+    this.unsubscribe = gateway.subscribe((changes) => this.coalescer.take(changes));
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) c.res.write(': keep-alive\n\n');
     }, 15_000).unref();
@@ -47,42 +100,18 @@ export class LiveFeed {
     res.on('close', () => this.clients.delete(client));
   }
 
-  private take(changes: LiveChange[]): void {
-    if (!this.clients.size) return;
-    for (const c of changes) {
-      if (c.type === 'event') {
-        this.events.push(c);
-        if (this.events.length > EVENTS_PER_WINDOW) {
-          this.events.shift();
-          this.droppedEvents++;
-        }
-      } else {
-        this.pending.set(`${c.type}:${c.id}:${c.asset ?? ''}`, c);
-      }
-    }
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
-  }
-
-  private flush(): void {
-    this.timer = null;
-    const changes = [...this.pending.values(), ...this.events];
-    const dropped = this.droppedEvents;
-    this.pending = new Map();
-    this.events = [];
-    this.droppedEvents = 0;
-    if (!changes.length) return;
-    const at = new Date().toISOString();
+  private send(batch: LiveBatch): void {
     for (const c of this.clients) {
-      const mine = c.customer ? changes.filter((x) => x.customer === c.customer) : changes;
+      const mine = c.customer ? batch.changes.filter((x) => x.customer === c.customer) : batch.changes;
       if (!mine.length) continue;
-      c.res.write(`event: changes\ndata: ${JSON.stringify({ at, changes: mine, more_events: c.customer ? 0 : dropped })}\n\n`);
+      c.res.write(`event: changes\ndata: ${JSON.stringify({ at: batch.at, changes: mine, more_events: c.customer ? 0 : batch.moreEvents })}\n\n`);
     }
   }
 
   close(): void {
     this.unsubscribe();
     clearInterval(this.heartbeat);
-    if (this.timer) clearTimeout(this.timer);
+    this.coalescer.close();
     for (const c of this.clients) c.res.end();
     this.clients.clear();
   }

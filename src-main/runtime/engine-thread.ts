@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { Synchronous } from '../storage/database';
+import { WorkerGateway } from '../engine/worker-gateway';
+
+export interface EngineThreadOptions {
+  dataDir: string;
+  synchronous?: Synchronous;
+  adminKey?: string;
+  /** The folder of the built entry (out/main): where the worker bundles are. */
+  bundleDir: string;
+}
+
+/**
+ * Opens the engine on its own thread (with its document and backup threads), as serve mode and the
+ * desktop app's engine process both do. Throws DataDirLockedError or SchemaTooNewError as they are.
+ */
+export function openEngineThread(o: EngineThreadOptions): Promise<WorkerGateway> {
+  return WorkerGateway.open(join(o.bundleDir, 'engine-worker.js'), {
+    dataDir: o.dataDir,
+    synchronous: o.synchronous ?? 'FULL',
+    adminKey: o.adminKey,
+    documentWorker: join(o.bundleDir, 'document-worker.js'),
+    backupWorker: join(o.bundleDir, 'backup-worker.js'),
+  });
+}

@@ -1,13 +1,22 @@
 /**
- * Where the renderer's files (fonts, logo) live. By default the repository's resources/ folder,
- * found relative to this module: src-main/documents/ in development and tests, out/main/ once
- * bundled, both two levels below the root. The packaged Electron app passes its resources path.
+ * Where the renderer's files (fonts, logo) live: TOLLGATE_RESOURCES_DIR, else the nearest
+ * resources/ folder with fonts above this module. That is the repository's (or the packaged app's)
+ * resources/, whether this code runs from src-main/documents/, out/main/ or a bundle chunk in
+ * out/main/chunks/.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+let found: string | null = null;
 
 export function defaultResourcesDir(): string {
-  return resolve(import.meta.dirname, '..', '..', 'resources');
+  if (process.env.TOLLGATE_RESOURCES_DIR) return process.env.TOLLGATE_RESOURCES_DIR;
+  if (found) return found;
+  for (let dir = import.meta.dirname, i = 0; i < 6; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'resources');
+    if (existsSync(join(candidate, 'fonts'))) return (found = candidate);
+  }
+  throw new Error(`Tollgate's resources/ folder (fonts for PDFs) was not found above ${import.meta.dirname}; set TOLLGATE_RESOURCES_DIR.`);
 }
 
 export function fontsDir(resourcesDir: string): string {

@@ -68,6 +68,11 @@ describe('the desktop engine process', () => {
     // A local app posts to the HTTP endpoint with the admin key; the console sees the change live.
     const res = await fetch(`${ready.status.apiUrl}/v1/customers/acme/top-ups`, { method: 'POST', headers: { authorization: `Bearer ${ready.status.initialAdminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ asset: 'USD', amount: '5000' }) });
     expect(res.status).toBe(201);
+    // The built bundle finds its fonts and renders documents on its document thread.
+    const topUp = (await res.json()) as { id: string };
+    const pdf = await fetch(`${ready.status.apiUrl}/v1/top-ups/${topUp.id}/receipt.pdf`, { headers: { authorization: `Bearer ${ready.status.initialAdminKey}` } });
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     const live = (await p.next((m) => m.t === 'live' && m.message.kind === 'changes' && m.message.changes.some((c) => c.type === 'balance' && c.customer === 'acme'))) as Extract<FromDesktopEngine, { t: 'live' }>;
     expect(live.message.kind).toBe('changes');
 

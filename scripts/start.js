@@ -8,9 +8,9 @@
 //     the Node build in node_modules stays intact.
 // Where either cannot be had (no network), this says so and points to `npm run serve`.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { electronNativeBinding } from './electron-native.js';
 
 const root = join(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -37,28 +37,11 @@ try {
   fallbackAdvice('the Electron binary is missing and could not be downloaded', err);
 }
 
-const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
-const nativeDir = join(root, '.electron-native');
-const binding = join(nativeDir, 'better_sqlite3.node');
-const stamp = join(nativeDir, 'electron-version');
-if (!existsSync(binding) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== electronVersion) {
-  say(`Building better-sqlite3 for Electron ${electronVersion} (once)…`);
-  const work = join(nativeDir, 'build');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  cpSync(join(root, 'node_modules', 'better-sqlite3'), join(work, 'better-sqlite3'), { recursive: true });
-  const env = { ...process.env };
-  // A user npmrc `nodedir` would silently make node-gyp build for Node's ABI instead (see docs).
-  delete env.npm_config_nodedir;
-  delete env.NPM_CONFIG_NODEDIR;
-  try {
-    execFileSync(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: join(work, 'better-sqlite3'), env, stdio: 'inherit' });
-  } catch (err) {
-    fallbackAdvice('better-sqlite3 could not be compiled for Electron (the Electron headers download failed?)', err);
-  }
-  cpSync(join(work, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), binding);
-  writeFileSync(stamp, electronVersion);
-  rmSync(work, { recursive: true, force: true });
+let binding;
+try {
+  binding = electronNativeBinding(root);
+} catch (err) {
+  fallbackAdvice('better-sqlite3 could not be compiled for Electron (the Electron headers download failed?)', err);
 }
 
 const child = spawn(electronPath, [root], { stdio: 'inherit', env: { ...process.env, TOLLGATE_SQLITE_BINDING: binding } });

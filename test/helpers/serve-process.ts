@@ -31,7 +31,7 @@ export async function startServe(dataDir: string, extraArgs: string[] = [], env:
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 15_000);
     const check = () => {
-      const m = /serving (http:\/\/\S+)/.exec(out);
+      const m = /serving (https?:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { Engine, VERSION } from './engine/engine';
 import type { WorkerGateway } from './engine/worker-gateway';
 import { openEngineThread } from './runtime/engine-thread';
+import { RotatingLog } from './runtime/log-file';
 import { DataDirLockedError } from './storage/lock';
 import { SchemaTooNewError } from './storage/migrate';
 import { join } from 'node:path';
@@ -112,11 +113,16 @@ async function main(argv: string[]): Promise<void> {
     if (err instanceof DataDirLockedError || err instanceof SchemaTooNewError) die(err.message);
     throw err;
   }
+  const log = new RotatingLog({ dir: join(dataDir, 'logs') });
   let server;
   try {
     server = await startServer(engine, {
       port,
       host,
+      log: (line) => {
+        log.write(line);
+        if (line.level === 'error') process.stderr.write(`${JSON.stringify(line)}\n`);
+      },
       tls,
       secureCookies: Boolean(tls),
       publicHosts: values['public-host'] ?? [],
@@ -133,6 +139,8 @@ async function main(argv: string[]): Promise<void> {
   out.write(`  storage     SQLite WAL, synchronous=${synchronous}\n`);
   out.write(`  console     ${server.url}/\n`);
   out.write(`  API doc     ${server.url}/v1/openapi.json\n`);
+  out.write(`  metrics     ${server.url}/v1/metrics (Prometheus, a read key)\n`);
+  out.write(`  logs        ${join(dataDir, 'logs', 'tollgate.log')} (JSON lines, rotated at 10 MiB)\n`);
   if (engine.migration.backup) out.write(`  migrated    v${engine.migration.from} -> v${engine.migration.to} (backup: ${engine.migration.backup})\n`);
   if (engine.initialAdminKey) {
     out.write(`\n  Admin API key (shown once; store it now):\n    ${engine.initialAdminKey}\n\n`);
@@ -145,6 +153,7 @@ async function main(argv: string[]): Promise<void> {
     out.write(`\n${signal}: finishing in-flight writes…\n`);
     await server.close();
     await engine.close();
+    log.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -3,6 +3,18 @@ import { AmountOut, ExternalId, IsoTime, PageQuery, Timestamp } from './common';
 
 /** Operating Tollgate for real: the audit log, customer-scoped read tokens, customers' data. */
 
+// ---------------------------------------------------------------- runtime
+export const RuntimeStats = z.object({
+  as_of: IsoTime,
+  uptime_seconds: z.number(),
+  events_recorded: z.number().int().meta({ description: 'Events ever recorded (a counter: its rate is events per second).' }),
+  refusals: z.array(z.object({ reason: z.string(), count: z.number().int() })).meta({ description: 'Refused events and authorizations by reason, over the kept window (90 days).' }),
+  webhooks: z.object({ pending: z.number().int(), oldest_pending_age_seconds: z.number().nullable(), dead: z.number().int() }),
+  storage: z.object({ database_bytes: z.number().int(), wal_bytes: z.number().int() }),
+  backup: z.object({ last_age_seconds: z.number().nullable(), overdue: z.boolean() }),
+  memory: z.object({ rss_bytes: z.number().int(), heap_used_bytes: z.number().int() }).meta({ description: 'Of the engine thread\'s process.' }),
+});
+
 // ---------------------------------------------------------------- who am I
 export const WhoAmI = z.object({
   kind: z.enum(['key', 'os_user', 'read_token']),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableOf, debtOf, pendingHolds, postedBalance } from './ledger/books';
 import type { LiveChange } from './context';
 import type { z } from 'zod';
@@ -327,8 +327,30 @@ export class Engine {
       this.outbox.enqueue('invoice.overdue', { customer: invoice.customer, invoice: { ...invoice, lines: undefined } });
     });
     const retention = this.store.documentsPastRetention(now, 1).length > 0 ? [() => this.customerData.sweepRetention(now)] : [];
-    await this.writer.runEach([...ops, ...expiredTopUps, ...overdue, ...retention], 'bulk');
+    // Refused events are kept as counts per customer, reason and minute for 90 days.
+    const pruneRefusals = () => void this.store.pruneRefusalCounts(Math.floor(now / 60_000) - 90 * 24 * 60);
+    await this.writer.runEach([...ops, ...expiredTopUps, ...overdue, ...retention, pruneRefusals], 'bulk');
+    this.store.checkpointIfLarge(`${this.db.name}-wal`, 64 * 1024 * 1024);
     return ops.length + expiredTopUps.length + overdue.length + retention.length;
+  }
+
+  /** The figures an operator's monitoring watches (also rendered for Prometheus at /v1/metrics). */
+  runtimeStats() {
+    const now = this.now();
+    const q = this.store.webhookQueue();
+    const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+    const backup = this.backups.status();
+    const mem = process.memoryUsage();
+    return {
+      as_of: new Date(now).toISOString(),
+      uptime_seconds: Math.round((now - this.startedAt) / 1000),
+      events_recorded: this.store.eventsRecorded(),
+      refusals: this.store.refusalTotals().map((r) => ({ reason: r.reason, count: r.n })),
+      webhooks: { pending: q.pending, oldest_pending_age_seconds: q.oldest === null ? null : Math.max(0, Math.round((now - q.oldest) / 1000)), dead: q.dead },
+      storage: { database_bytes: size(this.db.name), wal_bytes: size(`${this.db.name}-wal`) },
+      backup: { last_age_seconds: backup.age_seconds, overdue: backup.overdue },
+      memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed },
+    };
   }
 
   /** After a sleep or a stop: holds and credit that expired meanwhile, periods that came due, webhook retries. */

@@ -261,6 +261,7 @@ export function createHandlers(engine: Engine): Handlers {
     updateApiKey: (i, c) => audited('updateApiKey', i, c, () => engine.keys.update(i)),
     rotateApiKey: (i, c) => audited('rotateApiKey', i, c, () => engine.keys.rotate(i)),
     whoAmI: (_i, c) => whoAmI(engine, c),
+    getRuntimeStats: () => engine.runtimeStats(),
     listAuditLog: (i) => engine.audit.list(i),
 
     createBackup: (_i, c) => auditedAfter('createBackup', {}, c, () => engine.backups.take('manual')),

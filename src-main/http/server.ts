@@ -13,6 +13,7 @@ import type { CallContext } from '../engine/handlers';
 import { allows, keyLive, type KeyPrincipal } from '../engine/keys';
 import { looksLikeReadToken, READ_TOKEN_OPERATIONS, verifyReadToken } from '../engine/read-tokens';
 import { RateLimiter } from './rate-limit';
+import { DoorMetrics, type RuntimeStatsLike } from './metrics';
 import { lagoDoor } from './lago';
 import { LiveFeed } from './live';
 import { Router } from './router';
@@ -133,6 +134,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
   };
 
   const limiter = new RateLimiter();
+  const doorMetrics = new DoorMetrics();
   const readTokenRate = options.readTokenRate ?? DEFAULT_READ_TOKEN_RATE;
 
   type Auth = { ok: true; caller: Caller } | { ok: false; code: ErrorCode; message: string; headers?: Record<string, string> };
@@ -256,13 +258,38 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
     const method = req.method ?? 'GET';
     let status = 0;
     let keyId: string | null = null;
+    /** The route as a template (never the raw path, which may name a customer), for logs and metrics. */
+    let route = 'unmatched';
+    let opId: string | null = null;
     try {
-      for (const ext of extensions) if (await ext(req, res, path)) return;
+      for (const ext of extensions) {
+        if (await ext(req, res, path)) {
+          route = path.startsWith('/api/') ? '/api/v1/events (Lago)' : '(console)';
+          status = res.statusCode;
+          return;
+        }
+      }
+      if (method === 'GET' && path === '/v1/metrics') {
+        route = '/v1/metrics';
+        const p = await admit(req, method, operations.getRuntimeStats as Operation);
+        if (!p.ok) {
+          status = ERROR_CODES[p.code].status;
+          return sendError(res, p.code, p.message, {}, p.headers);
+        }
+        const stats = (await gateway.call('getRuntimeStats', {}, contextOf(req, requestId, p.caller))).value as RuntimeStatsLike;
+        const text = doorMetrics.render(stats);
+        status = 200;
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+        res.end(text);
+        return;
+      }
       if (path === '/v1/session') {
+        route = '/v1/session';
         status = await sessionRoute(req, res, method);
         return;
       }
       if (method === 'OPTIONS' && path.startsWith('/v1/')) {
+        route = '(preflight)';
         // CORS preflight, for read tokens used from customers' browsers (GET with an Authorization header).
         status = 204;
         res.writeHead(204, { ...CORS_HEADERS, 'access-control-allow-methods': 'GET', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
@@ -271,6 +298,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
       }
       if (bearer(req)?.startsWith('tgr_')) for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
       if (path === '/v1/live' && method === 'GET') {
+        route = '/v1/live';
         // EventSource cannot send headers, so a read token may come as ?access_token= here (and only here).
         const queryToken = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)).get('access_token');
         const p = queryToken && looksLikeReadToken(queryToken) ? await readTokenCaller(queryToken) : await principalOf(req, method);
@@ -285,6 +313,8 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
       }
       const fileRoute = method === 'GET' ? FILE_ROUTES.find((r) => r.regex.test(path)) : undefined;
       if (fileRoute) {
+        route = (operations[fileRoute.op] as Operation).path.replace(/\/document$/, '/pdf');
+        opId = fileRoute.op;
         const op = operations[fileRoute.op] as Operation;
         const p = await admit(req, method, op);
         if (!p.ok) {
@@ -319,6 +349,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         return;
       }
       if (method === 'GET' && path === '/v1/openapi.json') {
+        route = '/v1/openapi.json';
         openApiText ??= JSON.stringify(openApiDocument());
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         res.end(openApiText);
@@ -334,6 +365,8 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         return sendError(res, 'method_not_allowed', `${path} does not take ${method}.`);
       }
       const op = match.op;
+      route = op.path;
+      opId = op.id;
       let principal = contextOf(req, requestId, null);
       let caller: Caller | null = null;
       if (!PUBLIC_OPS.has(op.id)) {
@@ -423,11 +456,13 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         return;
       }
       status = 500;
-      options.log?.({ level: 'error', request_id: requestId, route: path, error: (err as Error)?.stack ?? String(err) });
+      options.log?.({ level: 'error', request_id: requestId, route, error: (err as Error)?.stack ?? String(err) });
       if (!res.headersSent) sendError(res, 'internal_error', `Internal error (request ${requestId}); nothing was written.`);
       else res.destroy();
     } finally {
-      if (options.log && status) options.log({ level: 'info', request_id: requestId, key_id: keyId, method, route: path, status, latency_ms: Math.round((performance.now() - started) * 1000) / 1000 });
+      const seconds = (performance.now() - started) / 1000;
+      if (status) doorMetrics.request(method, route, status, seconds, opId);
+      if (options.log && status) options.log({ level: 'info', request_id: requestId, key_id: keyId, method, route, status, latency_ms: Math.round(seconds * 1e6) / 1000 });
     }
   }
 

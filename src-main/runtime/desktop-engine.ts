@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { FromDesktopEngine, LocalEngineOptions, ToDesktopEngine } from './desktop-protocol';
 import { openEngineThread } from './engine-thread';
 import { ipcCall } from './ipc-door';
+import { RotatingLog } from './log-file';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -28,6 +29,7 @@ let gateway: WorkerGateway | null = null;
 let server: RunningServer | null = null;
 let coalescer: LiveCoalescer | null = null;
 let osUser = 'desktop';
+let log: RotatingLog | null = null;
 
 async function start(o: LocalEngineOptions): Promise<void> {
   osUser = o.osUser;
@@ -40,7 +42,9 @@ async function start(o: LocalEngineOptions): Promise<void> {
   }
   let httpError: string | null = null;
   try {
-    server = await startServer(gateway, { port: o.port, host: o.host, extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'), CONSOLE_HEADERS)] });
+    log = new RotatingLog({ dir: join(o.dataDir, 'logs') });
+    const logTo = log;
+    server = await startServer(gateway, { port: o.port, host: o.host, log: (line) => logTo.write(line), extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'), CONSOLE_HEADERS)] });
   } catch (err) {
     // The console still works over IPC; local apps cannot reach this engine until the port is changed.
     const code = (err as NodeJS.ErrnoException).code;
@@ -59,6 +63,7 @@ async function stop(): Promise<void> {
   coalescer?.close();
   await server?.close();
   await gateway?.close();
+  log?.close();
   send({ t: 'stopped' });
   process.exit(0);
 }

@@ -46,6 +46,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   db.pragma('busy_timeout = 5000');
   // A long reader (a backup, a verify) must not let the WAL grow without bound; checkpoint often.
   db.pragma(`wal_autocheckpoint = ${process.env.TG_AUTOCKPT ?? 4000}`);
+  // After a checkpoint the WAL file is cut back to 64 MiB, so a burst does not leave a huge file.
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   return db;

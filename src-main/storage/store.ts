@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { add, dec, toText } from '../../shared/decimal';
 import type { Db } from './database';
@@ -536,6 +537,22 @@ export class Store {
     return this.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]).changes;
   }
 
+  // -------------------------------------------------------------- runtime stats
+  /** Events ever recorded (row ids only grow; O(1), unlike COUNT). */
+  eventsRecorded(): number {
+    return this.get<{ n: number | null }>('SELECT MAX(id) AS n FROM events')!.n ?? 0;
+  }
+  refusalTotals(): { reason: string; n: number }[] {
+    return this.all('SELECT reason, SUM(count) AS n FROM refusal_counts GROUP BY reason ORDER BY reason');
+  }
+  webhookQueue(): { pending: number; oldest: number | null; dead: number } {
+    return this.get("SELECT COUNT(*) FILTER (WHERE status = 'pending') AS pending, MIN(created_at) FILTER (WHERE status = 'pending') AS oldest, COUNT(*) FILTER (WHERE status = 'dead') AS dead FROM webhook_outbox")!;
+  }
+  /** Refusal counts older than `before` are dropped (their samples are bounded already). */
+  pruneRefusalCounts(before: number): number {
+    return this.run('DELETE FROM refusal_counts WHERE minute < ?', [before]).changes;
+  }
+
   // -------------------------------------------------------------- audit log
   insertAudit(row: Omit<AuditRow, 'id'>): void {
     this.run(
@@ -600,6 +617,28 @@ export class Store {
   /** Zero freed space from now on and empty the WAL, so erased values do not linger in free pages. */
   setSecureDelete(on: boolean): void {
     this.db.pragma(`secure_delete = ${on ? 'ON' : 'FAST'}`);
+  }
+  /**
+   * The WAL policy: automatic checkpoints run on commit, but a long-lived reader (a backup, an
+   * export) keeps the WAL from being reset, so past `maxBytes` a truncating checkpoint is tried,
+   * waiting at most 50 ms for readers (it is retried on the next sweep). Returns whether it ran through.
+   */
+  checkpointIfLarge(walFile: string, maxBytes: number): boolean {
+    let size = 0;
+    try {
+      size = statSync(walFile).size;
+    } catch {
+      return true;
+    }
+    if (size <= maxBytes) return true;
+    const previous = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 50');
+    try {
+      const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return r?.busy === 0;
+    } finally {
+      this.db.pragma(`busy_timeout = ${previous}`);
+    }
   }
   purgeFreedPages(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,6 +1,6 @@
 /**
  * Example: an app that bills a (simulated) model call through Tollgate with the
- * "serve then record" pattern.
+ * "serve then record" pattern, and keeps serving while Tollgate is down.
  *
  *   1. price the worst case (input tokens + max output tokens) with POST /v1/quotes;
  *   2. authorize that amount (POST /v1/authorizations): a 402 means do not serve;
@@ -8,11 +8,30 @@
  *   4. post ONE event with the real input and output token counts and the authorization id
  *      (POST /v1/events): it settles the hold, releases the rest, and is never refused for funds.
  *
+ * It uses the resilient client (shared/client/resilient.ts): every call has a timeout (1 s for the
+ * quote and the authorization, 2 s for the event) and is retried with backoff; after repeated
+ * failures a circuit breaker answers at once. When Tollgate cannot be reached:
+ *   - the authorization is decided by the OUTAGE POLICY (TOLLGATE_OUTAGE_POLICY):
+ *       deny            do not serve (the default: no unbilled usage);
+ *       allow           serve anyway (unbounded until the events are replayed);
+ *       allow-up-to:N   serve while this process's offline estimates for the customer add up to at
+ *                       most N minor units (cents), then deny. The estimate comes from the prices
+ *                       of the last quotes this process saw; without one the request is denied.
+ *   - the event goes to a durable SPOOL (TOLLGATE_SPOOL_DIR, default ./.tollgate-spool), an
+ *     append-only file, and is replayed with the same transaction_id when Tollgate is back: at the
+ *     start of every run, with `npm run example -- --replay`, or in the background in a long-running
+ *     app (`openApp({ background: true })`). Tollgate ingests each one exactly once.
+ *
  * Run it against serve mode:
  *   npm run example -- acme "Write a haiku about ledgers"
  * with TOLLGATE_URL (default http://127.0.0.1:8787) and TOLLGATE_KEY (an ingest or admin key).
  */
-import { createClient, TollgateApiError, type TollgateClient } from '../shared/client';
+import { add, dec, div, mul, toMinor, ZERO, type Dec } from '../shared/decimal';
+import { TollgateApiError } from '../shared/client';
+import { createResilientClient, TollgateUnavailableError, type AuthorizationDecision, type OutagePolicy, type ResilientClient, type ResilientClientOptions } from '../shared/client/resilient';
+import type { Replayer } from '../shared/client/spool';
+import type { OutputOf } from '../shared/contract/operations';
+import { FileSpool } from '../src-main/client/file-spool';
 
 export interface ModelAnswer {
   text: string;
@@ -27,58 +46,186 @@ export async function simulatedModelCall(prompt: string, maxOutputTokens: number
   return { text, inputTokens, outputTokens: Math.min(maxOutputTokens, 3 * inputTokens) };
 }
 
+/**
+ * The prices of the last quotes seen, per customer and metric, to estimate a request while
+ * Tollgate cannot be reached (for `allow-up-to`). Kept in memory: a fresh process has none.
+ */
+export class PriceMemory {
+  private readonly rates = new Map<string, { asset: string; minorPerUnit: Dec }>();
+  private readonly scales = new Map<string, number>();
+
+  async learn(client: ResilientClient, quote: OutputOf<'createQuote'>): Promise<void> {
+    let scale = this.scales.get(quote.asset);
+    if (scale === undefined) {
+      scale = (await client.call('getAsset', { code: quote.asset })).scale;
+      this.scales.set(quote.asset, scale);
+    }
+    const quantity = dec(quote.quantity);
+    if (quantity.c === 0n) return;
+    // exact_amount is in major units; keep minor units per unit, rounded up
+    const minor = mul(dec(quote.exact_amount), { c: 10n ** BigInt(scale), s: 0 });
+    this.rates.set(`${quote.customer}\u0000${quote.metric}`, { asset: quote.asset, minorPerUnit: div(minor, quantity, 12, 'ceil') });
+  }
+
+  /** Minor units for these quantities, rounded up; null when a metric was never quoted. */
+  estimate(customer: string, quantities: Record<string, number>): { asset: string; amount: bigint } | null {
+    let total = ZERO;
+    let asset: string | null = null;
+    for (const [metric, q] of Object.entries(quantities)) {
+      const r = this.rates.get(`${customer}\u0000${metric}`);
+      if (!r || (asset !== null && asset !== r.asset)) return null;
+      asset = r.asset;
+      total = add(total, mul(r.minorPerUnit, dec(q)));
+    }
+    return asset === null ? null : { asset, amount: toMinor(total, 0, 'ceil') };
+  }
+}
+
+export interface LlmApp {
+  client: ResilientClient;
+  spool: FileSpool;
+  prices: PriceMemory;
+  replayer: Replayer | null;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  baseUrl: string;
+  apiKey?: string;
+  outagePolicy?: OutagePolicy;
+  /** The spool's directory: one per app process. */
+  spoolDir: string;
+  /** Replay the spool in the background (a long-running app); off for a one-shot CLI. */
+  background?: boolean;
+  /** Anything else for the resilient client (timeouts, retries, circuit breaker...). */
+  client?: Partial<ResilientClientOptions>;
+}
+
+export async function openApp(o: AppOptions): Promise<LlmApp> {
+  const spool = await FileSpool.open(o.spoolDir);
+  const client = createResilientClient({ baseUrl: o.baseUrl, apiKey: o.apiKey, outagePolicy: o.outagePolicy ?? 'deny', spool, ...o.client });
+  const replayer = o.background ? client.startReplayer() : null;
+  return {
+    client,
+    spool,
+    prices: new PriceMemory(),
+    replayer,
+    close: async () => {
+      await replayer?.stop();
+      await spool.close();
+    },
+  };
+}
+
 export interface AnswerResult {
   served: boolean;
   text?: string;
   reason?: string;
+  /** The authorization decision was made offline, by the outage policy. */
+  offline: boolean;
+  /** How the outage policy decided (offline decisions only). */
+  rule?: string;
   charged?: string;
   authorizationId?: string;
+  /** The event of a served request. */
+  transactionId?: string;
+  /** The event could not be delivered and waits in the spool. */
+  spooled?: boolean;
+  /** The worst case priced (minor units), when known. */
+  estimate?: string;
 }
 
-export async function answer(client: TollgateClient, customer: string, prompt: string, opts: { maxOutputTokens?: number; model?: typeof simulatedModelCall } = {}): Promise<AnswerResult> {
+export async function answer(app: Pick<LlmApp, 'client' | 'prices'>, customer: string, prompt: string, opts: { maxOutputTokens?: number; model?: typeof simulatedModelCall } = {}): Promise<AnswerResult> {
+  const { client, prices } = app;
   const maxOutputTokens = opts.maxOutputTokens ?? 1024;
   const estimatedInput = Math.max(1, Math.ceil(prompt.length / 4));
-  // 1. the price of the worst case, through the customer's own plan
-  const [input, output] = await Promise.all([
-    client.call('createQuote', { customer, metric: 'input_tokens', quantity: estimatedInput }),
-    client.call('createQuote', { customer, metric: 'output_tokens', quantity: maxOutputTokens }),
-  ]);
-  const estimate = BigInt(input.amount) + BigInt(output.amount);
-  // 2. ask before the expensive action
-  let authorizationId: string;
+  const quantities = { input_tokens: estimatedInput, output_tokens: maxOutputTokens };
+
+  // 1. the price of the worst case, through the customer's own plan (or, offline, the last prices seen)
+  let worst: { asset: string; amount: bigint } | null;
   try {
-    const auth = await client.call('createAuthorization', { customer, asset: input.asset, amount: estimate > 0n ? estimate.toString() : '1', ttl_seconds: 120, idempotency_key: `answer-${customer}-${Date.now()}-${Math.random()}` });
-    authorizationId = auth.id;
+    const quotes = await Promise.all(Object.entries(quantities).map(([metric, quantity]) => client.call('createQuote', { customer, metric, quantity })));
+    for (const q of quotes) await prices.learn(client, q);
+    worst = { asset: quotes[0]!.asset, amount: quotes.reduce((s, q) => s + BigInt(q.amount), 0n) };
   } catch (err) {
-    if (err instanceof TollgateApiError && (err.code === 'insufficient_funds' || err.code === 'spend_cap_exceeded')) {
-      return { served: false, reason: `${err.code}: ${err.message}` };
-    }
-    throw err;
+    if (!(err instanceof TollgateUnavailableError)) throw err;
+    worst = prices.estimate(customer, quantities);
   }
+
+  // 2. ask before the expensive action; when Tollgate cannot be reached the outage policy decides
+  const decision: AuthorizationDecision = await client.authorize(
+    worst
+      ? { customer, asset: worst.asset, amount: (worst.amount > 0n ? worst.amount : 1n).toString(), ttl_seconds: 120 }
+      : { customer, metric: 'output_tokens', quantity: maxOutputTokens, ttl_seconds: 120 },
+  );
+  const estimate = worst ? (worst.amount > 0n ? worst.amount : 1n).toString() : undefined;
+  if (!decision.allowed) {
+    const reason = decision.offline ? `Tollgate unreachable (${decision.failure.reason}); outage policy: ${decision.rule}` : `${decision.reason}: ${decision.message}`;
+    return { served: false, reason, offline: decision.offline, rule: decision.offline ? decision.rule : undefined, estimate };
+  }
+  const authorizationId = decision.offline ? undefined : decision.authorization.id;
+
   // 3. the work
   const result = await (opts.model ?? simulatedModelCall)(prompt, maxOutputTokens);
-  // 4. one event, two metrics, settled against the hold
-  const event = await client.call('ingestEvent', {
-    transaction_id: `${authorizationId}-call`,
-    customer,
-    code: 'llm_call',
-    properties: { input_tokens: result.inputTokens, output_tokens: result.outputTokens, model: 'simulated' },
-    authorization_id: authorizationId,
-  });
-  return { served: true, text: result.text, charged: event.debits.map((d) => `${d.amount} ${d.asset}`).join(', '), authorizationId };
+
+  // 4. one event, two metrics, settled against the hold when there is one; spooled if Tollgate is down
+  const transactionId = `llm-${decision.idempotency_key}`;
+  const properties: Record<string, unknown> = { input_tokens: result.inputTokens, output_tokens: result.outputTokens, model: 'simulated' };
+  if (decision.offline) properties.served_offline = decision.rule;
+  const base = { served: true, text: result.text, offline: decision.offline, rule: decision.offline ? decision.rule : undefined, authorizationId, transactionId, estimate };
+  try {
+    const out = await client.ingest({ transaction_id: transactionId, customer, code: 'llm_call', properties, ...(authorizationId ? { authorization_id: authorizationId } : {}) });
+    if (out.spooled) return { ...base, spooled: true };
+    return { ...base, spooled: false, charged: out.result.debits.map((d) => `${d.amount} ${d.asset}`).join(', ') };
+  } catch (err) {
+    // served already: a refusal now (a 402 for an event served offline, without a hold) is reported
+    if (err instanceof TollgateApiError) return { ...base, spooled: false, reason: `event refused: ${err.code}: ${err.message}` };
+    throw err;
+  }
+}
+
+/** `deny`, `allow` or `allow-up-to:<minor units>`. */
+export function parseOutagePolicy(text: string): OutagePolicy {
+  if (text === 'deny' || text === 'allow') return text;
+  const m = /^allow-up-to:(\d+)$/.exec(text);
+  if (m) return { allowUpTo: m[1]! };
+  throw new Error(`TOLLGATE_OUTAGE_POLICY must be deny, allow or allow-up-to:<minor units>, got ${JSON.stringify(text)}`);
 }
 
 async function main(): Promise<void> {
-  const [customer = 'acme', ...words] = process.argv.slice(2);
-  const client = createClient({ baseUrl: process.env.TOLLGATE_URL ?? 'http://127.0.0.1:8787', apiKey: process.env.TOLLGATE_KEY });
-  const r = await answer(client, customer, words.join(' ') || 'Hello');
-  if (!r.served) {
-    console.log(`Not served: ${r.reason}`);
-    process.exitCode = 2;
-    return;
+  const args = process.argv.slice(2);
+  const app = await openApp({
+    baseUrl: process.env.TOLLGATE_URL ?? 'http://127.0.0.1:8787',
+    apiKey: process.env.TOLLGATE_KEY,
+    outagePolicy: parseOutagePolicy(process.env.TOLLGATE_OUTAGE_POLICY ?? 'deny'),
+    spoolDir: process.env.TOLLGATE_SPOOL_DIR ?? '.tollgate-spool',
+  });
+  try {
+    // first deliver what earlier runs spooled
+    if (app.spool.pendingCount > 0) {
+      try {
+        const r = await app.client.replaySpool();
+        console.log(`spool: ${r.accepted} delivered, ${r.replayed} already there, ${r.rejected.length} rejected (see ${app.spool.dir}/rejected.jsonl)`);
+      } catch (err) {
+        console.log(`spool: ${app.spool.pendingCount} events wait for Tollgate (${err instanceof Error ? err.message : String(err)})`);
+      }
+    }
+    if (args[0] === '--replay') return;
+    const [customer = 'acme', ...words] = args;
+    const r = await answer(app, customer, words.join(' ') || 'Hello');
+    if (!r.served) {
+      console.log(`Not served: ${r.reason}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.log(r.text);
+    if (r.offline) console.log(`served OFFLINE by the outage policy (${r.rule}); estimate ${r.estimate ?? 'unknown'}`);
+    if (r.spooled) console.log(`event ${r.transactionId} spooled: it will be delivered when Tollgate is back`);
+    else if (r.charged) console.log(`charged ${r.charged}${r.authorizationId ? ` (authorization ${r.authorizationId})` : ''}`);
+    else if (r.reason) console.log(r.reason);
+  } finally {
+    await app.close();
   }
-  console.log(r.text);
-  console.log(`charged ${r.charged} (authorization ${r.authorizationId})`);
 }
 
 if (process.argv[1] && /llm-app\.(ts|js|mjs)$/.test(process.argv[1])) {

@@ -101,6 +101,7 @@ export class FileSpool implements EventSpool {
   private queue: Promise<unknown> = Promise.resolve();
   private scheduledSync: Promise<void> | null = null;
   private inflightSync: Promise<void> | null = null;
+  private syncToken: object | null = null;
   private closed = false;
   private syncs = 0;
   private readonly key: string;
@@ -374,10 +375,13 @@ export class FileSpool implements EventSpool {
   private durable(): Promise<void> {
     if (this.opts.fsync === 'never') return Promise.resolve();
     if (this.scheduledSync) return this.scheduledSync;
-    const scheduled = (async () => {
+    const token = {};
+    this.syncToken = token;
+    const scheduled: Promise<void> = (async () => {
+      await undefined; // run after `scheduledSync` below is set
       if (this.inflightSync) await this.inflightSync.catch(() => undefined);
       if (this.opts.fsync === 'batch' && this.opts.fsyncBatchMs > 0) await new Promise((r) => setTimeout(r, this.opts.fsyncBatchMs));
-      this.scheduledSync = null; // writes from now on need the next fsync
+      if (this.syncToken === token) this.scheduledSync = null; // writes from now on need the next fsync
       const running = this.fd.datasync().then(() => {
         this.syncs++;
       });

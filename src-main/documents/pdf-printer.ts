@@ -10,11 +10,27 @@
  * (the Arabic and CJK files with adjusted line metrics, see font-line-metrics.ts).
  */
 import { readFileSync } from 'node:fs';
-import pdfmake from 'pdfmake';
+import { createRequire } from 'node:module';
+import type pdfmakeModule from 'pdfmake';
+import { installFontCache, shareParsedFont } from './fontkit-cache';
 import { withLineMetrics } from './font-line-metrics';
-import { fontDictionary, fontFilePaths, lineMetricsFor } from './fonts';
+import { FONT_FILES, fontDictionary, fontFilePaths, lineMetricsFor } from './fonts';
 
-type PdfMake = typeof pdfmake;
+/** Fonts shaped right to left are parsed per document (see fontkit-cache.ts). */
+const RTL_FILES = [FONT_FILES.arabicRegular, FONT_FILES.arabicBold];
+
+type PdfMake = typeof pdfmakeModule;
+
+const require = createRequire(import.meta.url);
+let loaded: PdfMake | null = null;
+/** pdfmake, loaded once the font cache is in place (see fontkit-cache.ts). */
+function pdfmakeSingleton(): PdfMake {
+  if (!loaded) {
+    installFontCache();
+    loaded = require('pdfmake') as PdfMake;
+  }
+  return loaded;
+}
 
 /** Font files already in pdfmake's virtual file system (keyed by absolute path). */
 const loadedFontFiles = new Set<string>();
@@ -25,13 +41,15 @@ interface VirtualFileSystem {
 
 /** Reads each font file once; later renders (and concurrent ones) get the bytes from memory. */
 function preloadFonts(paths: string[]): void {
-  const vfs = (pdfmake as unknown as { virtualfs?: VirtualFileSystem }).virtualfs;
+  const vfs = (pdfmakeSingleton() as unknown as { virtualfs?: VirtualFileSystem }).virtualfs;
   if (!vfs) return; // pdfkit then reads the files itself, through the local-access policy
   for (const path of paths) {
     if (loadedFontFiles.has(path)) continue;
     const bytes = readFont(path);
     const metrics = lineMetricsFor(path);
-    vfs.writeFileSync(path, metrics ? withLineMetrics(bytes, metrics) : bytes);
+    const content = metrics ? withLineMetrics(bytes, metrics) : bytes;
+    vfs.writeFileSync(path, content);
+    if (!RTL_FILES.some((f) => path.endsWith(f))) shareParsedFont(content);
     loadedFontFiles.add(path);
   }
 }
@@ -48,7 +66,7 @@ export function pdfPrinter(fontsDir: string): PdfMake {
   const fontFiles = fontFilePaths(fontsDir);
   preloadFonts(fontFiles);
   // A new instance of the singleton's own class (pdfmake exports only the instance).
-  const PdfMakeClass = Object.getPrototypeOf(pdfmake).constructor as new () => PdfMake;
+  const PdfMakeClass = Object.getPrototypeOf(pdfmakeSingleton()).constructor as new () => PdfMake;
   const printer = new PdfMakeClass();
   printer.setFonts(fontDictionary(fontsDir));
   const allowed = new Set(fontFiles);

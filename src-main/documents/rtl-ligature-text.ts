@@ -26,9 +26,11 @@ export function storeRtlLigaturesInVisualOrder(pdfKitDocument: unknown, rtlFamil
   for (const family of rtlFamilies) {
     for (const font of Object.values(cache[family] ?? {})) {
       if (!font || !Array.isArray(font.unicode)) continue;
-      for (const codePoints of font.unicode as unknown[]) {
-        if (Array.isArray(codePoints) && codePoints.length > 1) codePoints.reverse();
-      }
+      const unicode = font.unicode as unknown[];
+      // A reversed copy: the array may be the parsed glyph's own, which later documents share.
+      unicode.forEach((codePoints, gid) => {
+        if (Array.isArray(codePoints) && codePoints.length > 1) unicode[gid] = [...codePoints].reverse();
+      });
     }
   }
 }

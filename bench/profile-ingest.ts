@@ -1,0 +1,50 @@
+/**
+ * Profiling aid (not part of `npm run bench`): the bench workload's events ingested straight into
+ * the engine, in batches, without HTTP. Run: node scripts/run-ts.js bench/profile-ingest.ts, or
+ * node --cpu-prof out/run/profile-ingest.mjs after that, and open the .cpuprofile.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../src-main/engine/engine';
+import { createHandlers } from '../src-main/engine/handlers';
+import { operations } from '../shared/contract/operations';
+import { makeEvents, zipfSampler } from './lib/workload';
+
+const customers = Number(process.env.CUSTOMERS ?? 2000);
+const events = Number(process.env.EVENTS ?? 50_000);
+const engine = Engine.open({ dataDir: mkdtempSync(join(tmpdir(), 'tg-prof-')), timers: false, synchronous: 'FULL' });
+const handlers = createHandlers(engine) as unknown as Record<string, (i: unknown, c: unknown) => Promise<unknown>>;
+const call = { door: 'ipc', keyId: null, keyName: 'bench', osUser: 'bench', remoteAddress: null, requestId: 'p' };
+const op = (id: string, input: unknown) => handlers[id]!((operations as Record<string, { input: { parse(x: unknown): unknown } }>)[id]!.input.parse(input), call);
+await op('createAsset', { code: 'USD', scale: 6 });
+await op('createMetric', { code: 'tokens', event_type: 'llm', aggregation: 'sum', property: 'tokens', filters: [{ property: 'model', values: ['gpt-4o', 'o3', 'small'] }] });
+await op('createMetric', { code: 'requests', event_type: 'llm', aggregation: 'count' });
+await op('createMetric', { code: 'gpu_seconds', event_type: 'llm', aggregation: 'sum', property: 'gpu_seconds' });
+await op('createPlan', {
+  code: 'pro',
+  name: 'Pro',
+  interval: 'monthly',
+  charges: [
+    { metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: '0.00001' }, filters: { model: ['gpt-4o', 'o3'] } },
+    { metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: '0.000002' } },
+    { metric: 'requests', asset: 'USD', model: 'graduated', properties: { graduated_ranges: [{ from_value: 0, to_value: 1000, per_unit_amount: '0.001', flat_amount: '0' }, { from_value: 1001, to_value: null, per_unit_amount: '0.0005', flat_amount: '0' }] } },
+    { metric: 'gpu_seconds', asset: 'USD', model: 'standard', properties: { unit_price: '0.0004' }, allowance: '600' },
+  ],
+});
+const setup: (() => unknown)[] = [];
+for (let i = 0; i < customers; i++) {
+  setup.push(() => {
+    engine.customers.create({ external_id: `c${i}` } as never);
+    engine.billing.start(engine.subscriptions.create({ customer: `c${i}`, plan: 'pro' } as never));
+    engine.funding.createTopUp({ external_id: `c${i}`, asset: 'USD', amount: 50_000_000_000n } as never);
+    engine.funding.createTopUp({ external_id: `c${i}`, asset: 'USD', amount: 5_000_000n, kind: 'granted' } as never);
+  });
+}
+await engine.writer.runEach(setup, 'bulk');
+const list = makeEvents(events, 'p', zipfSampler(customers)).map((e) => JSON.parse(e.body) as Record<string, unknown>);
+const started = performance.now();
+for (let i = 0; i < list.length; i += 1000) await engine.writer.runEach(list.slice(i, i + 1000).map((e) => () => engine.events.ingest(e as never)), 'bulk');
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify({ events, seconds: Math.round(seconds * 100) / 100, events_per_second: Math.round(events / seconds) }));
+await engine.close();

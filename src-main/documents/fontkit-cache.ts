@@ -12,9 +12,9 @@ import { dirname } from 'node:path';
 
 type Fontkit = { create(buffer: Uint8Array, postscriptName?: string): unknown } & Record<string, unknown>;
 
-const require = createRequire(import.meta.url);
-const pdfkitDir = dirname(require.resolve('pdfkit', { paths: [dirname(require.resolve('pdfmake'))] }));
-const fontkitPath = require.resolve('fontkit', { paths: [pdfkitDir] });
+const nodeRequire = createRequire(import.meta.url);
+const pdfkitDir = dirname(nodeRequire.resolve('pdfkit', { paths: [dirname(nodeRequire.resolve('pdfmake'))] }));
+const fontkitPath = nodeRequire.resolve('fontkit', { paths: [pdfkitDir] });
 
 /** A cheap identity for a font file: its size and a hash of its first 64 KiB (where its tables' directory and metrics are). */
 function fileKey(buffer: Uint8Array): string {
@@ -32,9 +32,9 @@ export function shareParsedFont(buffer: Uint8Array): void {
 
 /** Idempotent; returns whether the cache is in front of pdfkit (false if pdfkit was loaded first). */
 export function installFontCache(): boolean {
-  if (require.cache[fontkitPath]?.exports?.__tollgateCache) return true;
-  if (require.cache[require.resolve('pdfkit', { paths: [pdfkitDir] })]) return false;
-  const real = require(fontkitPath) as Fontkit;
+  if (nodeRequire.cache[fontkitPath]?.exports?.__tollgateCache) return true;
+  if (nodeRequire.cache[nodeRequire.resolve('pdfkit', { paths: [pdfkitDir] })]) return false;
+  const real = nodeRequire(fontkitPath) as Fontkit;
   const parsed = new Map<string, unknown>();
   const cached: Fontkit = {
     ...real,
@@ -48,7 +48,7 @@ export function installFontCache(): boolean {
       return font;
     },
   };
-  const entry = require.cache[fontkitPath]!;
+  const entry = nodeRequire.cache[fontkitPath]!;
   entry.exports = cached;
   return true;
 }

@@ -21,13 +21,13 @@ const RTL_FILES = [FONT_FILES.arabicRegular, FONT_FILES.arabicBold];
 
 type PdfMake = typeof pdfmakeModule;
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
 let loaded: PdfMake | null = null;
 /** pdfmake, loaded once the font cache is in place (see fontkit-cache.ts). */
 function pdfmakeSingleton(): PdfMake {
   if (!loaded) {
     installFontCache();
-    loaded = require('pdfmake') as PdfMake;
+    loaded = nodeRequire('pdfmake') as PdfMake;
   }
   return loaded;
 }

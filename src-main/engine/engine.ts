@@ -423,12 +423,19 @@ export class Engine {
   }
 
   /**
-   * One tiny write through the writer: does the database take writes again? Clears (or keeps) the
+   * One small write through the writer: does the database take writes again? Clears (or keeps) the
    * writer's storage problem. Never throws.
    */
   async probeStorage(): Promise<boolean> {
     if (this.closed) return false;
-    return this.writer.run(() => this.store.setMeta('storage_probe_at', String(this.now()))).then(
+    return this.writer
+      .run(() => {
+        // More than a tiny update: 64 KiB of new pages, freed again before the commit, so a disk
+        // (or a database at its page limit) with room for a few bytes only does not count as back.
+        this.store.setMeta('storage_probe', 'x'.repeat(65_536));
+        this.store.setMeta('storage_probe', String(this.now()));
+      })
+      .then(
       () => true,
       () => false,
     );

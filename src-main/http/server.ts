@@ -54,11 +54,11 @@ export interface RunningServer {
 const PUBLIC_OPS = new Set(['health']);
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 /** Files served as bytes (their JSON twins with base64 are operations); inputs from the path and the query. */
-const FILE_ROUTES: { regex: RegExp; op: OperationId }[] = [
-  { regex: /^\/v1\/invoices\/([^/]+)\/pdf$/, op: 'getInvoiceDocument' },
-  { regex: /^\/v1\/credit-notes\/([^/]+)\/pdf$/, op: 'getCreditNoteDocument' },
-  { regex: /^\/v1\/top-ups\/([^/]+)\/receipt\.pdf$/, op: 'getReceiptDocument' },
-  { regex: /^\/v1\/audit-log\.csv$/, op: 'exportAuditLog' },
+const FILE_ROUTES: { regex: RegExp; route: string; op: OperationId }[] = [
+  { regex: /^\/v1\/invoices\/([^/]+)\/pdf$/, route: '/v1/invoices/{id}/pdf', op: 'getInvoiceDocument' },
+  { regex: /^\/v1\/credit-notes\/([^/]+)\/pdf$/, route: '/v1/credit-notes/{id}/pdf', op: 'getCreditNoteDocument' },
+  { regex: /^\/v1\/top-ups\/([^/]+)\/receipt\.pdf$/, route: '/v1/top-ups/{id}/receipt.pdf', op: 'getReceiptDocument' },
+  { regex: /^\/v1\/audit-log\.csv$/, route: '/v1/audit-log.csv', op: 'exportAuditLog' },
 ];
 
 /** Who a request runs as: an API key (bearer or console session), or a customer's read token. */
@@ -313,7 +313,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
       }
       const fileRoute = method === 'GET' ? FILE_ROUTES.find((r) => r.regex.test(path)) : undefined;
       if (fileRoute) {
-        route = (operations[fileRoute.op] as Operation).path.replace(/\/document$/, '/pdf');
+        route = fileRoute.route;
         opId = fileRoute.op;
         const op = operations[fileRoute.op] as Operation;
         const p = await admit(req, method, op);

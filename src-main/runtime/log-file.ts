@@ -47,22 +47,42 @@ export class RotatingLog {
     if (!this.buffer.length) return;
     const text = this.buffer.join('\n') + '\n';
     this.buffer = [];
-    if (this.size + text.length > this.maxBytes && this.size > 0) this.rotate();
-    writeSync(this.fd, text);
-    this.size += Buffer.byteLength(text);
+    // Logging is best effort: a full or read-only disk drops log lines (counted), never the process.
+    try {
+      if (this.size + text.length > this.maxBytes && this.size > 0) this.rotate();
+      writeSync(this.fd, text);
+      this.size += Buffer.byteLength(text);
+    } catch {
+      this.dropped += text.split('\n').length - 1;
+    }
   }
 
+  /** Lines lost because the disk refused them (full, read-only). */
+  dropped = 0;
+
   private rotate(): void {
-    closeSync(this.fd);
-    rmSync(`${this.file}.${this.keep}`, { force: true });
-    for (let i = this.keep - 1; i >= 1; i--) if (existsSync(`${this.file}.${i}`)) renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`);
-    renameSync(this.file, `${this.file}.1`);
-    this.fd = openSync(this.file, 'a');
-    this.size = 0;
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* a rotation that failed half way already closed it */
+    }
+    try {
+      rmSync(`${this.file}.${this.keep}`, { force: true });
+      for (let i = this.keep - 1; i >= 1; i--) if (existsSync(`${this.file}.${i}`)) renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`);
+      renameSync(this.file, `${this.file}.1`);
+    } finally {
+      // Reopened whatever happened above (a failure is retried at the next flush).
+      this.fd = openSync(this.file, 'a');
+      this.size = statSync(this.file).size;
+    }
   }
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed by a failed rotation */
+    }
   }
 }

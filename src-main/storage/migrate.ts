@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './database';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
@@ -31,7 +31,19 @@ export function migrate(db: Db, backupDir: string | null, migrations: readonly M
   if (from > 0 && backupDir) {
     mkdirSync(backupDir, { recursive: true });
     backup = join(backupDir, `pre-migration-v${from}-to-v${latest}-${new Date(now).toISOString().replace(/[:.]/g, '-')}.db`);
-    db.prepare('VACUUM INTO ?').run(backup);
+    // Written under a temporary name and renamed once whole: a crash during the copy must not
+    // leave a truncated file that looks like a backup.
+    const partial = `${backup}.partial`;
+    // What an earlier crash left half written goes.
+    for (const name of readdirSync(backupDir)) if (name.startsWith('pre-migration-') && name.endsWith('.db.partial')) rmSync(join(backupDir, name), { force: true });
+    db.prepare('VACUUM INTO ?').run(partial);
+    const fd = openSync(partial, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(partial, backup);
   }
   for (const m of migrations) {
     if (m.version <= from) continue;

@@ -1401,11 +1401,15 @@ export class Store {
   listDraftsDue(now: number, limit: number): string[] {
     return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'draft' AND grace_until IS NOT NULL AND grace_until <= ? ORDER BY created_at, id LIMIT ?", [now, limit]).map((r) => r.id);
   }
+  /**
+   * Documents whose PDF the background renderer still owes: invoices and credit notes. Receipts (one
+   * per paid top-up, often thousands a day) are rendered when first asked for, from their frozen
+   * document, so the bytes are the same whenever that is.
+   */
   listDocumentsWithoutPdf(limit: number): { table: 'invoices' | 'credit_notes' | 'receipts'; id: string; document: string }[] {
     return [
       ...this.all<{ id: string; document: string }>("SELECT id, document FROM invoices WHERE status <> 'draft' AND pdf IS NULL AND document IS NOT NULL LIMIT ?", [limit]).map((r) => ({ table: 'invoices' as const, ...r })),
       ...this.all<{ id: string; document: string }>('SELECT id, document FROM credit_notes WHERE pdf IS NULL LIMIT ?', [limit]).map((r) => ({ table: 'credit_notes' as const, ...r })),
-      ...this.all<{ id: string; document: string }>('SELECT id, document FROM receipts WHERE pdf IS NULL LIMIT ?', [limit]).map((r) => ({ table: 'receipts' as const, ...r })),
     ];
   }
   countDrafts(): number {

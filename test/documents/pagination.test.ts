@@ -7,9 +7,8 @@ import { pageTexts, savePdf } from './pdf-tools';
 const TABLE_HEADER = /DESCRIPTION\s+QTY\s+UNIT PRICE\s+AMOUNT/;
 
 describe('a 300-line invoice', async () => {
-  const started = performance.now();
+  // (How long this takes is measured by the benchmark, not asserted here.)
   const pdf = await renderDocument(longInvoice(300));
-  const elapsed = performance.now() - started;
   const pages = pageTexts(savePdf(pdf, 'long-invoice'));
 
   it('runs over several pages, numbered "Page x of N"', () => {
@@ -43,10 +42,5 @@ describe('a 300-line invoice', async () => {
     const all = pages.join('\n');
     expect(all.indexOf('Amount due', all.indexOf('Usage line 300:'))).toBeGreaterThan(0);
     expect(all).toMatch(/Amount due\s+€54,180\.00/);
-  });
-
-  it('renders in well under a few seconds', () => {
-    console.log(`300-line invoice: ${pages.length} pages in ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(5000);
   });
 });

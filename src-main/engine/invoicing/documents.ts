@@ -73,11 +73,12 @@ export class Documents {
   }
 
   async receiptPdf(topUpId: string): Promise<DocumentBytes> {
-    let r = this.ctx.store.getReceiptForTopUp(topUpId) ?? fail('invalid_state', `Top-up ${topUpId} has no receipt.`, { top_up: topUpId });
-    if (!r.pdf) {
-      await this.renderPending();
-      r = this.ctx.store.getReceiptForTopUp(topUpId)!;
-    }
-    return { filename: `${r.number}.pdf`, pdf: r.pdf!, sha256: r.pdf_sha256! };
+    const r = this.ctx.store.getReceiptForTopUp(topUpId) ?? fail('invalid_state', `Top-up ${topUpId} has no receipt.`, { top_up: topUpId });
+    if (r.pdf) return { filename: `${r.number}.pdf`, pdf: r.pdf, sha256: r.pdf_sha256! };
+    // Rendered on first request from the frozen document, then kept (the bytes never change).
+    const pdf = await this.renderer.render((JSON.parse(r.document) as { model: DocumentModel }).model);
+    const sha = sha256Hex(pdf);
+    await this.writer.run(() => this.ctx.store.setDocumentPdf('receipts', r.id, pdf, sha));
+    return { filename: `${r.number}.pdf`, pdf, sha256: sha };
   }
 }

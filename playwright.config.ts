@@ -13,6 +13,7 @@ export default defineConfig({
   workers: 1,
   reporter: 'list',
   use: {
+    actionTimeout: 15_000,
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     browserName: 'chromium',
     launchOptions: {

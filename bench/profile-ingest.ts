@@ -46,5 +46,6 @@ const list = makeEvents(events, 'p', zipfSampler(customers)).map((e) => JSON.par
 const started = performance.now();
 for (let i = 0; i < list.length; i += 1000) await engine.writer.runEach(list.slice(i, i + 1000).map((e) => () => engine.events.ingest(e as never)), 'bulk');
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ events, seconds: Math.round(seconds * 100) / 100, events_per_second: Math.round(events / seconds) }));
+const count = (sql: string) => (engine.db.prepare(sql).get() as { n: number }).n;
+console.log(JSON.stringify({ events, seconds: Math.round(seconds * 100) / 100, events_per_second: Math.round(events / seconds), transfers_per_event: count("SELECT COUNT(*) AS n FROM transfers WHERE event_id IS NOT NULL") / events }));
 await engine.close();

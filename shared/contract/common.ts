@@ -69,6 +69,28 @@ export const IdempotencyKey = z.string().min(1).max(255);
 export const Metadata = z.record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).refine((m) => Object.keys(m).length <= 50, {
   error: 'at most 50 keys',
 });
+/** How deep event properties may nest (objects and arrays): deeper JSON would overflow the stack when it is stored. */
+export const MAX_PROPERTIES_DEPTH = 32;
+
+/** The depth of nested objects and arrays in a JSON value, counted without recursion (stops past `limit`). */
+export function jsonDepth(value: unknown, limit = MAX_PROPERTIES_DEPTH): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** Free-form properties (events, holds, quotes): any JSON object, nested at most MAX_PROPERTIES_DEPTH levels. */
+export const Properties = z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+  if (jsonDepth(v) > MAX_PROPERTIES_DEPTH) ctx.addIssue({ code: 'custom', message: `nests deeper than ${MAX_PROPERTIES_DEPTH} levels of objects and arrays` });
+});
+
 export const Timestamp = z.union([z.string().max(64), z.number()], { error: 'must be an ISO 8601 date-time with an offset, or Unix seconds' });
 export const IsoTime = z.string().meta({ description: 'ISO 8601 instant in UTC.', examples: ['2026-11-26T12:00:00.000Z'] });
 

@@ -13,6 +13,7 @@ import {
   PositiveAmount,
   SignedAmount,
   Timestamp,
+  Properties,
 } from './common';
 
 // ---------------------------------------------------------------- assets
@@ -200,7 +201,7 @@ export const CreateAuthorization = z
     amount: PositiveAmount.optional(),
     metric: z.string().max(100).optional(),
     quantity: z.union([DecimalString, z.number().finite().nonnegative()]).optional(),
-    properties: z.record(z.string(), z.unknown()).optional().meta({ description: 'Event properties that select a filtered charge of the metric.' }),
+    properties: Properties.optional().meta({ description: 'Event properties that select a filtered charge of the metric.' }),
     idempotency_key: IdempotencyKey.optional(),
     ttl_seconds: z.number().int().min(1).max(86_400).optional().meta({ description: 'Default 600; at most 86,400 (24 hours).' }),
   })
@@ -226,6 +227,11 @@ export const Authorization = z.object({
   closed_at: IsoTime.nullable(),
 });
 export const AuthorizationRef = z.strictObject({ id: z.string().max(64) });
+export const ListAuthorizations = z.strictObject({
+  customer: ExternalId,
+  status: z.enum(['pending', 'captured', 'voided', 'expired']).optional(),
+  ...PageQuery,
+});
 export const CaptureAuthorization = z.strictObject({
   id: z.string().max(64),
   amount: PositiveAmount,
@@ -246,7 +252,7 @@ export const EventInput = z.strictObject({
   customer: ExternalId,
   code: z.string().min(1).max(100),
   timestamp: Timestamp.optional().meta({ description: 'ISO 8601 with an offset, or Unix seconds. Default: now. At most 5 minutes (configurable) in the future.' }),
-  properties: z.record(z.string(), z.unknown()).optional(),
+  properties: Properties.optional(),
   authorization_id: z.string().max(64).optional(),
   final_capture: z.boolean().optional().meta({ description: 'With authorization_id: release the rest of the hold (default true); false keeps it open for more events.' }),
   cost: DecimalString.optional().meta({ description: 'Your own cost of serving this event, for margins (informational).' }),

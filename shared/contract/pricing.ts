@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, NonNegativeAmount, PageQuery, PositiveAmount, Quantity, Timestamp } from './common';
+import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, NonNegativeAmount, PageQuery, PositiveAmount, Properties, Quantity, Timestamp } from './common';
 
 export const Aggregation = z.enum(['count', 'sum', 'max', 'unique_count', 'latest', 'weighted_sum']).meta({
   description:
@@ -143,7 +143,7 @@ export const CreateQuote = z.strictObject({
   customer: ExternalId,
   metric: Code,
   quantity: Quantity,
-  properties: z.record(z.string(), z.unknown()).optional(),
+  properties: Properties.optional(),
 });
 export const Quote = z.object({
   customer: z.string(),

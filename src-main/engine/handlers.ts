@@ -7,6 +7,7 @@ const fileOf = (d: DocumentBytes) => ({ filename: d.filename, content_type: 'app
 import type { Engine } from './engine';
 import { TollgateError } from './errors';
 import { isReplayed } from './idempotency';
+import { decodeCursor, encodeCursor } from './format';
 import { AUDITED, type AuditSpec } from './audit-actions';
 import { scrub } from './audit';
 import type { Settled } from './writer';
@@ -173,6 +174,14 @@ export function createHandlers(engine: Engine): Handlers {
 
     createAuthorization: (i) => w(() => engine.authorizations.create(i)).catch((err) => engine.events.refused(err, i, engine.customers.find(i.customer)?.id ?? null, 'authorization')),
     getAuthorization: (i) => engine.authorizations.get(i.id),
+    listAuthorizations: (i) => {
+      const c = engine.customers.require(i.customer);
+      const limit = i.limit ?? 50;
+      const before = i.cursor ? decodeCursor(i.cursor) : null;
+      const ids = engine.store.listAuthorizationIdsPage(c.id, i.status ?? null, before, limit + 1);
+      const page = ids.slice(0, limit);
+      return { data: page.map((id) => engine.authorizations.get(id)), next_cursor: ids.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+    },
     captureAuthorization: (i) => w(() => engine.authorizations.capture(i)),
     incrementAuthorization: (i) => w(() => engine.authorizations.increment(i)),
     extendAuthorization: (i) => w(() => engine.authorizations.extend(i)),

@@ -102,6 +102,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * `GET /v1/metrics` is also the list of billable metrics: a scraper gets the Prometheus text when it
+ * asks for it (Prometheus sends `Accept: application/openmetrics-text` or `text/plain`) or passes
+ * `?format=prometheus`; API clients asking for JSON get the list. `GET /metrics` is always Prometheus.
+ */
+function wantsPrometheus(req: IncomingMessage, query: string): boolean {
+  if (new URLSearchParams(query).get('format') === 'prometheus') return true;
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  return !accept.includes('application/json') && (accept.includes('openmetrics') || accept.includes('text/plain'));
+}
+
 function bearer(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
@@ -262,15 +273,8 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
     let route = 'unmatched';
     let opId: string | null = null;
     try {
-      for (const ext of extensions) {
-        if (await ext(req, res, path)) {
-          route = path.startsWith('/api/') ? '/api/v1/events (Lago)' : '(console)';
-          status = res.statusCode;
-          return;
-        }
-      }
-      if (method === 'GET' && path === '/v1/metrics') {
-        route = '/v1/metrics';
+      if (method === 'GET' && (path === '/metrics' || (path === '/v1/metrics' && wantsPrometheus(req, q < 0 ? '' : rawUrl.slice(q + 1))))) {
+        route = `${path} (prometheus)`;
         const p = await admit(req, method, operations.getRuntimeStats as Operation);
         if (!p.ok) {
           status = ERROR_CODES[p.code].status;
@@ -282,6 +286,13 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
         res.end(text);
         return;
+      }
+      for (const ext of extensions) {
+        if (await ext(req, res, path)) {
+          route = path.startsWith('/api/') ? '/api/v1/events (Lago)' : '(console)';
+          status = res.statusCode;
+          return;
+        }
       }
       if (path === '/v1/session') {
         route = '/v1/session';

@@ -664,6 +664,10 @@ export class Store {
   listAdjustmentsOf(customerId: number): { id: string; asset: string; amount: bigint; reason: string; created_at: number }[] {
     return this.all('SELECT id, asset, amount, reason, created_at FROM adjustments WHERE customer_id = ? ORDER BY created_at, id', [customerId], true);
   }
+  /** Newest first: ids are time-ordered (ULID-like), so `id < cursor` pages backwards in time. */
+  listAuthorizationIdsPage(customerId: number, status: string | null, beforeId: string | null, limit: number): string[] {
+    return this.all<{ id: string }>('SELECT id FROM authorizations WHERE customer_id = ? AND (? IS NULL OR status = ?) AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?', [customerId, status, status, beforeId, beforeId, limit]).map((r) => r.id);
+  }
   listAuthorizationIdsOf(customerId: number): string[] {
     return this.all<{ id: string }>('SELECT id FROM authorizations WHERE customer_id = ? ORDER BY id', [customerId]).map((r) => r.id);
   }

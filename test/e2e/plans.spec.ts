@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { api, ensure } from './helpers/api';
-import { login } from './helpers/ui';
+import { login, pickMetric } from './helpers/ui';
 
 // Lago's documented tiers: 0–10,000 at $0.0010, 10,001–50,000 at $0.0008, 50,001–100,000 at $0.0006,
 // above at $0.0004, each with a $10 flat fee.
@@ -19,9 +19,8 @@ test('the plan editor previews graduated and volume tiers with the engine pricin
   await ensure(client.call('createMetric', { code: 'plan_calls', name: 'Plan calls', aggregation: 'count' }));
   await login(page);
   await page.goto('/#/plans/new');
-  await page.getByLabel('Name').fill('Tiered E2E');
-  await page.getByRole('textbox', { name: 'Charge 1 metric' }).click();
-  await page.getByRole('option', { name: /plan_calls/ }).click();
+  await page.getByLabel(/^Name/).fill('Tiered E2E');
+  await pickMetric(page, 'plan_calls');
 
   // Two tiers to start; Enter on the last cell adds a tier.
   await page.getByLabel('Tier 1 last unit').fill(TIERS[0]!.to!);
@@ -40,15 +39,15 @@ test('the plan editor previews graduated and volume tiers with the engine pricin
   await page.getByLabel('Tier 4 flat fee').fill(TIERS[3]!.flat);
 
   // The derived first units follow Lago: 0, 10,001, 50,001, 100,001.
-  await expect(page.getByLabel('Tier 2 first unit')).toHaveText('10,001');
-  await expect(page.getByLabel('Tier 4 first unit')).toHaveText('100,001');
+  await expect(page.getByLabel('Tier 2 first unit')).toHaveValue('10,001');
+  await expect(page.getByLabel('Tier 4 first unit')).toHaveValue('100,001');
 
   const preview = page.getByTestId('price-preview');
   await expect(preview.getByTestId('preview-quantity')).toHaveValue('65000');
   await expect(preview.getByTestId('preview-total')).toHaveText('$81.00');
   await expect(preview.getByTestId('preview-lines').locator('tbody tr')).toHaveCount(3);
 
-  await page.getByRole('radio', { name: 'Volume' }).check({ force: true });
+  await page.getByTestId('charge-0').locator('label', { hasText: /^Volume$/ }).click();
   await expect(preview.getByTestId('preview-total')).toHaveText('$49.00');
   await expect(preview.getByTestId('preview-sentence')).toContainText('all 65,000 units at tier 3');
 

@@ -105,6 +105,8 @@ beforeAll(async () => {
   await act('invoice.settle_from_credit', 'POST', `/v1/invoices/${reissued.id}/settle-from-credit`, {});
   await act('billing_run.start', 'POST', '/v1/billing-runs', {});
   await act('invoices.export', 'POST', '/v1/exports/invoices', { formats: ['csv'], folder: mkdtempSync(join(tmpdir(), 'tg-audit-export-')) });
+  await act('backup.create', 'POST', '/v1/backups', {});
+  await act('backup.settings_update', 'PATCH', '/v1/backups/settings', { keep: 5 });
   await act('export.full', 'POST', '/v1/exports/full', { folder: join(mkdtempSync(join(tmpdir(), 'tg-audit-full-')), 'out') });
 
   const bob = await act('api_key.create', 'POST', '/v1/api-keys', { name: 'Bob', scopes: ['read'] });

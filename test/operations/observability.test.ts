@@ -29,9 +29,14 @@ describe('metrics and logs', () => {
       await new Promise((r) => setTimeout(r, 1500)); // refusal counts are flushed every second
 
       const reader = (await (await api('POST', '/v1/api-keys', { name: 'prometheus', scopes: ['read'] })).json()) as { key: string };
-      const unauth = await fetch(`${p.url}/v1/metrics`);
+      const unauth = await fetch(`${p.url}/metrics`);
       expect(unauth.status).toBe(401);
-      const res = await api('GET', '/v1/metrics', undefined, reader.key);
+      // GET /v1/metrics is also the billable metrics list: JSON clients get that, a scraper gets Prometheus text.
+      const list = await fetch(`${p.url}/v1/metrics`, { headers: { authorization: `Bearer ${reader.key}`, accept: 'application/json' } });
+      expect(((await list.json()) as { data: unknown[] }).data).toEqual([]);
+      const scrape = await fetch(`${p.url}/metrics`, { headers: { authorization: `Bearer ${reader.key}` } });
+      expect(await scrape.text()).toMatch(/^# HELP tollgate_events_recorded_total/m);
+      const res = await fetch(`${p.url}/v1/metrics`, { headers: { authorization: `Bearer ${reader.key}`, accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1' } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/plain/);
       const text = await res.text();

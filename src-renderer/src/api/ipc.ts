@@ -49,7 +49,16 @@ export function createIpcDoor(bridge: TollgateBridge): Door {
       if (out && typeof out === 'object' && 'error' in out && !('data' in out)) throw ipcError(out);
       return out as OutputOf<K>;
     },
-    session: async () => ({ id: 'desktop', name: 'Desktop (this machine)', scopes: ['admin'] }),
+    // The desktop door runs as the OS user; whoAmI says so (name and scopes), when the engine offers it.
+    session: async () => {
+      try {
+        const me = (await bridge.call('whoAmI', {})) as { id: string | null; name: string | null; scopes: string[] } | { error: unknown };
+        if ('scopes' in me) return { id: me.id ?? 'desktop', name: me.name ?? 'Desktop (this machine)', scopes: me.scopes };
+      } catch {
+        /* older engine */
+      }
+      return { id: 'desktop', name: 'Desktop (this machine)', scopes: ['admin'] };
+    },
     login: async () => ({ id: 'desktop', name: 'Desktop (this machine)', scopes: ['admin'] }),
     logout: async () => undefined,
     origin: () => 'http://127.0.0.1:8787',

@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { notifications } from '@mantine/notifications';
@@ -50,8 +50,9 @@ function WhoAmI() {
   return (
     <Menu position="bottom-end" width={260} withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={`Signed in as ${key.name}`} data-testid="whoami">
+        <UnstyledButton data-testid="whoami">
           <Group gap={8} wrap="nowrap">
+            <VisuallyHidden>Signed in as</VisuallyHidden>
             <KeyRound size={16} aria-hidden />
             <Box visibleFrom="sm">
               <Text size="sm" fw={600} lh={1.1} truncate maw={180}>
@@ -188,7 +189,6 @@ export function Layout() {
             w={340}
             visibleFrom="md"
             styles={{ inner: { justifyContent: 'space-between' }, label: { flex: 1, color: 'var(--mantine-color-dimmed)', fontWeight: 400 } }}
-            aria-label="Open the command palette"
           >
             Search or paste an id…
           </Button>
@@ -216,7 +216,7 @@ export function Layout() {
                   label={n.label}
                   active={active(n.path)}
                   leftSection={<Icon size={18} strokeWidth={1.8} />}
-                  rightSection={<span className="tg-nav-kbd">g {n.key}</span>}
+                  rightSection={<span className="tg-nav-kbd" aria-hidden>g {n.key}</span>}
                   variant="light"
                   style={{ borderRadius: 'var(--mantine-radius-md)' }}
                   aria-current={active(n.path) ? 'page' : undefined}

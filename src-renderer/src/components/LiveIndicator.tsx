@@ -36,7 +36,7 @@ export function LiveIndicator() {
   if ((state === 'offline' || state === 'reconnecting') && last !== null) detail = `as of ${formatTime(last)}`;
   return (
     <Tooltip label="Changes arrive over the live feed a few times a second; after a reconnect every page reloads what it shows." multiline w={260}>
-      <Group gap={8} wrap="nowrap" data-testid="live-state" data-state={state} tabIndex={0} aria-label={`Live feed: ${l.text}${detail ? `, ${detail}` : ''}`}>
+      <Group gap={8} wrap="nowrap" data-testid="live-state" data-state={state} tabIndex={0} role="group" aria-label={`Live feed: ${l.text}${detail ? `, ${detail}` : ''}`}>
         <span className={`tg-live-dot tg-live-${l.color}`} aria-hidden />
         <Text size="sm" fw={600} component="span" aria-live="polite">
           {l.text}

@@ -13,7 +13,7 @@ export function PageHeader({ title, count, description, actions, children }: { t
               {title}
             </Title>
             {count !== undefined && count !== null && (
-              <Badge variant="light" color="gray" size="lg" radius="sm" className="tg-num" aria-label={`${formatCount(count)} in total`}>
+              <Badge variant="light" color="gray" size="lg" radius="sm" className="tg-num">
                 {formatCount(count)}
               </Badge>
             )}
@@ -77,9 +77,9 @@ export function CopyValueButton({ value, label }: { value: string; label: string
 export function InfoTip({ label }: { label: string }) {
   return (
     <Tooltip label={label} multiline w={280} withArrow>
-      <Box component="span" tabIndex={0} aria-label={label} style={{ display: 'inline-flex', color: 'var(--mantine-color-dimmed)', cursor: 'help' }}>
+      <UnstyledButton className="tg-info" aria-label={`About: ${label}`} type="button">
         <Info size={13} aria-hidden />
-      </Box>
+      </UnstyledButton>
     </Tooltip>
   );
 }

@@ -1,4 +1,4 @@
-import { Group, Text, Tooltip, type TextProps } from '@mantine/core';
+import { Group, Text, Tooltip, VisuallyHidden, type TextProps } from '@mantine/core';
 import { ArrowDownRight, ArrowUpRight, Minus } from 'lucide-react';
 import { formatAmount, type AssetLike } from '@shared/money';
 import { useAsset } from '../state/assets';
@@ -33,7 +33,15 @@ export function Money({ amount, asset, scale, compact, signed, tone, component =
   const negative = String(amount).startsWith('-');
   const color = tone ? (negative ? 'red' : String(amount) === '0' ? 'dimmed' : 'teal') : undefined;
   const cls = ['tg-num', 'tg-amount', className].filter(Boolean).join(' ');
-  if (compact) {
+  const big = (() => {
+    try {
+      const n = BigInt(String(amount));
+      return (n < 0n ? -n : n) >= 1000n * 10n ** BigInt(a.scale);
+    } catch {
+      return false;
+    }
+  })();
+  if (compact && big) {
     const short = safeFormat(amount, a, { compact: true, signed });
     // Small amounts read the same either way: no "≈" when nothing was rounded.
     if (short.replace('≈', '') === exact) {
@@ -45,8 +53,9 @@ export function Money({ amount, asset, scale, compact, signed, tone, component =
     }
     return (
       <Tooltip label={exact} withArrow openDelay={150}>
-        <Text component={component} className={cls} c={color} tabIndex={0} aria-label={exact} {...rest}>
-          {short}
+        <Text component={component} className={cls} c={color} tabIndex={0} {...rest}>
+          <span aria-hidden>{short}</span>
+          <VisuallyHidden>{exact}</VisuallyHidden>
         </Text>
       </Tooltip>
     );
@@ -68,8 +77,9 @@ export function Delta({ amount, asset, scale, size = 'sm', label }: { amount: st
   const color = zero ? 'dimmed' : negative ? 'red' : 'teal';
   const formatted = safeFormat(amount, a, { signed: true });
   return (
-    <Group gap={4} wrap="nowrap" justify="flex-end" component="span" aria-label={label ? `${label} ${formatted}` : formatted}>
-      <Icon size={14} aria-hidden color={`var(--mantine-color-${color === 'dimmed' ? 'dimmed' : `${color}-6`})`} />
+    <Group gap={4} wrap="nowrap" justify="flex-end" component="span">
+      {label && <VisuallyHidden>{label}</VisuallyHidden>}
+      <Icon size={14} aria-hidden color={color === 'dimmed' ? 'var(--mantine-color-dimmed)' : `var(--mantine-color-${color}-text)`} />
       <Text component="span" size={size} c={color} className="tg-num tg-amount">
         {formatted}
       </Text>

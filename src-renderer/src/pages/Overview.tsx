@@ -1,4 +1,5 @@
 import { Alert, Anchor, Badge, Box, Card, Group, Paper, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { ChartFigure } from '../components/ChartFigure';
 import { AreaChart, BarChart } from '@mantine/charts';
 import { AlertTriangle, ArrowRight, Ban, CircleDollarSign, FileClock, TrendingDown } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
@@ -172,20 +173,21 @@ function EventsChart({ overview, fetchedAt }: { overview: Overview; fetchedAt: n
       <Text size="sm" c="dimmed" mb="sm" data-testid="events-summary">
         {formatCount(total)} events in the last 60 minutes; peak {formatCount(peak.events)}/min at {peak.label}; {formatCount(last?.events ?? 0)} in the current minute.
       </Text>
-      <AreaChart
-        h={200}
-        data={data}
-        dataKey="label"
-        series={[{ name: 'events', label: 'Events', color: 'brand.6' }]}
-        curveType="monotone"
-        withDots={false}
-        gridAxis="y"
-        tickLine="none"
-        withGradient
-        valueFormatter={(v) => formatCount(v)}
-        xAxisProps={{ interval: 9 }}
-        aria-label="Events per minute over the last 60 minutes"
-      />
+      <ChartFigure label="Events per minute over the last 60 minutes">
+        <AreaChart
+          h={200}
+          data={data}
+          dataKey="label"
+          series={[{ name: 'events', label: 'Events', color: 'brand.6' }]}
+          curveType="monotone"
+          withDots={false}
+          gridAxis="y"
+          tickLine="none"
+          withGradient
+          valueFormatter={(v) => formatCount(v)}
+          xAxisProps={{ interval: 9 }}
+        />
+      </ChartFigure>
     </Card>
   );
 }
@@ -220,18 +222,19 @@ function RevenueByPlan({ overview }: { overview: Overview }) {
         </Text>
       ) : (
         <>
-          <BarChart
-            h={180}
-            data={data}
-            dataKey="month"
-            type="stacked"
-            series={plans.map((p, i) => ({ name: p, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
-            valueFormatter={(v) => (current ? formatAmount(String(Math.round(v * 10 ** scale)), assetLike(current), { compact: true }) : String(v))}
-            withLegend
-            legendProps={{ verticalAlign: 'bottom' }}
-            gridAxis="y"
-            aria-label={`Revenue by plan per month in ${current}`}
-          />
+          <ChartFigure label={`Revenue by plan per month in ${current}`}>
+            <BarChart
+              h={180}
+              data={data}
+              dataKey="month"
+              type="stacked"
+              series={plans.map((p, i) => ({ name: p, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
+              valueFormatter={(v) => (current ? formatAmount(String(Math.round(v * 10 ** scale)), assetLike(current), { compact: true }) : String(v))}
+              withLegend
+              legendProps={{ verticalAlign: 'bottom' }}
+              gridAxis="y"
+            />
+          </ChartFigure>
           <Table mt="sm" fz="sm" verticalSpacing={4} aria-label="Revenue by plan">
             <Table.Thead>
               <Table.Tr>

@@ -1,4 +1,5 @@
 import { Accordion, Alert, Badge, Box, Button, Card, Grid, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ChartFigure } from '../components/ChartFigure';
 import { LineChart } from '@mantine/charts';
 import { notifications } from '@mantine/notifications';
 import { Download, FileText, HelpCircle, Sparkles, UserRound } from 'lucide-react';
@@ -40,7 +41,7 @@ function KindBadge({ kind }: { kind: SourceKind }) {
 }
 
 /** A figure for people: exact decimal text formatted by unit; unknowns say what they need, never 0. */
-function showFigure(f: Figure, labels: Map<string, string>, cents = false): string {
+function showFigure(f: Figure, labels: Map<string, string>, cents = false, bare = false): string {
   if (f.value === null) {
     if (f.undefinedBecause) return `n/a (${f.undefinedBecause})`;
     return `unknown (needs ${f.unknownBecause.map((id) => labels.get(id) ?? id).join(', ')})`;
@@ -50,7 +51,7 @@ function showFigure(f: Figure, labels: Map<string, string>, cents = false): stri
     case 'usd':
     case 'usd_per_month':
     case 'usd_per_customer_month':
-      return (cents || f.unit === 'usd_per_customer_month' ? usd2 : usd).format(v) + (f.unit === 'usd_per_month' ? '/mo' : f.unit === 'usd_per_customer_month' ? '/customer/mo' : '');
+      return (cents || f.unit === 'usd_per_customer_month' ? usd2 : usd).format(v) + (bare ? '' : f.unit === 'usd_per_month' ? '/mo' : f.unit === 'usd_per_customer_month' ? '/customer/mo' : '');
     case 'percent':
       return `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(v)} %`;
     case 'days':
@@ -248,7 +249,7 @@ export function TcoPage() {
                       {range}
                     </span>
                     <Tooltip label={`${changed ? 'Entered by you' : f.default.source}${f.default.note ? ` — ${f.default.note}` : ''}${changed ? '' : ` (${f.default.date})`}`} multiline w={300}>
-                      <span tabIndex={0} aria-label={`Source: ${changed ? 'entered by you' : f.default.kind}`}>
+                      <span tabIndex={0}>
                         <KindBadge kind={changed ? 'assumption' : f.default.kind} />
                       </span>
                     </Tooltip>
@@ -305,13 +306,13 @@ export function TcoPage() {
                     Revenue {showFigure(r.revenueMonthly, labels)} · {showFigure(r.eventsMonthly, labels)} events/mo · {showFigure(r.activeWallets, labels)} active wallets
                   </Text>
                 </Group>
-                <Table.ScrollContainer minWidth={720}>
+                <Table.ScrollContainer minWidth={640}>
                   <Table aria-label="TCO results" data-testid="tco-results">
                     <Table.Thead>
                       <Table.Tr>
                         <Table.Th />
                         {r.options.map((o) => (
-                          <Table.Th key={o.id} className="tg-right" style={{ whiteSpace: 'nowrap' }}>
+                          <Table.Th key={o.id} className="tg-right" maw={150}>
                             {o.name}
                             <Text size="xs" c="dimmed" fw={400}>
                               {o.billingModel} billing
@@ -345,7 +346,7 @@ export function TcoPage() {
                               return (
                                 <Table.Td key={o.id} className="tg-right" maw={170}>
                                   <Tooltip label={showFigure(f, labels)} multiline w={260}>
-                                    <Text size="sm" c="orange.8" fw={600} tabIndex={0} aria-label={showFigure(f, labels)}>
+                                    <Text size="sm" c="orange" fw={600} tabIndex={0}>
                                       unknown
                                     </Text>
                                   </Tooltip>
@@ -358,7 +359,7 @@ export function TcoPage() {
                             return (
                               <Table.Td key={o.id} className="tg-right tg-num">
                                 <Text size="sm" fw={label.startsWith('Total') ? 700 : 400}>
-                                  {showFigure(f, labels)}
+                                  {showFigure(f, labels, false, true)}
                                 </Text>
                               </Table.Td>
                             );
@@ -377,18 +378,19 @@ export function TcoPage() {
                   <Text size="xs" c="dimmed" mb="sm">
                     Cumulative USD by month (one-off cost in month 1). {r.options.filter((o) => o.horizonTotal.value === null).map((o) => `${o.name}: unknown (needs ${o.cumulativeUnknownBecause.map((id) => labels.get(id) ?? id).join(', ')}).`).join(' ')}
                   </Text>
-                  <LineChart
-                    h={220}
-                    data={overTime}
-                    dataKey="month"
-                    series={r.options.map((o, i) => ({ name: o.id, label: o.name, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
-                    withDots={false}
-                    withLegend
-                    legendProps={{ verticalAlign: 'bottom' }}
-                    valueFormatter={(v) => usd.format(v)}
-                    connectNulls={false}
-                    aria-label="Cumulative cost by month per option"
-                  />
+                  <ChartFigure label="Cumulative cost by month per option">
+                    <LineChart
+                      h={220}
+                      data={overTime}
+                      dataKey="month"
+                      series={r.options.map((o, i) => ({ name: o.id, label: o.name, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
+                      withDots={false}
+                      withLegend
+                      legendProps={{ verticalAlign: 'bottom' }}
+                      valueFormatter={(v) => usd.format(v)}
+                      connectNulls={false}
+                    />
+                  </ChartFigure>
                 </Card>
                 <Card>
                   <Title order={2} fz="md" mb={4}>
@@ -406,20 +408,21 @@ export function TcoPage() {
                       })
                       .join(' ')}
                   </Text>
-                  <LineChart
-                    h={220}
-                    data={byCustomers}
-                    dataKey="customers"
-                    series={options.map((o, i) => ({ name: o.id, label: o.name, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
-                    withDots={false}
-                    withLegend
-                    legendProps={{ verticalAlign: 'bottom' }}
-                    xAxisProps={{ type: 'number', domain: [0, 'dataMax'], tickFormatter: (v: number) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) }}
-                    valueFormatter={(v) => usd.format(v)}
-                    referenceLines={r.breakEvens.filter((b) => b.status === 'found').map((b) => ({ x: b.customers!, color: 'red.5', label: `break-even ${formatCount(b.customers!)}` }))}
-                    connectNulls={false}
-                    aria-label="Horizon cost by customer count with break-even points"
-                  />
+                  <ChartFigure label="Horizon cost by customer count with break-even points">
+                    <LineChart
+                      h={220}
+                      data={byCustomers}
+                      dataKey="customers"
+                      series={options.map((o, i) => ({ name: o.id, label: o.name, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
+                      withDots={false}
+                      withLegend
+                      legendProps={{ verticalAlign: 'bottom' }}
+                      xAxisProps={{ type: 'number', domain: [0, 'dataMax'], tickFormatter: (v: number) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) }}
+                      valueFormatter={(v) => usd.format(v)}
+                      referenceLines={r.breakEvens.filter((b) => b.status === 'found').map((b) => ({ x: b.customers!, color: 'red.5', label: `break-even ${formatCount(b.customers!)}` }))}
+                      connectNulls={false}
+                    />
+                  </ChartFigure>
                 </Card>
               </SimpleGrid>
               <Card>
@@ -429,20 +432,21 @@ export function TcoPage() {
                 <Text size="xs" c="dimmed" mb="sm">
                   Invoice billing: receivable peaks at {showFigure(r.risk.invoice.peakReceivable, labels)} (average {showFigure(r.risk.invoice.averageReceivable, labels)}). Wallet billing: exposure peaks at {showFigure(r.risk.wallet.peakExposure, labels)} (overdrafts and overrun debt). Expected loss a month: invoices {showFigure(r.risk.invoice.expectedLossMonthly, labels, true)}, wallets {showFigure(r.risk.wallet.expectedLossMonthly, labels, true)}.
                 </Text>
-                <LineChart
-                  h={200}
-                  data={risk}
-                  dataKey="day"
-                  series={[
+                <ChartFigure label="USD at risk by day of the billing cycle">
+                  <LineChart
+                    h={200}
+                    data={risk}
+                    dataKey="day"
+                    series={[
                     { name: 'invoice', label: 'Invoice: receivable at risk', color: 'orange.6' },
                     { name: 'wallet', label: 'Wallet: debt at risk', color: 'teal.6' },
-                  ]}
-                  withDots={false}
-                  withLegend
-                  legendProps={{ verticalAlign: 'bottom' }}
-                  valueFormatter={(v) => usd.format(v)}
-                  aria-label="USD at risk by day of the billing cycle"
-                />
+                    ]}
+                    withDots={false}
+                    withLegend
+                    legendProps={{ verticalAlign: 'bottom' }}
+                    valueFormatter={(v) => usd.format(v)}
+                  />
+                </ChartFigure>
               </Card>
               <Card>
                 <Title order={2} fz="md" mb="xs">

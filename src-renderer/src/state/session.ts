@@ -13,9 +13,10 @@ export const useSession = create<SessionState>()((set) => ({
   set: (key) => set({ key, status: key ? 'signed_in' : 'anonymous' }),
 }));
 
-export function hasScope(key: SessionKey | null, scope: 'admin' | 'read' | 'ingest'): boolean {
+/** Whether the signed-in key may do what `scope` allows (finance and support keys read everything). */
+export function hasScope(key: SessionKey | null, scope: 'admin' | 'read' | 'ingest' | 'finance' | 'support'): boolean {
   if (!key) return false;
   if (key.scopes.includes('admin')) return true;
-  if (scope === 'read') return key.scopes.includes('read');
+  if (scope === 'read') return key.scopes.some((s) => s === 'read' || s === 'finance' || s === 'support');
   return key.scopes.includes(scope);
 }

@@ -43,3 +43,21 @@ export async function changedAt(page: Page): Promise<{ at: number; to: string }>
   }, undefined, { timeout: 15_000 });
   return (await h.jsonValue()) as { at: number; to: string };
 }
+
+/**
+ * Picks the metric of charge 1 in the plan editor: from the list when the server lists metrics,
+ * or typed when the picker fell back to a free code (listMetrics unavailable).
+ */
+export async function pickMetric(page: Page, code: string): Promise<void> {
+  const group = page.getByTestId('charge-0').locator('[data-metrics]');
+  await expect(group).not.toHaveAttribute('data-metrics', 'loading');
+  const box = page.getByRole('combobox', { name: 'Charge 1 metric' });
+  if ((await group.getAttribute('data-metrics')) === 'list') {
+    await box.click();
+    await page.getByRole('option', { name: new RegExp(`\\(${code}\\)`) }).click();
+  } else {
+    await box.fill(code);
+    await page.keyboard.press('Escape');
+  }
+  await expect(box).toHaveValue(new RegExp(code));
+}

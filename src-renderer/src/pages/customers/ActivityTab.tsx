@@ -147,7 +147,7 @@ export function ActivityTab({ customer, balances }: { customer: string; balances
     // Balances first, then the newest transfers: "wallet after" walks back from the posted balance.
     call('getBalances', { external_id: customer })
       .then(async (b) => {
-        const page = await call('listTransfers', { customer, order: 'desc', limit: 100 });
+        const page = await call('listTransfers', { customer, order: 'desc', limit: 50 });
         setPostedAtLoad(Object.fromEntries(b.balances.map((x) => [x.asset, x.posted])));
         setRows(page.data);
         setCursor(page.next_cursor);
@@ -215,7 +215,7 @@ export function ActivityTab({ customer, balances }: { customer: string; balances
                   const Icon = e.delta >= 0n ? ArrowDownLeft : ArrowUpRight;
                   const muted = t.phase !== 'posted';
                   return (
-                    <Table.Tr key={t.id} style={muted ? { opacity: 0.72 } : undefined}>
+                    <Table.Tr key={t.id}>
                       <Table.Td>
                         <Text size="sm" className="tg-num">
                           {formatDateTime(t.created_at)}
@@ -278,7 +278,7 @@ export function ActivityTab({ customer, balances }: { customer: string; balances
                   loading={more}
                   onClick={() => {
                     setMore(true);
-                    call('listTransfers', { customer, order: 'desc', limit: 100, cursor })
+                    call('listTransfers', { customer, order: 'desc', limit: 50, cursor })
                       .then((p) => {
                         setRows((r) => [...r, ...p.data]);
                         setCursor(p.next_cursor);

@@ -344,7 +344,7 @@ export function CustomerPage() {
 
   return (
     <>
-      <Breadcrumbs mb="sm" aria-label="Breadcrumb">
+      <Breadcrumbs mb="sm">
         <Anchor component={Link} to="/customers" size="sm">
           Customers
         </Anchor>

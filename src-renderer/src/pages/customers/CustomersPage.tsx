@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Group, Loader, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Box, Button, Group, Loader, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Plus, Search, Users, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -13,10 +13,17 @@ import { useListKeys } from '../../lib/keys';
 import { Money } from '../../lib/money';
 import { useQuery } from '../../lib/useQuery';
 import { useLive } from '../../state/live';
+import { assetLike } from '../../state/assets';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
 
 type Row = OutputOf<'listCustomerWallets'>['data'][number];
 const PAGE = 100;
+
+/** A customer's balances with currencies first (the list shows the first, others behind +N). */
+function currencyFirst(row: Row): Row {
+  const custom = (a: string) => Number(assetLike(a).kind === 'custom');
+  return { ...row, balances: [...row.balances].sort((x, y) => custom(x.asset) - custom(y.asset) || x.asset.localeCompare(y.asset)) };
+}
 const ROW_H = 58;
 const COLS = 'minmax(220px, 2.2fr) minmax(110px, 1fr) minmax(170px, 1.3fr) 110px 100px';
 
@@ -44,8 +51,9 @@ function OtherAssets({ row }: { row: Row }) {
         </Box>
       }
     >
-      <Badge variant="default" size="sm" className="tg-num" tabIndex={0} aria-label={`${rest.length} more assets: ${rest.map((b) => b.asset).join(', ')}`}>
+      <Badge variant="default" size="sm" className="tg-num" tabIndex={0}>
         +{rest.length}
+        <VisuallyHidden> more assets: {rest.map((b) => b.asset).join(', ')}</VisuallyHidden>
       </Badge>
     </Tooltip>
   );
@@ -55,7 +63,18 @@ export function CustomersPage() {
   useTitle('Customers');
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const search = params.get('q') ?? '';
+  // The query answers from local state at once; the URL follows a moment later (shareable, not on the hot path).
+  const [search, setSearchState] = useState(() => params.get('q') ?? '');
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((params.get('q') ?? '') === search) return;
+      const next = new URLSearchParams(params);
+      if (search) next.set('q', search);
+      else next.delete('q');
+      setParams(next, { replace: true });
+    }, 400);
+    return () => clearTimeout(t);
+  }, [search, params, setParams]);
   const [rows, setRows] = useState<Row[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -81,7 +100,7 @@ export function CustomersPage() {
       call('listCustomerWallets', { limit: PAGE, ...(q ? { search: q } : {}) })
         .then((page) => {
           if (mine !== seq.current) return;
-          setRows(page.data);
+          setRows(page.data.map(currencyFirst));
           setTotal(page.total);
           if (!q) setGrandTotal(page.total);
           setCursor(page.next_cursor);
@@ -110,7 +129,7 @@ export function CustomersPage() {
     call('listCustomerWallets', { limit: PAGE, cursor, ...(search ? { search } : {}) })
       .then((page) => {
         if (mine !== seq.current) return;
-        setRows((r) => [...r, ...page.data]);
+        setRows((r) => [...r, ...page.data.map(currencyFirst)]);
         setCursor(page.next_cursor);
       })
       .catch((e: ApiError) => setError(e))
@@ -133,12 +152,7 @@ export function CustomersPage() {
     virtualizer.scrollToIndex(i, { align: 'auto' });
   }, open);
 
-  const setSearch = (q: string) => {
-    const next = new URLSearchParams(params);
-    if (q) next.set('q', q);
-    else next.delete('q');
-    setParams(next, { replace: true });
-  };
+  const setSearch = (q: string) => setSearchState(q);
 
   const nothingAtAll = !loading && !error && !search && total === 0;
 
@@ -239,7 +253,7 @@ export function CustomersPage() {
           </div>
           {loadingMore && (
             <Group justify="center" py="xs">
-              <Loader size="xs" aria-label="Loading more customers" />
+              <Loader size="xs" role="status" aria-label="Loading more customers" />
             </Group>
           )}
         </div>

@@ -133,7 +133,7 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
                       <Select aria-label="Asset" data={assetCodes} value={l.asset} onChange={(v) => setLimits(limits.map((x, j) => (j === i ? { ...x, asset: v } : x)))} />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput aria-label={`Overdraft limit in ${l.asset ?? 'asset'}`} value={l.amount} onChange={(e) => setLimits(limits.map((x, j) => (j === i ? { ...x, amount: e.currentTarget.value } : x)))} error={limitParsed[i]?.ok ? undefined : (limitParsed[i] as { error: string | null }).error ?? 'Enter an amount'} className="tg-tier-input" />
+                      <TextInput aria-label={`Overdraft limit in ${l.asset ?? 'asset'}`} value={l.amount} onChange={(e) => setLimits(limits.map((x, j) => (j === i ? { ...x, amount: e.currentTarget.value } : x)))} error={limitParsed[i]?.ok ? undefined : (limitParsed[i] as { error: string | null }).error ?? 'Enter an amount'} className="tg-tier-input" w={220} rightSection={<Text size="xs" c="dimmed">{l.asset}</Text>} rightSectionWidth={56} />
                     </Table.Td>
                     <Table.Td w={48}>
                       <ActionIcon variant="subtle" color="red" aria-label="Remove limit" onClick={() => setLimits(limits.filter((_, j) => j !== i))}>
@@ -188,7 +188,7 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
                         />
                       </Table.Td>
                       <Table.Td>
-                        <TextInput aria-label={`Cap in ${c.asset ?? 'asset'}`} value={c.amount} onChange={(e) => setCaps(caps.map((x, j) => (j === i ? { ...x, amount: e.currentTarget.value } : x)))} error={capParsed[i]?.ok ? undefined : (capParsed[i] as { error: string | null }).error ?? 'Enter an amount'} className="tg-tier-input" />
+                        <TextInput aria-label={`Cap in ${c.asset ?? 'asset'}`} value={c.amount} onChange={(e) => setCaps(caps.map((x, j) => (j === i ? { ...x, amount: e.currentTarget.value } : x)))} error={capParsed[i]?.ok ? undefined : (capParsed[i] as { error: string | null }).error ?? 'Enter an amount'} className="tg-tier-input" w={200} rightSection={<Text size="xs" c="dimmed">{c.asset}</Text>} rightSectionWidth={56} />
                       </Table.Td>
                       <Table.Td>
                         {stored && (

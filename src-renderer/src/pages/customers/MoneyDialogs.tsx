@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Group, Modal, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Box, Button, Group, Modal, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { ArrowRight } from 'lucide-react';
 import { minorToDecimal } from '@shared/money';
 import { useEffect, useMemo, useState } from 'react';
@@ -23,7 +23,8 @@ export function Preview({ asset, before, after, what = 'available' }: { asset: s
         <Text size="sm" className="tg-num tg-amount">
           {formatAmount(before, a)}
         </Text>
-        <ArrowRight size={14} aria-label="becomes" />
+        <ArrowRight size={14} aria-hidden />
+        <VisuallyHidden>becomes</VisuallyHidden>
         <Text size="sm" fw={700} className="tg-num tg-amount" c={after?.startsWith('-') ? 'red' : undefined}>
           {after === null ? '…' : formatAmount(after, a)}
         </Text>
@@ -38,6 +39,13 @@ function useAssetChoices(balances: Balance[]) {
     const codes = new Set([...balances.map((b) => b.asset), ...Object.keys(all)]);
     return [...codes].sort();
   }, [balances, all]);
+}
+
+/** The asset a dialog opens on: the customer's first currency, else its first unit, else any. */
+function defaultAsset(balances: Balance[], choices: string[]): string | null {
+  const codes = balances.map((b) => b.asset);
+  const fiat = codes.find((c) => assetLike(c).kind === 'fiat');
+  return fiat ?? codes[0] ?? choices.find((c) => assetLike(c).kind === 'fiat') ?? choices[0] ?? null;
 }
 
 function availableOf(balances: Balance[], asset: string | null): string {
@@ -72,7 +80,7 @@ export function TopUpDialog({
   useEffect(() => {
     if (!opened) return;
     setKey(newIdempotencyKey(kind === 'paid' ? 'console_topup' : 'console_grant'));
-    setAsset(balances[0]?.asset ?? choices[0] ?? null);
+    setAsset(defaultAsset(balances, choices));
     setAmount('');
     setExpires('');
     setPriority('');
@@ -171,7 +179,7 @@ export function AdjustmentDialog({ opened, onClose, customer, balances, onDone }
   useEffect(() => {
     if (!opened) return;
     setKey(newIdempotencyKey('console_adjust'));
-    setAsset(balances[0]?.asset ?? choices[0] ?? null);
+    setAsset(defaultAsset(balances, choices));
     setAmount('');
     setReason('');
     setDirection('credit');

@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Card, Grid, Group, Loader, ScrollArea, SegmentedControl, Stack, Table, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Box, Button, Card, Grid, Group, Loader, ScrollArea, SegmentedControl, Stack, Table, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Activity, ArrowUp, Pause, Play, Search, Undo2, X } from 'lucide-react';
@@ -29,14 +29,14 @@ interface Row {
   fresh?: boolean;
 }
 const ROW_H = 50;
-const COLS = '92px minmax(140px, 1.3fr) minmax(110px, 1fr) minmax(120px, 1fr) 96px';
+const COLS = '68px minmax(120px, 1.4fr) minmax(80px, 1fr) minmax(80px, 0.8fr) 88px';
 const rowKey = (r: { customer: string; transaction_id: string }) => `${r.customer}\u0000${r.transaction_id}`;
 
 function fromStored(e: Stored): Row {
   return { transaction_id: e.transaction_id, customer: e.customer, code: e.code, timestamp: e.timestamp, status: e.status, debits: e.debits.map((d) => ({ asset: d.asset, amount: d.amount })), debt_created: e.debt_created, authorization_id: e.authorization_id };
 }
 
-function EventDetail({ customer, tx, onReversed }: { customer: string; tx: string; onReversed: () => void }) {
+function EventDetail({ customer, tx, onReversed, onClose }: { customer: string; tx: string; onReversed: () => void; onClose: () => void }) {
   const q = useQuery(() => call('getEvent', { customer, transaction_id: tx }), [customer, tx]);
   const [reversing, setReversing] = useState(false);
   if (q.loading) return <TableSkeleton rows={6} cols={2} />;
@@ -64,11 +64,18 @@ function EventDetail({ customer, tx, onReversed }: { customer: string; tx: strin
             <Link to={`/customers/${encodeURIComponent(e.customer)}/wallet`}>{e.customer}</Link> · happened {formatDateTime(e.timestamp)} · received {formatDateTime(e.received_at)}
           </Text>
         </Box>
-        {e.status === 'accepted' && (
-          <Button variant="light" color="red" size="xs" leftSection={<Undo2 size={14} />} onClick={() => setReversing(true)}>
-            Reverse…
-          </Button>
-        )}
+        <Group gap={6} wrap="nowrap">
+          {e.status === 'accepted' && (
+            <Button variant="light" color="red" size="xs" leftSection={<Undo2 size={14} />} onClick={() => setReversing(true)}>
+              Reverse…
+            </Button>
+          )}
+          <Tooltip label="Close">
+            <ActionIcon variant="subtle" color="gray" onClick={onClose} aria-label="Close the event">
+              <X size={16} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
       </Group>
       {e.reversed_at && (
         <Text size="sm" c="dimmed">
@@ -409,7 +416,7 @@ function StreamTab() {
                         )}
                       </Box>
                       <Group gap={4}>
-                        <Badge size="sm" variant="light" color={r.status === 'accepted' ? 'teal' : 'gray'}>
+                        <Badge size="xs" variant="light" color={r.status === 'accepted' ? 'teal' : 'gray'}>
                           {r.status}
                         </Badge>
                         {r.authorization_id && (
@@ -455,29 +462,23 @@ function StreamTab() {
       {tx && selCustomer && (
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Card style={{ position: 'sticky', top: 76 }}>
-            <Group justify="flex-end" mb={-8}>
-              <Button
-                size="compact-xs"
-                variant="subtle"
-                color="gray"
-                leftSection={<X size={12} />}
-                onClick={() => {
+            <ScrollArea.Autosize mah="calc(100vh - 200px)">
+              <EventDetail
+                customer={selCustomer}
+                tx={tx}
+                onReversed={q.reload}
+                onClose={() => {
                   const next = new URLSearchParams(params);
                   next.delete('tx');
                   next.delete('sel');
                   setParams(next, { replace: true });
                 }}
-              >
-                Close
-              </Button>
-            </Group>
-            <ScrollArea.Autosize mah="calc(100vh - 200px)">
-              <EventDetail customer={selCustomer} tx={tx} onReversed={q.reload} />
+              />
             </ScrollArea.Autosize>
           </Card>
         </Grid.Col>
       )}
-      {q.fetching && !q.loading && <Loader size="xs" pos="fixed" bottom={16} left={260} aria-label="Refreshing" />}
+      {q.fetching && !q.loading && <Loader size="xs" pos="fixed" bottom={16} left={260} role="status" aria-label="Refreshing" />}
     </Grid>
   );
 }

@@ -107,7 +107,7 @@ export function PlanDetailPage() {
   const draft = useMemo(() => (charge ? chargeDraft(charge) : null), [charge]);
   return (
     <>
-      <Breadcrumbs mb="sm" aria-label="Breadcrumb">
+      <Breadcrumbs mb="sm">
         <Anchor component={Link} to="/plans" size="sm">
           Plans
         </Anchor>

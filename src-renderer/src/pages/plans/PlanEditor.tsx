@@ -1,11 +1,11 @@
-import { ActionIcon, Anchor, Box, Breadcrumbs, Button, Card, Checkbox, Collapse, Divider, Grid, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Autocomplete, Box, Breadcrumbs, Button, Card, Checkbox, Code, Collapse, Divider, Grid, Group, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Plus, Sparkles, Trash2 } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { CreatePlan } from '@shared/contract/pricing';
 import { minorToDecimal } from '@shared/money';
-import { type ApiError, call, type OutputOf } from '../../api';
+import { type ApiError, call, type OutputOf, toApiError } from '../../api';
 import { InlineError } from '../../components/states';
 import { parseAmountInput } from '../../lib/amountInput';
 import { useTitle } from '../../lib/chart';
@@ -17,6 +17,34 @@ import { PricePreview } from './PricePreview';
 import { TierTable } from './TierTable';
 
 type Plan = OutputOf<'getPlan'>;
+/** A metric as the picker needs it; when the list cannot be read, only codes known from plans. */
+interface MetricOption {
+  code: string;
+  name: string;
+  aggregation: string | null;
+  property: string | null;
+  event_type: string | null;
+}
+interface Metrics {
+  list: MetricOption[];
+  /** Set when listMetrics failed: the picker then takes any typed code. */
+  error: ApiError | null;
+}
+
+/**
+ * The metric picker's list. If listMetrics fails (for example the server answers something else on
+ * its path), fall back to the codes the existing plans use and let the operator type a code.
+ */
+async function loadMetrics(): Promise<Metrics> {
+  try {
+    const page = await call('listMetrics', { limit: 500 });
+    return { list: page.data.map((m) => ({ code: m.code, name: m.name, aggregation: m.aggregation, property: m.property, event_type: m.event_type })), error: null };
+  } catch (e) {
+    const plans = await call('listPlans', { limit: 500 }).catch(() => ({ data: [] as Plan[] }));
+    const codes = [...new Set(plans.data.flatMap((p) => p.charges.map((c) => c.metric)))].sort();
+    return { list: codes.map((code) => ({ code, name: code, aggregation: null, property: null, event_type: null })), error: toApiError(e) };
+  }
+}
 interface FeatureDraft {
   code: string;
   name: string;
@@ -121,6 +149,8 @@ function ChargeCard({
   index,
   active,
   metrics,
+  metricsError,
+  metricsLoading,
   assets,
   onChange,
   onRemove,
@@ -130,7 +160,9 @@ function ChargeCard({
   c: ChargeDraft;
   index: number;
   active: boolean;
-  metrics: OutputOf<'listMetrics'>['data'];
+  metrics: MetricOption[];
+  metricsError: ApiError | null;
+  metricsLoading: boolean;
   assets: string[];
   onChange: (c: ChargeDraft) => void;
   onRemove: () => void;
@@ -163,27 +195,46 @@ function ChargeCard({
       </Group>
       <Grid>
         <Grid.Col span={{ base: 12, sm: 7 }}>
-          <Group align="flex-end" gap="xs" wrap="nowrap">
-            <Select
-              label="Metric"
-              placeholder="Choose a billable metric"
-              data={metrics.map((m) => ({ value: m.code, label: `${m.name} (${m.code})` }))}
-              value={c.metric}
-              onChange={(v) => set({ metric: v })}
-              searchable
-              nothingFoundMessage="No metric: create one"
-              style={{ flex: 1 }}
-              aria-label={`Charge ${index + 1} metric`}
-            />
+          <Group align="flex-end" gap="xs" wrap="nowrap" data-metrics={metricsLoading ? 'loading' : metricsError ? 'typed' : 'list'}>
+            {metricsError ? (
+              <Autocomplete
+                label="Metric code"
+                placeholder="api_calls"
+                data={metrics.map((m) => m.code)}
+                value={c.metric ?? ''}
+                onChange={(v) => set({ metric: v.trim() || null })}
+                style={{ flex: 1 }}
+                aria-label={`Charge ${index + 1} metric`}
+              />
+            ) : (
+              <Select
+                label="Metric"
+                placeholder={metricsLoading ? 'Loading metrics…' : 'Choose a billable metric'}
+                data={metrics.map((m) => ({ value: m.code, label: `${m.name} (${m.code})` }))}
+                value={c.metric}
+                onChange={(v) => set({ metric: v })}
+                allowDeselect={false}
+                nothingFoundMessage="No metric: create one"
+                style={{ flex: 1 }}
+                aria-label={`Charge ${index + 1} metric`}
+              />
+            )}
             <Button variant="default" onClick={onNewMetric} leftSection={<Plus size={14} />}>
               Metric
             </Button>
           </Group>
-          {metric && (
+          {metricsError ? (
             <Text size="xs" c="dimmed" mt={4}>
-              {metric.aggregation}
-              {metric.property ? ` of ${metric.property}` : ''} over events <code>{metric.event_type}</code>
+              The metric list could not be read (<Code>{metricsError.code}</Code>): type the metric code.
             </Text>
+          ) : (
+            metric &&
+            metric.aggregation && (
+              <Text size="xs" c="dimmed" mt={4}>
+                {metric.aggregation}
+                {metric.property ? ` of ${metric.property}` : ''} over events <code>{metric.event_type}</code>
+              </Text>
+            )
           )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 5 }}>
@@ -206,7 +257,7 @@ function ChargeCard({
             {MODEL_INFO[c.model].example}
           </Text>
           {c.model !== 'dynamic' && (
-            <Button size="compact-xs" variant="subtle" leftSection={<Sparkles size={12} />} onClick={useExample}>
+            <Button size="compact-xs" variant="subtle" leftSection={<Sparkles size={12} />} onClick={useExample} style={{ flex: 'none' }}>
               Use example
             </Button>
           )}
@@ -261,8 +312,8 @@ export function PlanEditorPage() {
   const from = params.get('from');
   const assetMap = useAssets((s) => s.assets);
   const assets = useMemo(() => Object.keys(assetMap).sort(), [assetMap]);
-  const metricsQ = useQuery(() => call('listMetrics', { limit: 500 }), []);
-  const metrics = metricsQ.data?.data ?? [];
+  const metricsQ = useQuery(loadMetrics, []);
+  const metrics = useMemo(() => metricsQ.data?.list ?? [], [metricsQ.data]);
   const [name, setName] = useState('');
   const [code, setCode] = useState('');
   const [codeTouched, setCodeTouched] = useState(false);
@@ -352,7 +403,7 @@ export function PlanEditorPage() {
 
   return (
     <>
-      <Breadcrumbs mb="sm" aria-label="Breadcrumb">
+      <Breadcrumbs mb="sm">
         <Anchor component={Link} to="/plans" size="sm">
           Plans
         </Anchor>
@@ -470,6 +521,8 @@ export function PlanEditorPage() {
                 index={i}
                 active={i === activeCharge}
                 metrics={metrics}
+                metricsError={metricsQ.data?.error ?? null}
+                metricsLoading={metricsQ.loading}
                 assets={assets}
                 onChange={(n) => setCharges(charges.map((x, j) => (j === i ? n : x)))}
                 onRemove={() => {
@@ -579,7 +632,8 @@ export function PlanEditorPage() {
         opened={metricFor !== null}
         onClose={() => setMetricFor(null)}
         onCreated={(m) => {
-          metricsQ.reload();
+          const known = metricsQ.data ?? { list: [], error: null };
+          metricsQ.setData({ ...known, list: [...known.list.filter((x) => x.code !== m.code), { code: m.code, name: m.name, aggregation: m.aggregation, property: m.property, event_type: m.event_type }] });
           if (metricFor !== null) setCharges(charges.map((c, j) => (j === metricFor ? { ...c, metric: m.code } : c)));
           setMetricFor(null);
           notifications.show({ color: 'teal', message: `Metric ${m.code} created` });

@@ -1,4 +1,5 @@
 import { Alert, Badge, Box, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { ChartFigure } from '../../components/ChartFigure';
 import { LineChart } from '@mantine/charts';
 import { Calculator, TriangleAlert } from 'lucide-react';
 import { useMemo } from 'react';
@@ -156,19 +157,20 @@ export function PricePreview({ charge, input, onInput }: { charge: ChargeDraft; 
               <Text size="sm" fw={600} mb={4}>
                 Cost by quantity
               </Text>
-              <LineChart
-                h={180}
-                data={chart}
-                dataKey="quantity"
-                series={[{ name: 'cost', label: `Cost (${asset})`, color: 'brand.6' }]}
-                curveType={charge.model === 'package' ? 'stepAfter' : 'linear'}
-                withDots={false}
-                gridAxis="xy"
-                xAxisProps={{ type: 'number', domain: [0, 'dataMax'], tickFormatter: (v: number) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) }}
-                valueFormatter={(v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(v)}
-                referenceLines={[{ x: Number(input.quantity.replace(/,/g, '')) || 0, color: 'red.6', label: 'preview' }]}
-                aria-label="Cost as a function of quantity"
-              />
+              <ChartFigure label="Cost as a function of quantity">
+                <LineChart
+                  h={180}
+                  data={chart}
+                  dataKey="quantity"
+                  series={[{ name: 'cost', label: `Cost (${asset})`, color: 'brand.6' }]}
+                  curveType={charge.model === 'package' ? 'stepAfter' : 'linear'}
+                  withDots={false}
+                  gridAxis="xy"
+                  xAxisProps={{ type: 'number', domain: [0, 'dataMax'], tickFormatter: (v: number) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) }}
+                  valueFormatter={(v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(v)}
+                  referenceLines={[{ x: Number(input.quantity.replace(/,/g, '')) || 0, color: 'red.6', label: 'preview' }]}
+                />
+              </ChartFigure>
               <Text size="xs" c="dimmed">
                 {chart.length} points from 0 to {formatCount(chart[chart.length - 1]!.quantity)} units; the red line marks the previewed quantity.
               </Text>

@@ -1,4 +1,4 @@
-import { ActionIcon, Box, Button, Group, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Box, Button, Group, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { Plus, Trash2 } from 'lucide-react';
 import { useRef } from 'react';
 import { formatCount } from '../../lib/format';
@@ -41,87 +41,86 @@ export function TierTable({ tiers, onChange, issues, asset }: { tiers: TierDraft
   };
   return (
     <Box>
-      <Table withTableBorder withColumnBorders={false} verticalSpacing={6} aria-label="Tiers" data-testid="tier-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={110} />
-            <Table.Th className="tg-right">First unit</Table.Th>
-            <Table.Th className="tg-right">Last unit</Table.Th>
-            <Table.Th className="tg-right">Per unit ({asset})</Table.Th>
-            <Table.Th className="tg-right">Flat fee ({asset})</Table.Th>
-            <Table.Th w={40} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tiers.map((t, i) => {
-            const last = i === tiers.length - 1;
-            const rowIssues = issues.get(i) ?? [];
-            return (
-              <Table.Tr key={i} data-testid={`tier-${i}`} style={rowIssues.length ? { background: 'light-dark(var(--mantine-color-red-0), color-mix(in srgb, var(--mantine-color-red-9) 15%, transparent))' } : undefined}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {i === 0 ? 'For the first' : 'For the next'}
-                  </Text>
-                </Table.Td>
-                <Table.Td className="tg-right">
-                  <Text size="sm" c="dimmed" className="tg-num" aria-label={`Tier ${i + 1} first unit`}>
-                    {pretty(starts[i] ?? null)}
-                  </Text>
-                </Table.Td>
-                <Table.Td className="tg-right">
-                  {last ? (
-                    <Tooltip label="The last tier is open-ended">
-                      <Text size="lg" c="dimmed" aria-label={`Tier ${i + 1} last unit: no limit`} tabIndex={0}>
-                        ∞
-                      </Text>
-                    </Tooltip>
-                  ) : (
-                    <TextInput
-                      size="xs"
-                      className="tg-tier-input"
-                      aria-label={`Tier ${i + 1} last unit`}
-                      placeholder="10000"
-                      value={t.to}
-                      onChange={(e) => set(i, 'to', e.currentTarget.value)}
-                      onKeyDown={(e) => onKey(e, i, 'to')}
-                      ref={(el) => {
-                        if (el) refs.current.set(`${i}:to`, el);
-                      }}
-                      inputMode="decimal"
-                      w={120}
-                      ml="auto"
-                    />
-                  )}
-                </Table.Td>
-                {(['perUnit', 'flat'] as const).map((f) => (
-                  <Table.Td key={f} className="tg-right">
-                    <TextInput
-                      size="xs"
-                      className="tg-tier-input"
-                      aria-label={`Tier ${i + 1} ${f === 'perUnit' ? 'per unit' : 'flat fee'}`}
-                      placeholder={f === 'perUnit' ? '0.0010' : '0'}
-                      value={t[f]}
-                      onChange={(e) => set(i, f, e.currentTarget.value)}
-                      onKeyDown={(e) => onKey(e, i, f)}
-                      ref={(el) => {
-                        if (el) refs.current.set(`${i}:${f}`, el);
-                      }}
-                      inputMode="decimal"
-                      w={120}
-                      ml="auto"
-                    />
+      <Table.ScrollContainer minWidth={560}>
+        <Table withTableBorder withColumnBorders={false} verticalSpacing={6} horizontalSpacing="xs" aria-label="Tiers" data-testid="tier-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={100} />
+              <Table.Th className="tg-right">First unit</Table.Th>
+              <Table.Th className="tg-right">Last unit</Table.Th>
+              <Table.Th className="tg-right">Per unit ({asset})</Table.Th>
+              <Table.Th className="tg-right">Flat fee ({asset})</Table.Th>
+              <Table.Th w={40} />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {tiers.map((t, i) => {
+              const last = i === tiers.length - 1;
+              const rowIssues = issues.get(i) ?? [];
+              return (
+                <Table.Tr key={i} data-testid={`tier-${i}`} style={rowIssues.length ? { background: 'light-dark(var(--mantine-color-red-0), color-mix(in srgb, var(--mantine-color-red-9) 15%, transparent))' } : undefined}>
+                  <Table.Td>
+                    <Text size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
+                      {i === 0 ? 'For the first' : 'For the next'}
+                    </Text>
                   </Table.Td>
-                ))}
-                <Table.Td>
-                  <ActionIcon variant="subtle" color="gray" aria-label={`Remove tier ${i + 1}`} disabled={tiers.length <= 1} onClick={() => onChange(tiers.filter((_, j) => j !== i))}>
-                    <Trash2 size={15} />
-                  </ActionIcon>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+                  <Table.Td className="tg-right">
+                    <TextInput size="xs" variant="filled" readOnly tabIndex={-1} className="tg-tier-input" aria-label={`Tier ${i + 1} first unit`} value={pretty(starts[i] ?? null)} w={96} ml="auto" />
+                  </Table.Td>
+                  <Table.Td className="tg-right">
+                    {last ? (
+                      <Text size="lg" c="dimmed" title="The last tier is open-ended">
+                        <span aria-hidden>∞</span>
+                        <VisuallyHidden>Tier {i + 1} has no last unit: it is open-ended</VisuallyHidden>
+                      </Text>
+                    ) : (
+                      <TextInput
+                        size="xs"
+                        className="tg-tier-input"
+                        aria-label={`Tier ${i + 1} last unit`}
+                        placeholder="10000"
+                        value={t.to}
+                        onChange={(e) => set(i, 'to', e.currentTarget.value)}
+                        onKeyDown={(e) => onKey(e, i, 'to')}
+                        ref={(el) => {
+                          if (el) refs.current.set(`${i}:to`, el);
+                        }}
+                        inputMode="decimal"
+                        w={100}
+                        ml="auto"
+                      />
+                    )}
+                  </Table.Td>
+                  {(['perUnit', 'flat'] as const).map((f) => (
+                    <Table.Td key={f} className="tg-right">
+                      <TextInput
+                        size="xs"
+                        className="tg-tier-input"
+                        aria-label={`Tier ${i + 1} ${f === 'perUnit' ? 'per unit' : 'flat fee'}`}
+                        placeholder={f === 'perUnit' ? '0.0010' : '0'}
+                        value={t[f]}
+                        onChange={(e) => set(i, f, e.currentTarget.value)}
+                        onKeyDown={(e) => onKey(e, i, f)}
+                        ref={(el) => {
+                          if (el) refs.current.set(`${i}:${f}`, el);
+                        }}
+                        inputMode="decimal"
+                        w={100}
+                        ml="auto"
+                      />
+                    </Table.Td>
+                  ))}
+                  <Table.Td>
+                    <ActionIcon variant="subtle" color="gray" aria-label={`Remove tier ${i + 1}`} disabled={tiers.length <= 1} onClick={() => onChange(tiers.filter((_, j) => j !== i))}>
+                      <Trash2 size={15} />
+                    </ActionIcon>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       {[...issues.entries()].map(([i, list]) =>
         list.map((m) => (
           <Text key={`${i}${m}`} size="xs" c="red" mt={4} role="alert" data-testid="tier-issue">

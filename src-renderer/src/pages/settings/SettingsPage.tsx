@@ -1,7 +1,9 @@
-import { Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, Group, Modal, NumberInput, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, Group, Menu, Modal, NumberInput, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { KeyRound, Plus, ShieldAlert } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { KeyRound, MoreHorizontal, Plus, ShieldAlert } from 'lucide-react';
+import { parseAmountInput } from '../../lib/amountInput';
+import { assetLike, useAssets } from '../../state/assets';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { type ApiError, call, door, type OutputOf } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -14,15 +16,52 @@ import { useSession } from '../../state/session';
 
 type ApiKey = OutputOf<'listApiKeys'>['data'][number];
 
-const SCOPE_HELP: Record<string, string> = {
+const SCOPES = ['ingest', 'read', 'finance', 'support', 'admin'] as const;
+type ScopeName = (typeof SCOPES)[number];
+const SCOPE_HELP: Record<ScopeName, string> = {
   ingest: 'events, authorizations, balance reads: what an app on the request path needs',
   read: 'every read (dashboards, exports)',
-  admin: 'everything, including keys and money movements',
+  finance: 'top-ups, refunds, adjustments, invoices, payments, credit notes, exports, and every read',
+  support: 'every read, plus grants and adjustments up to per-asset caps',
+  admin: 'everything, including keys and settings',
 };
+const SCOPE_COLOR: Record<string, string> = { admin: 'red', finance: 'orange', support: 'grape', read: 'blue', ingest: 'teal' };
+
+/** The secret, shown once: copy it, and confirm it is stored before the dialog lets go. */
+function ShowOnce({ created, stored, setStored, onDone }: { created: OutputOf<'createApiKey'>; stored: boolean; setStored: (v: boolean) => void; onDone: () => void }) {
+  return (
+    <Stack>
+      <Alert color="yellow" variant="light" icon={<ShieldAlert size={18} />}>
+        This is the only time the key is shown. Tollgate keeps only a hash of it.
+      </Alert>
+      <Group wrap="nowrap" gap="xs">
+        <Code block style={{ flex: 1, fontSize: 13 }} data-testid="new-key">
+          {created.key}
+        </Code>
+        <CopyValueButton value={created.key} label="Copy the key" />
+      </Group>
+      <Text size="sm">
+        <b>{created.name}</b> · scopes {created.scopes.join(', ')}
+        {created.expires_at ? ` · expires ${formatDateTime(created.expires_at)}` : ''}
+      </Text>
+      <Checkbox label="I stored it somewhere safe" checked={stored} onChange={(e) => setStored(e.currentTarget.checked)} />
+      <Group justify="flex-end">
+        <Button disabled={!stored} onClick={onDone}>
+          Done
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
 
 function CreateKeyDialog({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: () => void }) {
+  const assetMap = useAssets((s) => s.assets);
+  const assets = useMemo(() => Object.keys(assetMap).sort(), [assetMap]);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>(['ingest']);
+  const [caps, setCaps] = useState<{ asset: string | null; amount: string }[]>([]);
+  const [rate, setRate] = useState<string>('');
+  const [expires, setExpires] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [created, setCreated] = useState<OutputOf<'createApiKey'> | null>(null);
@@ -31,11 +70,21 @@ function CreateKeyDialog({ opened, onClose, onCreated }: { opened: boolean; onCl
     if (opened) {
       setName('');
       setScopes(['ingest']);
+      setCaps([]);
+      setRate('');
+      setExpires('');
       setError(null);
       setCreated(null);
       setStored(false);
     }
   }, [opened]);
+  const support = scopes.includes('support');
+  useEffect(() => {
+    if (support && caps.length === 0) setCaps([{ asset: assets.includes('USD') ? 'USD' : (assets[0] ?? null), amount: '' }]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [support]);
+  const parsedCaps = caps.map((c) => (c.asset ? parseAmountInput(c.amount, assetLike(c.asset)) : { ok: false as const, error: 'Choose an asset' }));
+  const capsOk = !support || (caps.length > 0 && parsedCaps.every((p) => p.ok));
   const close = () => {
     if (created && !stored) return;
     onClose();
@@ -43,26 +92,7 @@ function CreateKeyDialog({ opened, onClose, onCreated }: { opened: boolean; onCl
   return (
     <Modal opened={opened} onClose={close} title={<Text fw={600}>{created ? 'Store this key now' : 'New API key'}</Text>} size="lg" closeOnClickOutside={!created} closeOnEscape={!created} withCloseButton={!created || stored}>
       {created ? (
-        <Stack>
-          <Alert color="yellow" variant="light" icon={<ShieldAlert size={18} />}>
-            This is the only time the key is shown. Tollgate keeps only a hash of it.
-          </Alert>
-          <Group wrap="nowrap" gap="xs">
-            <Code block style={{ flex: 1, fontSize: 13 }} data-testid="new-key">
-              {created.key}
-            </Code>
-            <CopyValueButton value={created.key} label="Copy the key" />
-          </Group>
-          <Text size="sm">
-            <b>{created.name}</b> · scopes {created.scopes.join(', ')}
-          </Text>
-          <Checkbox label="I stored it somewhere safe" checked={stored} onChange={(e) => setStored(e.currentTarget.checked)} />
-          <Group justify="flex-end">
-            <Button disabled={!stored} onClick={onCreated}>
-              Done
-            </Button>
-          </Group>
-        </Stack>
+        <ShowOnce created={created} stored={stored} setStored={setStored} onDone={onCreated} />
       ) : (
         <form
           onSubmit={async (e) => {
@@ -70,7 +100,15 @@ function CreateKeyDialog({ opened, onClose, onCreated }: { opened: boolean; onCl
             setBusy(true);
             setError(null);
             try {
-              setCreated(await call('createApiKey', { name: name.trim(), scopes: scopes as ('ingest' | 'read' | 'admin')[] }));
+              setCreated(
+                await call('createApiKey', {
+                  name: name.trim(),
+                  scopes: scopes as ScopeName[],
+                  ...(support ? { support_caps: caps.map((c, i) => ({ asset: c.asset!, amount: (parsedCaps[i] as { minor: string }).minor })) } : {}),
+                  ...(rate ? { rate_limit: { per_second: Number(rate) } } : {}),
+                  ...(expires ? { expires_at: new Date(expires).toISOString() } : {}),
+                }),
+              );
             } catch (err) {
               setError(err as ApiError);
             } finally {
@@ -82,17 +120,40 @@ function CreateKeyDialog({ opened, onClose, onCreated }: { opened: boolean; onCl
             <TextInput label="Name" placeholder="production-app" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus description="Where the key is used, so you know what breaks when you revoke it." />
             <Checkbox.Group label="Scopes" value={scopes} onChange={setScopes} required>
               <Stack gap={6} mt={6}>
-                {(['ingest', 'read', 'admin'] as const).map((s) => (
+                {SCOPES.map((s) => (
                   <Checkbox key={s} value={s} label={<Text size="sm"><b>{s}</b> — {SCOPE_HELP[s]}</Text>} />
                 ))}
               </Stack>
             </Checkbox.Group>
+            {support && (
+              <Box>
+                <Text size="sm" fw={500}>
+                  Support caps
+                </Text>
+                <Text size="xs" c="dimmed" mb={4}>
+                  The largest single grant or adjustment this key may make, per asset.
+                </Text>
+                {caps.map((c, i) => (
+                  <Group key={i} wrap="nowrap" mt={4}>
+                    <Select aria-label="Asset" data={assets} value={c.asset} onChange={(v) => setCaps(caps.map((x, j) => (j === i ? { ...x, asset: v } : x)))} w={140} />
+                    <TextInput aria-label={`Cap in ${c.asset ?? 'asset'}`} placeholder="100.00" value={c.amount} onChange={(e) => setCaps(caps.map((x, j) => (j === i ? { ...x, amount: e.currentTarget.value } : x)))} error={parsedCaps[i]?.ok ? undefined : (parsedCaps[i] as { error: string | null }).error} className="tg-tier-input" style={{ flex: 1 }} />
+                  </Group>
+                ))}
+                <Button size="compact-xs" variant="subtle" mt={6} onClick={() => setCaps([...caps, { asset: null, amount: '' }])}>
+                  Add an asset
+                </Button>
+              </Box>
+            )}
+            <SimpleGrid cols={2}>
+              <NumberInput label="Rate limit (requests/s, optional)" placeholder="no limit" min={1} allowDecimal={false} value={rate} onValueChange={({ value }) => setRate(value)} />
+              <TextInput label="Expires (optional)" type="datetime-local" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
+            </SimpleGrid>
             <InlineError error={error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" loading={busy} disabled={!name.trim() || scopes.length === 0}>
+              <Button type="submit" loading={busy} disabled={!name.trim() || scopes.length === 0 || !capsOk}>
                 Create key
               </Button>
             </Group>
@@ -103,10 +164,73 @@ function CreateKeyDialog({ opened, onClose, onCreated }: { opened: boolean; onCl
   );
 }
 
+const GRACE = [
+  { value: '0', label: 'Now' },
+  { value: '3600', label: '1 hour' },
+  { value: '86400', label: '24 hours' },
+  { value: '172800', label: '48 hours' },
+  { value: '604800', label: '7 days' },
+];
+
+/** Rotate: a new key with the same grants; the old one keeps working for the grace period chosen. */
+function RotateDialog({ apiKey, onClose, onDone }: { apiKey: ApiKey | null; onClose: () => void; onDone: () => void }) {
+  const [grace, setGrace] = useState('86400');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [created, setCreated] = useState<OutputOf<'createApiKey'> | null>(null);
+  const [stored, setStored] = useState(false);
+  useEffect(() => {
+    if (apiKey) {
+      setGrace('86400');
+      setError(null);
+      setCreated(null);
+      setStored(false);
+    }
+  }, [apiKey]);
+  return (
+    <Modal opened={!!apiKey} onClose={() => (!created || stored ? onClose() : undefined)} title={<Text fw={600}>{created ? 'Store the new key now' : `Rotate ${apiKey?.name ?? ''}`}</Text>} size="lg" withCloseButton={!created || stored}>
+      {created ? (
+        <ShowOnce created={created} stored={stored} setStored={setStored} onDone={onDone} />
+      ) : (
+        <Stack>
+          <Text size="sm">
+            A new key replaces <b>{apiKey?.name}</b> (<Code>{apiKey?.prefix}…</Code>) with the same scopes, caps and limit. Deploy it, then let the old key stop.
+          </Text>
+          <Select label="The old key keeps working for" data={GRACE} value={grace} onChange={(v) => setGrace(v ?? '86400')} allowDeselect={false} />
+          <InlineError error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} data-autofocus>
+              Cancel
+            </Button>
+            <Button
+              loading={busy}
+              onClick={async () => {
+                setBusy(true);
+                setError(null);
+                try {
+                  const r = await call('rotateApiKey', { id: apiKey!.id, grace_seconds: Number(grace) });
+                  setCreated(r.created);
+                } catch (e) {
+                  setError(e as ApiError);
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
+              Rotate {apiKey?.name}
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
 function KeysTab() {
   const q = useQuery(() => call('listApiKeys', {}), []);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [rotating, setRotating] = useState<ApiKey | null>(null);
   const me = useSession((s) => s.key);
   return (
     <Stack>
@@ -138,7 +262,7 @@ function KeysTab() {
             </Table.Thead>
             <Table.Tbody>
               {q.data!.data.map((k) => (
-                <Table.Tr key={k.id} style={k.revoked_at ? { opacity: 0.6 } : undefined}>
+                <Table.Tr key={k.id}>
                   <Table.Td>
                     <Group gap={6}>
                       <KeyRound size={14} aria-hidden />
@@ -158,7 +282,7 @@ function KeysTab() {
                   <Table.Td>
                     <Group gap={4}>
                       {k.scopes.map((s) => (
-                        <Badge key={s} size="sm" variant="outline" color={s === 'admin' ? 'red' : s === 'read' ? 'blue' : 'teal'}>
+                        <Badge key={s} size="sm" variant="outline" color={SCOPE_COLOR[s] ?? 'gray'}>
                           {s}
                         </Badge>
                       ))}
@@ -166,12 +290,36 @@ function KeysTab() {
                   </Table.Td>
                   <Table.Td>{formatDateTime(k.created_at)}</Table.Td>
                   <Table.Td>{k.last_used_at ? relative(k.last_used_at) : <Text size="sm" c="dimmed">never</Text>}</Table.Td>
-                  <Table.Td>{k.revoked_at ? <Badge color="gray">revoked {formatDateTime(k.revoked_at)}</Badge> : <Badge color="teal" variant="light">active</Badge>}</Table.Td>
+                  <Table.Td>
+                    {k.revoked_at ? (
+                      <Badge color="gray" variant="light">
+                        revoked {formatDateTime(k.revoked_at)}
+                      </Badge>
+                    ) : k.expires_at ? (
+                      <Badge color="yellow" variant="light">
+                        expires {relative(k.expires_at)}
+                      </Badge>
+                    ) : (
+                      <Badge color="teal" variant="light">
+                        active
+                      </Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td className="tg-right">
                     {!k.revoked_at && (
-                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke…
-                      </Button>
+                      <Menu position="bottom-end">
+                        <Menu.Target>
+                          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${k.name}`}>
+                            <MoreHorizontal size={16} />
+                          </ActionIcon>
+                        </Menu.Target>
+                        <Menu.Dropdown>
+                          <Menu.Item onClick={() => setRotating(k)}>Rotate…</Menu.Item>
+                          <Menu.Item color="red" onClick={() => setRevoking(k)}>
+                            Revoke…
+                          </Menu.Item>
+                        </Menu.Dropdown>
+                      </Menu>
                     )}
                   </Table.Td>
                 </Table.Tr>
@@ -185,6 +333,14 @@ function KeysTab() {
         onClose={() => setCreating(false)}
         onCreated={() => {
           setCreating(false);
+          q.reload();
+        }}
+      />
+      <RotateDialog
+        apiKey={rotating}
+        onClose={() => setRotating(null)}
+        onDone={() => {
+          setRotating(null);
           q.reload();
         }}
       />
@@ -336,7 +492,7 @@ function OperatorTab() {
           <Title order={2} fz="md">
             Billing
           </Title>
-          <Select label="Billing time zone" description="Periods, days and months of spend caps and the overview, unless a customer has its own." data={ZONES} value={tz} onChange={setTz} searchable allowDeselect={false} />
+          <Select label="Billing time zone" description="Periods, days and months of spend caps and the overview, unless a customer has its own." data={[...new Set(['UTC', ...(q.data.billing_timezone ? [q.data.billing_timezone] : []), ...ZONES])]} value={tz} onChange={setTz} searchable allowDeselect={false} />
           <NumberInput label="Grace period (hours)" description="How long a closed period stays open to late events (and its invoice a draft)." min={0} max={1440} allowDecimal={false} value={grace} onValueChange={({ value }) => setGrace(value)} />
           <Select
             label="Late events"

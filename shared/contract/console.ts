@@ -71,16 +71,29 @@ export const CustomerWallets = z.object({
       email: z.string().nullable(),
       billing_mode: z.enum(['prepaid', 'postpaid']),
       plan: z.string().nullable(),
-      balances: z.array(z.object({ asset: z.string(), available: AmountOut, posted: AmountOut, pending: AmountOut, debt: AmountOut })),
+      status: z.enum(['active', 'archived', 'closed']),
+      balances: z.array(
+        z.object({
+          asset: z.string(),
+          available: AmountOut,
+          posted: AmountOut,
+          pending: AmountOut,
+          debt: AmountOut,
+          burn_rate_per_hour: AmountOut.meta({ description: 'Spend over the last hour, per hour.' }),
+          time_to_empty_seconds: z.number().nullable().meta({ description: 'At the current burn rate; null when nothing is burning.' }),
+        }),
+      ),
     }),
   ),
   next_cursor: z.string().nullable(),
   total: z.number().int(),
+  as_of: IsoTime,
 });
 export const ListCustomerWallets = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().max(200).optional(),
   search: z.string().max(200).optional(),
+  status: z.enum(['active', 'archived', 'closed', 'all']).optional().meta({ description: 'Default: every customer but archived ones.' }),
 });
 
 export const EventRef = z.strictObject({ transaction_id: z.string().min(1).max(255), customer: ExternalId });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CustomerWallets, EventDetail, Overview, WalletMonitor } from '../../shared/contract/console';
 import { startOfDay, startOfMonth } from '../../shared/time';
+import type { CustomerStatusFilter } from '../storage/store';
 import type { Assets } from './assets';
 import type { EngineContext } from './context';
 import type { Customers } from './customers';
@@ -146,9 +147,10 @@ export class ConsoleViews {
     return { as_of: iso(this.ctx.now()), wallets: wallets.slice(0, limit).map(({ rate: _r, ...w }) => w) };
   }
 
-  customerWallets(limit: number, cursor: string | undefined, search: string | undefined): z.output<typeof CustomerWallets> {
-    const page = this.customers.rows(limit, cursor, search);
+  customerWallets(limit: number, cursor: string | undefined, search: string | undefined, status: CustomerStatusFilter = 'default'): z.output<typeof CustomerWallets> {
+    const page = this.customers.rows(limit, cursor, search, status);
     const balances = page.rows.length ? this.ctx.store.walletBalances(page.rows.map((c) => c.id)) : [];
+    const burn = this.stats.burnRates();
     return {
       data: page.rows.map((c) => {
         const sub = this.subscriptions.liveOf(c.id);
@@ -158,13 +160,27 @@ export class ConsoleViews {
           email: c.email,
           billing_mode: c.billing_mode,
           plan: sub ? this.plans.byId(sub.plan_id).row.code : null,
+          status: c.status,
           balances: balances
             .filter((b) => b.customer_id === c.id)
-            .map((b) => ({ asset: b.asset, available: (b.posted - b.pending - b.debt).toString(), posted: b.posted.toString(), pending: b.pending.toString(), debt: b.debt.toString() })),
+            .map((b) => {
+              const available = b.posted - b.pending - b.debt;
+              const rate = burn.get(`${c.id}:${b.asset}`) ?? 0n;
+              return {
+                asset: b.asset,
+                available: available.toString(),
+                posted: b.posted.toString(),
+                pending: b.pending.toString(),
+                debt: b.debt.toString(),
+                burn_rate_per_hour: rate.toString(),
+                time_to_empty_seconds: rate > 0n ? Number(available > 0n ? (available * 3600n) / rate : 0n) : null,
+              };
+            }),
         };
       }),
       next_cursor: page.next,
-      total: this.ctx.store.countCustomers(search?.trim() || null),
+      total: this.ctx.store.countCustomers(search?.trim() || null, status),
+      as_of: iso(this.ctx.now()),
     };
   }
 

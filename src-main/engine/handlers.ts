@@ -258,7 +258,7 @@ export function createHandlers(engine: Engine): Handlers {
 
     getOverview: () => ({ ...engine.consoleViews.overview(), backups: engine.backups.status() }),
     getWalletMonitor: (i) => engine.consoleViews.monitor(i.limit ?? 50, i.sort ?? 'time_to_empty'),
-    listCustomerWallets: (i) => engine.consoleViews.customerWallets(i.limit ?? 50, i.cursor, i.search),
+    listCustomerWallets: (i) => engine.consoleViews.customerWallets(i.limit ?? 50, i.cursor, i.search, i.status ?? 'default'),
     getEvent: (i) => engine.consoleViews.eventDetail(i.transaction_id, i.customer),
     createApiKey: (i, c) => audited('createApiKey', i, c, () => engine.keys.createKey(i)),
     listApiKeys: () => engine.keys.list(),

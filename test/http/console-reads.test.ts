@@ -45,7 +45,11 @@ describe('console reads', () => {
     expect(all.body.data).toHaveLength(1);
     expect(all.body.next_cursor).not.toBeNull();
     const found = await fx.api('GET', '/v1/customers-with-balances?search=beta.test');
-    expect(found.body.data).toEqual([{ external_id: 'beta', name: 'Beta Labs', email: 'ops@beta.test', billing_mode: 'prepaid', plan: 'tok', balances: [{ asset: 'USD', available: '400', posted: '400', pending: '0', debt: '0' }] }]);
+    expect(found.body.data).toMatchObject([{ external_id: 'beta', name: 'Beta Labs', email: 'ops@beta.test', billing_mode: 'prepaid', plan: 'tok', status: 'active', balances: [{ asset: 'USD', available: '400', posted: '400', pending: '0', debt: '0' }] }]);
+    // It has been spending: a burn rate, and a time to empty consistent with it.
+    const b = found.body.data[0].balances[0];
+    expect(BigInt(b.burn_rate_per_hour)).toBeGreaterThan(0n);
+    expect(b.time_to_empty_seconds).toBe(Number((400n * 3600n) / BigInt(b.burn_rate_per_hour)));
   });
 
   it('an event opens with the transfers it caused', async () => {

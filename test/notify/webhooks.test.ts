@@ -81,6 +81,8 @@ describe('webhooks', () => {
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(sig)!;
     expect(createHmac('sha256', ep.secret).update(`${t}.${msg.raw}`).digest('hex')).toBe(v1);
     expect(Math.abs(Date.now() / 1000 - Number(t))).toBeLessThan(60);
+    // The receiver answers before the sender records the answer: wait for the record.
+    await until(() => fx!.engine.store.listOutbox({ endpointId: null, status: 'delivered', beforeId: null, limit: 10 }).length === 1);
     const log = await fx.op<any>('listWebhookDeliveries', {});
     expect(log.data[0]).toMatchObject({ status: 'delivered', attempts: 1, last_status: 200 });
   });

@@ -2,6 +2,7 @@ import { type UtilityProcess, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import type { DesktopStatus, FromDesktopEngine, LiveMessage, LocalEngineOptions, ToDesktopEngine } from '../runtime/desktop-protocol';
 import type { IpcAnswer } from '../runtime/ipc-door';
+import { unpacked } from '../runtime/asar';
 
 /**
  * The engine on this machine, in its own utility process (out/main/desktop-engine.js). Calls are
@@ -22,7 +23,7 @@ export class LocalBackend {
   }
 
   static start(options: LocalEngineOptions, onExit: (code: number) => void): Promise<LocalBackend> {
-    const child = utilityProcess.fork(join(import.meta.dirname, 'desktop-engine.js'), [], { serviceName: 'Tollgate engine', stdio: 'inherit' });
+    const child = utilityProcess.fork(unpacked(join(import.meta.dirname, 'desktop-engine.js')), [], { serviceName: 'Tollgate engine', stdio: 'inherit' });
     return new Promise((resolve, reject) => {
       let backend: LocalBackend | null = null;
       child.on('message', (m: FromDesktopEngine) => {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { unpacked } from '../runtime/asar';
 
 let found: string | null = null;
 
@@ -13,7 +14,7 @@ export function defaultResourcesDir(): string {
   if (process.env.TOLLGATE_RESOURCES_DIR) return process.env.TOLLGATE_RESOURCES_DIR;
   if (found) return found;
   for (let dir = import.meta.dirname, i = 0; i < 6; i++, dir = dirname(dir)) {
-    const candidate = join(dir, 'resources');
+    const candidate = unpacked(join(dir, 'resources'));
     if (existsSync(join(candidate, 'fonts'))) return (found = candidate);
   }
   throw new Error(`Tollgate's resources/ folder (fonts for PDFs) was not found above ${import.meta.dirname}; set TOLLGATE_RESOURCES_DIR.`);

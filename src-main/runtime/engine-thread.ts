@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Synchronous } from '../storage/database';
 import { WorkerGateway } from '../engine/worker-gateway';
+import { unpacked } from './asar';
 
 export interface EngineThreadOptions {
   dataDir: string;
@@ -15,11 +16,12 @@ export interface EngineThreadOptions {
  * desktop app's engine process both do. Throws DataDirLockedError or SchemaTooNewError as they are.
  */
 export function openEngineThread(o: EngineThreadOptions): Promise<WorkerGateway> {
-  return WorkerGateway.open(join(o.bundleDir, 'engine-worker.js'), {
+  const dir = unpacked(o.bundleDir);
+  return WorkerGateway.open(join(dir, 'engine-worker.js'), {
     dataDir: o.dataDir,
     synchronous: o.synchronous ?? 'FULL',
     adminKey: o.adminKey,
-    documentWorker: join(o.bundleDir, 'document-worker.js'),
-    backupWorker: join(o.bundleDir, 'backup-worker.js'),
+    documentWorker: join(dir, 'document-worker.js'),
+    backupWorker: join(dir, 'backup-worker.js'),
   });
 }

@@ -42,6 +42,7 @@ for (let i = 0; i < customers; i++) {
   });
 }
 await engine.writer.runEach(setup, 'bulk');
+if (process.env.DROP_INDEX) for (const ix of process.env.DROP_INDEX.split(',')) engine.db.exec(`DROP INDEX ${ix}`);
 const list = makeEvents(events, 'p', zipfSampler(customers)).map((e) => JSON.parse(e.body) as Record<string, unknown>);
 const started = performance.now();
 for (let i = 0; i < list.length; i += 1000) await engine.writer.runEach(list.slice(i, i + 1000).map((e) => () => engine.events.ingest(e as never)), 'bulk');

@@ -77,7 +77,7 @@ export class Stats {
     if (t.period_id !== null) {
       const plan = this.planOfPeriod(t.period_id);
       if (plan !== null) {
-        const key = `${new Date(t.effective_at).toISOString().slice(0, 7)}:${plan}:${customer.asset}`;
+        const key = `${this.monthOf(t.effective_at)}:${plan}:${customer.asset}`;
         this.op.revenue.set(key, (this.op.revenue.get(key) ?? 0n) + amount);
       }
     }
@@ -88,6 +88,17 @@ export class Stats {
       const minute = Math.floor(t.created_at / 60_000);
       b.set(minute, (b.get(minute) ?? 0n) + amount);
     }
+  }
+
+  private month = { from: 0, to: -1, key: '' };
+  /** "YYYY-MM" (UTC) of an instant; the current month's bounds are kept, since nearly every transfer falls in it. */
+  private monthOf(ms: number): string {
+    const m = this.month;
+    if (ms >= m.from && ms < m.to) return m.key;
+    const d = new Date(ms);
+    const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    this.month = { from, to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1), key: d.toISOString().slice(0, 7) };
+    return this.month.key;
   }
 
   /** A recorded event; `cost` is the operator's own cost in major units, for margins. */

@@ -138,6 +138,10 @@ export class Subscriptions {
   }
 
   segment(id: number): PeriodRow {
+    // Every transfer of a priced event asks for its segment (the stats' plan): serve it from the
+    // canonical cache before reading the row.
+    const known = this.segments.get(id);
+    if (known) return known;
     const p = this.canon(this.ctx.store.getPeriod(id));
     if (!p) throw new Error(`period ${id} missing`);
     return p;

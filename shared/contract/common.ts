@@ -46,9 +46,19 @@ export const DecimalString = z
   .regex(DECIMAL_TEXT, { error: 'must be a decimal string such as "0.000002" (digits, optional fraction, no exponent)' });
 export const NonNegativeDecimalString = DecimalString.refine((v) => !v.startsWith('-'), { error: 'must not be negative' });
 
+/**
+ * A JSON number the exact decimals can take: finite, and not written with an exponent beyond 30
+ * (1e308 or 5e-324 would otherwise reach the decimal code and fail there, answered 500).
+ */
+export const decimalSafe = (n: number) => {
+  const m = /e([+-]?\d+)$/i.exec(String(n));
+  return !m || Math.abs(Number(m[1])) <= 30;
+};
+export const DECIMAL_SAFE_ERROR = 'is out of range: write very large or very small quantities as decimal strings';
+
 /** Quantities: a decimal string or a JSON number (taken through its shortest decimal text). */
 export const Quantity = z
-  .union([DecimalString, z.number().finite()], { error: 'must be a number or a decimal string' })
+  .union([DecimalString, z.number().finite().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })], { error: 'must be a number or a decimal string' })
   .transform((v) => (typeof v === 'number' ? String(v) : v))
   .refine((v) => /^\d+(\.\d+)?$/.test(v) || /^\d+(\.\d+)?e[+-]?\d+$/i.test(v), { error: 'must be a non-negative quantity' });
 

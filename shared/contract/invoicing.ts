@@ -54,7 +54,14 @@ export const Invoice = z.object({
   created_at: IsoTime,
 });
 
-export const ListInvoices = z.strictObject({ ...PageQuery, customer: ExternalId.optional(), status: InvoiceStatus.optional() });
+export const ListInvoices = z.strictObject({
+  ...PageQuery,
+  customer: ExternalId.optional(),
+  status: InvoiceStatus.optional(),
+  from: Timestamp.optional().meta({ description: 'Invoices issued at or after (drafts: created); the same rule as the invoice export.' }),
+  to: Timestamp.optional().meta({ description: 'Invoices issued before (drafts: created).' }),
+  order: z.enum(['asc', 'desc']).optional().meta({ description: '`asc` (default): oldest first; `desc`: newest first.' }),
+});
 export const InvoiceRef = z.strictObject({ id: z.string().max(64).meta({ description: 'Invoice id or number.' }) });
 export const VoidInvoice = z.strictObject({ id: z.string().max(64), reason: z.string().min(1).max(500) });
 export const RecordPayment = z.strictObject({

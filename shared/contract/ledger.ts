@@ -14,6 +14,8 @@ import {
   SignedAmount,
   Timestamp,
   Properties,
+  decimalSafe,
+  DECIMAL_SAFE_ERROR,
 } from './common';
 
 // ---------------------------------------------------------------- assets
@@ -200,7 +202,7 @@ export const CreateAuthorization = z
     asset: AssetCode.optional(),
     amount: PositiveAmount.optional(),
     metric: z.string().max(100).optional(),
-    quantity: z.union([DecimalString, z.number().finite().nonnegative()]).optional(),
+    quantity: z.union([DecimalString, z.number().finite().nonnegative().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional(),
     properties: Properties.optional().meta({ description: 'Event properties that select a filtered charge of the metric.' }),
     idempotency_key: IdempotencyKey.optional(),
     ttl_seconds: z.number().int().min(1).max(86_400).optional().meta({ description: 'Default 600; at most 86,400 (24 hours).' }),
@@ -241,7 +243,7 @@ export const CaptureAuthorization = z.strictObject({
 export const IncrementAuthorization = z.strictObject({
   id: z.string().max(64),
   amount: PositiveAmount.optional(),
-  quantity: z.union([DecimalString, z.number().finite().positive()]).optional(),
+  quantity: z.union([DecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional(),
   idempotency_key: IdempotencyKey.optional(),
 });
 export const ExtendAuthorization = z.strictObject({ id: z.string().max(64), ttl_seconds: z.number().int().min(1).max(86_400) });

@@ -1395,10 +1395,13 @@ export class Store {
     const r = this.get<Record<string, unknown>>("SELECT * FROM invoices WHERE subscription_id = ? AND period_start = ? AND status <> 'void' AND replaces_id IS NULL", [subscriptionId, periodStart], true);
     return r ? mapInvoice(r) : undefined;
   }
-  listInvoices(q: { customerId: number | null; status: string | null; after: string | null; limit: number; from?: number | null; to?: number | null }): InvoiceRow[] {
+  listInvoices(q: { customerId: number | null; status: string | null; after: string | null; limit: number; from?: number | null; to?: number | null; desc?: boolean }): InvoiceRow[] {
+    // Newest first (`desc`): the cursor is the last id seen, and the next page lies below it.
+    const cursor = q.desc ? `(? = '' OR id < ?)` : `id > ?`;
+    const cursorParams = q.desc ? [q.after ?? '', q.after ?? ''] : [q.after ?? ''];
     return this.all<Record<string, unknown>>(
-      `SELECT * FROM invoices WHERE id > ? AND (? IS NULL OR customer_id = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR finalized_at >= ?) AND (? IS NULL OR finalized_at < ?) ORDER BY id LIMIT ?`,
-      [q.after ?? '', q.customerId, q.customerId, q.status, q.status, q.from ?? null, q.from ?? null, q.to ?? null, q.to ?? null, q.limit],
+      `SELECT * FROM invoices WHERE ${cursor} AND (? IS NULL OR customer_id = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR finalized_at >= ?) AND (? IS NULL OR finalized_at < ?) ORDER BY id ${q.desc ? 'DESC' : 'ASC'} LIMIT ?`,
+      [...cursorParams, q.customerId, q.customerId, q.status, q.status, q.from ?? null, q.from ?? null, q.to ?? null, q.to ?? null, q.limit],
       true,
     ).map(mapInvoice);
   }

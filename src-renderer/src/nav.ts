@@ -1,4 +1,4 @@
-import { Activity, Calculator, Gauge, LayoutDashboard, Rocket, Settings, Tags, Users } from 'lucide-react';
+import { Activity, Calculator, FileText, Gauge, HeartPulse, LayoutDashboard, Rocket, ScrollText, Settings, Tags, Users, Webhook } from 'lucide-react';
 import type { ComponentType } from 'react';
 
 export interface NavItem {
@@ -14,10 +14,14 @@ export const NAV: NavItem[] = [
   { path: '/', label: 'Overview', key: 'o', icon: LayoutDashboard, description: 'Balances, revenue, events per minute, what needs attention' },
   { path: '/customers', label: 'Customers', key: 'c', icon: Users, description: 'Customers and their wallets' },
   { path: '/monitor', label: 'Wallet monitor', key: 'w', icon: Gauge, description: 'Live burn rate and time to empty' },
+  { path: '/invoices', label: 'Invoices', key: 'i', icon: FileText, description: 'Drafts, finalized invoices, payments, credit notes, billing runs, exports' },
   { path: '/plans', label: 'Plans', key: 'p', icon: Tags, description: 'Plans, charges and metrics' },
   { path: '/events', label: 'Events', key: 'e', icon: Activity, description: 'Live event stream and refused events' },
+  { path: '/webhooks', label: 'Webhooks & alerts', key: 'h', icon: Webhook, description: 'Endpoints, the delivery log, dead letters, alerts' },
+  { path: '/audit', label: 'Audit log', key: 'a', icon: ScrollText, description: 'Who changed what, when, from where, before and after' },
+  { path: '/operations', label: 'Operations', key: 'r', icon: HeartPulse, description: 'Health, runtime stats, webhook queue, backups age, ledger check' },
   { path: '/tco', label: 'TCO calculator', key: 't', icon: Calculator, description: 'What billing costs you, compared' },
-  { path: '/settings', label: 'Settings', key: 's', icon: Settings, description: 'API keys, endpoint, operator settings' },
+  { path: '/settings', label: 'Settings', key: 's', icon: Settings, description: 'API keys, endpoint, billing, backups, imports and exports' },
   { path: '/start', label: 'Getting started', key: 'g', icon: Rocket, description: 'Checklist, snippets and a test event' },
 ];
 

@@ -16,6 +16,11 @@ import { PlanEditorPage } from './pages/plans/PlanEditor';
 import { PlansPage } from './pages/plans/PlansPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { TcoPage } from './pages/Tco';
+import { AuditLogPage } from './pages/audit/AuditLogPage';
+import { InvoiceDetailPage } from './pages/invoices/InvoiceDetail';
+import { InvoicesPage } from './pages/invoices/InvoicesPage';
+import { OperationsPage } from './pages/OperationsPage';
+import { WebhooksPage } from './pages/webhooks/WebhooksPage';
 import { useSession } from './state/session';
 
 /** Signed-in pages: check the session once; a 401 anywhere sends to the login page and back. */
@@ -70,6 +75,12 @@ export const router = createHashRouter([
       { path: 'plans/:code', element: <PlanDetailPage /> },
       { path: 'events', element: <EventsPage tab="stream" /> },
       { path: 'events/refused', element: <EventsPage tab="refused" /> },
+      { path: 'invoices', element: <InvoicesPage /> },
+      { path: 'invoices/:id', element: <InvoiceDetailPage /> },
+      { path: 'webhooks', element: <WebhooksPage /> },
+      { path: 'webhooks/:tab', element: <WebhooksPage /> },
+      { path: 'audit', element: <AuditLogPage /> },
+      { path: 'operations', element: <OperationsPage /> },
       { path: 'tco', element: <TcoPage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'settings/:tab', element: <SettingsPage /> },

@@ -100,6 +100,7 @@ describe('HTTP input fuzzing', () => {
     const victimSub = (await api('POST', '/v1/subscriptions', { customer: 'victim1', plan: 'tok' })).body.id;
     const topUp = (await api('POST', '/v1/customers/acme/top-ups', { asset: 'USD', amount: '50000' })).body.id;
     const auth = (await api('POST', '/v1/authorizations', { customer: 'acme', asset: 'USD', amount: '100', ttl_seconds: 86_400 })).body.id;
+    const meteredAuth = (await api('POST', '/v1/authorizations', { customer: 'acme', metric: 'tokens', quantity: '5', ttl_seconds: 86_400 })).body.id;
     await api('POST', '/v1/events', { transaction_id: 'ev-1', customer: 'acme', code: 'tokens', properties: { tokens: 3 } });
     await api('POST', '/v1/coupons', { code: 'c0', name: 'C', kind: 'fixed', asset: 'USD', amount: '100', frequency: 'once' });
     const spareKey = (await api('POST', '/v1/api-keys', { name: 'spare', scopes: ['read'] })).body;
@@ -140,10 +141,10 @@ describe('HTTP input fuzzing', () => {
       listAppliedCoupons: () => ({ params: { external_id: 'acme' } }),
       updateSettings: () => ({ body: { grace_period_hours: 1 } }),
       createQuote: () => ({ body: { customer: 'acme', metric: 'tokens', quantity: '10' } }),
-      createAuthorization: () => ({ body: { customer: 'acme', asset: 'USD', amount: '10', idempotency_key: uniq('a') } }),
+      createAuthorization: () => (rand(2) ? { body: { customer: 'acme', asset: 'USD', amount: '10', idempotency_key: uniq('a') } } : { body: { customer: 'acme', metric: 'tokens', quantity: 3, idempotency_key: uniq('a') } }),
       getAuthorization: () => ({ params: { id: auth } }),
       captureAuthorization: () => ({ params: { id: auth }, body: { amount: '1', final_capture: false } }),
-      incrementAuthorization: () => ({ params: { id: auth }, body: { amount: '1' } }),
+      incrementAuthorization: () => (rand(2) ? { params: { id: auth }, body: { amount: '1' } } : { params: { id: meteredAuth }, body: { quantity: 1 } }),
       extendAuthorization: () => ({ params: { id: auth }, body: { ttl_seconds: 3600 } }),
       voidAuthorization: () => ({ params: { id: auth } }),
       ingestEvent: () => ({ body: event() }),
@@ -301,7 +302,7 @@ describe('HTTP input fuzzing', () => {
 
     /**
      * Before the random part: every operation, every top-level field of its valid body replaced by
-     * JSON nested 20,000 levels deep, a number of 400 digits, and a lone surrogate; and its whole
+     * JSON nested 20,000 levels deep, a number of 400 digits, 1e308, 5e-324 and a lone surrogate; and its whole
      * body wrapped that deep. Written as text (the test's own JSON.stringify could not nest that deep).
      */
     function specialRequests(): { req: Req; op: Operation; kind: string }[] {
@@ -319,6 +320,8 @@ describe('HTTP input fuzzing', () => {
             ['deep array', deepArray],
             ['deep object', deepObject],
             ['400 digits', '1' + '0'.repeat(400)],
+            ['1e308', '1e308'],
+            ['5e-324', '5e-324'],
             ['lone surrogate', '"\\ud800x"'],
           ] as const) {
             const rest = keys.filter((k) => k !== key).map((k) => `${JSON.stringify(k)}:${JSON.stringify(body[k])}`);

@@ -387,13 +387,20 @@ export class Invoices {
     return row.amount_paid > 0n ? 'partially_paid' : 'open';
   }
 
-  list(q: { customer?: string; status?: string; limit?: number; cursor?: string }) {
+  list(q: { customer?: string; status?: string; limit?: number; cursor?: string; from?: string | number; to?: string | number; order?: 'asc' | 'desc' }) {
     const limit = q.limit ?? 50;
     const customerId = q.customer ? this.customers.require(q.customer).id : null;
     const storeStatus = q.status === 'draft' || q.status === 'void' ? q.status : q.status ? 'finalized' : null;
-    const rows = this.ctx.store.listInvoices({ customerId, status: storeStatus, after: decodeCursor(q.cursor), limit: limit + 1 });
-    const filtered = q.status && storeStatus === 'finalized' ? rows.filter((r) => this.statusOf(r) === q.status) : rows;
-    const page = filtered.slice(0, limit);
+    const rows = this.ctx.store.listInvoices({ customerId, status: storeStatus, after: decodeCursor(q.cursor), limit: limit + 1, desc: q.order === 'desc' });
+    // The period: issued (drafts: created) in [from, to), the rule the invoice export uses.
+    const from = parseTimestampField(q.from, 'from', this.ctx.now());
+    const to = parseTimestampField(q.to, 'to', this.ctx.now());
+    const inPeriod = (r: InvoiceRow) => {
+      const at = r.finalized_at ?? r.created_at;
+      return (from === null || at >= from) && (to === null || at < to);
+    };
+    // Filtered within the page the cursor covers (a short page may still have a next one).
+    const page = rows.slice(0, limit).filter((r) => (!q.status || storeStatus !== 'finalized' || this.statusOf(r) === q.status) && inPeriod(r));
     return { data: page.map((r) => this.toApi(r)), next_cursor: rows.length > limit ? encodeCursor(rows[limit - 1]!.id) : null };
   }
 

@@ -1,5 +1,5 @@
 import { createClient, TollgateApiError } from '@shared/client/index';
-import type { Door, LiveChange, LiveMessage, LiveSource, LiveStatus, SessionKey } from './types';
+import type { Door, DocumentBytes, LiveChange, LiveSource, LiveStatus, SessionKey } from './types';
 import { toApiError } from './types';
 
 interface SessionBody {
@@ -70,7 +70,39 @@ export function createHttpDoor(onUnauthenticated: () => void): Door {
       await sessionRequest('DELETE').catch(() => null);
     },
     origin: () => base,
+    endpoint: async () => ({ mode: 'browser', apiUrl: base, httpError: null, dataDir: null }),
+    document: (kind, id) => fileRequest(`${base}/v1/${kind === 'invoice' ? 'invoices' : 'credit-notes'}/${encodeURIComponent(id)}/pdf`),
+    auditCsv: (filters) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+      const s = q.toString();
+      return fileRequest(`${base}/v1/audit-log.csv${s ? `?${s}` : ''}`);
+    },
+    desktop: null,
   };
+
+  /** A file route (PDF, CSV): bytes on success, the API's error body otherwise. */
+  async function fileRequest(url: string): Promise<DocumentBytes> {
+    let res: Response;
+    try {
+      res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/pdf, text/csv, application/json' } });
+    } catch (e) {
+      throw toApiError(e);
+    }
+    if (!res.ok) {
+      const parsed = (await res.json().catch(() => null)) as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null;
+      const err = { status: res.status, code: parsed?.error?.code ?? 'http_error', message: parsed?.error?.message ?? `HTTP ${res.status}`, details: parsed?.error?.details ?? {} };
+      if (err.status === 401 && err.code === 'unauthenticated') {
+        csrf = null;
+        onUnauthenticated();
+      }
+      throw err;
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? url.split('/').pop()!.split('?')[0]!;
+    return { filename, contentType: res.headers.get('content-type') ?? 'application/octet-stream', sha256: res.headers.get('x-content-sha256'), bytes, rows: null };
+  }
 }
 
 /**

@@ -1,13 +1,14 @@
-import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { notifications } from '@mantine/notifications';
-import { Keyboard, KeyRound, LogOut, Moon, Search, Sun } from 'lucide-react';
+import { Keyboard, KeyRound, LogOut, Monitor, Moon, Search, Sun } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { door, liveSource } from '../api';
-import { isEditable } from '../lib/keys';
+import { gPrefix, isEditable } from '../lib/keys';
 import { NAV } from '../nav';
+import { relative } from '../lib/format';
 import { useAssets } from '../state/assets';
 import { useLive } from '../state/live';
 import { useSession } from '../state/session';
@@ -43,41 +44,61 @@ function ThemeToggle() {
   );
 }
 
+/** Who is signed in: the key (name, scopes, expiry) in a browser, the OS user over the desktop door. */
 function WhoAmI() {
   const key = useSession((s) => s.key);
+  const me = useSession((s) => s.me);
   const navigate = useNavigate();
+  useEffect(() => {
+    if (!key) return;
+    door
+      .call('whoAmI', {})
+      .then((m) => useSession.getState().setMe(m))
+      .catch(() => useSession.getState().setMe(null));
+  }, [key]);
   if (!key) return null;
+  const name = me?.name ?? key.name;
+  const scopes = me?.scopes ?? key.scopes;
+  const kindLabel = me?.kind === 'os_user' ? 'Desktop user' : me?.kind === 'read_token' ? 'Read token' : 'API key';
   return (
-    <Menu position="bottom-end" width={260} withinPortal>
+    <Menu position="bottom-end" width={280} withinPortal>
       <Menu.Target>
-        <UnstyledButton data-testid="whoami">
+        <UnstyledButton data-testid="whoami" data-kind={me?.kind ?? ''} aria-label={`Signed in as ${name} (${kindLabel}, ${scopes.join(', ')})`}>
           <Group gap={8} wrap="nowrap">
-            <VisuallyHidden>Signed in as</VisuallyHidden>
-            <KeyRound size={16} aria-hidden />
+            {me?.kind === 'os_user' ? <Monitor size={16} aria-hidden /> : <KeyRound size={16} aria-hidden />}
             <Box visibleFrom="sm">
               <Text size="sm" fw={600} lh={1.1} truncate maw={180}>
-                {key.name}
+                {name}
               </Text>
               <Text size="xs" c="dimmed" lh={1.2}>
-                {key.scopes.join(' · ')}
+                {scopes.join(' · ')}
               </Text>
             </Box>
           </Group>
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Label>Signed in with the API key</Menu.Label>
+        <Menu.Label>{me?.kind === 'os_user' ? 'Signed in on this machine as' : 'Signed in with the API key'}</Menu.Label>
         <Box px="sm" pb="xs">
           <Text size="sm" fw={600}>
-            {key.name}
+            {name}
           </Text>
+          {me?.id && me.kind === 'key' && (
+            <Text size="xs" c="dimmed" ff="monospace">
+              {me.id}
+            </Text>
+          )}
           <Group gap={4} mt={4}>
-            {key.scopes.map((s) => (
+            {scopes.map((s) => (
               <Badge key={s} size="xs" variant="light">
                 {s}
               </Badge>
             ))}
           </Group>
+          <Text size="xs" c="dimmed" mt={6} data-testid="whoami-door">
+            {kindLabel} · {me?.door === 'ipc' ? 'desktop app (IPC)' : me?.door === 'http' ? 'HTTP' : (me?.door ?? (door.kind === 'ipc' ? 'desktop app (IPC)' : 'HTTP'))}
+            {me?.expires_at ? ` · expires ${relative(me.expires_at)}` : ''}
+          </Text>
         </Box>
         <Menu.Divider />
         <Menu.Item leftSection={<KeyRound size={14} />} onClick={() => navigate('/settings/keys')}>
@@ -101,6 +122,28 @@ function WhoAmI() {
   );
 }
 
+/** Alerts fired (thresholds crossed): a toast each, the only live values announced. */
+function useAlertToasts() {
+  const alerts = useLive((s) => s.alerts);
+  const seen = useRef(new Set<string>());
+  const navigate = useNavigate();
+  useEffect(() => {
+    for (const a of alerts) {
+      const k = `${a.id}:${a.receivedAt}`;
+      if (seen.current.has(k)) continue;
+      seen.current.add(k);
+      if (Date.now() - a.receivedAt > 10_000) continue;
+      notifications.show({
+        color: a.type.includes('depleted') || a.type.includes('expired') ? 'red' : 'yellow',
+        title: `Alert${a.customer ? ` · ${a.customer}` : ''}`,
+        message: a.message,
+        autoClose: 8000,
+        onClick: a.customer ? () => navigate(`/customers/${encodeURIComponent(a.customer!)}/alerts`) : undefined,
+      });
+    }
+  }, [alerts, navigate]);
+}
+
 /** Global keys: `?` sheet, `/` search, `g` + letter pages, ⌘⇧P blur amounts. ⌘K is the palette's own. */
 function useGlobalKeys(openSheet: () => void) {
   const navigate = useNavigate();
@@ -117,6 +160,8 @@ function useGlobalKeys(openSheet: () => void) {
       if (document.querySelector('.mantine-Modal-content, .mantine-Spotlight-content')) return;
       if (pendingG.current && Date.now() - pendingG.current < 1200) {
         pendingG.current = 0;
+        gPrefix.at = 0;
+        gPrefix.consumed = e;
         const item = NAV.find((n) => n.key === e.key.toLowerCase());
         if (item) {
           e.preventDefault();
@@ -126,6 +171,7 @@ function useGlobalKeys(openSheet: () => void) {
       }
       if (e.key === 'g') {
         pendingG.current = Date.now();
+        gPrefix.at = pendingG.current;
         return;
       }
       if (e.key === '?') {
@@ -152,6 +198,7 @@ export function Layout() {
   const navigate = useNavigate();
   const epoch = useLive((s) => s.epoch);
   useGlobalKeys(() => setSheet(true));
+  useAlertToasts();
 
   // The live feed: one subscription for the whole console.
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { Badge, Group, Text } from '@mantine/core';
 import { Spotlight, spotlight } from '@mantine/spotlight';
-import { CreditCard, Hash, Lock, Plus, Search, User } from 'lucide-react';
+import { Archive, CreditCard, FileText, Hash, Lock, Plus, Search, Skull, User } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { call } from '../api';
@@ -11,10 +11,12 @@ interface Hit {
   label: string;
   description: string;
   to: string;
-  kind: 'customer' | 'hold' | 'top_up' | 'subscription' | 'plan';
+  kind: 'customer' | 'hold' | 'top_up' | 'subscription' | 'plan' | 'invoice';
 }
 
-const KIND_ICON = { customer: User, hold: Lock, top_up: CreditCard, subscription: Hash, plan: Hash } as const;
+const KIND_ICON = { customer: User, hold: Lock, top_up: CreditCard, subscription: Hash, plan: Hash, invoice: FileText } as const;
+/** An invoice number (PREFIX-YYYY-000123) or id (inv_…). */
+const INVOICE_REF = /^(inv_[0-9A-Z]+|[A-Z0-9][A-Z0-9-]{0,15}-\d{4}-\d{1,9})$/i;
 
 /**
  * ⌘/Ctrl+K: pages and actions, customers found on the server, and any id pasted (external_id,
@@ -56,6 +58,13 @@ export function Palette() {
           }),
         );
       }
+      if (INVOICE_REF.test(q)) {
+        lookups.push(
+          call('getInvoice', { id: /^inv_/i.test(q) ? q : q.toUpperCase() }).then((inv) => {
+            found.push({ id: `inv-${inv.id}`, label: `Invoice ${inv.number ?? inv.id}`, description: `${inv.status.replace('_', ' ')} · ${inv.customer} · ${inv.currency}`, to: `/invoices/${encodeURIComponent(inv.id)}`, kind: 'invoice' });
+          }),
+        );
+      }
       lookups.push(
         call('listCustomerWallets', { search: q, limit: 6 }).then((page) => {
           for (const c of page.data) found.push({ id: `c-${c.external_id}`, label: c.name ? `${c.name}` : c.external_id, description: `Customer · ${c.external_id}${c.plan ? ` · ${c.plan}` : ''}`, to: `/customers/${encodeURIComponent(c.external_id)}/wallet`, kind: 'customer' });
@@ -86,6 +95,10 @@ export function Palette() {
       { id: 'new-plan', label: 'Create a plan', description: 'Open the plan editor with the live price preview', to: '/plans/new', icon: Plus, hint: '' },
       { id: 'refused', label: 'Refused events', description: 'Grouped by reason, with fix hints', to: '/events/refused', icon: Search, hint: '' },
       { id: 'keys', label: 'API keys', description: 'Create, list and revoke keys', to: '/settings/keys', icon: Lock, hint: '' },
+      { id: 'overdue', label: 'Overdue invoices', description: 'Finalized, past due, something outstanding', to: '/invoices?status=overdue', icon: FileText, hint: '' },
+      { id: 'drafts', label: 'Draft invoices', description: 'Periods in their grace period, to finalize', to: '/invoices?status=draft', icon: FileText, hint: '' },
+      { id: 'dead', label: 'Dead letters', description: 'Webhook deliveries that gave up: replay them', to: '/webhooks/deliveries?status=dead', icon: Skull, hint: '' },
+      { id: 'backups', label: 'Backups', description: 'Back up now, the schedule, every backup verified', to: '/settings/backups', icon: Archive, hint: '' },
     ],
     [],
   );
@@ -99,7 +112,7 @@ export function Palette() {
 
   return (
     <Spotlight.Root query={query} onQueryChange={setQuery} shortcut={['mod + K']} scrollable maxHeight={480}>
-      <Spotlight.Search placeholder="Search pages, customers, or paste an id (auth_…, tu_…, sub_…)" leftSection={<Search size={18} />} aria-label="Command palette search" />
+      <Spotlight.Search placeholder="Search pages, customers, or paste an id (invoice number, auth_…, tu_…, sub_…)" leftSection={<Search size={18} />} aria-label="Command palette search" />
       <Spotlight.ActionsList>
         {hits.length > 0 && (
           <Spotlight.ActionsGroup label="Results">

@@ -17,6 +17,13 @@ function modalOpen(): boolean {
   return !!document.querySelector('[role="dialog"][aria-modal="true"], .mantine-Modal-content, .mantine-Spotlight-content');
 }
 
+/**
+ * The global `g` prefix (`g` then a letter goes to a page): page keys ignore the letter that
+ * follows a `g`, so `g t` opens the TCO page without also opening the top-up dialog.
+ */
+export const gPrefix: { at: number; consumed: KeyboardEvent | null } = { at: 0, consumed: null };
+const inGPrefix = (e: KeyboardEvent) => gPrefix.consumed === e || (e.key !== 'g' && gPrefix.at > 0 && Date.now() - gPrefix.at < 1200);
+
 /** A key on the page (no modifiers, not typing, no dialog open). */
 export function usePageKey(handlers: Record<string, (e: KeyboardEvent) => void>, enabled = true): void {
   const ref = useRef(handlers);
@@ -24,7 +31,7 @@ export function usePageKey(handlers: Record<string, (e: KeyboardEvent) => void>,
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.metaKey || e.ctrlKey || e.altKey || isEditable(e.target) || modalOpen()) return;
+      if (e.metaKey || e.ctrlKey || e.altKey || isEditable(e.target) || modalOpen() || inGPrefix(e)) return;
       const h = ref.current[e.key] ?? ref.current[e.key.toLowerCase()];
       if (h) h(e);
     };
@@ -43,7 +50,7 @@ export function useListKeys(count: number, active: number, setActive: (i: number
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.metaKey || e.ctrlKey || e.altKey || modalOpen()) return;
+      if (e.metaKey || e.ctrlKey || e.altKey || modalOpen() || inGPrefix(e)) return;
       const s = state.current;
       const inSearch = (e.target as HTMLElement | null)?.hasAttribute?.('data-page-search') ?? false;
       if (isEditable(e.target) && !(inSearch && (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'Enter'))) return;

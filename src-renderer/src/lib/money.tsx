@@ -23,13 +23,15 @@ export interface MoneyProps extends Omit<TextProps, 'children'> {
   signed?: boolean;
   /** Colour by sign (deltas). */
   tone?: boolean;
+  /** Invoices: negatives in parentheses, "($5.00)". */
+  accounting?: boolean;
   component?: 'span' | 'div' | 'p';
 }
 
 /** Every amount on screen: exact and tabular (full scale), or abbreviated with the exact value on hover. */
-export function Money({ amount, asset, scale, compact, signed, tone, component = 'span', className, ...rest }: MoneyProps) {
+export function Money({ amount, asset, scale, compact, signed, tone, accounting, component = 'span', className, ...rest }: MoneyProps) {
   const a = useAsset(asset, scale);
-  const exact = safeFormat(amount, a, { signed });
+  const exact = safeFormat(amount, a, { signed, accounting });
   const negative = String(amount).startsWith('-');
   const color = tone ? (negative ? 'red' : String(amount) === '0' ? 'dimmed' : 'teal') : undefined;
   const cls = ['tg-num', 'tg-amount', className].filter(Boolean).join(' ');

@@ -2,7 +2,8 @@ import { Alert, Badge, Box, Button, Card, Code, Grid, Group, List, Stack, Tabs, 
 import { CheckCircle2, Circle, Rocket, Send } from 'lucide-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { type ApiError, call, door, type OutputOf } from '../api';
+import { type ApiError, call, type OutputOf } from '../api';
+import { snippetUrl, useEndpoint } from '../state/endpoint';
 import { CopyValueButton, PageHeader } from '../components/common';
 import { InlineError } from '../components/states';
 import { useTitle } from '../lib/chart';
@@ -67,7 +68,8 @@ type Step = { label: string; done: boolean; detail: string; to: string };
 export function GettingStartedPage() {
   useTitle('Getting started');
   const check = useChecklist();
-  const origin = door.origin();
+  const { info } = useEndpoint();
+  const origin = snippetUrl(info);
   const { curl, ts } = snippets(origin);
   const [busy, setBusy] = useState(false);
   const [log, setLog] = useState<string[]>([]);
@@ -217,6 +219,11 @@ export function GettingStartedPage() {
               </Link>{' '}
               (the console never shows the key you signed in with).
             </Text>
+            {info && !info.apiUrl && (
+              <Alert color="red" variant="light" mb="sm" role="alert" data-testid="snippet-endpoint-error">
+                The local endpoint is not listening{info.httpError ? `: ${info.httpError}` : ''}. Apps cannot reach these URLs until the port is free or changed in <Link to="/settings/desktop">Settings → Desktop</Link>.
+              </Alert>
+            )}
             <Tabs defaultValue="curl">
               <Tabs.List>
                 <Tabs.Tab value="curl">curl</Tabs.Tab>

@@ -38,6 +38,15 @@ export interface LiveEvent {
   receivedAt: number;
 }
 
+export interface LiveAlert {
+  id: string;
+  customer: string | null;
+  asset: string | null;
+  type: string;
+  message: string;
+  receivedAt: number;
+}
+
 interface LiveState {
   status: LiveStatus;
   /** Client time of the last message of any kind (hello or changes). */
@@ -56,6 +65,12 @@ interface LiveState {
   customerSeq: Record<string, number>;
   refusalSeq: number;
   customersSeq: number;
+  /** Increments on every invoice change (finalized, paid, voided, credited, a new draft). */
+  invoiceSeq: number;
+  /** The invoices the feed said changed, by id: the change counter (a detail page follows its own). */
+  invoiceChanges: Record<string, number>;
+  /** Alerts fired (a balance or usage threshold crossed, an auto top-up expired), newest first, at most 50. */
+  alerts: LiveAlert[];
   setStatus(status: LiveStatus): void;
   apply(message: LiveMessage): void;
   seedBalance(customer: string, asset: string, value: { posted: string; pending: string; debt: string; available: string }): void;
@@ -80,6 +95,9 @@ export const useLive = create<LiveState>()((set, get) => ({
   customerSeq: {},
   refusalSeq: 0,
   customersSeq: 0,
+  invoiceSeq: 0,
+  invoiceChanges: {},
+  alerts: [],
   setStatus: (status) => set({ status }),
 
   apply(message) {
@@ -186,6 +204,18 @@ function applyChanges(s: LiveState, changes: LiveChange[], moreEvents: number, a
         out.customersSeq = s.customersSeq + 1;
         bump(c.customer);
         break;
+      case 'invoice':
+        out.invoiceSeq = (out.invoiceSeq ?? s.invoiceSeq) + 1;
+        out.invoiceChanges = { ...(out.invoiceChanges ?? s.invoiceChanges), [c.id]: ((out.invoiceChanges ?? s.invoiceChanges)[c.id] ?? 0) + 1 };
+        bump(c.customer);
+        break;
+      case 'alert': {
+        const d = (c.data ?? {}) as { type?: string; message?: string };
+        const alert: LiveAlert = { id: c.id, customer: c.customer, asset: c.asset ?? null, type: d.type ?? 'alert', message: d.message ?? `${c.customer ?? 'A wallet'}: alert ${c.id}`, receivedAt: now };
+        out.alerts = [alert, ...(out.alerts ?? s.alerts)].slice(0, 50);
+        bump(c.customer);
+        break;
+      }
       default:
         bump(c.customer);
     }

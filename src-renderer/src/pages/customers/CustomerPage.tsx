@@ -1,9 +1,10 @@
 import { Anchor, Badge, Box, Breadcrumbs, Button, Card, Group, Menu, Progress, SimpleGrid, Skeleton, Stack, Table, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { ChevronDown, Gift, Lock, Plus, Scale, Wallet } from 'lucide-react';
+import { Archive, ArchiveRestore, ChevronDown, Code2, Download, Eraser, Gift, Lock, Plus, Scale, Wallet, XCircle } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
-import { call, type OutputOf } from '../../api';
+import { call, type OutputOf, toApiError } from '../../api';
+import { saveBytes } from '../../lib/bytes';
 import { CopyId, InfoTip, Kbd, StatusBadge, walletStatus } from '../../components/common';
 import { LiveAmount, useBalanceValue } from '../../components/LiveAmount';
 import { ErrorState, NothingYet, TableSkeleton } from '../../components/states';
@@ -16,6 +17,9 @@ import { assetLike } from '../../state/assets';
 import { type LiveAuthorization, useLive } from '../../state/live';
 import { ActivityTab } from './ActivityTab';
 import { DetailsTab } from './DetailsTab';
+import { AlertsTab } from './AlertsTab';
+import { InvoicesTab } from './InvoicesTab';
+import { CloseCustomerDialog, EmbedDialog, EraseCustomerDialog } from './LifecycleDialogs';
 import { AdjustmentDialog, TopUpDialog } from './MoneyDialogs';
 import { SubscriptionTab } from './SubscriptionTab';
 
@@ -33,8 +37,15 @@ const TABS = [
   { value: 'wallet', label: 'Wallet & holds' },
   { value: 'activity', label: 'Activity' },
   { value: 'subscription', label: 'Subscription & usage' },
+  { value: 'invoices', label: 'Invoices' },
+  { value: 'alerts', label: 'Alerts & auto top-up' },
   { value: 'details', label: 'Details' },
 ] as const;
+
+const CUSTOMER_STATUS: Record<string, { label: string; color: string }> = {
+  archived: { label: 'archived', color: 'gray' },
+  closed: { label: 'closed', color: 'red' },
+};
 
 function WalletCard({ customer, b, monitor }: { customer: string; b: Balance; monitor: Monitor | undefined }) {
   const live = useBalanceValue(customer, b.asset, b);
@@ -312,7 +323,7 @@ export function CustomerPage() {
   const { id = '', tab } = useParams();
   const navigate = useNavigate();
   useTitle(id);
-  const [dialog, setDialog] = useState<null | 'paid' | 'granted' | 'adjust'>(null);
+  const [dialog, setDialog] = useState<null | 'paid' | 'granted' | 'adjust' | 'close' | 'erase' | 'embed'>(null);
   const customerQ = useQuery(() => call('getCustomer', { external_id: id }), [id]);
   const seq = useLive((s) => s.customerSeq[id] ?? 0);
   const balanceTick = useLive((s) => {
@@ -322,7 +333,47 @@ export function CustomerPage() {
   const balancesQ = useQuery(() => call('getBalances', { external_id: id }), [id]);
   // Lots and holds are not in the live message: re-read them at most every 1.5 s while the wallet moves.
   useThrottledEffect(balancesQ.reload, `${seq}:${balanceTick}`, 1500);
-  usePageKey({ t: () => setDialog('paid'), a: () => setDialog('adjust') });
+  const closedNow = customerQ.data?.status === 'closed';
+  usePageKey({ t: () => !closedNow && setDialog('paid'), a: () => setDialog('adjust') });
+
+  const exportData = async () => {
+    try {
+      const data = await call('exportCustomerData', { external_id: id });
+      saveBytes(JSON.stringify(data, null, 2), `tollgate-customer-${id}-${new Date().toISOString().slice(0, 10)}.json`, 'application/json');
+      notifications.show({ color: 'teal', message: `Everything Tollgate holds about ${id} was downloaded as JSON` });
+    } catch (e) {
+      const err = toApiError(e);
+      notifications.show({ color: 'red', title: `Export failed: ${err.code}`, message: err.message });
+    }
+  };
+  // Archiving is reversible: it runs at once and offers an undo.
+  const setArchived = async (archived: boolean) => {
+    try {
+      const next = await call('updateCustomer', { external_id: id, status: archived ? 'archived' : 'active' });
+      customerQ.setData(next);
+      const nid = notifications.show({
+        message: (
+          <Group gap="sm" justify="space-between" wrap="nowrap">
+            <Text size="sm">{archived ? `${id} archived: hidden from the default lists, still working.` : `${id} is active again.`}</Text>
+            <Button
+              size="compact-xs"
+              variant="light"
+              onClick={async () => {
+                notifications.hide(nid);
+                customerQ.setData(await call('updateCustomer', { external_id: id, status: archived ? 'active' : 'archived' }));
+              }}
+            >
+              Undo
+            </Button>
+          </Group>
+        ),
+        autoClose: 8000,
+      });
+    } catch (e) {
+      const err = toApiError(e);
+      notifications.show({ color: 'red', title: err.code, message: err.message });
+    }
+  };
 
   if (!tab) return <Navigate to={`/customers/${encodeURIComponent(id)}/wallet`} replace />;
   const c = customerQ.data;
@@ -364,6 +415,11 @@ export function CustomerPage() {
                     · {c.email}
                   </Text>
                 )}
+                {CUSTOMER_STATUS[c.status] && (
+                  <Badge variant="filled" color={CUSTOMER_STATUS[c.status]!.color} tt="none" data-testid="customer-status">
+                    {c.erased_at ? 'erased' : CUSTOMER_STATUS[c.status]!.label}
+                  </Badge>
+                )}
                 <Badge variant="light" color="gray" tt="none">
                   {c.billing_mode}
                 </Badge>
@@ -377,7 +433,7 @@ export function CustomerPage() {
           )}
         </Box>
         <Group gap="xs">
-          <Button leftSection={<Plus size={16} />} onClick={() => setDialog('paid')} rightSection={<Kbd>T</Kbd>} data-testid="open-topup">
+          <Button leftSection={<Plus size={16} />} onClick={() => setDialog('paid')} rightSection={<Kbd>T</Kbd>} data-testid="open-topup" disabled={closedNow}>
             Top up
           </Button>
           <Menu position="bottom-end">
@@ -390,8 +446,32 @@ export function CustomerPage() {
               <Menu.Item leftSection={<Gift size={14} />} onClick={() => setDialog('granted')}>
                 Grant credit
               </Menu.Item>
-              <Menu.Item leftSection={<Scale size={14} />} onClick={() => setDialog('adjust')} rightSection={<Kbd>A</Kbd>}>
+              <Menu.Item leftSection={<Scale size={14} />} onClick={() => setDialog('adjust')} rightSection={<Kbd>A</Kbd>} disabled={closedNow}>
                 Adjust balance
+              </Menu.Item>
+              <Menu.Divider />
+              <Menu.Item leftSection={<Code2 size={14} />} onClick={() => setDialog('embed')} disabled={!!c?.erased_at}>
+                Embed a live balance…
+              </Menu.Item>
+              <Menu.Item leftSection={<Download size={14} />} onClick={exportData}>
+                Export customer data (JSON)
+              </Menu.Item>
+              {c?.status === 'active' && (
+                <Menu.Item leftSection={<Archive size={14} />} onClick={() => setArchived(true)}>
+                  Archive
+                </Menu.Item>
+              )}
+              {c?.status === 'archived' && (
+                <Menu.Item leftSection={<ArchiveRestore size={14} />} onClick={() => setArchived(false)}>
+                  Unarchive
+                </Menu.Item>
+              )}
+              <Menu.Divider />
+              <Menu.Item color="red" leftSection={<XCircle size={14} />} onClick={() => setDialog('close')} disabled={closedNow}>
+                Close customer…
+              </Menu.Item>
+              <Menu.Item color="red" leftSection={<Eraser size={14} />} onClick={() => setDialog('erase')} disabled={!!c?.erased_at}>
+                Erase personal data…
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
@@ -415,6 +495,12 @@ export function CustomerPage() {
         <Tabs.Panel value="subscription">
           <SubscriptionTab customer={id} />
         </Tabs.Panel>
+        <Tabs.Panel value="invoices">
+          <InvoicesTab customer={id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="alerts">
+          <AlertsTab customer={id} />
+        </Tabs.Panel>
         <Tabs.Panel value="details">{c && c.external_id === id && <DetailsTab key={`${c.external_id}:${c.updated_at}`} customer={c} onSaved={(n) => customerQ.setData(n)} />}</Tabs.Panel>
       </Tabs>
       <TopUpDialog
@@ -429,6 +515,26 @@ export function CustomerPage() {
           balancesQ.reload();
         }}
       />
+      <CloseCustomerDialog
+        customer={id}
+        opened={dialog === 'close'}
+        onClose={() => setDialog(null)}
+        onDone={() => {
+          setDialog(null);
+          customerQ.reload();
+          balancesQ.reload();
+        }}
+      />
+      <EraseCustomerDialog
+        customer={id}
+        opened={dialog === 'erase'}
+        onClose={() => setDialog(null)}
+        onDone={(tombstone) => {
+          setDialog(null);
+          navigate(`/customers/${encodeURIComponent(tombstone)}/details`, { replace: true });
+        }}
+      />
+      <EmbedDialog customer={id} opened={dialog === 'embed'} onClose={() => setDialog(null)} />
       <AdjustmentDialog
         opened={dialog === 'adjust'}
         onClose={() => setDialog(null)}

@@ -1,10 +1,10 @@
-import { ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, Group, Menu, Modal, NumberInput, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, Group, Menu, Modal, NumberInput, Select, SimpleGrid, Stack, Table, Tabs, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { KeyRound, MoreHorizontal, Plus, ShieldAlert } from 'lucide-react';
+import { KeyRound, MoreHorizontal, Plus, ShieldAlert, TriangleAlert } from 'lucide-react';
 import { parseAmountInput } from '../../lib/amountInput';
 import { assetLike, useAssets } from '../../state/assets';
 import { useEffect, useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { type ApiError, call, door, type OutputOf } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyValueButton, PageHeader } from '../../components/common';
@@ -13,6 +13,10 @@ import { useTitle } from '../../lib/chart';
 import { formatDateTime, relative } from '../../lib/format';
 import { useQuery } from '../../lib/useQuery';
 import { useSession } from '../../state/session';
+import { useEndpoint } from '../../state/endpoint';
+import { BackupsTab } from './BackupsTab';
+import { DataTab } from './DataTab';
+import { DesktopTab } from './DesktopTab';
 
 type ApiKey = OutputOf<'listApiKeys'>['data'][number];
 
@@ -366,54 +370,108 @@ function KeysTab() {
 }
 
 function EndpointTab() {
-  const origin = door.origin();
+  const { info, reload } = useEndpoint();
   const health = useQuery(() => call('health', {}), []);
+  const url = info?.apiUrl ?? null;
   return (
     <Stack maw={820}>
+      {info && !url && (
+        <Alert color="red" variant="light" icon={<TriangleAlert size={18} />} title="The local endpoint is not listening" role="alert" data-testid="endpoint-error">
+          <Stack gap="xs">
+            <Text size="sm">
+              {info.httpError ?? 'The desktop app did not start its HTTP endpoint.'} The console works; apps on this machine cannot post events or ask for authorizations until the port is free or changed.
+            </Text>
+            <Group gap="xs">
+              {door.kind === 'ipc' && door.desktop && (
+                <Button size="xs" variant="light" color="red" component={Link} to="/settings/desktop">
+                  Choose another port
+                </Button>
+              )}
+              <Button size="xs" variant="subtle" color="red" onClick={reload}>
+                Check again
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
       <Card>
         <Title order={2} fz="md" mb="sm">
           HTTP endpoint
         </Title>
         <Table withRowBorders={false} verticalSpacing={6}>
           <Table.Tbody>
+            {info && info.mode !== 'browser' && (
+              <Table.Tr>
+                <Table.Td w={180}>
+                  <Text size="sm" c="dimmed">
+                    Desktop mode
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{info.mode === 'local' ? 'Local engine on this machine' : 'Console of a remote Tollgate'}</Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
             <Table.Tr>
               <Table.Td w={180}>
                 <Text size="sm" c="dimmed">
                   Base URL
                 </Text>
               </Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  <Code>{origin}</Code>
-                  <CopyValueButton value={origin} label="Copy the base URL" />
-                </Group>
+              <Table.Td data-testid="endpoint-url">
+                {url ? (
+                  <Group gap={4}>
+                    <Code>{url}</Code>
+                    <CopyValueButton value={url} label="Copy the base URL" />
+                  </Group>
+                ) : (
+                  <Text size="sm" c="red" fw={600}>
+                    {info ? 'not listening' : '…'}
+                  </Text>
+                )}
               </Table.Td>
             </Table.Tr>
-            <Table.Tr>
-              <Table.Td>
-                <Text size="sm" c="dimmed">
-                  API reference
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Anchor href={`${origin}/v1/openapi.json`} target="_blank" rel="noreferrer" size="sm">
-                  {origin}/v1/openapi.json
-                </Anchor>{' '}
-                <Text span size="xs" c="dimmed">
-                  (OpenAPI 3.1)
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Td>
-                <Text size="sm" c="dimmed">
-                  Live feed
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Code>GET {origin}/v1/live</Code>
-              </Table.Td>
-            </Table.Tr>
+            {url && (
+              <>
+                <Table.Tr>
+                  <Table.Td>
+                    <Text size="sm" c="dimmed">
+                      API reference
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Anchor href={`${url}/v1/openapi.json`} target="_blank" rel="noreferrer" size="sm">
+                      {url}/v1/openapi.json
+                    </Anchor>{' '}
+                    <Text span size="xs" c="dimmed">
+                      (OpenAPI 3.1)
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Td>
+                    <Text size="sm" c="dimmed">
+                      Live feed
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Code>GET {url}/v1/live</Code>
+                  </Table.Td>
+                </Table.Tr>
+              </>
+            )}
+            {info?.dataDir && (
+              <Table.Tr>
+                <Table.Td>
+                  <Text size="sm" c="dimmed">
+                    Data dir
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Code>{info.dataDir}</Code>
+                </Table.Td>
+              </Table.Tr>
+            )}
             {health.data && (
               <>
                 <Table.Tr>
@@ -454,66 +512,156 @@ function EndpointTab() {
 
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
+type Settings = OutputOf<'getSettings'>;
+
 function OperatorTab() {
   const q = useQuery(() => call('getSettings', {}), []);
-  const [tz, setTz] = useState<string | null>(null);
-  const [grace, setGrace] = useState<string>('');
-  const [late, setLate] = useState<string | null>(null);
+  const [form, setForm] = useState<Settings | null>(null);
+  const [address, setAddress] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     if (q.data) {
-      setTz(q.data.billing_timezone);
-      setGrace(String(q.data.grace_period_hours));
-      setLate(q.data.late_events);
+      setForm(q.data);
+      setAddress(q.data.company.address.join('\n'));
     }
   }, [q.data]);
   if (q.error) return <ErrorState error={q.error} onRetry={q.reload} what="settings" />;
-  if (!q.data) return <TableSkeleton rows={3} cols={2} />;
-  const dirty = tz !== q.data.billing_timezone || grace !== String(q.data.grace_period_hours) || late !== q.data.late_events;
+  if (!q.data || !form) return <TableSkeleton rows={3} cols={2} />;
+  const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setForm({ ...form, [k]: v });
+  const setCompany = (k: keyof Settings['company'], v: string | null) => setForm({ ...form, company: { ...form.company, [k]: v } });
+  const addressLines = address.split('\n').map((l) => l.trim()).filter(Boolean);
+  const prefixOk = /^[A-Z0-9][A-Z0-9-]{0,15}$/.test(form.invoice_prefix);
+  const rateOk = /^\d{1,3}(\.\d{1,6})?$/.test(form.tax_rate);
+  const dirty = JSON.stringify({ ...form, company: { ...form.company, address: addressLines } }) !== JSON.stringify(q.data);
+  const example = `${form.invoice_prefix || 'PREFIX'}-${new Date().getFullYear()}-000001`;
   return (
-    <Card maw={720}>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            q.setData(await call('updateSettings', { billing_timezone: tz ?? 'UTC', grace_period_hours: Number(grace), late_events: (late ?? 'refuse') as 'refuse' | 'current_period' }));
-            notifications.show({ color: 'teal', message: 'Settings saved' });
-          } catch (err) {
-            setError(err as ApiError);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
-          <Title order={2} fz="md">
-            Billing
-          </Title>
-          <Select label="Billing time zone" description="Periods, days and months of spend caps and the overview, unless a customer has its own." data={[...new Set(['UTC', ...(q.data.billing_timezone ? [q.data.billing_timezone] : []), ...ZONES])]} value={tz} onChange={setTz} searchable allowDeselect={false} />
-          <NumberInput label="Grace period (hours)" description="How long a closed period stays open to late events (and its invoice a draft)." min={0} max={1440} allowDecimal={false} value={grace} onValueChange={({ value }) => setGrace(value)} />
-          <Select
-            label="Late events"
-            description="An event for a finalized period."
-            data={[
-              { value: 'refuse', label: 'Refuse it (period_closed)' },
-              { value: 'current_period', label: 'Book it into the current period as late usage' },
-            ]}
-            value={late}
-            onChange={setLate}
-            allowDeselect={false}
-          />
-          <InlineError error={error} />
-          <Group justify="flex-end">
-            <Button type="submit" loading={busy} disabled={!dirty}>
-              Save settings
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          q.setData(
+            await call('updateSettings', {
+              billing_timezone: form.billing_timezone,
+              grace_period_hours: form.grace_period_hours,
+              late_events: form.late_events,
+              company: { legal_name: form.company.legal_name || undefined, address: addressLines, country: form.company.country || null, tax_id: form.company.tax_id || null, email: form.company.email || null },
+              default_currency: form.default_currency,
+              invoice_prefix: form.invoice_prefix,
+              payment_terms_days: form.payment_terms_days,
+              tax_point: form.tax_point,
+              tax_rate: form.tax_rate,
+              tax_inclusive: form.tax_inclusive,
+              legal_retention_days: form.legal_retention_days,
+              personal_event_properties: form.personal_event_properties,
+            }),
+          );
+          notifications.show({ color: 'teal', message: 'Settings saved' });
+        } catch (err) {
+          setError(err as ApiError);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Stack maw={920}>
+        <Card>
+          <Stack>
+            <Title order={2} fz="md">
+              Billing
+            </Title>
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <Select label="Billing time zone" description="Periods, days and months of spend caps and the overview, unless a customer has its own." data={[...new Set(['UTC', form.billing_timezone, ...ZONES])]} value={form.billing_timezone} onChange={(v) => set('billing_timezone', v ?? 'UTC')} searchable allowDeselect={false} />
+              <NumberInput label="Grace period (hours)" description="How long a closed period stays open to late events (and its invoice a draft)." min={0} max={1440} allowDecimal={false} value={form.grace_period_hours} onValueChange={({ value }) => set('grace_period_hours', Number(value || 0))} />
+              <Select
+                label="Late events"
+                description="An event for a finalized period."
+                data={[
+                  { value: 'refuse', label: 'Refuse it (period_closed)' },
+                  { value: 'current_period', label: 'Book it into the current period as late usage' },
+                ]}
+                value={form.late_events}
+                onChange={(v) => set('late_events', (v ?? 'refuse') as Settings['late_events'])}
+                allowDeselect={false}
+              />
+            </SimpleGrid>
+          </Stack>
+        </Card>
+        <Card>
+          <Stack>
+            <Title order={2} fz="md">
+              Invoices
+            </Title>
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <TextInput label="Invoice prefix" value={form.invoice_prefix} onChange={(e) => set('invoice_prefix', e.currentTarget.value.toUpperCase())} error={prefixOk ? undefined : 'Upper-case letters, digits and - (at most 16)'} description={<>Next numbers look like <Code fz="xs" data-testid="invoice-number-example">{example}</Code>, without gaps.</>} />
+              <TextInput label="Default currency" value={form.default_currency} onChange={(e) => set('default_currency', e.currentTarget.value.toUpperCase())} maxLength={3} />
+              <NumberInput label="Payment terms (days)" min={0} max={365} allowDecimal={false} value={form.payment_terms_days} onValueChange={({ value }) => set('payment_terms_days', Number(value || 0))} />
+            </SimpleGrid>
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <Select
+                label="Tax point"
+                data={[
+                  { value: 'invoice', label: 'The invoice (tax per rate on each invoice)' },
+                  { value: 'top_up', label: 'The top-up (the receipt is the tax document)' },
+                ]}
+                value={form.tax_point}
+                onChange={(v) => set('tax_point', (v ?? 'invoice') as Settings['tax_point'])}
+                allowDeselect={false}
+              />
+              <TextInput label="Default tax rate (%)" value={form.tax_rate} onChange={(e) => set('tax_rate', e.currentTarget.value)} error={rateOk ? undefined : 'A percentage such as 20 or 8.5'} className="tg-tier-input" />
+              <Select
+                label="Prices"
+                data={[
+                  { value: 'false', label: 'Exclude tax (tax on top)' },
+                  { value: 'true', label: 'Include tax' },
+                ]}
+                value={String(form.tax_inclusive)}
+                onChange={(v) => set('tax_inclusive', v === 'true')}
+                allowDeselect={false}
+              />
+            </SimpleGrid>
+          </Stack>
+        </Card>
+        <Card>
+          <Stack>
+            <Title order={2} fz="md">
+              Company (the seller on invoices)
+            </Title>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput label="Legal name" value={form.company.legal_name} onChange={(e) => setCompany('legal_name', e.currentTarget.value)} />
+              <TextInput label="E-mail" value={form.company.email ?? ''} onChange={(e) => setCompany('email', e.currentTarget.value)} />
+              <Textarea label="Address" description="One line each." value={address} onChange={(e) => setAddress(e.currentTarget.value)} autosize minRows={3} />
+              <Stack gap="sm">
+                <TextInput label="Country (ISO code)" value={form.company.country ?? ''} onChange={(e) => setCompany('country', e.currentTarget.value.toUpperCase())} maxLength={2} />
+                <TextInput label="Tax id" value={form.company.tax_id ?? ''} onChange={(e) => setCompany('tax_id', e.currentTarget.value)} />
+              </Stack>
+            </SimpleGrid>
+            <Text size="xs" c="dimmed">
+              Finalized documents keep what they were issued with.
+            </Text>
+          </Stack>
+        </Card>
+        <Card>
+          <Stack>
+            <Title order={2} fz="md">
+              Personal data
+            </Title>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <NumberInput label="Legal retention (days)" description="How long an erased customer's finalized invoices, credit notes and receipts keep their details." min={0} max={36500} allowDecimal={false} value={form.legal_retention_days} onValueChange={({ value }) => set('legal_retention_days', Number(value || 0))} />
+              <TagsInput label="Personal event properties" description="Stripped from an erased customer's events (e.g. user_email, prompt)." value={form.personal_event_properties} onChange={(v) => set('personal_event_properties', v)} clearable />
+            </SimpleGrid>
+          </Stack>
+        </Card>
+        <InlineError error={error} />
+        <Group justify="flex-end">
+          <Button type="submit" loading={busy} disabled={!dirty || !prefixOk || !rateOk}>
+            Save settings
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
 
@@ -523,12 +671,15 @@ export function SettingsPage() {
   useTitle('Settings');
   return (
     <>
-      <PageHeader title="Settings" description="API keys, the HTTP endpoint your apps call, and how billing periods behave." />
+      <PageHeader title="Settings" description="API keys, the HTTP endpoint your apps call, billing and invoices, backups, imports and exports." />
       <Tabs value={tab} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
         <Tabs.List mb="lg">
           <Tabs.Tab value="keys">API keys</Tabs.Tab>
           <Tabs.Tab value="endpoint">Endpoint</Tabs.Tab>
           <Tabs.Tab value="operator">Billing settings</Tabs.Tab>
+          <Tabs.Tab value="backups">Backups</Tabs.Tab>
+          <Tabs.Tab value="data">Data</Tabs.Tab>
+          {door.kind === 'ipc' && door.desktop && <Tabs.Tab value="desktop">Desktop</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="keys">
           <KeysTab />
@@ -539,6 +690,17 @@ export function SettingsPage() {
         <Tabs.Panel value="operator">
           <OperatorTab />
         </Tabs.Panel>
+        <Tabs.Panel value="backups">
+          <BackupsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="data">
+          <DataTab />
+        </Tabs.Panel>
+        {door.kind === 'ipc' && door.desktop && (
+          <Tabs.Panel value="desktop">
+            <DesktopTab />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </>
   );

@@ -1,0 +1,21 @@
+import { expect, test } from '@playwright/test';
+import { login } from './helpers/ui';
+const O = 'http://127.0.0.1:4192';
+test('scratch', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await login(page, O);
+  await page.goto(`${O}/#/invoices`);
+  await expect(page.getByTestId('invoice-row').first()).toBeVisible();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: '/tmp/tgexp/invoices.png' });
+  await page.getByTestId('invoice-row').first().click();
+  await expect(page.getByTestId('pdf-viewer')).toHaveAttribute('data-pages', /[1-9]/, { timeout: 20000 });
+  await page.getByTestId('toggle-tiers').first().click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: '/tmp/tgexp/invoice.png' });
+  console.log(await page.getByTestId('pdf-viewer').getAttribute('data-text'));
+  console.log(errors.join('\n'));
+});

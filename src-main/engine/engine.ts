@@ -169,7 +169,7 @@ export class Engine {
     this.invoices = new Invoices(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.statements, this.billing, this.settingsStore, dataDir);
     this.billing.onPeriodClosed = (sub, customer, periodStart) => void this.invoices.draft(sub, customer, periodStart);
     this.creditNotes = new CreditNotes(this.ctx, this.customers, this.invoices, this.settingsStore);
-    this.receipts = new Receipts(this.ctx, this.customers, this.assets, this.settingsStore);
+    this.receipts = new Receipts(this.ctx, this.customers, this.assets, this.settingsStore, this.invoices.numbers);
     this.funding.onPaidTopUp = (topUpId) => void this.receipts.forTopUp(topUpId);
     this.renderer = options.documentWorker ? new WorkerRenderer(options.documentWorker) : new InlineRenderer();
     this.documents = new Documents(this.ctx, this.writer, this.renderer, this.invoices);

@@ -209,12 +209,12 @@ function readNumbersFile(dataDir: string): Record<string, number> {
   }
 }
 
-/** invoice-numbers.json holds the invoice sequences; it only ever goes up. */
+/** invoice-numbers.json holds every document sequence (invoices, receipts, credit notes); it only ever goes up. */
 function writeNumbersFile(dataDir: string, sequences: Record<string, number>): void {
   const all = readNumbersFile(dataDir);
   let changed = false;
   for (const [k, v] of Object.entries(sequences)) {
-    if (!k.startsWith('invoice_seq:') || (all[k] ?? 0) >= v) continue;
+    if (!SEQUENCE_KEY.test(k) || (all[k] ?? 0) >= v) continue;
     all[k] = v;
     changed = true;
   }

@@ -179,6 +179,45 @@ describe('restore', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('never repeats a credit note or receipt number after a restore, even with the database lost', async () => {
+    const dataDir = tempDir();
+    const clock = new ManualClock(at('2026-04-01T00:00:00Z'));
+    let e = await billedEngine(dataDir, clock);
+    await e.op('updateSettings', { grace_period_hours: 24 });
+    await e.op('createAsset', { code: 'USD' });
+    await e.op('createCustomer', { external_id: 'acme', billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] });
+    await e.op('createPlan', { code: 'p', name: 'P', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '1000' } });
+    await e.op('createSubscription', { customer: 'acme', plan: 'p' });
+    await closePeriod(e, clock, '2026-05-01T00:00:00Z');
+    const invoice = (await e.op<any>('listInvoices', {})).data[0];
+    const line = (await e.op<any>('getInvoice', { id: invoice.id })).lines[0].id;
+    const note = () => e.op<any>('createCreditNote', { id: invoice.id, reason: 'other', settlement: 'credit', lines: [{ line_id: line, amount: '100' }] });
+    const receipt = async () => {
+      const t = await e.op<any>('createTopUp', { external_id: 'acme', asset: 'USD', amount: '500' });
+      return (await e.op<any>('getReceipt', { id: t.id })).number as string;
+    };
+    expect((await note()).number).toBe(`${invoice.number}-CN01`);
+    expect(await receipt()).toBe('RC-2026-000001');
+    const backup = await e.engine.backups.take();
+    expect((await note()).number).toBe(`${invoice.number}-CN02`);
+    expect(await receipt()).toBe('RC-2026-000002');
+    await e.engine.close();
+
+    await restoreBackup({ backupFile: backup.path, dataDir, now: clock.now() });
+    e = await billedEngine(dataDir, clock);
+    expect((await note()).number).toBe(`${invoice.number}-CN03`);
+    expect(await receipt()).toBe('RC-2026-000003');
+    await e.engine.close();
+
+    for (const s of ['', '-wal', '-shm']) rmSync(join(dataDir, `tollgate.db${s}`), { force: true });
+    await restoreBackup({ backupFile: backup.path, dataDir, now: clock.now() });
+    e = await billedEngine(dataDir, clock);
+    expect((await note()).number).toBe(`${invoice.number}-CN04`);
+    expect(await receipt()).toBe('RC-2026-000004');
+    await e.engine.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('refuses a file that is not a Tollgate database, and changes nothing', async () => {
     const dataDir = tempDir();
     const junk = join(dataDir, 'junk.db');

@@ -95,8 +95,9 @@ export class CreditNotes {
       if (revenuePart > 0n) books.post(revenue, refunds, revenuePart, 0, { kind: 'credit_note', ref });
       if (tax > 0n) books.post(taxAccount, refunds, tax, 0, { kind: 'credit_note', ref });
     }
-    const count = this.ctx.store.listCreditNotes(invoice.id).length;
-    const number = `${invoice.number}-CN${String(count + 1).padStart(2, '0')}`;
+    // Numbered per invoice, from a sequence kept beside the database too (a restore never repeats one).
+    const seq = this.invoices.numbers.next(`credit_note_seq:${invoice.number}`);
+    const number = `${invoice.number}-CN${String(seq).padStart(2, '0')}`;
     const base = this.invoices.documentOf(invoice);
     const model: DocumentModel = {
       ...base,

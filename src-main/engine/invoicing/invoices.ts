@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Invoice, RecordPayment } from '../../../shared/contract/invoicing';
 import { zonedDate } from '../../../shared/time';
@@ -8,6 +6,7 @@ import type { CustomerRow, InvoiceRow, PeriodRow, SubscriptionRow } from '../../
 import type { Assets } from '../assets';
 import type { Billing } from '../billing/lifecycle';
 import type { EngineContext } from '../context';
+import { DocumentNumbers } from './numbers';
 import type { Customers } from '../customers';
 import { fail } from '../errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull } from '../format';
@@ -54,7 +53,7 @@ const dateIn = (ms: number, tz: string) => {
  * never lower than what that file says: restoring an older backup cannot issue a number twice.
  */
 export class Invoices {
-  private readonly numbersFile: string;
+  readonly numbers: DocumentNumbers;
   /** Told (inside the operation) when an invoice is finalized. */
   onFinalized: ((invoice: z.output<typeof Invoice>) => void) | null = null;
 
@@ -69,7 +68,7 @@ export class Invoices {
     private readonly settings: Settings,
     dataDir: string,
   ) {
-    this.numbersFile = join(dataDir, 'invoice-numbers.json');
+    this.numbers = new DocumentNumbers(ctx, dataDir);
   }
 
   currencyOf(customer: CustomerRow): string {
@@ -251,30 +250,8 @@ export class Invoices {
   private nextNumber(now: number, tz: string): string {
     const prefix = this.settings.get().invoice_prefix;
     const year = zonedDate(now, tz).year;
-    const key = `invoice_seq:${prefix}:${year}`;
-    const inDb = Number(this.ctx.store.getMeta(key) ?? '0');
-    const inFile = this.fileNumbers()[key] ?? 0;
-    const seq = Math.max(inDb, inFile) + 1;
-    this.ctx.store.setMeta(key, String(seq));
-    this.ctx.afterCommit(() => this.recordNumber(key, seq));
+    const seq = this.numbers.next(`invoice_seq:${prefix}:${year}`);
     return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
-  }
-
-  private fileNumbers(): Record<string, number> {
-    try {
-      return existsSync(this.numbersFile) ? (JSON.parse(readFileSync(this.numbersFile, 'utf8')) as Record<string, number>) : {};
-    } catch {
-      return {};
-    }
-  }
-
-  private recordNumber(key: string, seq: number): void {
-    const all = this.fileNumbers();
-    if ((all[key] ?? 0) >= seq) return;
-    all[key] = seq;
-    const tmp = `${this.numbersFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all, null, 2), { flush: true });
-    renameSync(tmp, this.numbersFile);
   }
 
   // ---------------------------------------------------------------- after finalization

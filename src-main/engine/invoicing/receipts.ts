@@ -4,6 +4,7 @@ import { minorToDecimal } from '../../../shared/money';
 import type { DocumentModel } from '../../documents/model';
 import type { Assets } from '../assets';
 import type { EngineContext } from '../context';
+import type { DocumentNumbers } from './numbers';
 import type { Customers } from '../customers';
 import { fail } from '../errors';
 import { iso } from '../format';
@@ -22,6 +23,7 @@ export class Receipts {
     private readonly customers: Customers,
     private readonly assets: Assets,
     private readonly settings: Settings,
+    private readonly numbers: DocumentNumbers,
   ) {}
 
   /** The receipt of a top-up, made the first time it is asked for. */
@@ -44,8 +46,7 @@ export class Receipts {
     const now = this.ctx.now();
     const year = new Date(now).getUTCFullYear();
     const key = `receipt_seq:${year}`;
-    const seq = Number(this.ctx.store.getMeta(key) ?? '0') + 1;
-    this.ctx.store.setMeta(key, String(seq));
+    const seq = this.numbers.next(key);
     const number = `RC-${year}-${String(seq).padStart(6, '0')}`;
     if (tax > 0n) {
       const { books } = this.ctx;

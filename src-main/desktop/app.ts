@@ -97,6 +97,41 @@ async function restartBackend(): Promise<void> {
   win?.webContents.reload();
 }
 
+/**
+ * File > Restore from a backup: choose the file, confirm (naming it), stop the engine (in-flight
+ * writes finish), restore in a process of its own, start again and say what happened.
+ */
+async function restoreFromBackup(): Promise<void> {
+  if (settings.mode !== 'local') {
+    void dialog.showMessageBox({ type: 'info', message: 'This console is connected to a remote Tollgate: restore on that host with `tollgate restore`.' });
+    return;
+  }
+  const dataDir = settings.dataDir ?? defaultDataDir();
+  const pick = await dialog.showOpenDialog({ title: 'Restore from a backup', defaultPath: join(dataDir, 'backups'), filters: [{ name: 'Tollgate backups', extensions: ['db'] }], properties: ['openFile'] });
+  const file = pick.filePaths[0];
+  if (pick.canceled || !file) return;
+  const ok = await dialog.showMessageBox({
+    type: 'warning',
+    buttons: ['Cancel', 'Restore'],
+    defaultId: 0,
+    cancelId: 0,
+    message: `Restore ${file}?`,
+    detail: 'The ledger goes back to that backup. The current database is kept as a pre-restore copy beside the backups, invoice numbers continue after the highest ever issued, and the restore is recorded in the audit log.',
+  });
+  if (ok.response !== 1) return;
+  await backend?.stop();
+  backend = null;
+  try {
+    const report = await LocalBackend.restore(dataDir, file);
+    void dialog.showMessageBox({ type: 'info', message: 'Restored.', detail: `From ${report.restored_from}\nReplaced database kept at ${report.pre_restore_copy ?? '(none)'}\nLedger check: ${report.ledger_ok ? 'ok' : `${report.ledger_problems} problems`}` });
+  } catch (err) {
+    dialog.showErrorBox('Restore failed', `${(err as Error).message}\nNothing was changed; the engine starts on the current database.`);
+  }
+  backend = await startBackend();
+  wireLive(backend);
+  win?.webContents.reload();
+}
+
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -146,6 +181,7 @@ async function main(): Promise<void> {
           openConsoleInBrowser: () => void shell.openExternal(`${apiUrl()}/`),
           backupNow: () => void backend?.call('createBackup', {}).then((a) => dialog.showMessageBox({ type: a.ok ? 'info' : 'error', message: a.ok ? 'Backup written and verified.' : a.error.message })),
           catchUp: () => void backend?.catchUp(),
+          restoreBackup: () => void restoreFromBackup(),
         },
         process.platform,
         app.isPackaged,

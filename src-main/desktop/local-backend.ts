@@ -2,6 +2,7 @@ import { type UtilityProcess, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import type { DesktopStatus, FromDesktopEngine, LiveMessage, LocalEngineOptions, ToDesktopEngine } from '../runtime/desktop-protocol';
 import type { IpcAnswer } from '../runtime/ipc-door';
+import type { RestoreReport } from '../engine/restore';
 import { unpacked } from '../runtime/asar';
 
 /**
@@ -41,6 +42,19 @@ export class LocalBackend {
         onExit(code);
       });
       child.postMessage({ t: 'start', options } satisfies ToDesktopEngine);
+    });
+  }
+
+  /** Restores a backup into `dataDir` in a process of its own (the engine must be stopped). */
+  static restore(dataDir: string, backupFile: string): Promise<RestoreReport> {
+    const child = utilityProcess.fork(unpacked(join(import.meta.dirname, 'desktop-engine.js')), [], { serviceName: 'Tollgate restore', stdio: 'inherit' });
+    return new Promise((resolve, reject) => {
+      child.on('message', (m: FromDesktopEngine) => {
+        if (m.t === 'restored') resolve(m.report);
+        else if (m.t === 'fatal') reject(new Error(m.message));
+      });
+      child.on('exit', (code) => reject(new Error(`The restore process exited (${code}) without an answer.`)));
+      child.postMessage({ t: 'restore', dataDir, backupFile } satisfies ToDesktopEngine);
     });
   }
 

@@ -6,6 +6,7 @@ export interface MenuActions {
   openDocs: () => void;
   openConsoleInBrowser: () => void;
   backupNow: () => void;
+  restoreBackup: () => void;
   catchUp: () => void;
 }
 
@@ -18,6 +19,7 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, pa
       label: 'File',
       submenu: [
         { label: 'Back up now', click: actions.backupNow },
+        { label: 'Restore from a backup…', click: actions.restoreBackup },
         { label: 'Catch up now (expiries, billing, webhooks)', click: actions.catchUp },
         { type: 'separator' },
         { label: 'Open data folder', click: actions.openDataFolder },

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { FromDesktopEngine, LocalEngineOptions, ToDesktopEngine } from './desktop-protocol';
 import { openEngineThread } from './engine-thread';
 import { ipcCall } from './ipc-door';
+import { restoreBackup } from '../engine/restore';
 import { RotatingLog } from './log-file';
 
 interface ParentPort {
@@ -73,6 +74,20 @@ parent.on('message', (e) => {
   switch (m.t) {
     case 'start':
       void start(m.options);
+      return;
+    case 'restore':
+      // The restore runs here, off the window's thread: it checks the backup (integrity and the
+      // ledger), keeps the replaced database, carries the numbering over and records itself.
+      void restoreBackup({ backupFile: m.backupFile, dataDir: m.dataDir }).then(
+        (report) => {
+          send({ t: 'restored', report });
+          process.exit(0);
+        },
+        (err: unknown) => {
+          send({ t: 'fatal', message: (err as Error)?.message ?? String(err) });
+          process.exit(0);
+        },
+      );
       return;
     case 'call':
       if (!gateway) return send({ t: 'answer', id: m.id, answer: { ok: false, error: { status: 503, code: 'shutting_down', message: 'The engine is not running.', details: {} } } });

@@ -1,5 +1,6 @@
 import type { LiveChange } from '../engine/context';
 import type { IpcAnswer } from './ipc-door';
+import type { RestoreReport } from '../engine/restore';
 
 /** A message of the console's live feed, as the renderer's live source takes it. */
 export type LiveMessage = { kind: 'hello'; at: string; instanceId: string | null } | { kind: 'changes'; at: string; changes: LiveChange[]; moreEvents: number };
@@ -28,6 +29,8 @@ export interface LocalEngineOptions {
 /** Main process -> engine process. */
 export type ToDesktopEngine =
   | { t: 'start'; options: LocalEngineOptions }
+  /** Instead of starting: restore a backup into the data dir (the engine is stopped), then exit. */
+  | { t: 'restore'; dataDir: string; backupFile: string }
   | { t: 'call'; id: number; op: string; input: unknown; requestId: string }
   | { t: 'catch_up' }
   | { t: 'stop' };
@@ -38,4 +41,5 @@ export type FromDesktopEngine =
   | { t: 'fatal'; message: string }
   | { t: 'answer'; id: number; answer: IpcAnswer }
   | { t: 'live'; message: LiveMessage }
-  | { t: 'stopped' };
+  | { t: 'stopped' }
+  | { t: 'restored'; report: RestoreReport };

@@ -18,7 +18,7 @@ afterEach(() => {
   child = null;
 });
 
-function startEngineProcess(options: { dataDir: string; port: number }) {
+function startEngineProcess(options: { dataDir: string; port: number }, first?: ToDesktopEngine) {
   child = fork(join(import.meta.dirname, 'parent-port-shim.mjs'), [join(root, 'out', 'main', 'desktop-engine.js')], { serialization: 'advanced', stdio: 'pipe' });
   const messages: FromDesktopEngine[] = [];
   const waiters: { test: (m: FromDesktopEngine) => boolean; resolve: (m: FromDesktopEngine) => void }[] = [];
@@ -44,9 +44,10 @@ function startEngineProcess(options: { dataDir: string; port: number }) {
     const m = (await next((x) => x.t === 'answer' && x.id === n)) as Extract<FromDesktopEngine, { t: 'answer' }>;
     return m.answer;
   };
-  send({ t: 'start', options: { ...options, host: '127.0.0.1', osUser: 'alice' } });
+  send(first ?? { t: 'start', options: { ...options, host: '127.0.0.1', osUser: 'alice' } });
   return { send, next, call, messages };
 }
+startEngineProcess.restore = (dataDir: string, backupFile: string) => startEngineProcess({ dataDir, port: 0 }, { t: 'restore', dataDir, backupFile });
 
 describe('the desktop engine process', () => {
   it('runs the engine, answers IPC calls as the OS user, serves local apps and pushes live changes', async () => {
@@ -89,6 +90,30 @@ describe('the desktop engine process', () => {
     const again = startEngineProcess({ dataDir, port: 0 });
     expect((await again.next((m) => m.t === 'ready' || m.t === 'fatal')).t).toBe('ready');
     expect(await again.call('getCustomer', { external_id: 'acme' })).toMatchObject({ ok: true, value: { external_id: 'acme' } });
+  }, 60_000);
+
+  it('restores a backup in a process of its own while the engine is stopped', async () => {
+    const dataDir = tempDir();
+    const p = startEngineProcess({ dataDir, port: 0 });
+    expect((await p.next((m) => m.t === 'ready')).t).toBe('ready');
+    await p.call('createAsset', { code: 'USD' });
+    const backup = (await p.call('createBackup', {})) as { ok: true; value: { path: string } };
+    expect(backup.ok).toBe(true);
+    await p.call('createCustomer', { external_id: 'after-backup' });
+    p.send({ t: 'stop' });
+    await p.next((m) => m.t === 'stopped');
+    await new Promise((r) => child!.once('exit', r));
+
+    const r = startEngineProcess.restore(dataDir, backup.value.path);
+    const restored = (await r.next((m) => m.t === 'restored' || m.t === 'fatal')) as Extract<FromDesktopEngine, { t: 'restored' }>;
+    expect(restored.t).toBe('restored');
+    expect(restored.report).toMatchObject({ ledger_ok: true, audited: true });
+    await new Promise((res) => child!.once('exit', res));
+
+    const again = startEngineProcess({ dataDir, port: 0 });
+    expect((await again.next((m) => m.t === 'ready')).t).toBe('ready');
+    expect(await again.call('getCustomer', { external_id: 'after-backup' })).toMatchObject({ ok: false, error: { code: 'customer_not_found' } });
+    expect(await again.call('listAuditLog', { action: 'restore' })).toMatchObject({ ok: true, value: { data: [{ action: 'restore' }] } });
   }, 60_000);
 
   it('reports a busy port and keeps the console working', async () => {

@@ -36,11 +36,12 @@ describe('window security', () => {
 
 describe('the application menu', () => {
   const noop = () => undefined;
-  const actions = { openDataFolder: noop, openApiDocument: noop, openDocs: noop, openConsoleInBrowser: noop, backupNow: noop, catchUp: noop };
+  const actions = { openDataFolder: noop, openApiDocument: noop, openDocs: noop, openConsoleInBrowser: noop, backupNow: noop, restoreBackup: noop, catchUp: noop };
   it('offers Tollgate actions and hides developer tools in a packaged app', () => {
     const text = (packaged: boolean) => JSON.stringify(menuTemplate(actions, 'linux', packaged));
     expect(text(true)).toContain('Back up now');
     expect(text(true)).toContain('Open data folder');
+    expect(text(true)).toContain('Restore from a backup');
     expect(text(true)).not.toContain('toggleDevTools');
     expect(text(false)).toContain('toggleDevTools');
     expect(JSON.stringify(menuTemplate(actions, 'darwin', true))).toContain('appMenu');

@@ -3,7 +3,7 @@ import { ManualClock } from '../../src-main/engine/clock';
 import { Engine } from '../../src-main/engine/engine';
 import { createHandlers } from '../../src-main/engine/handlers';
 import { operations } from '../../shared/contract/operations';
-import { makeEvents, zipfSampler } from './workload';
+import { makeEvents, METRICS, PLAN, zipfSampler } from './workload';
 
 /**
  * The billing run at the end of a period: `subscriptions` customers on the three-charge plan, a
@@ -20,19 +20,8 @@ export async function billingRun(dataDir: string, subscriptions: number, events:
   const op = (id: string, input: unknown) => handlers[id]!((operations as Record<string, { input: { parse(x: unknown): unknown } }>)[id]!.input.parse(input), call);
   await op('updateSettings', { grace_period_hours: 0 });
   await op('createAsset', { code: 'USD', scale: 6 });
-  await op('createMetric', { code: 'tokens', event_type: 'llm', aggregation: 'sum', property: 'tokens', filters: [{ property: 'model', values: ['gpt-4o', 'o3', 'small'] }] });
-  await op('createMetric', { code: 'requests', event_type: 'llm', aggregation: 'count' });
-  await op('createMetric', { code: 'gpu_seconds', event_type: 'llm', aggregation: 'sum', property: 'gpu_seconds' });
-  await op('createPlan', {
-    code: 'pro',
-    name: 'Pro',
-    interval: 'monthly',
-    charges: [
-      { metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: '0.00001' }, filters: { model: ['gpt-4o', 'o3'] } },
-      { metric: 'requests', asset: 'USD', model: 'graduated', properties: { graduated_ranges: [{ from_value: 0, to_value: 1000, per_unit_amount: '0.001', flat_amount: '0' }, { from_value: 1001, to_value: null, per_unit_amount: '0.0005', flat_amount: '0' }] } },
-      { metric: 'gpu_seconds', asset: 'USD', model: 'standard', properties: { unit_price: '0.0004' }, allowance: '600' },
-    ],
-  });
+  for (const m of METRICS) await op('createMetric', m);
+  await op('createPlan', PLAN);
   const setup: (() => unknown)[] = [];
   for (let i = 0; i < subscriptions; i++) {
     setup.push(() => {

@@ -7,22 +7,29 @@ import type { Client } from './http';
  */
 export const CUSTOMERS = 10_000;
 
+/** The three billable metrics the workload's events feed. */
+export const METRICS = [
+  { code: 'tokens', event_type: 'llm', aggregation: 'sum', property: 'tokens', filters: [{ property: 'model', values: ['gpt-4o', 'o3', 'small'] }] },
+  { code: 'requests', event_type: 'llm', aggregation: 'count' },
+  { code: 'gpu_seconds', event_type: 'llm', aggregation: 'sum', property: 'gpu_seconds' },
+];
+
+/** The plan: three charges, one with a filter, one graduated, one with an allowance. */
+export const PLAN = {
+  code: 'pro',
+  name: 'Pro',
+  interval: 'monthly',
+  charges: [
+    { metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: '0.00001' }, filters: { model: ['gpt-4o', 'o3'] } },
+    { metric: 'requests', asset: 'USD', model: 'graduated', properties: { graduated_ranges: [{ from_value: 0, to_value: 1000, per_unit_amount: '0.001', flat_amount: '0' }, { from_value: 1001, to_value: null, per_unit_amount: '0.0005', flat_amount: '0' }] } },
+    { metric: 'gpu_seconds', asset: 'USD', model: 'standard', properties: { unit_price: '0.0004' }, allowance: '600' },
+  ],
+};
+
 export async function setUpWorkload(c: Client, customers = CUSTOMERS, concurrency = 32): Promise<void> {
   await c.json('POST', '/v1/assets', { code: 'USD', scale: 6, name: 'US dollar (micro)' });
-  await c.json('POST', '/v1/metrics', { code: 'tokens', event_type: 'llm', aggregation: 'sum', property: 'tokens', filters: [{ property: 'model', values: ['gpt-4o', 'o3', 'small'] }] });
-  await c.json('POST', '/v1/metrics', { code: 'requests', event_type: 'llm', aggregation: 'count' });
-  await c.json('POST', '/v1/metrics', { code: 'gpu_seconds', event_type: 'llm', aggregation: 'sum', property: 'gpu_seconds' });
-  await c.json('POST', '/v1/plans', {
-    code: 'pro',
-    name: 'Pro',
-    interval: 'monthly',
-    charges: [
-      { metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: '0.00001' }, filters: { model: ['gpt-4o', 'o3'] } },
-      { metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: '0.000002' } },
-      { metric: 'requests', asset: 'USD', model: 'graduated', properties: { graduated_ranges: [{ from_value: 0, to_value: 1000, per_unit_amount: '0.001', flat_amount: '0' }, { from_value: 1001, to_value: null, per_unit_amount: '0.0005', flat_amount: '0' }] } },
-      { metric: 'gpu_seconds', asset: 'USD', model: 'standard', properties: { unit_price: '0.0004' }, allowance: '600' },
-    ],
-  });
+  for (const m of METRICS) await c.json('POST', '/v1/metrics', m);
+  await c.json('POST', '/v1/plans', PLAN);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -299,7 +299,8 @@ export class Backups {
   }
 }
 
-function emptyRecord(kind: Kind, file: string, path: string, startedMs: number, extra: Partial<BackupRecord>): ManifestEntry {
+/** A manifest entry with nothing measured yet. */
+export function emptyRecord(kind: Kind, file: string, path: string, startedMs: number, extra: Partial<BackupRecord>): ManifestEntry {
   return {
     id: file.replace(/\.db$/, ''),
     kind,

@@ -6,7 +6,7 @@ import { nativeBindingOption, openDatabase } from '../storage/database';
 import { lockDataDir } from '../storage/lock';
 import { LATEST_VERSION, SchemaTooNewError } from '../storage/migrate';
 import { fsyncDir, fsyncFile, sha256File, verifyDatabaseFile } from './backup-job';
-import { Backups, type BackupSettings, stamp } from './backups';
+import { Backups, emptyRecord, type BackupSettings, stamp } from './backups';
 import { Engine } from './engine';
 import { iso } from './format';
 
@@ -163,27 +163,8 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreReport
     // ---------------------------------------------------------------- end of the audit call site
     const report = engine.verify();
     if (preRestore) {
-      Backups.recordExternal(backupDir, {
-        id: preRestore.replace(/^.*[\\/]/, '').replace(/\.db$/, ''),
-        kind: 'pre-restore',
-        file: preRestore.replace(/^.*[\\/]/, ''),
-        path: preRestore,
-        started_at: iso(now),
-        started_ms: now,
-        finished_at: iso(Date.now()),
-        size: null,
-        sha256: null,
-        schema_version: null,
-        verified: false,
-        integrity: null,
-        ledger_ok: null,
-        ledger_problems: null,
-        transfers: null,
-        took_ms: null,
-        copy_ms: null,
-        verify_ms: null,
-        error: null,
-      });
+      const file = preRestore.replace(/^.*[\\/]/, '');
+      Backups.recordExternal(backupDir, emptyRecord('pre-restore', file, preRestore, now, { finished_at: iso(Date.now()) }));
     }
     return {
       restored_from: backup,

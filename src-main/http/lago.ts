@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BodyTooLarge, readBody } from './body';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Operation, operations } from '../../shared/contract/operations';
 import { dec, toText } from '../../shared/decimal';
@@ -346,22 +347,3 @@ function cutMillis(s: string): string {
   return frac ? `${whole}.${frac.slice(0, 3)}` : whole!;
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}

@@ -13,6 +13,7 @@ import type { CallContext } from '../engine/handlers';
 import { allows, keyLive, type KeyPrincipal } from '../engine/keys';
 import { looksLikeReadToken, READ_TOKEN_OPERATIONS, verifyReadToken } from '../engine/read-tokens';
 import { RateLimiter } from './rate-limit';
+import { BodyTooLarge, readBody } from './body';
 import { DoorMetrics, type RuntimeStatsLike } from './metrics';
 import { lagoDoor } from './lago';
 import { LiveFeed } from './live';
@@ -75,31 +76,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 
 export function sendError(res: ServerResponse, code: ErrorCode, message: string, details: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
   sendJson(res, ERROR_CODES[code].status, { error: { code, message, details } }, headers);
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**

@@ -11,6 +11,8 @@ export interface AuditSpec {
   target: (input: Input, output: Output) => string | null;
   /** The object before the change, for edits (read inside the same transaction). */
   before?: (engine: Engine, input: Input) => unknown;
+  /** The customer concerned, when neither the input nor the answer names it. */
+  customer?: (engine: Engine, input: Input) => string | null;
   /** When false for this call, nothing is recorded (a dry run, an import that found nothing new). */
   changes?: (input: Input, output: Output) => boolean;
 }
@@ -75,7 +77,7 @@ export const AUDITED: Partial<Record<OperationId, AuditSpec>> = {
   reissueInvoice: { action: 'invoice.reissue', target: fromOutput('invoice') },
   recordPayment: { action: 'invoice.payment', target: fromInput('invoice', 'id'), before: (e, i) => invoiceSummary(e, i.id) },
   settleInvoiceFromCredit: { action: 'invoice.settle_from_credit', target: fromInput('invoice', 'id'), before: (e, i) => invoiceSummary(e, i.id) },
-  createCreditNote: { action: 'credit_note.create', target: fromOutput('credit_note') },
+  createCreditNote: { action: 'credit_note.create', target: fromOutput('credit_note'), customer: (e, i) => e.invoices.toApi(e.invoices.require(String(i.id))).customer },
   createBillingRun: { action: 'billing_run.start', target: fromOutput('billing_run') },
   exportInvoices: { action: 'invoices.export', target: (_i, o) => `export:${str(o?.folder)}` },
 

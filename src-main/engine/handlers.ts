@@ -88,7 +88,8 @@ export function createHandlers(engine: Engine): Handlers {
     w(() => {
       const spec = AUDITED[id]!;
       const i = input as Record<string, unknown>;
-      const customerBefore = customerIdOf(engine, i, null);
+      const named = spec.customer?.(engine, i);
+      const customerBefore = named ? (engine.customers.find(named)?.id ?? null) : customerIdOf(engine, i, null);
       const before = spec.before?.(engine, i);
       const out = fn();
       if (!isReplayed(out)) recordAudit(engine, call, spec, i, out, before, customerBefore);

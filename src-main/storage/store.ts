@@ -1101,6 +1101,9 @@ export class Store {
   getPeriodAt(subscriptionId: string, at: number): PeriodRow | undefined {
     return this.get<PeriodRow>('SELECT * FROM periods WHERE subscription_id = ? AND start_at <= ? AND end_at > ?', [subscriptionId, at, at]);
   }
+  listEndedUnclosedPeriods(subscriptionId: string, now: number): PeriodRow[] {
+    return this.all<PeriodRow>('SELECT * FROM periods WHERE subscription_id = ? AND end_at <= ? AND closed_at IS NULL ORDER BY start_at', [subscriptionId, now]);
+  }
   getPeriod(id: number): PeriodRow | undefined {
     return this.get<PeriodRow>('SELECT * FROM periods WHERE id = ?', [id]);
   }

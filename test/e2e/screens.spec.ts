@@ -2,32 +2,86 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import http from 'node:http';
 import { api } from './helpers/api';
+import { installFakeBridge } from './helpers/fake-bridge';
+import { billNow, seedPostpaid } from './helpers/invoices';
 import { seedRealistic, trickle } from './helpers/seed';
 import { startServer, type OwnServer } from './helpers/server';
 import { login, pickMetric } from './helpers/ui';
 
 const PORT = 4177;
+const RECEIVER_PORT = 4184;
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 let server: OwnServer;
+let receiver: http.Server;
+/** The invoice the detail screenshot shows (finalized, partly paid, with a credit note). */
+let detailId = '';
+
+/** Invoices, webhooks, alerts and backups on top of the realistic data. */
+async function seedOperations(url: string): Promise<void> {
+  const client = api(url);
+  // Webhooks first, so the seeding below produces deliveries: one endpoint that answers, one that is down.
+  await client.call('createWebhookEndpoint', { url: `http://127.0.0.1:${RECEIVER_PORT}/tollgate`, description: 'Payment service', event_types: ['*'] });
+  await client.call('createWebhookEndpoint', { url: 'http://127.0.0.1:9/down', description: 'Old CRM sync (down)', event_types: ['wallet.low_balance', 'invoice.finalized'] });
+  await client.call('updateSettings', { company: { legal_name: 'Tollgate Demo GmbH', address: ['Torstraße 1', '10119 Berlin'], country: 'DE', tax_id: 'DE123456789', email: 'billing@tollgate.test' }, invoice_prefix: 'TG' });
+  const customers = [
+    { id: 'northwind', name: 'Northwind Traders', calls: 25 },
+    { id: 'contoso', name: 'Contoso Ltd', calls: 480 },
+    { id: 'vandelay', name: 'Vandelay Industries', calls: 60, taxTreatment: 'reverse_charge' as const },
+    { id: 'wonka', name: 'Wonka Industries', calls: 12 },
+  ];
+  const invoices: Record<string, string> = {};
+  for (const c of customers) {
+    await seedPostpaid(client, c.id, { name: c.name, calls: c.calls, ...(c.taxTreatment ? { taxTreatment: c.taxTreatment } : {}) });
+    invoices[c.id] = (await billNow(client, c.id))[0]!.id;
+  }
+  for (const c of ['northwind', 'contoso', 'vandelay']) await client.call('finalizeInvoice', { id: invoices[c]! }).catch(() => null);
+  const contoso = await client.call('getInvoice', { id: invoices.contoso! });
+  await client.call('recordPayment', { id: contoso.id, amount: '5000', method: 'bank_transfer', reference: 'SEPA 2026-11-20' });
+  const fee = contoso.lines.find((l) => l.kind === 'fixed_fee')!;
+  await client.call('createCreditNote', { id: contoso.id, reason: 'product_unsatisfactory', settlement: 'credit', lines: [{ line_id: fee.id, amount: '1000' }] });
+  detailId = contoso.id;
+  await client.call('recordPayment', { id: invoices.vandelay!, amount: (await client.call('getInvoice', { id: invoices.vandelay! })).amount_outstanding, method: 'card' });
+  // Alerts and auto top-up.
+  await client.call('createAlertRule', { customer: 'soylent', kind: 'balance', asset: 'USD', threshold: '500', name: 'Low balance' });
+  await client.call('createAlertRule', { customer: 'initech', kind: 'usage', metric: 'api_calls', threshold: '500' });
+  await client.call('setAutoTopUp', { customer: 'acme', asset: 'USD', threshold: '10000', mode: 'target', amount: '100000', daily_cap: '500000' });
+  await client.call('ingestBatch', { events: Array.from({ length: 40 }, (_, i) => ({ transaction_id: `ops-soylent-${i}`, customer: 'soylent', code: 'api_calls' })) }).catch(() => null);
+  await client.call('createBackup', {});
+  await client.call('updateBackupSettings', { interval_hours: 24, keep: 7 });
+  await client.call('createBackup', {});
+  // The latest audit entry: an edit, for the before/after view.
+  await client.call('updateCustomer', { external_id: 'piedpiper', email: 'finance@piedpiper.test', payment_terms_days: 45 });
+}
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   mkdirSync(OUT, { recursive: true });
+  receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(RECEIVER_PORT, '127.0.0.1', r));
   server = await startServer(PORT);
   const client = api(server.url);
   await seedRealistic(client);
+  await seedOperations(server.url);
   await trickle(client, 1);
 });
 
 test.afterAll(async () => {
   await server?.stop();
+  await new Promise<void>((r) => receiver.close(() => r()));
 });
 
 /** Every page of the console, with what to wait for before a screenshot or an audit. */
-const PAGES: { name: string; path: string; dark?: boolean; ready: (p: Page) => Promise<void> }[] = [
+const PAGES: { name: string; path: string | (() => string); dark?: boolean; shot?: boolean; ready: (p: Page) => Promise<void> }[] = [
   { name: 'overview', dark: true, path: '/', ready: async (p) => void (await expect(p.getByTestId('asset-card-USD')).toBeVisible()) },
   { name: 'getting-started', path: '/start', ready: async (p) => void (await expect(p.getByTestId('checklist').locator('[data-done="true"]')).toHaveCount(5)) },
   { name: 'customers', dark: true, path: '/customers', ready: async (p) => void (await expect(p.getByTestId('customer-row').first()).toBeVisible()) },
@@ -44,6 +98,16 @@ const PAGES: { name: string; path: string; dark?: boolean; ready: (p: Page) => P
   { name: 'settings-api-keys', dark: true, path: '/settings/keys', ready: async (p) => void (await expect(p.getByRole('table', { name: 'API keys' })).toBeVisible()) },
   { name: 'settings-endpoint', path: '/settings/endpoint', ready: async (p) => void (await expect(p.getByText('API reference')).toBeVisible()) },
   { name: 'settings-billing', path: '/settings/operator', ready: async (p) => void (await expect(p.getByLabel('Grace period (hours)')).toBeVisible()) },
+  { name: 'invoices', dark: true, path: '/invoices', ready: async (p) => void (await expect(p.getByTestId('invoice-row')).toHaveCount(4)) },
+  { name: 'invoice-detail', dark: true, path: () => `/invoices/${detailId}`, ready: async (p) => void (await expect(p.getByTestId('pdf-viewer')).toHaveAttribute('data-pages', /[1-9]/, { timeout: 20_000 })) },
+  { name: 'customer-invoices', shot: false, path: '/customers/contoso/invoices', ready: async (p) => void (await expect(p.getByTestId('customer-invoice-row')).toHaveCount(1)) },
+  { name: 'customer-alerts', shot: false, path: '/customers/soylent/alerts', ready: async (p) => void (await expect(p.getByTestId('alert-rule')).toHaveCount(1)) },
+  { name: 'webhooks', dark: true, path: '/webhooks/deliveries', ready: async (p) => void (await expect(p.locator('[data-testid="delivery-row"][data-status="delivered"]').first()).toBeVisible()) },
+  { name: 'webhook-endpoints', shot: false, path: '/webhooks/endpoints', ready: async (p) => void (await expect(p.getByTestId('endpoint-row')).toHaveCount(2)) },
+  { name: 'audit-log', dark: true, path: '/audit', ready: async (p) => void (await expect(p.getByTestId('audit-row').first()).toBeVisible()) },
+  { name: 'operations', path: '/operations', ready: async (p) => void (await expect(p.getByTestId('stat-events')).toBeVisible()) },
+  { name: 'backups', path: '/settings/backups', ready: async (p) => void (await expect(p.getByTestId('backup-row')).toHaveCount(2)) },
+  { name: 'settings-data', shot: false, path: '/settings/data', ready: async (p) => void (await expect(p.getByTestId('import-folder')).toBeVisible()) },
 ];
 
 async function settle(page: Page, ms = 1500) {
@@ -60,7 +124,7 @@ async function audit(page: Page, where: string): Promise<string[]> {
 }
 
 test('screenshots of every page (light), the overview in dark, and an axe audit of each in both themes', async ({ browser }) => {
-  test.setTimeout(200_000);
+  test.setTimeout(300_000);
   const problems: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
@@ -81,10 +145,15 @@ test('screenshots of every page (light), the overview in dark, and an axe audit 
     // pages that hold each kind of component (cards, lists, tables, charts, forms, badges).
     for (const p of scheme === 'light' ? PAGES : PAGES.filter((x) => x.dark)) {
       if (p.name === 'overview' || p.name === 'wallet-monitor') await trickle(api(server.url), Date.now() % 100000, 6);
-      await page.goto(`${server.url}/#${p.path}`);
+      await page.goto(`${server.url}/#${typeof p.path === 'function' ? p.path() : p.path}`);
       await p.ready(page);
-      await settle(page, scheme === 'light' || p.name === 'overview' ? 1500 : 300);
-      if (scheme === 'light') await page.screenshot({ path: join(OUT, `${p.name}.png`) });
+      if (p.name === 'invoice-detail') await page.getByTestId('toggle-tiers').first().click();
+      if (p.name === 'audit-log') {
+        await page.locator('[data-testid="audit-row"][data-action="customer.update"]').first().getByTestId('audit-toggle').click();
+        await page.evaluate(() => window.scrollTo(0, 0));
+      }
+      await settle(page, (scheme === 'light' && p.shot !== false) || p.name === 'overview' ? 1500 : 300);
+      if (scheme === 'light' && p.shot !== false) await page.screenshot({ path: join(OUT, `${p.name}.png`) });
       else if (p.name === 'overview') await page.screenshot({ path: join(OUT, 'overview-dark.png') });
       problems.push(...(await audit(page, `${p.name} (${scheme})`)));
     }
@@ -115,6 +184,17 @@ test('screenshots of every page (light), the overview in dark, and an axe audit 
       problems.push(...(await audit(page, 'top-up dialog (light)')));
       await page.keyboard.press('Escape');
       await expect(page.getByRole('dialog')).toHaveCount(0);
+      // Closing a customer: the irreversible dialog, focus on Cancel, the settlement choice.
+      await page.goto(`${server.url}/#/customers/wayne/wallet`);
+      await page.getByRole('button', { name: 'More' }).click();
+      await page.getByRole('menuitem', { name: 'Close customer…' }).click();
+      await page.getByRole('dialog').getByLabel('Reason').fill('Contract ended on 30 November; final invoice to follow');
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).focus();
+      await settle(page, 600);
+      await page.screenshot({ path: join(OUT, 'customer-close-dialog.png') });
+      problems.push(...(await audit(page, 'customer-close dialog (light)')));
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
       // The palette.
       await page.keyboard.press('Control+K');
       await page.getByRole('textbox', { name: 'Command palette search' }).fill('hoo');
@@ -123,6 +203,23 @@ test('screenshots of every page (light), the overview in dark, and an axe audit 
       await page.keyboard.press('Escape');
     }
     expect(errors, `page errors in ${scheme}`).toEqual([]);
+    await context.close();
+  }
+  // The desktop door (a fake preload over HTTP): the Desktop settings tab with a busy port.
+  for (const scheme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
+    const page = await context.newPage();
+    await installFakeBridge(page, server.url, {
+      status: { mode: 'local', dataDir: '/home/operator/.config/Tollgate/data', apiUrl: null, httpError: 'Port 8787 is in use by another program (EADDRINUSE).', initialAdminKey: null, instanceId: 'fake' },
+      settings: { mode: 'local', port: 8787, host: '127.0.0.1', dataDir: null, remoteUrl: null, remoteKey: null },
+      osUser: 'operator',
+    });
+    await page.goto(`${server.url}/#/settings/desktop`);
+    await expect(page.getByTestId('http-error')).toBeVisible();
+    await page.getByTestId('desktop-port').fill('8799');
+    await settle(page, 500);
+    if (scheme === 'light') await page.screenshot({ path: join(OUT, 'desktop-settings.png') });
+    problems.push(...(await audit(page, `desktop-settings (${scheme})`)));
     await context.close();
   }
   if (problems.length) writeFileSync(join(import.meta.dirname, '..', '..', 'test-results', 'axe-problems.txt'), problems.join('\n'));

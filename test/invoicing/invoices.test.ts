@@ -167,6 +167,29 @@ describe('lifecycle', () => {
     expect(fx.engine.verify().ok).toBe(true);
   });
 
+  it('offers settlement from credit only when there is free credit', async () => {
+    await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] }, plan: { fixed_fee: { asset: 'USD', amount: '2500' } } });
+    await finishPeriod('2026-05-01T00:00:00Z');
+    let [inv] = await invoices();
+    expect(inv.allowed_actions).toContain('record_payment');
+    expect(inv.allowed_actions).not.toContain('settle_from_credit');
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '3000' }); // 2500 repays the debt, 500 stays free
+    [inv] = await invoices();
+    expect(inv.allowed_actions).toContain('settle_from_credit');
+  });
+
+  it('bills a period whose next one an early event opened before the clock closed it', async () => {
+    await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] }, plan: { fixed_fee: { asset: 'USD', amount: '2500' } } });
+    // The period ends; before any billing run, an event of the new period arrives (it opens May).
+    clock.set(at('2026-05-01T00:00:05Z'));
+    await call('may-1');
+    await fx.engine.runBilling();
+    const drafts = await invoices();
+    expect(drafts.map((i: any) => i.period.start)).toEqual(['2026-04-01T00:00:00.000Z']);
+    expect(drafts[0].total).toBe('2500');
+    expect(await fx.engine.runBilling()).toMatchObject({ advanced: 0 });
+  });
+
   it('catches up three missed periods with a plan change, and late events during grace land in their period', async () => {
     const sub = await start({ now: '2026-01-10T00:00:00Z', topUp: '1000000', plan: { fixed_fee: { asset: 'USD', amount: '3100' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] } });
     await fx.op('createPlan', { code: 'q', name: 'Plus', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '6200' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '2' } }] });

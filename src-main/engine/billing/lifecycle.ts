@@ -268,6 +268,14 @@ export class Billing {
         continue;
       }
       const last = this.subscriptions.lastSegment(sub.id) ?? this.segmentFor(sub, customer, sub.started_at);
+      // An event of the new period may have opened the next segment before the clock closed the
+      // one that ended: close those first, in order, so no period goes unbilled.
+      const behind = this.subscriptions.endedUnclosedSegments(sub.id, now).find((s) => s.id !== last.id);
+      if (behind) {
+        if (behind.opened_at === null) this.open(sub, customer, behind);
+        this.close(sub, customer, behind, behind.end_at, 'period_end');
+        continue;
+      }
       if (last.opened_at === null && last.start_at <= now) this.open(sub, customer, last);
       if (sub.terminate_at !== null && sub.terminate_at <= now && sub.terminate_at <= last.end_at && last.closed_at === null) {
         this.close(sub, customer, last, sub.terminate_at, 'terminated');

@@ -284,9 +284,19 @@ export class Invoices {
     const original = this.require(idOrNumber);
     if (original.status !== 'void') fail('invalid_state', `Only a void invoice can be reissued; ${original.number ?? original.id} is ${original.status}.`, { invoice: original.id });
     const now = this.ctx.now();
-    const row: InvoiceRow = { ...original, id: newId('inv', now), number: null, status: 'draft', subtotal: 0n, discounts: 0n, tax: 0n, total: 0n, credits_applied: 0n, amount_due: 0n, amount_paid: 0n, credited: 0n, document: null, pdf: null, pdf_sha256: null, issue_date: null, due_at: null, grace_until: now, finalized_at: null, voided_at: null, void_reason: null, replaces_id: original.id, created_at: now, updated_at: now };
+    // A reissue is a draft to review like any other: it gets the grace period before the clock finalizes it.
+    const graceUntil = now + this.settings.get().grace_period_hours * 3_600_000;
+    const row: InvoiceRow = { ...original, id: newId('inv', now), number: null, status: 'draft', subtotal: 0n, discounts: 0n, tax: 0n, total: 0n, credits_applied: 0n, amount_due: 0n, amount_paid: 0n, credited: 0n, document: null, pdf: null, pdf_sha256: null, issue_date: null, due_at: null, grace_until: graceUntil, finalized_at: null, voided_at: null, void_reason: null, replaces_id: original.id, created_at: now, updated_at: now };
     this.ctx.store.insertInvoice(row);
     return row;
+  }
+
+  /** Prepaid credit of the customer in `currency` that is neither expired nor reserved by a hold. */
+  private freeCredit(customerId: number, currency: string): bigint {
+    const now = this.ctx.now();
+    let free = 0n;
+    for (const lot of this.ctx.books.wallet(customerId, currency).lots) if (!lot.expired && (lot.expires_at === null || lot.expires_at > now)) free += lot.remaining - lot.reserved;
+    return free;
   }
 
   outstanding(row: InvoiceRow): bigint {
@@ -340,8 +350,7 @@ export class Invoices {
     const customer = this.customers.byInternalId(row.customer_id);
     const { books } = this.ctx;
     const ws = books.wallet(customer.id, row.currency);
-    let free = 0n;
-    for (const lot of ws.lots) if (!lot.expired && (lot.expires_at === null || lot.expires_at > this.ctx.now())) free += lot.remaining - lot.reserved;
+    const free = this.freeCredit(customer.id, row.currency);
     const amount = free < outstanding ? free : outstanding;
     if (amount <= 0n) fail('insufficient_funds', `${customer.external_id} has no free prepaid ${row.currency} credit to settle ${row.number}.`, { available: '0', asset: row.currency });
     // Draw from lots only (never onto the receivable itself): a consume whose counter is the receivable.
@@ -502,7 +511,10 @@ export class Invoices {
     if (row.status === 'draft' && row.id !== 'preview') actions.push('finalize');
     if (row.status === 'finalized') {
       if (row.amount_paid === 0n && row.credits_applied === 0n && row.credited === 0n) actions.push('void');
-      if (this.outstanding(row) > 0n) actions.push('record_payment', 'settle_from_credit');
+      if (this.outstanding(row) > 0n) {
+        actions.push('record_payment');
+        if (this.freeCredit(row.customer_id, row.currency) > 0n) actions.push('settle_from_credit');
+      }
       if (row.credited < row.total) actions.push('create_credit_note');
     }
     if (row.status === 'void') actions.push('reissue');

@@ -147,6 +147,11 @@ export class Subscriptions {
     return p;
   }
 
+  /** Segments that ended by `now` and are not closed yet, oldest first. */
+  endedUnclosedSegments(subscriptionId: string, now: number): PeriodRow[] {
+    return this.ctx.store.listEndedUnclosedPeriods(subscriptionId, now).map((p) => this.canon(p));
+  }
+
   lastSegment(subscriptionId: string): PeriodRow | undefined {
     return this.canon(this.ctx.store.getLastPeriod(subscriptionId));
   }

@@ -18,10 +18,12 @@ export interface ConfirmDialogProps {
   /** Ask the operator to type this text first (restores, deletions). */
   typeToConfirm?: string;
   onConfirm: (reason: string) => Promise<unknown>;
+  /** Nothing to confirm yet (the preview says why). */
+  disabled?: boolean;
 }
 
 /** Irreversible actions: the object named, the consequences listed, focus on Cancel. */
-export function ConfirmDialog({ opened, onClose, title, object, consequences, confirmLabel, color = 'red', reason, typeToConfirm, onConfirm }: ConfirmDialogProps) {
+export function ConfirmDialog({ opened, onClose, title, object, consequences, confirmLabel, color = 'red', reason, typeToConfirm, onConfirm, disabled }: ConfirmDialogProps) {
   const [text, setText] = useState('');
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
@@ -35,7 +37,7 @@ export function ConfirmDialog({ opened, onClose, title, object, consequences, co
       setBusy(false);
     }
   }, [opened]);
-  const ready = (!reason || text.trim().length > 0) && (!typeToConfirm || typed === typeToConfirm);
+  const ready = !disabled && (!reason || text.trim().length > 0) && (!typeToConfirm || typed === typeToConfirm);
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>{title}</Text>} centered size="md">
       <Stack gap="md">

@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { notifications } from '@mantine/notifications';
@@ -9,6 +9,7 @@ import { door, liveSource } from '../api';
 import { gPrefix, isEditable } from '../lib/keys';
 import { NAV } from '../nav';
 import { relative } from '../lib/format';
+import { alertText } from '../lib/alerts';
 import { useAssets } from '../state/assets';
 import { useLive } from '../state/live';
 import { useSession } from '../state/session';
@@ -63,8 +64,9 @@ function WhoAmI() {
   return (
     <Menu position="bottom-end" width={280} withinPortal>
       <Menu.Target>
-        <UnstyledButton data-testid="whoami" data-kind={me?.kind ?? ''} aria-label={`Signed in as ${name} (${kindLabel}, ${scopes.join(', ')})`}>
+        <UnstyledButton data-testid="whoami" data-kind={me?.kind ?? ''}>
           <Group gap={8} wrap="nowrap">
+            <VisuallyHidden>Signed in as</VisuallyHidden>
             {me?.kind === 'os_user' ? <Monitor size={16} aria-hidden /> : <KeyRound size={16} aria-hidden />}
             <Box visibleFrom="sm">
               <Text size="sm" fw={600} lh={1.1} truncate maw={180}>
@@ -74,6 +76,7 @@ function WhoAmI() {
                 {scopes.join(' · ')}
               </Text>
             </Box>
+            <VisuallyHidden>({kindLabel})</VisuallyHidden>
           </Group>
         </UnstyledButton>
       </Menu.Target>
@@ -136,7 +139,7 @@ function useAlertToasts() {
       notifications.show({
         color: a.type.includes('depleted') || a.type.includes('expired') ? 'red' : 'yellow',
         title: `Alert${a.customer ? ` · ${a.customer}` : ''}`,
-        message: a.message,
+        message: alertText(a),
         autoClose: 8000,
         onClick: a.customer ? () => navigate(`/customers/${encodeURIComponent(a.customer!)}/alerts`) : undefined,
       });

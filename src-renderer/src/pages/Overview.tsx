@@ -35,7 +35,7 @@ function AttentionStrip({ a }: { a: Overview['attention'] }) {
     { n: a.low_wallets, label: a.low_wallets === 1 ? 'wallet runs out within 24 h' : 'wallets run out within 24 h', icon: TrendingDown, color: 'yellow', to: '/monitor' },
     { n: a.negative_wallets, label: a.negative_wallets === 1 ? 'wallet below zero' : 'wallets below zero', icon: AlertTriangle, color: 'red', to: '/monitor' },
     { n: a.refused_events_24h, label: a.refused_events_24h === 1 ? 'event refused in 24 h' : 'events refused in 24 h', icon: Ban, color: 'orange', to: '/events/refused' },
-    { n: a.periods_to_finalize, label: a.periods_to_finalize === 1 ? 'period waiting to be finalized' : 'periods waiting to be finalized', icon: FileClock, color: 'blue', to: '/customers' },
+    { n: a.periods_to_finalize, label: a.periods_to_finalize === 1 ? 'period waiting to be finalized' : 'periods waiting to be finalized', icon: FileClock, color: 'blue', to: '/invoices?status=draft' },
   ].filter((i) => i.n > 0);
   if (items.length === 0) return null;
   return (

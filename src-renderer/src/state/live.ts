@@ -44,6 +44,8 @@ export interface LiveAlert {
   asset: string | null;
   type: string;
   message: string;
+  value: string | null;
+  threshold: string | null;
   receivedAt: number;
 }
 
@@ -210,8 +212,8 @@ function applyChanges(s: LiveState, changes: LiveChange[], moreEvents: number, a
         bump(c.customer);
         break;
       case 'alert': {
-        const d = (c.data ?? {}) as { type?: string; message?: string };
-        const alert: LiveAlert = { id: c.id, customer: c.customer, asset: c.asset ?? null, type: d.type ?? 'alert', message: d.message ?? `${c.customer ?? 'A wallet'}: alert ${c.id}`, receivedAt: now };
+        const d = (c.data ?? {}) as { type?: string; message?: string; value?: string; threshold?: string | null };
+        const alert: LiveAlert = { id: c.id, customer: c.customer, asset: c.asset ?? null, type: d.type ?? 'alert', message: d.message ?? `${c.customer ?? 'A wallet'}: alert ${c.id}`, value: d.value ?? null, threshold: d.threshold ?? null, receivedAt: now };
         out.alerts = [alert, ...(out.alerts ?? s.alerts)].slice(0, 50);
         bump(c.customer);
         break;

@@ -291,7 +291,7 @@ export function AuditLogPage() {
                         </Tooltip>
                       </Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={actionColor(r.action)} tt="none" ff="monospace">
+                        <Badge variant="light" color={actionColor(r.action)} tt="none" ff="monospace" maw="none" styles={{ label: { overflow: 'visible' } }}>
                           {r.action}
                         </Badge>
                       </Table.Td>
@@ -302,7 +302,9 @@ export function AuditLogPage() {
                       </Table.Td>
                       <Table.Td>{r.customer ? <Link to={`/customers/${encodeURIComponent(r.customer)}/activity`}>{r.customer}</Link> : <Text span size="sm" c="dimmed">—</Text>}</Table.Td>
                       <Table.Td>
-                        <Text size="sm">{r.actor.name ?? r.actor.id ?? r.actor.kind}</Text>
+                        <Text size="sm" truncate maw={220} title={r.actor.name ?? r.actor.id ?? r.actor.kind}>
+                          {r.actor.name ?? r.actor.id ?? r.actor.kind}
+                        </Text>
                         <Text size="xs" c="dimmed">
                           {r.actor.kind === 'key' ? 'API key' : r.actor.kind === 'os_user' ? 'desktop user' : 'system'} · {r.door}
                         </Text>

@@ -9,6 +9,7 @@ import { ErrorState, InlineError, NothingYet, TableSkeleton } from '../../compon
 import { parseAmountInput } from '../../lib/amountInput';
 import { formatDateTime, humanDuration, relative } from '../../lib/format';
 import { formatAmount, Money } from '../../lib/money';
+import { alertText } from '../../lib/alerts';
 import { useQuery, useThrottledEffect } from '../../lib/useQuery';
 import { assetLike, useAssets } from '../../state/assets';
 import { useLive } from '../../state/live';
@@ -334,7 +335,7 @@ export function AlertEventsTable({ events, showCustomer }: { events: AlertEvent[
                 </Badge>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{e.message}</Text>
+                <Text size="sm">{alertText(e)}</Text>
               </Table.Td>
             </Table.Tr>
           ))}

@@ -37,7 +37,7 @@ export function InvoicesTab({ customer }: { customer: string }) {
       <Card>
         <Group justify="space-between" mb="xs">
           <Group gap={6}>
-            <Button variant="subtle" size="compact-sm" px={4} onClick={() => setPreviewOpen((o) => !o)} aria-expanded={previewOpen} leftSection={previewOpen ? <ChevronDown size={14} /> : <ChevronRight size={14} />}>
+            <Button variant="subtle" color="gray" size="compact-sm" px={4} onClick={() => setPreviewOpen((o) => !o)} aria-expanded={previewOpen} leftSection={previewOpen ? <ChevronDown size={14} /> : <ChevronRight size={14} />}>
               <Title order={2} fz="md">
                 Next invoice (preview)
               </Title>

@@ -71,7 +71,7 @@ function Actions({ invoice, open }: { invoice: Invoice; open: (d: InvoiceDialog)
   const allowed = new Set(invoice.allowed_actions);
   const primary = (['finalize', 'record_payment', 'reissue'] as const).find((a) => allowed.has(a));
   const rest = (['settle_from_credit', 'create_credit_note', 'record_payment', 'void'] as const).filter((a) => allowed.has(a) && a !== primary);
-  const dialogOf = (a: string): InvoiceDialog => (a === 'record_payment' ? 'payment' : a === 'settle_from_credit' ? 'settle' : (a as InvoiceDialog));
+  const dialogOf = (a: string): InvoiceDialog => (a === 'record_payment' ? 'payment' : a === 'settle_from_credit' ? 'settle' : a === 'create_credit_note' ? 'credit_note' : (a as InvoiceDialog));
   return (
     <Group gap="xs" data-testid="invoice-actions" data-allowed={invoice.allowed_actions.join(' ')}>
       {primary && (

@@ -216,7 +216,7 @@ export function SettleDialog({ invoice, opened, onClose, onDone }: { invoice: In
           {balances.data && <Preview asset={invoice.currency} what="outstanding" before={invoice.amount_outstanding} after={(outstanding - pay).toString()} />}
           {balances.data && pay === 0n && (
             <Alert color="yellow" variant="light" py="xs">
-              <Text size="sm">There is no free {invoice.currency} credit: the engine will answer insufficient_funds.</Text>
+              <Text size="sm">There is no free {invoice.currency} credit to settle it with. Top up the customer&apos;s wallet first, or record a payment.</Text>
             </Alert>
           )}
           {balances.data && pay > 0n && pay < outstanding && (
@@ -227,7 +227,8 @@ export function SettleDialog({ invoice, opened, onClose, onDone }: { invoice: In
         </Stack>
       }
       consequences={['Credit is drawn from the lots by priority, like usage.', 'The invoice lists it as a payment from prepaid credit.']}
-      confirmLabel={`Pay ${formatAmount((balances.data ? pay : outstanding).toString(), a)} from credit`}
+      confirmLabel={balances.data && pay === 0n ? 'Nothing to pay from credit' : `Pay ${formatAmount((balances.data ? pay : outstanding).toString(), a)} from credit`}
+      disabled={!balances.data || pay === 0n}
       onConfirm={async () => onDone(await call('settleInvoiceFromCredit', { id: invoice.id }))}
     />
   );

@@ -602,9 +602,10 @@ function OperatorTab() {
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
               <Select
                 label="Tax point"
+                description={form.tax_point === 'invoice' ? 'Tax per rate on each invoice, posted at finalization.' : 'The receipt of each paid top-up is the tax document.'}
                 data={[
-                  { value: 'invoice', label: 'The invoice (tax per rate on each invoice)' },
-                  { value: 'top_up', label: 'The top-up (the receipt is the tax document)' },
+                  { value: 'invoice', label: 'On the invoice' },
+                  { value: 'top_up', label: 'On the top-up receipt' },
                 ]}
                 value={form.tax_point}
                 onChange={(v) => set('tax_point', (v ?? 'invoice') as Settings['tax_point'])}

@@ -66,6 +66,20 @@ const LINE_PREFIX = 'line.';
 export function TcoPage() {
   useTitle('TCO calculator');
   const [params, setParams] = useSearchParams();
+  // Router navigations render in a transition, so `params` can lag behind a change just made:
+  // two quick edits must build on each other, not both on the last rendered URL.
+  const latestParams = useRef(params);
+  const renderedParams = useRef(params);
+  if (renderedParams.current !== params) {
+    renderedParams.current = params;
+    latestParams.current = params;
+  }
+  const updateParams = (change: (next: URLSearchParams) => void, base: URLSearchParams = latestParams.current) => {
+    const next = new URLSearchParams(base);
+    change(next);
+    latestParams.current = next;
+    setParams(next, { replace: true });
+  };
   const [mine, setMine] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -81,11 +95,11 @@ export function TcoPage() {
   const lineValues = useMemo(() => [...params.entries()].filter(([k]) => k.startsWith(LINE_PREFIX)).map(([k, v]) => [k.slice(LINE_PREFIX.length), v] as const), [params]);
 
   const setField = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
     const f = SCENARIO_FIELDS.find((x) => x.key === key);
-    if (f && value === String(f.default.value)) next.delete(key);
-    else next.set(key, value);
-    setParams(next, { replace: true });
+    updateParams((next) => {
+      if (f && value === String(f.default.value)) next.delete(key);
+      else next.set(key, value);
+    });
   };
 
   const validation = useMemo(() => validateScenario(raw), [raw]);
@@ -112,12 +126,12 @@ export function TcoPage() {
 
   const loadExample = () => {
     const ex = loadPublishedExample();
-    const next = new URLSearchParams();
-    for (const f of SCENARIO_FIELDS) {
-      const v = String(ex.scenario[f.key]);
-      if (v !== String(f.default.value)) next.set(f.key, v);
-    }
-    setParams(next, { replace: true });
+    updateParams((next) => {
+      for (const f of SCENARIO_FIELDS) {
+        const v = String(ex.scenario[f.key]);
+        if (v !== String(f.default.value)) next.set(f.key, v);
+      }
+    }, new URLSearchParams());
     setMine(null);
     notifications.show({ message: 'Loaded the published example: 100 customers at $20 a month, 1,000 events each, 5 seats.' });
   };
@@ -128,7 +142,7 @@ export function TcoPage() {
       const [customers, overview] = await Promise.all([call('listCustomerWallets', { limit: 1 }), call('getOverview', {})]);
       const usdRow = overview.assets.find((a) => a.asset === 'USD') ?? overview.assets.find((a) => a.kind === 'fiat');
       const n = customers.total;
-      const next = new URLSearchParams(params);
+      const next = new URLSearchParams();
       next.set('customers', String(n));
       const day = new Date().getUTCDate();
       let spend = '0';
@@ -143,7 +157,7 @@ export function TcoPage() {
       const lastHour = overview.events_per_minute.reduce((t, p) => t + p.events, 0);
       const perCustomer = n > 0 ? Math.round((lastHour * 24 * 30) / n) : 0;
       next.set('eventsPerCustomerPerMonth', String(perCustomer));
-      setParams(next, { replace: true });
+      updateParams((p) => next.forEach((v, k) => p.set(k, v)));
       setMine(
         `Customers: all ${formatCount(n)} customers. Active wallet: a ${usdRow?.asset ?? 'USD'} wallet that exists (has received credit or usage) — ${formatCount(usdRow?.wallets ?? 0)} of them. Average spend: this month's ${usdRow?.asset ?? 'USD'} spend so far, scaled to 30 days, divided by active wallets ($${spend}). Events: the last 60 minutes (${formatCount(lastHour)}) × 24 × 30 ÷ customers.`,
       );
@@ -281,10 +295,11 @@ export function TcoPage() {
                     placeholder="unknown"
                     value={params.get(LINE_PREFIX + l.id) ?? ''}
                     onChange={(e) => {
-                      const next = new URLSearchParams(params);
-                      if (e.currentTarget.value) next.set(LINE_PREFIX + l.id, e.currentTarget.value);
-                      else next.delete(LINE_PREFIX + l.id);
-                      setParams(next, { replace: true });
+                      const value = e.currentTarget.value;
+                      updateParams((next) => {
+                        if (value) next.set(LINE_PREFIX + l.id, value);
+                        else next.delete(LINE_PREFIX + l.id);
+                      });
                     }}
                     className="tg-tier-input"
                   />
@@ -404,7 +419,8 @@ export function TcoPage() {
                         const bn = r.options.find((o) => o.id === b.b)?.name ?? b.b;
                         if (b.status === 'found') return `${r.options.find((o) => o.id === b.cheaperFrom)?.name} becomes cheaper than ${b.cheaperFrom === b.a ? bn : an} at ${formatCount(b.customers!)} customers.`;
                         if (b.status === 'never') return `${an} vs ${bn}: no break-even up to ${formatCount(b.maxCustomers)}.`;
-                        return `${an} vs ${bn}: unknown beyond ${formatCount(b.searchedUpTo)} customers (needs ${b.unknownBecause.map((id) => labels.get(id) ?? id).join(', ')}).`;
+                        const where = b.searchedUpTo < 0 ? 'unknown at any size' : `unknown beyond ${formatCount(b.searchedUpTo)} customers`;
+                        return `${an} vs ${bn}: ${where} (needs ${b.unknownBecause.map((id) => labels.get(id) ?? id).join(', ')}).`;
                       })
                       .join(' ')}
                   </Text>

@@ -825,18 +825,12 @@ export class Store {
     }));
   }
   /** Rewrites a wallet's consumption stack (a handful of merged entries) in one go. */
-  replaceStack(accountId: number, stack: 'usage' | 'repayment', entries: { lotId: number | null; amount: bigint }[]): void {
-    this.run('DELETE FROM consumption_stack WHERE account_id = ? AND stack = ?', [accountId, stack]);
-    for (const e of entries) if (e.amount > 0n) this.run('INSERT INTO consumption_stack(account_id, stack, lot_id, amount) VALUES (?, ?, ?, ?)', [accountId, stack, e.lotId, e.amount]);
+  /** Deletes a stack's rows above `afterId` (all of them for 0): the part a flush rewrites. */
+  deleteStackAbove(accountId: number, stack: 'usage' | 'repayment', afterId: number): void {
+    this.run('DELETE FROM consumption_stack WHERE account_id = ? AND stack = ? AND id > ?', [accountId, stack, afterId]);
   }
   insertStack(row: Omit<StackRow, 'id'>): number {
     return Number(this.run('INSERT INTO consumption_stack(account_id, stack, lot_id, amount) VALUES (@account_id, @stack, @lot_id, @amount)', row).lastInsertRowid);
-  }
-  updateStack(id: number, amount: bigint): void {
-    this.run('UPDATE consumption_stack SET amount = ? WHERE id = ?', [amount, id]);
-  }
-  deleteStack(id: number): void {
-    this.run('DELETE FROM consumption_stack WHERE id = ?', [id]);
   }
 
   // -------------------------------------------------------------- transfers

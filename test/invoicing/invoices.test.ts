@@ -5,7 +5,7 @@
  * credit, void and reissue, credit notes); catch-up over missed periods; the frozen PDF.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -236,7 +236,8 @@ describe('documents', () => {
     const text = execFileSync('pdftotext', ['-layout', join(dir, 'inv.pdf'), '-']).toString();
     for (const needle of ['Tollgate Demo SAS', 'FR12345678901', 'Acme Analytics GmbH', 'DE987654321', 'TG-2026-000001', 'Pro — fixed fee', '$49.00', '$3.00', '$52.00']) expect(text).toContain(needle);
     expect(text).not.toContain('Renamed Company');
-    // a draft renders with what is current
-    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', join(dir, 'inv.pdf'), join('test-results', 'engine-invoice')]);
+    // poppler rasterizes it: the frozen bytes are a whole PDF, not only extractable text
+    execFileSync('pdftoppm', ['-png', '-r', '40', '-f', '1', '-l', '1', join(dir, 'inv.pdf'), join(dir, 'page')]);
+    expect(readdirSync(dir).some((f) => f.startsWith('page') && f.endsWith('.png'))).toBe(true);
   });
 });

@@ -12,6 +12,10 @@ export const NUMBERS_FILE = 'invoice-numbers.json';
  */
 export class DocumentNumbers {
   private readonly file: string;
+  /** The file's contents as this engine last read or wrote them (it alone writes there: the data dir is locked). */
+  private written: Record<string, number> | null = null;
+  /** Numbers committed but not yet in the file; written once per batch. */
+  private unwritten: Map<string, number> | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -26,24 +30,50 @@ export class DocumentNumbers {
     const inFile = this.fileNumbers()[key] ?? 0;
     const seq = Math.max(inDb, inFile) + 1;
     this.ctx.store.setMeta(key, String(seq));
-    this.ctx.afterCommit(() => this.record(key, seq));
+    // Only once the batch commits (a rolled-back number was never issued), and then one write for
+    // the whole batch: a burst of paid top-ups costs one fsync, not one per receipt.
+    this.ctx.afterCommit(() => this.issued(key, seq));
     return seq;
   }
 
   private fileNumbers(): Record<string, number> {
+    if (this.written) return this.written;
     try {
-      return existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, number>) : {};
+      this.written = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, number>) : {};
     } catch {
-      return {};
+      this.written = {};
     }
+    return this.written;
   }
 
-  private record(key: string, seq: number): void {
-    const all = this.fileNumbers();
-    if ((all[key] ?? 0) >= seq) return;
-    all[key] = seq;
+  private issued(key: string, seq: number): void {
+    if (!this.unwritten) {
+      this.unwritten = new Map();
+      // After every post-commit step of this batch, before any reply is sent (replies resolve later).
+      queueMicrotask(() => this.writeOut());
+    }
+    if ((this.unwritten.get(key) ?? 0) < seq) this.unwritten.set(key, seq);
+  }
+
+  private writeOut(): void {
+    const pending = this.unwritten;
+    this.unwritten = null;
+    if (!pending) return;
+    const all = { ...this.fileNumbers() };
+    let changed = false;
+    for (const [key, seq] of pending) {
+      if ((all[key] ?? 0) >= seq) continue;
+      all[key] = seq;
+      changed = true;
+    }
+    if (!changed) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(all, null, 2), { flush: true });
-    renameSync(tmp, this.file);
+    try {
+      writeFileSync(tmp, JSON.stringify(all, null, 2), { flush: true });
+      renameSync(tmp, this.file);
+      this.written = all;
+    } catch {
+      /* the database still holds every number; the file is the guard for restoring older backups */
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { AccountRow, AccountType, LotRow, Store, TransferRow } from '../../storage/store';
 import { fail } from '../errors';
+import { ConsumptionStack, type StackEntry } from './consumption-stack';
 
 /** Above this a running total could overflow SQLite's signed 64-bit integer (which would silently turn it into a float). */
 const MAX_TOTAL = 9_000_000_000_000_000_000n;
@@ -48,11 +49,7 @@ export interface TransferMeta {
   rate?: string | null;
 }
 
-/** One entry of a consumption stack: drawn from a lot, or (lotId null) booked as debt. */
-export interface StackEntry {
-  lotId: number | null;
-  amount: bigint;
-}
+export type { StackEntry } from './consumption-stack';
 
 /** A customer's holdings in one asset: the wallet, the receivable, the live lots, the stacks. */
 export interface WalletState {
@@ -65,8 +62,9 @@ export interface WalletState {
   lots: LotRow[];
   /** Every lot of this wallet loaded so far, by id (including expired ones). */
   known: Map<number, LotRow>;
-  usageStack: StackEntry[] | null;
-  repaymentStack: StackEntry[] | null;
+  /** Loaded on first use. */
+  usageStack: ConsumptionStack | null;
+  repaymentStack: ConsumptionStack | null;
   /** The earliest instant at which a lot or a hold of this wallet expires; before it nothing needs expiring. */
   nextDeadline: number;
 }
@@ -168,21 +166,18 @@ export class Books {
     return ws;
   }
 
-  /** Journals the wallet's own fields (live lot list, stacks, deadline) before the operation changes them. */
+  /**
+   * Journals the wallet's own fields (live lot list, deadline) before the operation changes them.
+   * The stacks journal themselves (see ConsumptionStack): copying them here would cost their length.
+   */
   touch(ws: WalletState): void {
     if (this.journaled.has(ws)) return;
     this.journaled.add(ws);
     const lots = ws.lots.slice();
-    const usage = ws.usageStack?.map((e) => ({ ...e })) ?? null;
-    const repayment = ws.repaymentStack?.map((e) => ({ ...e })) ?? null;
     const deadline = ws.nextDeadline;
-    const wasDirty = this.dirtyStacks.has(ws);
     this.onUndo(() => {
       ws.lots = lots;
-      ws.usageStack = usage;
-      ws.repaymentStack = repayment;
       ws.nextDeadline = deadline;
-      if (!wasDirty) this.dirtyStacks.delete(ws);
     });
   }
 
@@ -282,39 +277,30 @@ export class Books {
   }
 
   // ------------------------------------------------------------ consumption stacks
-  stack(ws: WalletState, which: 'usage' | 'repayment'): StackEntry[] {
-    if (which === 'usage') return (ws.usageStack ??= this.store.listStack(ws.wallet.id, 'usage').map((r) => ({ lotId: r.lot_id, amount: r.amount })));
-    return (ws.repaymentStack ??= this.store.listStack(ws.wallet.id, 'repayment').map((r) => ({ lotId: r.lot_id, amount: r.amount })));
+  stack(ws: WalletState, which: 'usage' | 'repayment'): ConsumptionStack {
+    if (which === 'usage') return (ws.usageStack ??= new ConsumptionStack(this.store.listStack(ws.wallet.id, 'usage')));
+    return (ws.repaymentStack ??= new ConsumptionStack(this.store.listStack(ws.wallet.id, 'repayment')));
+  }
+
+  /** The stack, journaled for the current operation before its first change. */
+  private changing(ws: WalletState, which: 'usage' | 'repayment'): ConsumptionStack {
+    const s = this.stack(ws, which);
+    if (!this.journaled.has(s)) {
+      this.journaled.add(s);
+      this.onUndo(s.beginChange());
+    }
+    this.dirtyStacks.add(ws);
+    return s;
   }
 
   push(ws: WalletState, which: 'usage' | 'repayment', lotId: number | null, amount: bigint): void {
     if (amount <= 0n) return;
-    this.stack(ws, which);
-    this.touch(ws);
-    this.dirtyStacks.add(ws);
-    const s = this.stack(ws, which);
-    const top = s[s.length - 1];
-    if (top && top.lotId === lotId) top.amount += amount;
-    else s.push({ lotId, amount });
+    this.changing(ws, which).push(lotId, amount);
   }
 
   /** Takes up to `amount` off the top of a stack; returns the pieces, most recent first. */
   pop(ws: WalletState, which: 'usage' | 'repayment', amount: bigint): StackEntry[] {
-    this.stack(ws, which);
-    this.touch(ws);
-    this.dirtyStacks.add(ws);
-    const s = this.stack(ws, which);
-    const out: StackEntry[] = [];
-    let rest = amount;
-    while (rest > 0n && s.length) {
-      const top = s[s.length - 1]!;
-      const take = top.amount < rest ? top.amount : rest;
-      out.push({ lotId: top.lotId, amount: take });
-      rest -= take;
-      top.amount -= take;
-      if (top.amount === 0n) s.pop();
-    }
-    return out;
+    return this.changing(ws, which).pop(amount);
   }
 
   // ------------------------------------------------------------ batch lifecycle
@@ -328,8 +314,8 @@ export class Books {
     for (const a of this.dirtyAccounts) this.store.updateAccountTotals(a);
     for (const l of this.dirtyLots) this.store.updateLot(l);
     for (const ws of this.dirtyStacks) {
-      if (ws.usageStack) this.store.replaceStack(ws.wallet.id, 'usage', ws.usageStack);
-      if (ws.repaymentStack) this.store.replaceStack(ws.wallet.id, 'repayment', ws.repaymentStack);
+      ws.usageStack?.flush(this.store, ws.wallet.id, 'usage');
+      ws.repaymentStack?.flush(this.store, ws.wallet.id, 'repayment');
     }
     this.dirtyAccounts.clear();
     this.dirtyLots.clear();

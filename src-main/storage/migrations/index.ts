@@ -5,6 +5,7 @@ import * as m004 from './004-invoicing';
 import * as m005 from './005-webhooks';
 import * as m007 from './007-operations';
 import * as m006 from './006-imports';
+import * as m008 from './008-lookup-indexes';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'webhooks', sql: m005.sql },
   { version: 6, name: 'imports', sql: m006.sql },
   { version: 7, name: 'operations', sql: m007.sql },
+  { version: 8, name: 'lookup indexes', sql: m008.sql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

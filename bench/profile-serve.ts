@@ -1,0 +1,54 @@
+/**
+ * Profiling aid (not part of `npm run bench`): serve mode under one kind of load, with CPU
+ * profiles of both threads (the HTTP door and the engine) written to PROFILE_DIR.
+ * Run: node scripts/run-ts.js bench/profile-serve.ts, with LOAD=auth|single|batch, RATE (auth,
+ * per second), SECONDS, CUSTOMERS. Open the .cpuprofile files in Chrome's DevTools.
+ */
+import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, closedLoop, openLoop, percentile } from './lib/http';
+import { startServe } from './lib/processes';
+import { makeEvents, setUpWorkload, zipfSampler } from './lib/workload';
+
+const ADMIN = 'tg_benchadmin_0123456789abcdefghijklmnop';
+const load = process.env.LOAD ?? 'auth';
+const seconds = Number(process.env.SECONDS ?? 8);
+const customers = Number(process.env.CUSTOMERS ?? 1000);
+const profileDir = process.env.PROFILE_DIR ?? join(tmpdir(), 'tollgate-profiles');
+mkdirSync(profileDir, { recursive: true });
+
+const dataDir = join(mkdtempSync(join(tmpdir(), 'tollgate-prof-serve-')), 'data');
+const nodeArgs = [...(process.env.NO_PROFILE ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]), ...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean)];
+const serve = await startServe(dataDir, ADMIN, (process.env.SERVE_ARGS ?? '').split(' ').filter(Boolean), nodeArgs);
+// SERVE_LOG=file keeps what the server prints (e.g. NODE_ARGS=--trace-gc).
+if (process.env.SERVE_LOG) serve.child.stdout!.on('data', (c: Buffer) => appendFileSync(process.env.SERVE_LOG!, c));
+const api = new Client(serve.url, ADMIN, 64);
+await setUpWorkload(api, customers);
+const sample = zipfSampler(customers);
+const summary = (ms: number[]) => ({ p50: percentile(ms, 50), p99: percentile(ms, 99), p999: percentile(ms, 99.9) });
+
+if (load === 'auth') {
+  const rate = Number(process.env.RATE ?? 1000);
+  const r = await openLoop(rate, seconds * 1000, async (i) => (await api.send('POST', '/v1/authorizations', JSON.stringify({ customer: `c${sample()}`, asset: 'USD', amount: String(1000 + (i % 100)), ttl_seconds: 60 }))).status);
+  console.log(JSON.stringify({ load, rate, statuses: r.statuses, ...summary(r.latenciesMs) }));
+} else if (load === 'single') {
+  const events = makeEvents(400_000, 's', sample);
+  const r = await closedLoop(64, seconds * 1000, async (i) => (await api.send('POST', '/v1/events', events[i]!.body)).status);
+  console.log(JSON.stringify({ load, per_second: Math.round(r.done / r.seconds), statuses: r.statuses }));
+} else {
+  const events = makeEvents(Number(process.env.EVENTS ?? 100_000), 'b', sample);
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += 1000) bodies.push(`{"events":[${events.slice(i, i + 1000).map((e) => e.body).join(',')}]}`);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let b = next++; b < bodies.length; b = next++) await api.send('POST', '/v1/events/batch', bodies[b]!);
+    }),
+  );
+  console.log(JSON.stringify({ load, per_second: Math.round(events.length / ((performance.now() - t0) / 1000)) }));
+}
+api.close();
+await serve.stop();
+console.log(`profiles in ${profileDir}`);

@@ -52,4 +52,11 @@ for (let i = 0; i < list.length; i += 1000) await engine.writer.runEach(list.sli
 const seconds = (performance.now() - started) / 1000;
 const count = (sql: string) => (engine.db.prepare(sql).get() as { n: number }).n;
 console.log(JSON.stringify({ events, seconds: Math.round(seconds * 100) / 100, events_per_second: Math.round(events / seconds), transfers_per_event: count("SELECT COUNT(*) AS n FROM transfers WHERE event_id IS NOT NULL") / events }));
+// With --expose-gc: what the engine keeps in memory after the run (caches that grow with events).
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) {
+  gc();
+  const m = process.memoryUsage();
+  console.log(JSON.stringify({ heap_used_mb: Math.round(m.heapUsed / 2 ** 20), rss_mb: Math.round(m.rss / 2 ** 20), external_mb: Math.round(m.external / 2 ** 20) }));
+}
 await engine.close();

@@ -49,6 +49,7 @@ if (load === 'auth') {
   );
   console.log(JSON.stringify({ load, per_second: Math.round(events.length / ((performance.now() - t0) / 1000)) }));
 }
+console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
 api.close();
 await serve.stop();
 console.log(`profiles in ${profileDir}`);

@@ -1,3 +1,4 @@
+import { minorToDecimal } from '../../../shared/money';
 import type { z } from 'zod';
 import type { AlertEvent, AlertRule, AutoTopUpRule, CreateAlertRule, CreateAutoTopUpRule } from '../../../shared/contract/notify';
 import { add, cmp, dec, toText } from '../../../shared/decimal';
@@ -120,6 +121,14 @@ export class Watchers {
     }
   }
 
+  /** An amount in minor units as people read it in messages: `12.50 USD` (the values stay in minor units). */
+  private amount(asset: string, minor: bigint | string): string {
+    const scale = this.assets.find(asset)?.scale;
+    const text = String(minor);
+    // A threshold may be a fraction of a minor unit: shown as given rather than rounded.
+    return scale === undefined || !/^-?\d+$/.test(text) ? `${text} (minor units)` : `${minorToDecimal(text, scale)} ${asset}`;
+  }
+
   private evaluateWallet(customer: CustomerRow, asset: string): void {
     const ws = this.ctx.books.cachedWallet(customer.id, asset);
     if (!ws) return;
@@ -130,7 +139,7 @@ export class Watchers {
     const depleted = this.ctx.store.getWalletDepleted(customer.id, asset);
     if (available <= 0n && !depleted && (ws.wallet.credits_posted > 0n || ws.receivable.debits_posted > 0n)) {
       this.ctx.store.setWalletDepleted(customer.id, asset, true);
-      this.fire(customer, null, 'wallet.depleted', asset, available.toString(), '0', `${customer.external_id}'s ${asset} wallet is depleted (available ${available}).`);
+      this.fire(customer, null, 'wallet.depleted', asset, available.toString(), '0', `${customer.external_id}'s ${asset} wallet is depleted (available ${this.amount(asset, available)}).`);
     } else if (available > 0n && depleted) {
       this.ctx.store.setWalletDepleted(customer.id, asset, false);
     }
@@ -142,7 +151,7 @@ export class Watchers {
         rule.fired = 1;
         rule.last_fired_at = now;
         this.ctx.store.updateAlertRule(rule);
-        this.fire(customer, rule.id, 'wallet.low_balance', asset, value.toString(), rule.threshold, `${customer.external_id}'s ${asset} ${rule.field} fell below ${rule.threshold} (now ${value}).`);
+        this.fire(customer, rule.id, 'wallet.low_balance', asset, value.toString(), rule.threshold, `${customer.external_id}'s ${asset} ${rule.field} balance fell below ${this.amount(asset, rule.threshold)} (now ${this.amount(asset, value)}).`);
       } else if (!below && rule.fired) {
         rule.fired = 0;
         this.ctx.store.updateAlertRule(rule);

@@ -1,22 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { api, uid } from './helpers/api';
-import { startServer, type OwnServer } from './helpers/server';
+import { serverForSpec } from './helpers/server';
 import { login } from './helpers/ui';
 
 const PORT = 4181;
-let server: OwnServer;
-
-test.beforeAll(async () => {
-  server = await startServer(PORT);
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForSpec(PORT);
 
 test('audit log: filter by action prefix and customer (in the URL), before/after diff, time filter with nothing matching, CSV download of the filtered rows', async ({ page }) => {
   test.setTimeout(60_000);
-  const client = api(server.url);
+  const client = api(server().url);
   await client.call('createAsset', { code: 'USD' });
   const id = uid('audited');
   const other = uid('other');
@@ -27,8 +20,8 @@ test('audit log: filter by action prefix and customer (in the URL), before/after
   await client.call('createAdjustment', { external_id: id, asset: 'USD', amount: '-300', reason: 'Goodwill correction, ticket 77', idempotency_key: uid('adj') });
   await client.call('createApiKey', { name: 'audit-probe', scopes: ['read'] });
 
-  await login(page, server.url);
-  await page.goto(`${server.url}/#/audit`);
+  await login(page, server().url);
+  await page.goto(`${server().url}/#/audit`);
   await expect(page.getByTestId('audit-row').first()).toBeVisible();
   expect(await page.locator('[data-testid="audit-row"][data-action="api_key.create"]').count()).toBeGreaterThan(0);
 

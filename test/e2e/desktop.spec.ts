@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { api, uid } from './helpers/api';
 import { type FakeDesktop, installFakeBridge } from './helpers/fake-bridge';
 import { billNow, seedPostpaid } from './helpers/invoices';
-import { startServer, type OwnServer } from './helpers/server';
+import { serverForSpec } from './helpers/server';
 import { login } from './helpers/ui';
 
 /**
@@ -12,16 +12,7 @@ import { login } from './helpers/ui';
  * (`subscribe`), PDFs as base64, the audit CSV through `exportAuditLog`, and `desktop.*`.
  */
 const PORT = 4183;
-let server: OwnServer;
-
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  server = await startServer(PORT);
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForSpec(PORT, { serial: true });
 
 const busyPort: FakeDesktop = {
   status: { mode: 'local', dataDir: '/home/operator/.config/Tollgate/data', apiUrl: null, httpError: 'Port 8787 is in use by another program (EADDRINUSE).', initialAdminKey: null, instanceId: 'fake' },
@@ -33,15 +24,15 @@ test('over IPC: the OS user in the header, a busy port shown on the endpoint pag
   test.setTimeout(60_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await installFakeBridge(page, server.url, busyPort);
-  const client = api(server.url);
+  await installFakeBridge(page, server().url, busyPort);
+  const client = api(server().url);
   const id = uid('desk');
   await seedPostpaid(client, id, { name: 'Desk Co' });
   // Last month billed first, so nothing but the top-up below moves the wallet while we watch.
   const [inv] = await billNow(client, id);
 
   // No login page over IPC: the console opens straight away as the desktop's OS user.
-  await page.goto(`${server.url}/#/settings/endpoint`);
+  await page.goto(`${server().url}/#/settings/endpoint`);
   const who = page.getByTestId('whoami');
   await expect(who).toHaveAttribute('data-kind', 'os_user');
   await expect(who).toContainText('operator');
@@ -52,11 +43,11 @@ test('over IPC: the OS user in the header, a busy port shown on the endpoint pag
   // The port is busy: no URL, the reason, and a way to change it.
   await expect(page.getByTestId('endpoint-error')).toContainText('Port 8787 is in use by another program');
   await expect(page.getByTestId('endpoint-url')).toContainText('not listening');
-  await page.goto(`${server.url}/#/start`);
+  await page.goto(`${server().url}/#/start`);
   await expect(page.getByTestId('snippet-endpoint-error')).toBeVisible();
 
   // Live over IPC: a top-up made over HTTP reaches the page through subscribe().
-  await page.goto(`${server.url}/#/customers/${id}/wallet`);
+  await page.goto(`${server().url}/#/customers/${id}/wallet`);
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'live');
   const before = (await page.getByTestId('available-USD').getAttribute('data-value'))!;
   await expect.poll(() => page.evaluate(() => (window as unknown as { __tg: { live: number } }).__tg.live)).toBeGreaterThan(0);
@@ -64,14 +55,14 @@ test('over IPC: the OS user in the header, a busy port shown on the endpoint pag
   await expect(page.getByTestId('available-USD')).toHaveAttribute('data-value', String(BigInt(before) + 2345n));
 
   // The invoice PDF through getInvoiceDocument (base64), rendered by pdf.js.
-  await page.goto(`${server.url}/#/invoices/${inv!.id}`);
+  await page.goto(`${server().url}/#/invoices/${inv!.id}`);
   await expect(page.getByTestId('pdf-viewer')).toHaveAttribute('data-pages', '1', { timeout: 20_000 });
   await expect(page.getByTestId('pdf-viewer')).toHaveAttribute('data-text', /Desk Co/);
   const calls = await page.evaluate(() => (window as unknown as { __tg: { calls: string[] } }).__tg.calls);
   expect(calls).toContain('getInvoiceDocument');
 
   // The audit CSV through exportAuditLog.
-  await page.goto(`${server.url}/#/audit?customer=${id}`);
+  await page.goto(`${server().url}/#/audit?customer=${id}`);
   await expect(page.getByTestId('audit-row').first()).toBeVisible();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-csv').click()]);
   const csv = readFileSync((await download.path())!, 'utf8');
@@ -82,8 +73,8 @@ test('over IPC: the OS user in the header, a busy port shown on the endpoint pag
 
 test('Desktop settings (IPC only): change the port, confirm (focus on Cancel), saveSettings gets the new settings; remote mode needs https and a key', async ({ page }) => {
   test.setTimeout(45_000);
-  await installFakeBridge(page, server.url, busyPort);
-  await page.goto(`${server.url}/#/settings/desktop`);
+  await installFakeBridge(page, server().url, busyPort);
+  await page.goto(`${server().url}/#/settings/desktop`);
   const tab = page.getByTestId('desktop-settings');
   await expect(tab.getByTestId('http-error')).toContainText('Port 8787 is in use');
   const save = tab.getByTestId('desktop-save');
@@ -115,20 +106,20 @@ test('Desktop settings (IPC only): change the port, confirm (focus on Cancel), s
 });
 
 test('with the endpoint listening, snippets use the desktop apiUrl; a browser (no bridge) has no Desktop tab', async ({ page, browser }) => {
-  await installFakeBridge(page, server.url, { ...busyPort, status: { ...busyPort.status, apiUrl: 'http://127.0.0.1:8899', httpError: null } });
-  await page.goto(`${server.url}/#/start`);
+  await installFakeBridge(page, server().url, { ...busyPort, status: { ...busyPort.status, apiUrl: 'http://127.0.0.1:8899', httpError: null } });
+  await page.goto(`${server().url}/#/start`);
   await expect(page.getByTestId('snippet-curl')).toContainText('export TG=http://127.0.0.1:8899');
-  await page.goto(`${server.url}/#/settings/endpoint`);
+  await page.goto(`${server().url}/#/settings/endpoint`);
   await expect(page.getByTestId('endpoint-url')).toContainText('http://127.0.0.1:8899');
   await expect(page.getByRole('tab', { name: 'Desktop' })).toBeVisible();
 
   // The same console in a plain browser takes the HTTP door: a login, the page's origin, no Desktop tab.
   const plain = await browser.newPage();
-  await plain.goto(`${server.url}/#/settings/endpoint`);
+  await plain.goto(`${server().url}/#/settings/endpoint`);
   await expect(plain).toHaveURL(/#\/login/);
-  await login(plain, server.url);
-  await plain.goto(`${server.url}/#/settings/endpoint`);
-  await expect(plain.getByTestId('endpoint-url')).toContainText(server.url);
+  await login(plain, server().url);
+  await plain.goto(`${server().url}/#/settings/endpoint`);
+  await expect(plain.getByTestId('endpoint-url')).toContainText(server().url);
   await expect(plain.getByRole('tab', { name: 'Backups' })).toBeVisible();
   await expect(plain.getByRole('tab', { name: 'Desktop' })).toHaveCount(0);
   await plain.close();

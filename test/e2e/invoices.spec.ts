@@ -1,31 +1,22 @@
 import { expect, test } from '@playwright/test';
 import { api, uid } from './helpers/api';
 import { billNow, seedPostpaid } from './helpers/invoices';
-import { startServer, type OwnServer } from './helpers/server';
+import { serverForSpec } from './helpers/server';
 import { login } from './helpers/ui';
 
 const PORT = 4178;
-let server: OwnServer;
-
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  server = await startServer(PORT);
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = serverForSpec(PORT, { serial: true });
 
 test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, finalize, partial payment, credit note, palette lookup', async ({ page }) => {
   test.setTimeout(90_000);
-  const client = api(server.url);
+  const client = api(server().url);
   const id = uid('postpaid');
   await seedPostpaid(client, id, { name: 'Postpaid Co' });
 
-  await login(page, server.url);
+  await login(page, server().url);
   // A billing run from the invoices page, for this customer (the engine's own billing clock may have
   // drafted last month's invoice already: the run then finds nothing more to do).
-  await page.goto(`${server.url}/#/invoices`);
+  await page.goto(`${server().url}/#/invoices`);
   await page.getByTestId('open-billing-run').click();
   const run = page.getByRole('dialog', { name: 'Run billing now' });
   await run.getByLabel('One customer').check();
@@ -38,7 +29,7 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
   await expect(page.getByRole('dialog')).toHaveCount(0);
 
   // The draft is listed (filtered by customer and status, in the URL), with per-currency totals.
-  await page.goto(`${server.url}/#/invoices?customer=${id}&status=draft`);
+  await page.goto(`${server().url}/#/invoices?customer=${id}&status=draft`);
   const row = page.getByTestId('invoice-row');
   await expect(row).toHaveCount(1);
   await expect(row).toHaveAttribute('data-status', 'draft');
@@ -107,7 +98,7 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
   await expect(page.getByTestId('invoice-timeline')).toContainText('Payment recorded');
 
   // ⌘K with the invoice number pasted opens it.
-  await page.goto(`${server.url}/#/`);
+  await page.goto(`${server().url}/#/`);
   await page.keyboard.press('Control+K');
   await page.getByRole('textbox', { name: 'Command palette search' }).fill(number);
   await page.getByText(`Invoice ${number}`).click();
@@ -115,7 +106,7 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
 
   // The customer's Invoices tab lists it, and previews the period under way: 4 calls so far this month.
   await client.call('ingestBatch', { events: Array.from({ length: 4 }, (_, i) => ({ transaction_id: `${id}-now-${i}`, customer: id, code: 'inv_calls' })) });
-  await page.goto(`${server.url}/#/customers/${id}/invoices`);
+  await page.goto(`${server().url}/#/customers/${id}/invoices`);
   await expect(page.getByTestId('customer-invoice-row')).toHaveCount(1);
   await expect(page.getByTestId('customer-invoice-row')).toHaveAttribute('data-status', 'partially_paid');
   await expect(page.getByTestId('invoice-preview')).toContainText('4 events');
@@ -124,14 +115,14 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
 
 test('void with a reason, then reissue as a new draft; an exempt customer shows its tax note; export writes the files', async ({ page }) => {
   test.setTimeout(60_000);
-  const client = api(server.url);
+  const client = api(server().url);
   const id = uid('voidme');
   await seedPostpaid(client, id, { name: 'Exempt Org', taxTreatment: 'exempt' });
   const [draft] = await billNow(client, id);
   const inv = await client.call('finalizeInvoice', { id: draft!.id });
 
-  await login(page, server.url);
-  await page.goto(`${server.url}/#/invoices/${inv.id}`);
+  await login(page, server().url);
+  await page.goto(`${server().url}/#/invoices/${inv.id}`);
   await expect(page.getByTestId('tax-note')).toBeVisible();
   await expect(page.getByTestId('invoice-actions')).toHaveAttribute('data-allowed', /void/);
   await page.getByRole('button', { name: 'More actions' }).click();
@@ -153,11 +144,11 @@ test('void with a reason, then reissue as a new draft; an exempt customer shows 
   await expect(page.getByTestId('invoice-timeline')).toContainText('Drafted as a reissue');
 
   // The export dialog: PDF and CSV of the void status, into a folder of our choice.
-  await page.goto(`${server.url}/#/invoices?status=void`);
+  await page.goto(`${server().url}/#/invoices?status=void`);
   await page.getByRole('button', { name: 'Export' }).click();
   const exp = page.getByRole('dialog', { name: 'Export invoices' });
   await expect(exp.getByLabel('Status')).toHaveValue('Void');
-  await exp.getByLabel('Folder (optional)').fill(`${server.dataDir}/exports/e2e-void`);
+  await exp.getByLabel('Folder (optional)').fill(`${server().dataDir}/exports/e2e-void`);
   await exp.getByTestId('export-submit').click();
   await expect(exp.getByTestId('export-result')).toContainText('1 invoice written');
   await expect(exp.getByTestId('export-result')).toContainText('invoices.csv');

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from '@playwright/test';
 import { ADMIN_KEY } from './api';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -59,5 +60,24 @@ export async function startServer(port: number, dataDir = mkdtempSync(join(tmpdi
         });
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/**
+ * A server of the spec's own, for all its tests: started before the first, stopped after the
+ * last. Call at the top level of a spec; the returned function gives the running server.
+ */
+export function serverForSpec(port: number, options: { serial?: boolean } = {}): () => OwnServer {
+  let server: OwnServer | undefined;
+  if (options.serial) test.describe.configure({ mode: 'serial' });
+  test.beforeAll(async () => {
+    server = await startServer(port);
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the spec server is not running (serverForSpec must be called at the top level)');
+    return server;
   };
 }

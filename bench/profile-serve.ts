@@ -32,6 +32,32 @@ if (load === 'auth') {
   const rate = Number(process.env.RATE ?? 1000);
   const r = await openLoop(rate, seconds * 1000, async (i) => (await api.send('POST', '/v1/authorizations', JSON.stringify({ customer: `c${sample()}`, asset: 'USD', amount: String(1000 + (i % 100)), ttl_seconds: 60 }))).status);
   console.log(JSON.stringify({ load, rate, statuses: r.statuses, ...summary(r.latenciesMs) }));
+} else if (load === 'mixed') {
+  // Authorizations at RATE while batches arrive at BATCH_RATE events a second (as the benchmark's "during batch").
+  const rate = Number(process.env.RATE ?? 1000);
+  const batchRate = Number(process.env.BATCH_RATE ?? 2000);
+  const events = makeEvents(200_000, 'm', sample);
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += 1000) bodies.push(`{"events":[${events.slice(i, i + 1000).map((e) => e.body).join(',')}]}`);
+  let stop = false;
+  const background = (async () => {
+    const start = performance.now();
+    const inflight = new Set<Promise<unknown>>();
+    for (let b = 0; !stop; b++) {
+      const wait = start + b * (1000 / (batchRate / 1000)) - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      if (inflight.size >= 8) await Promise.race(inflight);
+      const p = api.send('POST', '/v1/events/batch', bodies[b % bodies.length]!.replaceAll('"transaction_id":"', `"transaction_id":"r${b}-`));
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    await Promise.all(inflight);
+  })();
+  await new Promise((r) => setTimeout(r, 500));
+  const r = await openLoop(rate, seconds * 1000, async (i) => (await api.send('POST', '/v1/authorizations', JSON.stringify({ customer: `c${sample()}`, asset: 'USD', amount: String(1000 + (i % 100)), ttl_seconds: 60 }))).status);
+  stop = true;
+  await background;
+  console.log(JSON.stringify({ load, rate, batch_rate: batchRate, statuses: r.statuses, ...summary(r.latenciesMs) }));
 } else if (load === 'single') {
   const events = makeEvents(400_000, 's', sample);
   const r = await closedLoop(64, seconds * 1000, async (i) => (await api.send('POST', '/v1/events', events[i]!.body)).status);
@@ -44,7 +70,10 @@ if (load === 'auth') {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: 4 }, async () => {
-      for (let b = next++; b < bodies.length; b = next++) await api.send('POST', '/v1/events/batch', bodies[b]!);
+      for (let b = next++; b < bodies.length; b = next++) {
+        const res = await api.send('POST', '/v1/events/batch', bodies[b]!);
+        if (b === 0) console.log(JSON.stringify({ first_batch_response_bytes: res.body.length }));
+      }
     }),
   );
   console.log(JSON.stringify({ load, per_second: Math.round(events.length / ((performance.now() - t0) / 1000)) }));

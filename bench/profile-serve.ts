@@ -4,7 +4,7 @@
  * Run: node scripts/run-ts.js bench/profile-serve.ts, with LOAD=auth|single|batch, RATE (auth,
  * per second), SECONDS, CUSTOMERS. Open the .cpuprofile files in Chrome's DevTools.
  */
-import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, closedLoop, openLoop, percentile } from './lib/http';
@@ -78,7 +78,9 @@ if (load === 'auth') {
   );
   console.log(JSON.stringify({ load, per_second: Math.round(events.length / ((performance.now() - t0) / 1000)) }));
 }
-console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
+const status = readFileSync(`/proc/${serve.child.pid}/status`, 'utf8');
+const kb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), rss_anon_mb: kb('RssAnon'), rss_file_mb: kb('RssFile'), rss_shmem_mb: kb('RssShmem'), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
 api.close();
 await serve.stop();
 console.log(`profiles in ${profileDir}`);

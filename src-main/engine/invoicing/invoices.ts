@@ -52,6 +52,33 @@ const dateIn = (ms: number, tz: string) => {
  * is also written to `invoice-numbers.json` in the data dir after each commit, and a number is
  * never lower than what that file says: restoring an older backup cannot issue a number twice.
  */
+/** A draft with nothing on it yet: amounts zero, no number, no document. */
+function draftRow(r: Pick<InvoiceRow, 'id' | 'customer_id' | 'subscription_id' | 'period_start' | 'period_end' | 'currency' | 'grace_until' | 'created_at'>): InvoiceRow {
+  return {
+    ...r,
+    number: null,
+    status: 'draft',
+    subtotal: 0n,
+    discounts: 0n,
+    tax: 0n,
+    total: 0n,
+    credits_applied: 0n,
+    amount_due: 0n,
+    amount_paid: 0n,
+    credited: 0n,
+    document: null,
+    pdf: null,
+    pdf_sha256: null,
+    issue_date: null,
+    due_at: null,
+    finalized_at: null,
+    voided_at: null,
+    void_reason: null,
+    replaces_id: null,
+    updated_at: r.created_at,
+  };
+}
+
 export class Invoices {
   readonly numbers: DocumentNumbers;
   /** Told (inside the operation) when an invoice is finalized. */
@@ -87,36 +114,16 @@ export class Invoices {
     const now = this.ctx.now();
     const segments = this.subscriptions.segmentsOf(sub.id).filter((s) => s.period_start === periodStart);
     const graceUntil = Math.max(...segments.map((s) => s.grace_until ?? now));
-    const row: InvoiceRow = {
+    const row = draftRow({
       id: newId('inv', now),
-      number: null,
       customer_id: customer.id,
       subscription_id: sub.id,
       period_start: periodStart,
       period_end: segments.length ? Math.max(...segments.map((s) => s.end_at)) : periodStart,
       currency: this.currencyOf(customer),
-      status: 'draft',
-      subtotal: 0n,
-      discounts: 0n,
-      tax: 0n,
-      total: 0n,
-      credits_applied: 0n,
-      amount_due: 0n,
-      amount_paid: 0n,
-      credited: 0n,
-      document: null,
-      pdf: null,
-      pdf_sha256: null,
-      issue_date: null,
-      due_at: null,
       grace_until: graceUntil,
-      finalized_at: null,
-      voided_at: null,
-      void_reason: null,
-      replaces_id: null,
       created_at: now,
-      updated_at: now,
-    };
+    });
     this.ctx.store.insertInvoice(row);
     this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: 'draft' } });
     return row;
@@ -286,7 +293,10 @@ export class Invoices {
     const now = this.ctx.now();
     // A reissue is a draft to review like any other: it gets the grace period before the clock finalizes it.
     const graceUntil = now + this.settings.get().grace_period_hours * 3_600_000;
-    const row: InvoiceRow = { ...original, id: newId('inv', now), number: null, status: 'draft', subtotal: 0n, discounts: 0n, tax: 0n, total: 0n, credits_applied: 0n, amount_due: 0n, amount_paid: 0n, credited: 0n, document: null, pdf: null, pdf_sha256: null, issue_date: null, due_at: null, grace_until: graceUntil, finalized_at: null, voided_at: null, void_reason: null, replaces_id: original.id, created_at: now, updated_at: now };
+    const row: InvoiceRow = {
+      ...draftRow({ id: newId('inv', now), customer_id: original.customer_id, subscription_id: original.subscription_id, period_start: original.period_start, period_end: original.period_end, currency: original.currency, grace_until: graceUntil, created_at: now }),
+      replaces_id: original.id,
+    };
     this.ctx.store.insertInvoice(row);
     return row;
   }
@@ -396,36 +406,16 @@ export class Invoices {
     const now = this.ctx.now();
     if (!sub || sub.started_at > now) fail('invalid_state', `${customer.external_id} has no active subscription to preview.`, { customer: customer.external_id });
     const period = this.subscriptions.periodOf(sub, customer, now);
-    const fake: InvoiceRow = {
+    const fake = draftRow({
       id: 'preview',
-      number: null,
       customer_id: customer.id,
       subscription_id: sub.id,
       period_start: period.startMs,
       period_end: period.endMs,
       currency: this.currencyOf(customer),
-      status: 'draft',
-      subtotal: 0n,
-      discounts: 0n,
-      tax: 0n,
-      total: 0n,
-      credits_applied: 0n,
-      amount_due: 0n,
-      amount_paid: 0n,
-      credited: 0n,
-      document: null,
-      pdf: null,
-      pdf_sha256: null,
-      issue_date: null,
-      due_at: null,
       grace_until: null,
-      finalized_at: null,
-      voided_at: null,
-      void_reason: null,
-      replaces_id: null,
       created_at: now,
-      updated_at: now,
-    };
+    });
     return this.toApi(fake);
   }
 

@@ -37,6 +37,8 @@ const dir = (prefix: string) => {
 const PROMPT = 'x'.repeat(4000);
 const IN_TOKENS = 1000n;
 const OUT_TOKENS = 1024n;
+/** The apps' circuit cooldown: long enough that a slow machine still sees the circuit open right after it opened, short enough to probe the restarted Tollgate soon. */
+const COOLDOWN_MS = 1500;
 // the demo plan: $0.000003 and $0.000015 a token, i.e. 3 and 15 ten-thousandths of a cent
 const roundHalfUp = (n: bigint, d: bigint) => (2n * n + d) / (2n * d);
 /** What a period's usage costs in cents, priced once and rounded once per charge (Tollgate's rule). */
@@ -72,7 +74,7 @@ describe('the example app through an outage', () => {
         outagePolicy: policy,
         spoolDir: dir('tollgate-app-spool-'),
         // a short cooldown so the restarted Tollgate is probed again within the test
-        client: { circuitBreaker: { failureThreshold: 2, cooldownMs: 300 }, onRetry: (r) => retries.push(r) },
+        client: { circuitBreaker: { failureThreshold: 2, cooldownMs: COOLDOWN_MS }, onRetry: (r) => retries.push(r) },
       });
       apps.push(app);
       return app;
@@ -110,6 +112,12 @@ describe('the example app through an outage', () => {
     const down: Record<string, AnswerResult[]> = { deny: [], allow: [], cap: [] };
     for (let i = 0; i < 3; i++) down.deny!.push(await answer(denyApp, 'acme', PROMPT));
     for (let i = 0; i < 5; i++) down.allow!.push(await answer(allowApp, 'acme', PROMPT));
+    // while the circuit is open an answer does not wait for timeouts: the policy answers at once
+    // (checked right away: the cooldown is short, and a slow machine must not see it half open)
+    expect(allowApp.client.circuit().state).toBe('open');
+    const quick = await answer(allowApp, 'acme', PROMPT);
+    expect(quick).toMatchObject({ served: true, offline: true, spooled: true });
+    down.allow!.push(quick);
     // a flood: many requests at once cannot take the capped app past its allowance
     down.cap = await Promise.all(Array.from({ length: 8 }, () => answer(capApp, 'acme', PROMPT)));
     down.cap.push(await answer(capApp, 'acme', PROMPT));
@@ -121,12 +129,6 @@ describe('the example app through an outage', () => {
     for (const r of capServed) expect(r).toMatchObject({ offline: true, rule: 'within_allowance', spooled: true });
     for (const r of down.cap.filter((x) => !x.served)) expect(r).toMatchObject({ offline: true, rule: 'allowance_exceeded' });
     expect(capApp.client.offlineAllowanceUsed('acme', 'USD')).toBe('4');
-
-    // while the circuit is open an answer does not wait for timeouts: the policy answers at once
-    expect(allowApp.client.circuit().state).toBe('open');
-    const quick = await answer(allowApp, 'acme', PROMPT);
-    expect(quick).toMatchObject({ served: true, offline: true, spooled: true });
-    down.allow!.push(quick);
 
     const spooled = [midWork, ...down.allow!, ...capServed].map((r) => r.transactionId!);
     expect(new Set(spooled).size).toBe(spooled.length);
@@ -146,7 +148,7 @@ describe('the example app through an outage', () => {
     serve = await startServe(dataDir, ['--port', port]);
     running.push(serve);
     expect(new URL(serve.url).port).toBe(port);
-    await new Promise((r) => setTimeout(r, 350)); // the apps' circuit cooldown
+    await new Promise((r) => setTimeout(r, COOLDOWN_MS + 50)); // the apps' circuit cooldown
     const reports = [];
     for (const app of [denyApp, allowApp, capApp]) reports.push(await app.client.replaySpool());
     expect(reports.map((r) => r.complete)).toEqual([true, true, true]);

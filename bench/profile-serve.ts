@@ -8,8 +8,9 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, closedLoop, openLoop, percentile } from './lib/http';
+import { backgroundBatches } from './lib/background-batches';
 import { startServe } from './lib/processes';
-import { makeEvents, setUpWorkload, zipfSampler } from './lib/workload';
+import { authorizationBody, makeEvents, setUpWorkload, zipfSampler } from './lib/workload';
 
 const ADMIN = 'tg_benchadmin_0123456789abcdefghijklmnop';
 const load = process.env.LOAD ?? 'auth';
@@ -30,33 +31,16 @@ const summary = (ms: number[]) => ({ p50: percentile(ms, 50), p99: percentile(ms
 
 if (load === 'auth') {
   const rate = Number(process.env.RATE ?? 1000);
-  const r = await openLoop(rate, seconds * 1000, async (i) => (await api.send('POST', '/v1/authorizations', JSON.stringify({ customer: `c${sample()}`, asset: 'USD', amount: String(1000 + (i % 100)), ttl_seconds: 60 }))).status);
+  const r = await openLoop(rate, seconds * 1000, async (i) => (await api.send('POST', '/v1/authorizations', authorizationBody(sample, i))).status);
   console.log(JSON.stringify({ load, rate, statuses: r.statuses, ...summary(r.latenciesMs) }));
 } else if (load === 'mixed') {
   // Authorizations at RATE while batches arrive at BATCH_RATE events a second (as the benchmark's "during batch").
   const rate = Number(process.env.RATE ?? 1000);
   const batchRate = Number(process.env.BATCH_RATE ?? 2000);
-  const events = makeEvents(200_000, 'm', sample);
-  const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += 1000) bodies.push(`{"events":[${events.slice(i, i + 1000).map((e) => e.body).join(',')}]}`);
-  let stop = false;
-  const background = (async () => {
-    const start = performance.now();
-    const inflight = new Set<Promise<unknown>>();
-    for (let b = 0; !stop; b++) {
-      const wait = start + b * (1000 / (batchRate / 1000)) - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      if (inflight.size >= 8) await Promise.race(inflight);
-      const p = api.send('POST', '/v1/events/batch', bodies[b % bodies.length]!.replaceAll('"transaction_id":"', `"transaction_id":"r${b}-`));
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
-    }
-    await Promise.all(inflight);
-  })();
+  const background = backgroundBatches(api, sample, batchRate);
   await new Promise((r) => setTimeout(r, 500));
-  const r = await openLoop(rate, seconds * 1000, async (i) => (await api.send('POST', '/v1/authorizations', JSON.stringify({ customer: `c${sample()}`, asset: 'USD', amount: String(1000 + (i % 100)), ttl_seconds: 60 }))).status);
-  stop = true;
-  await background;
+  const r = await openLoop(rate, seconds * 1000, async (i) => (await api.send('POST', '/v1/authorizations', authorizationBody(sample, i))).status);
+  await background.stop();
   console.log(JSON.stringify({ load, rate, batch_rate: batchRate, statuses: r.statuses, ...summary(r.latenciesMs) }));
 } else if (load === 'single') {
   const events = makeEvents(400_000, 's', sample);

@@ -10,11 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { backgroundBatches } from './lib/background-batches';
 import { bareSqliteEventsPerSecond } from './lib/baseline-sqlite';
 import { billingRun } from './lib/billing-run';
 import { Client, closedLoop, openLoop, percentile } from './lib/http';
 import { startBareHttp, startServe } from './lib/processes';
-import { CUSTOMERS, makeEvents, setUpWorkload, zipfSampler } from './lib/workload';
+import { authorizationBody, CUSTOMERS, makeEvents, setUpWorkload, zipfSampler } from './lib/workload';
 
 const root = join(import.meta.dirname, '..', '..');
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -120,49 +121,18 @@ const batchRate = accepted / batchSeconds;
 results.batch = { events: BATCH_EVENTS, accepted, events_per_second: round(batchRate), seconds: round(batchSeconds, 1), baseline_bare_sqlite_per_second: round(sqliteRate), ratio: round(batchRate / sqliteRate, 3), batch_size: 1000, requests_in_flight: 4 };
 
 // ------------------------------------------------------------------ authorization latency, alone and under batch load
-const authBody = (i: number) => JSON.stringify({ customer: `c${sample()}`, asset: 'USD', amount: String(1000 + (i % 100)), ttl_seconds: 60 });
+const authBody = (i: number) => authorizationBody(sample, i);
 const AUTH_MS = 10_000 * Math.min(1, SCALE * 4);
 async function authLatency(rate: number) {
   const r = await openLoop(rate, AUTH_MS, async (i) => (await api.send('POST', '/v1/authorizations', authBody(i))).status);
   return { offered_per_second: rate, p50_ms: round(percentile(r.latenciesMs, 50), 3), p99_ms: round(percentile(r.latenciesMs, 99), 3), p999_ms: round(percentile(r.latenciesMs, 99.9), 3), statuses: r.statuses };
-}
-/** Batch ingestion at a fixed offered rate (events/s) until stopped. */
-function backgroundBatches(eventsPerSecond: number) {
-  const loadEvents = makeEvents(200_000, `bg${Math.random().toString(36).slice(2, 6)}`, sample);
-  const bodies: string[] = [];
-  for (let i = 0; i < loadEvents.length; i += 1000) bodies.push(`{"events":[${loadEvents.slice(i, i + 1000).map((e) => e.body).join(',')}]}`);
-  let stop = false;
-  let sent = 0;
-  const done = (async () => {
-    const interval = 1000 / (eventsPerSecond / 1000);
-    const start = performance.now();
-    const inflight = new Set<Promise<unknown>>();
-    for (let b = 0; !stop; b++) {
-      const due = start + b * interval;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      if (inflight.size >= 8) await Promise.race(inflight);
-      const p = api.send('POST', '/v1/events/batch', bodies[b % bodies.length]!.replaceAll('"transaction_id":"', `"transaction_id":"r${b}-`));
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
-      sent++;
-    }
-    await Promise.all(inflight);
-  })();
-  return {
-    stop: async () => {
-      stop = true;
-      await done;
-      return sent;
-    },
-  };
 }
 say('authorization latency…');
 results.authorization = { alone: [await authLatency(1000), await authLatency(5000)] };
 const loadRate = Math.round(Math.min(50_000, batchRate * 0.6) / 1000) * 1000;
 results.authorization.during_batch = { batch_offered_events_per_second: loadRate, runs: [] as unknown[] };
 for (const rate of [1000, 5000]) {
-  const bg = backgroundBatches(loadRate);
+  const bg = backgroundBatches(api, sample, loadRate);
   await new Promise((r) => setTimeout(r, 500));
   results.authorization.during_batch.runs.push(await authLatency(rate));
   await bg.stop();
@@ -229,7 +199,7 @@ async function eventToVisible(url: string, loadRate: number) {
       /* aborted */
     }
   })();
-  const bg = backgroundBatches(loadRate);
+  const bg = backgroundBatches(api, sample, loadRate);
   for (let i = 0; i < scaled(60); i++) {
     const tx = `probe-${i}`;
     const r = await probe.send('POST', '/v1/events', JSON.stringify({ transaction_id: tx, customer: 'probe', code: 'llm', properties: { model: 'o3', tokens: 1000 } }));

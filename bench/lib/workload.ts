@@ -86,3 +86,8 @@ export function makeEvents(count: number, prefix: string, sample: () => number):
   }
   return out;
 }
+
+/** The body of the i-th benchmark authorization: a hold of 1,000 to 1,099 micro-dollars for a skewed customer, 60 s. */
+export function authorizationBody(sample: () => number, i: number): string {
+  return JSON.stringify({ customer: `c${sample()}`, asset: 'USD', amount: String(1000 + (i % 100)), ttl_seconds: 60 });
+}

@@ -149,3 +149,26 @@ test('keyboard: g + letter goes to pages, ? opens the shortcut sheet, / focuses 
   await page.keyboard.press(' ');
   await expect(page.getByTestId('monitor-paused')).toHaveCount(0);
 });
+
+test('a new API key is shown once: Done waits for "I stored it", and the key then works', async ({ page }) => {
+  await login(page);
+  await page.goto('/#/settings/keys');
+  await page.getByRole('button', { name: 'New API key' }).click();
+  const dialog = page.getByRole('dialog');
+  const name = uid('e2e-key');
+  await dialog.getByLabel('Name').fill(name);
+  // ingest comes checked (what an app on the request path needs); add read
+  await expect(dialog.getByRole('checkbox', { name: /^ingest/ })).toBeChecked();
+  await dialog.getByRole('checkbox', { name: /^read/ }).check();
+  await dialog.getByRole('button', { name: /^Create/ }).click();
+  const key = (await dialog.getByTestId('new-key').innerText()).trim();
+  expect(key).toMatch(/^tg_/);
+  const done = dialog.getByRole('button', { name: 'Done' });
+  await expect(done).toBeDisabled();
+  await dialog.getByLabel('I stored it somewhere safe').check();
+  await done.click();
+  await expect(dialog).toBeHidden();
+  const me = await fetch(`${BASE_URL}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+  expect(me.status).toBe(200);
+  expect(await me.json()).toMatchObject({ name, scopes: ['ingest', 'read'] });
+});

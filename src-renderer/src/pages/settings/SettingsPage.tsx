@@ -1,12 +1,13 @@
 import { ActionIcon, Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, Group, Menu, Modal, NumberInput, Select, SimpleGrid, Stack, Table, Tabs, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { KeyRound, MoreHorizontal, Plus, ShieldAlert, TriangleAlert } from 'lucide-react';
+import { KeyRound, MoreHorizontal, Plus, TriangleAlert } from 'lucide-react';
 import { parseAmountInput } from '../../lib/amountInput';
 import { assetLike, useAssets } from '../../state/assets';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type ApiError, call, door, type OutputOf } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { CopyValueButton, PageHeader } from '../../components/common';
 import { ErrorState, InlineError, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
@@ -31,30 +32,24 @@ const SCOPE_HELP: Record<ScopeName, string> = {
 };
 const SCOPE_COLOR: Record<string, string> = { admin: 'red', finance: 'orange', support: 'grape', read: 'blue', ingest: 'teal' };
 
-/** The secret, shown once: copy it, and confirm it is stored before the dialog lets go. */
+/** A new key, shown once, with its name, scopes and expiry. */
 function ShowOnce({ created, stored, setStored, onDone }: { created: OutputOf<'createApiKey'>; stored: boolean; setStored: (v: boolean) => void; onDone: () => void }) {
   return (
-    <Stack>
-      <Alert color="yellow" variant="light" icon={<ShieldAlert size={18} />}>
-        This is the only time the key is shown. Tollgate keeps only a hash of it.
-      </Alert>
-      <Group wrap="nowrap" gap="xs">
-        <Code block style={{ flex: 1, fontSize: 13 }} data-testid="new-key">
-          {created.key}
-        </Code>
-        <CopyValueButton value={created.key} label="Copy the key" />
-      </Group>
-      <Text size="sm">
-        <b>{created.name}</b> · scopes {created.scopes.join(', ')}
-        {created.expires_at ? ` · expires ${formatDateTime(created.expires_at)}` : ''}
-      </Text>
-      <Checkbox label="I stored it somewhere safe" checked={stored} onChange={(e) => setStored(e.currentTarget.checked)} />
-      <Group justify="flex-end">
-        <Button disabled={!stored} onClick={onDone}>
-          Done
-        </Button>
-      </Group>
-    </Stack>
+    <SecretShownOnce
+      secret={created.key}
+      notice="This is the only time the key is shown. Tollgate keeps only a hash of it."
+      copyLabel="Copy the key"
+      testId="new-key"
+      details={
+        <Text size="sm">
+          <b>{created.name}</b> · scopes {created.scopes.join(', ')}
+          {created.expires_at ? ` · expires ${formatDateTime(created.expires_at)}` : ''}
+        </Text>
+      }
+      stored={stored}
+      setStored={setStored}
+      onDone={onDone}
+    />
   );
 }
 

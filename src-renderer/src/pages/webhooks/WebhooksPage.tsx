@@ -1,11 +1,12 @@
-import { ActionIcon, Alert, Badge, Box, Button, Checkbox, Code, Collapse, Group, Menu, Modal, MultiSelect, SegmentedControl, Select, Stack, Switch, Table, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Box, Button, Code, Collapse, Group, Menu, Modal, MultiSelect, SegmentedControl, Select, Stack, Switch, Table, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { WEBHOOK_EVENT_TYPES } from '@shared/contract/notify';
-import { ChevronDown, ChevronRight, MoreHorizontal, Plus, RotateCw, Send, ShieldAlert, Webhook } from 'lucide-react';
+import { ChevronDown, ChevronRight, MoreHorizontal, Plus, RotateCw, Send, Webhook } from 'lucide-react';
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type ApiError, call, type OutputOf, toApiError } from '../../api';
-import { CopyId, CopyValueButton, PageHeader } from '../../components/common';
+import { CopyId, PageHeader } from '../../components/common';
+import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { ErrorState, InlineError, NothingMatches, NothingYet, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
 import { formatCount, formatDateTime, relative } from '../../lib/format';
@@ -36,23 +37,19 @@ const TYPE_OPTIONS = [{ value: '*', label: 'Every event type (*)' }, ...WEBHOOK_
 function SecretOnce({ secret, what, onDone }: { secret: string; what: string; onDone: () => void }) {
   const [stored, setStored] = useState(false);
   return (
-    <Stack>
-      <Alert color="yellow" variant="light" icon={<ShieldAlert size={18} />}>
-        This is the only time the signing secret of {what} is shown. Verify each message&apos;s <Code>Tollgate-Signature</Code> with it.
-      </Alert>
-      <Group wrap="nowrap" gap="xs">
-        <Code block style={{ flex: 1, fontSize: 13 }} data-testid="webhook-secret">
-          {secret}
-        </Code>
-        <CopyValueButton value={secret} label="Copy the secret" />
-      </Group>
-      <Checkbox label="I stored it somewhere safe" checked={stored} onChange={(e) => setStored(e.currentTarget.checked)} />
-      <Group justify="flex-end">
-        <Button disabled={!stored} onClick={onDone}>
-          Done
-        </Button>
-      </Group>
-    </Stack>
+    <SecretShownOnce
+      secret={secret}
+      notice={
+        <>
+          This is the only time the signing secret of {what} is shown. Verify each message&apos;s <Code>Tollgate-Signature</Code> with it.
+        </>
+      }
+      copyLabel="Copy the secret"
+      testId="webhook-secret"
+      stored={stored}
+      setStored={setStored}
+      onDone={onDone}
+    />
   );
 }
 

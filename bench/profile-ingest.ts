@@ -2,6 +2,8 @@
  * Profiling aid (not part of `npm run bench`): the bench workload's events ingested straight into
  * the engine, in batches, without HTTP. Run: node scripts/run-ts.js bench/profile-ingest.ts, or
  * node --cpu-prof out/run/profile-ingest.mjs after that, and open the .cpuprofile.
+ * TABLE_ROWS=1 prints the rows each table holds per event; with --expose-gc it prints the heap
+ * after a collection, and HEAP_SNAPSHOT=file writes a heap snapshot.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,11 +54,25 @@ for (let i = 0; i < list.length; i += 1000) await engine.writer.runEach(list.sli
 const seconds = (performance.now() - started) / 1000;
 const count = (sql: string) => (engine.db.prepare(sql).get() as { n: number }).n;
 console.log(JSON.stringify({ events, seconds: Math.round(seconds * 100) / 100, events_per_second: Math.round(events / seconds), transfers_per_event: count("SELECT COUNT(*) AS n FROM transfers WHERE event_id IS NOT NULL") / events }));
+// TABLE_ROWS=1: rows per table and index entries per event, to see what an event writes.
+if (process.env.TABLE_ROWS) {
+  const tables = engine.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+  for (const { name } of tables) {
+    const rows = count(`SELECT COUNT(*) AS n FROM "${name}"`);
+    const indexes = (engine.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").get(name) as { n: number }).n;
+    if (rows > events / 100) console.log(JSON.stringify({ table: name, rows_per_event: Math.round((rows / events) * 100) / 100, indexes }));
+  }
+}
 // With --expose-gc: what the engine keeps in memory after the run (caches that grow with events).
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc) {
   gc();
   const m = process.memoryUsage();
-  console.log(JSON.stringify({ heap_used_mb: Math.round(m.heapUsed / 2 ** 20), rss_mb: Math.round(m.rss / 2 ** 20), external_mb: Math.round(m.external / 2 ** 20) }));
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  console.log(JSON.stringify({ heap_used_mb: mb(m.heapUsed), heap_total_mb: mb(m.heapTotal), rss_mb: mb(m.rss), external_mb: mb(m.external) }));
+  // What SQLite's page cache and statement memory hold: RSS again once SQLite has let go of it.
+  engine.db.pragma('shrink_memory');
+  if (process.env.HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
+  console.log(JSON.stringify({ rss_after_sqlite_shrink_mb: mb(process.memoryUsage().rss) }));
 }
 await engine.close();

@@ -4,7 +4,7 @@
  * Run: node scripts/run-ts.js bench/profile-serve.ts, with LOAD=auth|single|batch, RATE (auth,
  * per second), SECONDS, CUSTOMERS. Open the .cpuprofile files in Chrome's DevTools.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, closedLoop, openLoop, percentile } from './lib/http';
@@ -23,7 +23,7 @@ const dataDir = join(mkdtempSync(join(tmpdir(), 'tollgate-prof-serve-')), 'data'
 const nodeArgs = [...(process.env.NO_PROFILE ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]), ...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean)];
 const serve = await startServe(dataDir, ADMIN, (process.env.SERVE_ARGS ?? '').split(' ').filter(Boolean), nodeArgs);
 // SERVE_LOG=file keeps what the server prints (e.g. NODE_ARGS=--trace-gc).
-if (process.env.SERVE_LOG) serve.child.stdout!.on('data', (c: Buffer) => appendFileSync(process.env.SERVE_LOG!, c));
+if (process.env.SERVE_LOG) for (const stream of [serve.child.stdout!, serve.child.stderr!]) stream.on('data', (c: Buffer) => appendFileSync(process.env.SERVE_LOG!, c));
 const api = new Client(serve.url, ADMIN, 64);
 await setUpWorkload(api, customers);
 const sample = zipfSampler(customers);
@@ -67,4 +67,15 @@ const kb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`
 console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), rss_anon_mb: kb('RssAnon'), rss_file_mb: kb('RssFile'), rss_shmem_mb: kb('RssShmem'), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
 api.close();
 await serve.stop();
+// The same requests as the server saw them (from its request log): what is left of the client's
+// tail beyond these figures was spent outside the server (the load generator, scheduling).
+const logged: Record<string, number[]> = {};
+for (const file of readdirSync(join(dataDir, 'logs'))) {
+  for (const line of readFileSync(join(dataDir, 'logs', file), 'utf8').split('\n')) {
+    if (!line.includes('"latency_ms"')) continue;
+    const entry = JSON.parse(line) as { method: string; route: string; latency_ms: number };
+    (logged[`${entry.method} ${entry.route}`] ??= []).push(entry.latency_ms);
+  }
+}
+for (const [route, ms] of Object.entries(logged)) if (ms.length >= 100) console.log(JSON.stringify({ server_side: route, count: ms.length, ...summary(ms) }));
 console.log(`profiles in ${profileDir}`);

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { OperationId, Scope } from '../../shared/contract/operations';
 import type { MigrationReport } from '../storage/migrate';
 import { DataDirLockedError } from '../storage/lock';
@@ -32,8 +32,8 @@ export class WorkerGateway implements EngineGateway {
 
   private constructor(private readonly worker: Worker) {}
 
-  static async open(workerFile: URL | string, options: WorkerOptions): Promise<WorkerGateway> {
-    const worker = new Worker(workerFile, { workerData: options });
+  static async open(workerFile: URL | string, resourceLimits: ResourceLimits, options: WorkerOptions): Promise<WorkerGateway> {
+    const worker = new Worker(workerFile, { workerData: options, resourceLimits });
     const gw = new WorkerGateway(worker);
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the engine thread exited (${code}) before it was ready`));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Synchronous } from '../storage/database';
 import { WorkerGateway } from '../engine/worker-gateway';
 import { unpacked } from './asar';
+import { applyMemoryPolicy, ENGINE_THREAD_LIMITS } from './memory-policy';
 
 export interface EngineThreadOptions {
   dataDir: string;
@@ -17,7 +18,8 @@ export interface EngineThreadOptions {
  */
 export function openEngineThread(o: EngineThreadOptions): Promise<WorkerGateway> {
   const dir = unpacked(o.bundleDir);
-  return WorkerGateway.open(join(dir, 'engine-worker.js'), {
+  applyMemoryPolicy();
+  return WorkerGateway.open(join(dir, 'engine-worker.js'), ENGINE_THREAD_LIMITS, {
     dataDir: o.dataDir,
     synchronous: o.synchronous ?? 'FULL',
     adminKey: o.adminKey,

@@ -45,10 +45,13 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   db.pragma('secure_delete = FAST');
   db.pragma('busy_timeout = 5000');
   // A long reader (a backup, a verify) must not let the WAL grow without bound; checkpoint often.
-  db.pragma(`wal_autocheckpoint = ${process.env.TG_AUTOCKPT ?? 4000}`);
+  db.pragma('wal_autocheckpoint = 4000');
   // After a checkpoint the WAL file is cut back to 64 MiB, so a burst does not leave a huge file.
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  db.pragma('cache_size = -65536');
+  // 32 MiB of pages per connection. The operating system caches the file as well, so a page SQLite
+  // dropped costs a read from memory, not from disk: 16 MiB and 64 MiB ingested a 300,000-event
+  // batch load at the same rate, and the smaller cache keeps the process's resident size down.
+  db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
   return db;
 }

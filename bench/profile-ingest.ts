@@ -32,6 +32,7 @@ for (let i = 0; i < customers; i++) {
   });
 }
 await engine.writer.runEach(setup, 'bulk');
+if (process.env.NO_CKPT) engine.db.pragma('wal_autocheckpoint = 0');
 if (process.env.DROP_INDEX) for (const ix of process.env.DROP_INDEX.split(',')) engine.db.exec(`DROP INDEX ${ix}`);
 const list = makeEvents(events, 'p', zipfSampler(customers)).map((e) => JSON.parse(e.body) as Record<string, unknown>);
 // HOLDS=n: one event in ten settles a hold taken beforehand (as the benchmark's batches do).

@@ -62,6 +62,7 @@ export const WebhookDelivery = z.object({
 });
 export const ListWebhookDeliveries = z.strictObject({ ...PageQuery, endpoint: z.string().max(64).optional(), status: z.enum(['pending', 'delivered', 'dead']).optional() });
 export const DeliveryRef = z.strictObject({ id: z.string().max(64) });
+export const EndpointRef = z.strictObject({ id: z.string().max(64) });
 
 export const CreateAlertRule = z
   .strictObject({

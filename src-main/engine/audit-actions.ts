@@ -83,6 +83,7 @@ export const AUDITED: Partial<Record<OperationId, AuditSpec>> = {
 
   createWebhookEndpoint: { action: 'webhook_endpoint.create', target: fromOutput('webhook_endpoint') },
   updateWebhookEndpoint: { action: 'webhook_endpoint.update', target: fromInput('webhook_endpoint', 'id'), before: (e, i) => e.outbox.list().data.find((x) => x.id === i.id) ?? null },
+  deleteWebhookEndpoint: { action: 'webhook_endpoint.delete', target: fromInput('webhook_endpoint', 'id'), before: (e, i) => e.outbox.list().data.find((x) => x.id === i.id) ?? null },
   replayWebhookDelivery: { action: 'webhook_delivery.replay', target: fromInput('webhook_delivery', 'id') },
   createAlertRule: { action: 'alert_rule.create', target: fromOutput('alert_rule') },
   deleteAlertRule: { action: 'alert_rule.delete', target: fromInput('alert_rule', 'id'), before: (e, i) => e.watchers.listAlerts(undefined).rules.find((r) => r.id === i.id) ?? null },

@@ -83,6 +83,23 @@ function batchEntry(index: number, settled: Settled<unknown>) {
  */
 export function createHandlers(engine: Engine): Handlers {
   const w = <T>(fn: () => T) => engine.writer.run(fn);
+  /**
+   * Runs `fn` as an operation that is always rolled back: what it computes is answered, what it
+   * wrote (rows, cached balances, segments) is undone as for any refused operation.
+   */
+  const whatIf = async <T>(fn: () => T): Promise<T> => {
+    const rollback = Symbol('what-if');
+    let value: T | undefined;
+    try {
+      await engine.writer.run(() => {
+        value = fn();
+        throw rollback;
+      });
+    } catch (err) {
+      if (err !== rollback) throw err;
+    }
+    return value as T;
+  };
   /** Runs a change and writes its audit row in the same transaction (a replay writes none). */
   const audited = <T>(id: OperationId, input: unknown, call: CallContext, fn: () => T): Promise<T> =>
     w(() => {
@@ -235,7 +252,7 @@ export function createHandlers(engine: Engine): Handlers {
     createCreditNote: (i, c) => audited('createCreditNote', i, c, () => engine.creditNotes.create(i)),
     getInvoiceDocument: async (i) => fileOf(await engine.documents.invoicePdf(i.id)),
     getCreditNoteDocument: async (i) => fileOf(await engine.documents.creditNotePdf(i.id)),
-    previewInvoice: (i) => engine.invoices.preview(engine.customers.require(i.external_id)),
+    previewInvoice: (i) => whatIf(() => engine.invoices.previewByClosing(engine.customers.require(i.external_id))),
     createBillingRun: (i, c) => auditedAfter('createBillingRun', i, c, () => engine.billingRuns.start(i.customer)),
     getBillingRun: (i) => engine.billingRuns.get(i.id),
     getReceipt: (i) => w(() => engine.receipts.forTopUp(i.id)),
@@ -248,6 +265,7 @@ export function createHandlers(engine: Engine): Handlers {
     createWebhookEndpoint: (i, c) => audited('createWebhookEndpoint', i, c, () => engine.outbox.create(i)),
     listWebhookEndpoints: () => engine.outbox.list(),
     updateWebhookEndpoint: (i, c) => audited('updateWebhookEndpoint', i, c, () => engine.outbox.update(i)),
+    deleteWebhookEndpoint: (i, c) => audited('deleteWebhookEndpoint', i, c, () => engine.outbox.delete(i.id)),
     listWebhookDeliveries: (i) => engine.outbox.deliveries(i),
     replayWebhookDelivery: (i, c) => audited('replayWebhookDelivery', i, c, () => engine.outbox.replay(i.id)),
     createAlertRule: (i, c) => audited('createAlertRule', i, c, () => engine.watchers.createAlert(i)),

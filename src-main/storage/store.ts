@@ -1500,6 +1500,11 @@ export class Store {
       row,
     );
   }
+  /** Removes an endpoint and its deliveries (which reference it); answers how many deliveries went. */
+  deleteWebhookEndpoint(id: string): { endpoint: number; deliveries: number } {
+    const deliveries = this.run('DELETE FROM webhook_outbox WHERE endpoint_id = ?', [id]).changes;
+    return { endpoint: this.run('DELETE FROM webhook_endpoints WHERE id = ?', [id]).changes, deliveries };
+  }
   insertOutbox(row: { message_id: string; endpoint_id: string; type: string; body: string; next_attempt_at: number; created_at: number }): void {
     this.run("INSERT OR IGNORE INTO webhook_outbox(message_id, endpoint_id, type, body, status, next_attempt_at, created_at) VALUES (@message_id, @endpoint_id, @type, @body, 'pending', @next_attempt_at, @created_at)", row);
   }

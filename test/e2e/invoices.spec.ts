@@ -104,13 +104,15 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
   await page.getByText(`Invoice ${number}`).click();
   await expect(page.getByTestId('invoice-title')).toHaveText(number);
 
-  // The customer's Invoices tab lists it, and previews the period under way: 4 calls so far this month.
+  // The customer's Invoices tab lists it, and previews the period under way as its invoice will
+  // read if nothing more is used: 4 calls ($2.00) and the $29 fee in arrears, trued up to the $100
+  // minimum, plus 20% tax.
   await client.call('ingestBatch', { events: Array.from({ length: 4 }, (_, i) => ({ transaction_id: `${id}-now-${i}`, customer: id, code: 'inv_calls' })) });
   await page.goto(`${server().url}/#/customers/${id}/invoices`);
   await expect(page.getByTestId('customer-invoice-row')).toHaveCount(1);
   await expect(page.getByTestId('customer-invoice-row')).toHaveAttribute('data-status', 'partially_paid');
   await expect(page.getByTestId('invoice-preview')).toContainText('4 events');
-  await expect(page.getByTestId('invoice-preview').getByTestId('invoice-total')).toContainText('$2.40');
+  await expect(page.getByTestId('invoice-preview').getByTestId('invoice-total')).toContainText('$120.00');
 });
 
 test('void with a reason, then reissue as a new draft; an exempt customer shows its tax note; export writes the files', async ({ page }) => {

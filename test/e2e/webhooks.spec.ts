@@ -128,6 +128,16 @@ test('webhooks: create an endpoint (secret shown once), signed deliveries in the
   await page.getByRole('button', { name: 'Done' }).click();
   const ep = (await client.call('listWebhookEndpoints', {})).data.find((e) => e.id === endpointId)!;
   expect(ep.enabled).toBe(false);
+
+  // Delete it: the confirmation says what goes with it; the row and its deliveries are gone.
+  await row.getByRole('button', { name: /^Actions for/ }).click();
+  await page.getByRole('menuitem', { name: 'Delete…' }).click();
+  const del = page.getByRole('dialog', { name: 'Delete the webhook endpoint' });
+  await expect(del).toContainText('Its delivery log is deleted with it.');
+  await del.getByRole('button', { name: 'Delete the endpoint' }).click();
+  await expect(page.locator(`[data-testid="endpoint-row"][data-endpoint="${endpointId}"]`)).toHaveCount(0);
+  expect((await client.call('listWebhookEndpoints', {})).data.some((e) => e.id === endpointId)).toBe(false);
+  expect((await client.call('listWebhookDeliveries', { endpoint: endpointId })).data).toEqual([]);
 });
 
 test('alerts: a balance rule set on the customer page fires when usage drains the wallet; auto top-up rule', async ({ page }) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
-import { type EngineFixture, openEngine } from '../helpers/harness';
+import { type EngineFixture, ledgerDigest, openEngine } from '../helpers/harness';
 
 let fx: EngineFixture;
 let clock: ManualClock;
@@ -128,6 +128,46 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     ]);
     expect(inv.taxes).toEqual([{ label: 'Tax', rate: '10', base: '3000', amount: '300' }]);
     expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+  });
+});
+
+describe('preview', () => {
+  it('states mid-period what the invoice will say if nothing more is used, and writes nothing', async () => {
+    await start({
+      customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }], tax_rate: '20' },
+    });
+    await fx.op('createMetric', { code: 'storage', aggregation: 'weighted_sum', property: 'gb' });
+    await fx.op('createPlan', {
+      code: 'p2',
+      name: 'Pro with storage',
+      interval: 'monthly',
+      fixed_fee: { asset: 'USD', amount: '3000' },
+      minimum_commitment: { asset: 'USD', amount: '10000' },
+      charges: [
+        { metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '2' } },
+        { metric: 'storage', asset: 'USD', model: 'standard', properties: { unit_price: '1' } },
+      ],
+    });
+    const sub = (await fx.op<any>('listSubscriptions', { customer: 'acme' })).data[0];
+    await fx.op('updateSubscription', { id: sub.id, plan: 'p2' });
+    for (let i = 0; i < 7; i++) await call(`c${i}`);
+    await fx.op('ingestEvent', { transaction_id: 'gb', customer: 'acme', code: 'storage', properties: { gb: 30 } });
+    clock.set(at('2026-04-16T00:00:00Z'));
+
+    const before = ledgerDigest(fx.engine);
+    const preview = await fx.op<any>('previewInvoice', { external_id: 'acme' });
+    expect(ledgerDigest(fx.engine)).toBe(before);
+    expect(fx.engine.verify().ok).toBe(true);
+    expect(await invoices()).toEqual([]);
+
+    // Fee $30 in arrears; 7 calls x $2 = $14; 30 GB all month = $30; $74 < $100: $26 of minimum; 20% tax.
+    expect(preview.lines.map((l: any) => [l.kind, l.amount])).toEqual(expect.arrayContaining([['fixed_fee', '3000'], ['minimum_commitment', '2600']]));
+    expect(preview).toMatchObject({ subtotal: '10000', tax: '2000', total: '12000' });
+
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = await invoices();
+    expect(inv.lines.map((l: any) => [l.kind, l.description, l.amount])).toEqual(preview.lines.map((l: any) => [l.kind, l.description, l.amount]));
+    expect(inv).toMatchObject({ subtotal: preview.subtotal, discounts: preview.discounts, tax: preview.tax, total: preview.total });
   });
 });
 

@@ -15,6 +15,8 @@ import { type EngineFixture, openEngine, seedTokens, tempDir } from '../helpers/
 
 interface Received {
   id: string;
+  /** The path and query it was sent to (which endpoint). */
+  url: string;
   type: string;
   headers: Record<string, string | string[] | undefined>;
   raw: string;
@@ -34,7 +36,7 @@ async function receiver() {
         return;
       }
       const body = JSON.parse(raw);
-      got.push({ id: body.id, type: body.type, headers: req.headers, raw, body });
+      got.push({ id: body.id, url: req.url ?? '', type: body.type, headers: req.headers, raw, body });
       res.writeHead(200).end('ok');
     });
   });
@@ -138,6 +140,34 @@ describe('webhooks', () => {
     ).rejects.toThrow('something after the credit failed');
     expect(fx.engine.store.listOutbox({ endpointId: null, status: null, beforeId: null, limit: 100 }).length).toBe(before);
     expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0]?.posted ?? '0').toBe('0');
+  });
+
+  it('can be deleted with their delivery log: what was still waiting is never sent, other endpoints go on', async () => {
+    rx = await receiver();
+    rx.setUp(false);
+    fx = openEngine({ settings: FAST });
+    const gone = await fx.op<any>('createWebhookEndpoint', { url: `${rx.url}?gone`, event_types: ['*'] });
+    const kept = await fx.op<any>('createWebhookEndpoint', { url: `${rx.url}?kept`, event_types: ['*'] });
+    await seedTokens(fx.op, { topUp: '100' });
+    const pendingFor = (endpointId: string) => fx!.engine.store.listOutbox({ endpointId, status: 'pending', beforeId: null, limit: 100 });
+    await until(() => pendingFor(gone.id).length > 0 && pendingFor(gone.id).every((r) => r.attempts >= 1));
+    const waiting = pendingFor(gone.id).length;
+
+    expect(await fx.op<any>('deleteWebhookEndpoint', { id: gone.id })).toEqual({ deleted: true, deliveries_removed: waiting });
+    expect((await fx.op<any>('listWebhookEndpoints', {})).data.map((e: any) => e.id)).toEqual([kept.id]);
+    expect((await fx.op<any>('listWebhookDeliveries', { endpoint: gone.id })).data).toEqual([]);
+    await expect(fx.op('deleteWebhookEndpoint', { id: gone.id })).rejects.toMatchObject({ code: 'not_found' });
+    const audit = (await fx.op<any>('listAuditLog', { action: 'webhook_endpoint.delete' })).data;
+    expect(audit).toHaveLength(1);
+    expect(audit[0].before).toMatchObject({ id: gone.id, url: `${rx.url}?gone` });
+
+    rx.setUp(true);
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '100' });
+    await until(() => pendingFor(kept.id).length === 0 && rx!.got.length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.got.map((g) => g.url)).toContain('/hook?kept');
+    expect(rx.got.filter((g) => g.url.includes('gone'))).toEqual([]);
+    expect(fx.engine.store.listOutbox({ endpointId: gone.id, status: null, beforeId: null, limit: 100 })).toEqual([]);
   });
 });
 

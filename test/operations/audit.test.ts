@@ -88,6 +88,7 @@ beforeAll(async () => {
   await act('webhook_endpoint.update', 'PATCH', `/v1/webhook-endpoints/${hook.id}`, { description: 'ops hook' });
   const delivery = (await fx.api('GET', '/v1/webhook-deliveries')).body.data[0];
   await act('webhook_delivery.replay', 'POST', `/v1/webhook-deliveries/${delivery.id}/replay`, {});
+  await act('webhook_endpoint.delete', 'DELETE', `/v1/webhook-endpoints/${hook.id}`);
 
   // A postpaid customer whose first period ends: draft, finalize, void, reissue, pay, credit.
   await act('customer.create', 'POST', '/v1/customers', { external_id: 'beta', billing_mode: 'postpaid' });

@@ -255,6 +255,24 @@ describe('recurring and time-based metrics', () => {
     await advanceTo('2026-05-01T00:00:00Z');
     // (10 GB x 30 days + 10 GB x 6 days) / 30 days = 12 GB -> $12.00
     expect(revenueByKind().usage).toBe(1200n);
+    // Finalization prices the period again (for late events): from the level it started at, not
+    // the one it ended at, so nothing more is charged.
+    await advanceTo('2026-05-10T00:00:00Z');
+    expect(revenueByKind().usage).toBe(1200n);
+  });
+
+  it('a recurring weighted sum carries its level into the next period and is charged once per period', async () => {
+    await start({ now: '2026-04-01T00:00:00Z', customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] } });
+    await fx.op('createMetric', { code: 'disk', aggregation: 'weighted_sum', property: 'gb', recurring: true });
+    await fx.op('createPlan', { code: 'd', name: 'D', interval: 'monthly', charges: [{ metric: 'disk', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] });
+    const sub = (await fx.op<any>('listSubscriptions', { customer: 'acme' })).data[0];
+    await fx.op('updateSubscription', { id: sub.id, plan: 'd' });
+    await fx.op('ingestEvent', { transaction_id: 'd1', customer: 'acme', code: 'disk', properties: { gb: 20 } });
+    await advanceTo('2026-05-10T00:00:00Z'); // April closed and finalized: 20 GB all month
+    expect(revenueByKind().usage).toBe(2000n);
+    await advanceTo('2026-06-10T00:00:00Z'); // May: the 20 GB carried in, no events
+    expect(revenueByKind().usage).toBe(4000n);
+    expect(fx.engine.verify().ok).toBe(true);
   });
 });
 

@@ -98,7 +98,7 @@ export class Billing {
     const before = this.plans.byId(previous.plan_id);
     for (const charge of plan.charges) {
       if (!charge.metric.recurring || this.usage.has(seg.id, charge.id)) continue;
-      const source = before.charges.find((c) => c.id === charge.id) ?? before.charges.find((c) => c.metric.id === charge.metric.id);
+      const source = sourceCharge(before, charge);
       if (!source) continue;
       const prev = this.usage.get(previous.id, source.id);
       const units = prev.usage.units;
@@ -152,7 +152,7 @@ export class Billing {
    * time-based charges, settles every charge, posts or gives back the fixed fee, trues up the
    * minimum commitment and applies coupons to postpaid usage.
    */
-  close(sub: SubscriptionRow, customer: CustomerRow, seg: PeriodRow, at: number, reason: 'period_end' | 'plan_change' | 'terminated'): void {
+  close(sub: SubscriptionRow, customer: CustomerRow, seg: PeriodRow, at: number, reason: 'period_end' | 'plan_change' | 'terminated', options: { draftInvoice: boolean } = { draftInvoice: true }): void {
     if (seg.closed_at !== null) return;
     if (seg.opened_at === null) this.open(sub, customer, seg);
     const plan = this.plans.byId(seg.plan_id);
@@ -180,7 +180,7 @@ export class Billing {
     const now = this.ctx.now();
     const graceMs = this.settings.get().grace_period_hours * 3_600_000;
     this.saveSegment(seg, { closed_at: now, status: 'closed', end_reason: reason, grace_until: Math.max(end, now) + graceMs });
-    if (reason !== 'plan_change') this.onPeriodClosed?.(sub, customer, seg.period_start);
+    if (reason !== 'plan_change' && options.draftInvoice) this.onPeriodClosed?.(sub, customer, seg.period_start);
   }
 
   private priceTimeBased(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan): void {
@@ -204,9 +204,16 @@ export class Billing {
     return weightedUnits(changes, initial, seg.start_at, Math.min(until, seg.end_at));
   }
 
+  /**
+   * The level a segment started at: where the segment before ended, for a recurring metric (as
+   * carryRecurring carried it in), else zero. Once a segment is priced its own entry holds its end
+   * level, so a second pricing (at finalization, after late events) must not start from that.
+   */
   private carriedLevel(seg: PeriodRow, charge: CompiledCharge) {
-    const e = this.usage.get(seg.id, charge.id);
-    return e.weighted?.current ?? dec(0);
+    if (!charge.metric.recurring) return dec(0);
+    const previous = this.subscriptions.segmentBefore(seg.subscription_id, seg.start_at);
+    const source = previous ? sourceCharge(this.plans.byId(previous.plan_id), charge) : undefined;
+    return previous && source ? (this.usage.get(previous.id, source.id).weighted?.current ?? dec(0)) : dec(0);
   }
 
   private trueUpMinimum(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan, end: number): void {
@@ -354,4 +361,9 @@ export class Billing {
 /** a / b rounded half up, for non-negative integers. */
 function roundRatio(a: bigint, b: bigint): bigint {
   return (2n * a + b) / (2n * b);
+}
+
+/** The charge of an earlier plan whose usage a charge carries on: the same charge, else one on the same metric. */
+function sourceCharge(before: CompiledPlan, charge: CompiledCharge): CompiledCharge | undefined {
+  return before.charges.find((c) => c.id === charge.id) ?? before.charges.find((c) => c.metric.id === charge.metric.id);
 }

@@ -400,12 +400,21 @@ export class Invoices {
     return { data: page.map((r) => this.toApi(r)), next_cursor: rows.length > limit ? encodeCursor(rows[limit - 1]!.id) : null };
   }
 
-  /** A preview of the customer's current period as an invoice would state it now. Writes nothing. */
-  preview(customer: CustomerRow): z.output<typeof Invoice> {
+  /**
+   * The invoice the customer's current period would bring if it ended as planned and nothing more
+   * were used: usage so far, the fixed fee in arrears, time-based charges at their current level
+   * until the period's end, the minimum commitment's true-up and coupons. It closes the live
+   * segment for real and reads the statement; the caller runs it inside an operation that is then
+   * rolled back (see `whatIf`), so the preview is priced by the very code that prices the invoice
+   * and writes nothing.
+   */
+  previewByClosing(customer: CustomerRow): z.output<typeof Invoice> {
     const sub = this.subscriptions.liveOf(customer.id);
     const now = this.ctx.now();
     if (!sub || sub.started_at > now) fail('invalid_state', `${customer.external_id} has no active subscription to preview.`, { customer: customer.external_id });
     const period = this.subscriptions.periodOf(sub, customer, now);
+    const live = this.billing.segmentFor(sub, customer, now);
+    this.billing.close(sub, customer, live, live.end_at, 'period_end', { draftInvoice: false });
     const fake = draftRow({
       id: 'preview',
       customer_id: customer.id,

@@ -88,6 +88,14 @@ export class Outbox {
     return { ...this.toApi(next), ...(input.rotate_secret ? { secret: next.secret } : {}) };
   }
 
+  /** Deletes an endpoint with its delivery log; its pending messages are dropped. */
+  delete(id: string): { deleted: boolean; deliveries_removed: number } {
+    const removed = this.ctx.store.deleteWebhookEndpoint(id);
+    if (removed.endpoint === 0) fail('not_found', `No webhook endpoint ${id}.`, { endpoint: id });
+    this.changed();
+    return { deleted: true, deliveries_removed: removed.deliveries };
+  }
+
   list() {
     return { data: this.ctx.store.listWebhookEndpoints().map((e) => this.toApi(e)) };
   }

@@ -145,9 +145,13 @@ export class UsageLedger {
   put(next: UsageEntry): void {
     const key = `${next.periodId}:${next.chargeId}`;
     const previous = this.cache.get(key);
+    const wasDirty = this.dirty.has(key);
     this.ctx.onUndo(() => {
       if (previous) this.cache.set(key, previous);
       else this.cache.delete(key);
+      // Left dirty, an entry read for the first time by the failed operation would be written
+      // back as a row of zeros at the next commit, for a change that never happened.
+      if (!wasDirty) this.dirty.delete(key);
     });
     this.cache.set(key, next);
     this.dirty.add(key);

@@ -263,7 +263,7 @@ export function DraftPreview({ customer }: { customer: string }) {
     <Stack gap="sm" data-testid="invoice-preview">
       <Group justify="space-between">
         <Text size="sm">
-          Period <b>{periodText(inv.period)}</b> so far, in {inv.currency}
+          Period <b>{periodText(inv.period)}</b> in {inv.currency}, if nothing more is used
         </Text>
         <Button size="compact-xs" variant="subtle" onClick={q.reload}>
           Refresh
@@ -293,7 +293,7 @@ export function PreviewDialog({ opened, onClose }: { opened: boolean; onClose: (
           </>
         ) : (
           <Text size="sm" c="dimmed">
-            The preview prices the current period now, with the plan, tiers, coupons and taxes the invoice will use. Nothing is written.
+            The preview states the invoice the current period will bring if nothing more is used: usage so far, the fixed fee, time-based charges at their current level, the minimum commitment, coupons and taxes, priced by the code that will price the invoice. Nothing is written.
           </Text>
         )}
       </Stack>

@@ -6,6 +6,7 @@ import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type ApiError, call, type OutputOf, toApiError } from '../../api';
 import { CopyId, PageHeader } from '../../components/common';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { SecretShownOnce } from '../../components/SecretShownOnce';
 import { ErrorState, InlineError, NothingMatches, NothingYet, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
@@ -184,6 +185,7 @@ function EndpointsTab() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Endpoint | null>(null);
   const [rotating, setRotating] = useState<Endpoint | null>(null);
+  const [deleting, setDeleting] = useState<Endpoint | null>(null);
   const toggle = async (e: Endpoint, enabled: boolean) => {
     try {
       await call('updateWebhookEndpoint', { id: e.id, enabled });
@@ -291,6 +293,9 @@ function EndpointsTab() {
                         <Menu.Item color="red" onClick={() => setRotating(e)}>
                           Rotate secret…
                         </Menu.Item>
+                        <Menu.Item color="red" onClick={() => setDeleting(e)}>
+                          Delete…
+                        </Menu.Item>
                       </Menu.Dropdown>
                     </Menu>
                   </Table.Td>
@@ -312,6 +317,23 @@ function EndpointsTab() {
           setCreating(false);
           setEditing(null);
           q.reload();
+        }}
+      />
+      <ConfirmDialog
+        opened={!!deleting}
+        onClose={() => setDeleting(null)}
+        title="Delete the webhook endpoint"
+        object={
+          <>
+            Delete <b>{deleting?.url}</b>?
+          </>
+        }
+        consequences={['Messages still waiting for it are not sent.', 'Its delivery log is deleted with it.', 'To pause it and keep both, disable it instead.']}
+        confirmLabel="Delete the endpoint"
+        onConfirm={async () => {
+          const r = await call('deleteWebhookEndpoint', { id: deleting!.id });
+          q.reload();
+          notifications.show({ message: `${deleting!.url} deleted with ${formatCount(r.deliveries_removed)} ${r.deliveries_removed === 1 ? 'delivery' : 'deliveries'}` });
         }}
       />
       <RotateSecretDialog

@@ -37,8 +37,18 @@ interface MetricPricing {
  * wallet first applies the deadlines that have passed (`applyDeadlines`), effective at the
  * deadline itself.
  */
+/**
+ * How many pending holds stay cached between batches. A hold is read back from its row when it is
+ * not cached, so the bound costs a read, never a wrong answer; without it every hold an app opened
+ * and never settled (they expire lazily, when their wallet is next touched) stayed in memory.
+ */
+export const CACHED_HOLDS = 10_000;
+
 export class Authorizations {
+  /** Pending holds by id, oldest first: a cache of their rows (see CACHED_HOLDS). */
   private readonly pending = new Map<string, Hold>();
+  /** The cache's bound (tests set a tiny one to show the bound changes nothing but memory). */
+  cacheLimit = CACHED_HOLDS;
   /** Set by the engine once billing exists (billing needs this module, and this one needs billing's segments). */
   billing: Billing | null = null;
 
@@ -53,6 +63,19 @@ export class Authorizations {
     private readonly caps: SpendCaps,
   ) {
     ctx.registerCache(() => this.pending.clear());
+    // Trimmed once a batch's operations are done (no operation holds a cached hold then), so an
+    // operation never sees two objects for one hold.
+    ctx.registerFlush(() => {
+      for (const id of this.pending.keys()) {
+        if (this.pending.size <= this.cacheLimit) break;
+        this.pending.delete(id);
+      }
+    });
+  }
+
+  /** How many holds are cached (metrics and tests). */
+  get cachedHolds(): number {
+    return this.pending.size;
   }
 
   // ---------------------------------------------------------------- deadlines

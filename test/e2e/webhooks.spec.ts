@@ -51,7 +51,7 @@ function verify(secret: string, header: string, body: string): boolean {
   return createHmac('sha256', secret).update(`${m[1]}.${body}`).digest('hex') === m[2];
 }
 
-test('webhooks: create an endpoint (secret shown once), signed deliveries in the log with status, attempts and latency, a failing one, replay, disable, rotate', async ({ page }) => {
+test('webhooks: create an endpoint (secret shown once), signed deliveries in the log with status, attempts and latency, a failing one, replay, disable, rotate, delete', async ({ page }) => {
   test.setTimeout(90_000);
   const client = api(server.url);
   await client.call('createAsset', { code: 'USD' });

@@ -103,10 +103,19 @@ export function emptyEntry(periodId: number, chargeId: number): UsageEntry {
   return { periodId, chargeId, usage: emptyUsage(), priced: 0n, baseline: 0n, billed: 0n, heldUnits: ZERO, latestAt: null, weighted: null, start: null, startValues: null };
 }
 
+/**
+ * How many usage entries stay cached between batches. Entries are per segment and charge, so
+ * without a bound the cache grew by every subscription's charges each period, long after those
+ * periods were billed; an entry not cached is read back from its row.
+ */
+export const CACHED_USAGE_ENTRIES = 50_000;
+
 /** Usage entries, cached and written back once per batch; an operation that fails restores the previous entry. */
 export class UsageLedger {
   private readonly cache = new Map<string, UsageEntry>();
   private readonly dirty = new Set<string>();
+  /** The cache's bound (tests set a tiny one to show the bound changes nothing but memory). */
+  cacheLimit = CACHED_USAGE_ENTRIES;
 
   /**
    * @param initialPrice the price of a charge's zero usage (its base): a new entry starts there, so
@@ -121,6 +130,11 @@ export class UsageLedger {
       this.dirty.clear();
     });
     ctx.registerFlush(() => this.flush());
+  }
+
+  /** How many entries are cached (tests). */
+  get cachedEntries(): number {
+    return this.cache.size;
   }
 
   /** Whether an entry exists (stored or in this batch). */
@@ -153,6 +167,8 @@ export class UsageLedger {
       // back as a row of zeros at the next commit, for a change that never happened.
       if (!wasDirty) this.dirty.delete(key);
     });
+    // Re-inserted so the cache's order is least recently changed first (what the bound drops).
+    this.cache.delete(key);
     this.cache.set(key, next);
     this.dirty.add(key);
   }
@@ -164,5 +180,11 @@ export class UsageLedger {
       this.ctx.store.upsertChargeUsage({ period_id: e.periodId, charge_id: e.chargeId, state: serialize(e), billed: e.billed, held_units: toText(e.heldUnits), priced: e.priced, baseline: e.baseline });
     }
     this.dirty.clear();
+    // Everything cached now matches its row (or is an entry with no row yet, as a read creates it
+    // again), and no operation is running: the least recently changed entries can go.
+    for (const key of this.cache.keys()) {
+      if (this.cache.size <= this.cacheLimit) break;
+      this.cache.delete(key);
+    }
   }
 }

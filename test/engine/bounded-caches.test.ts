@@ -1,0 +1,99 @@
+/**
+ * The engine's caches of pending holds and usage entries are bounded: between batches the oldest
+ * entries are dropped and read back from their rows when needed. What this proves: the same
+ * workload (holds taken, settled by events, captured, voided and left to expire, usage across two
+ * charges and two periods, a billing close and finalization) gives the same balances, holds and
+ * invoices on an engine whose caches keep only two or three entries as on one with the default
+ * bounds, the bounds hold, and the ledger check passes on both.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src-main/engine/clock';
+import { type EngineFixture, openEngine } from '../helpers/harness';
+
+const opened: EngineFixture[] = [];
+afterEach(async () => {
+  for (const fx of opened.splice(0)) await fx.close();
+});
+
+const CUSTOMERS = ['a', 'b', 'c', 'd', 'e'];
+
+/** Runs the workload; answers what it left: balances, holds and invoices, in a form two engines share. */
+async function workload(fx: EngineFixture, clock: ManualClock) {
+  await fx.op('createAsset', { code: 'USD' });
+  await fx.op('createMetric', { code: 'tokens', aggregation: 'sum', property: 'tokens' });
+  await fx.op('createMetric', { code: 'calls', aggregation: 'count' });
+  await fx.op('createPlan', {
+    code: 'p',
+    name: 'P',
+    interval: 'monthly',
+    fixed_fee: { asset: 'USD', amount: '500' },
+    charges: [
+      { metric: 'tokens', asset: 'USD', model: 'graduated', properties: { graduated_ranges: [{ from_value: 0, to_value: 1000, per_unit_amount: '0.01', flat_amount: '0' }, { from_value: 1001, to_value: null, per_unit_amount: '0.005', flat_amount: '0' }] } },
+      { metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '2' } },
+    ],
+  });
+  for (const c of CUSTOMERS) {
+    await fx.op('createCustomer', { external_id: c });
+    await fx.op('createSubscription', { customer: c, plan: 'p' });
+    await fx.op('createTopUp', { external_id: c, asset: 'USD', amount: '100000' });
+  }
+  const holds: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const h = await fx.op<any>('createAuthorization', { customer: CUSTOMERS[i % 5], metric: 'tokens', quantity: String(100 + i * 37), ttl_seconds: i % 4 === 3 ? 60 : 86_400 });
+    holds.push(h.id);
+  }
+  // One batch (one commit for all of it, so each cache holds many changed entries at once), then
+  // single events (a commit each).
+  const event = (i: number) => ({ transaction_id: `t${i}`, customer: CUSTOMERS[i % 5], code: i % 3 ? 'tokens' : 'calls', properties: { tokens: 50 + ((i * 131) % 400) }, ...(i < 20 && i % 4 === 0 ? { authorization_id: holds[i] } : {}) });
+  const batch = await fx.op<any>('ingestBatch', { events: Array.from({ length: 40 }, (_, i) => event(i)) });
+  expect(batch.accepted).toBe(40);
+  for (let i = 40; i < 60; i++) await fx.op('ingestEvent', event(i));
+  for (let i = 1; i < 20; i += 4) await fx.op('captureAuthorization', { id: holds[i], amount: '30' });
+  for (let i = 2; i < 20; i += 4) await fx.op('voidAuthorization', { id: holds[i] });
+  clock.set(clock.now() + 120_000); // the 60 s holds are past their deadline
+  await fx.op('ingestEvent', { transaction_id: 'late', customer: 'd', code: 'calls' });
+  clock.set(Date.parse('2026-05-01T00:00:00Z'));
+  await fx.engine.runBilling();
+  for (let i = 0; i < 10; i++) await fx.op('ingestEvent', { transaction_id: `may${i}`, customer: CUSTOMERS[i % 5], code: 'tokens', properties: { tokens: 700 } });
+  clock.set(Date.parse('2026-05-03T00:00:00Z'));
+  await fx.engine.runBilling();
+  // Holds still open at the end, one of them partly captured.
+  for (const c of ['a', 'b', 'c']) holds.push((await fx.op<any>('createAuthorization', { customer: c, asset: 'USD', amount: '900', ttl_seconds: 86_400 })).id);
+  await fx.op('captureAuthorization', { id: holds[holds.length - 1], amount: '100', final_capture: false });
+
+  const balances = await Promise.all(CUSTOMERS.map(async (c) => (await fx.op<any>('getBalances', { external_id: c })).balances));
+  const holdStates = await Promise.all(holds.map(async (id) => {
+    const h = await fx.op<any>('getAuthorization', { id });
+    return [h.status, h.held, h.captured];
+  }));
+  const invoices = await Promise.all(CUSTOMERS.map(async (c) => (await fx.op<any>('listInvoices', { customer: c })).data.map((inv: any) => [inv.status, inv.subtotal, inv.total, inv.lines.map((l: any) => [l.kind, l.amount])])));
+  return { balances, holdStates, invoices };
+}
+
+describe('bounded caches', () => {
+  it('change nothing but memory: the same workload ends the same with two-entry caches', async () => {
+    const start = Date.parse('2026-04-01T00:00:00Z');
+    const defaultClock = new ManualClock(start);
+    const tinyClock = new ManualClock(start);
+    const normal = openEngine({ clock: defaultClock });
+    const tiny = openEngine({ clock: tinyClock });
+    opened.push(normal, tiny);
+    tiny.engine.authorizations.cacheLimit = 2;
+    tiny.engine.usage.cacheLimit = 3;
+
+    const expected = await workload(normal, defaultClock);
+    const got = await workload(tiny, tinyClock);
+    expect(got).toEqual(expected);
+    // The workload exercised what the bound touches: holds of every outcome, two invoices each.
+    expect(new Set(expected.holdStates.map((h) => h[0]))).toEqual(new Set(['captured', 'voided', 'expired', 'pending']));
+    expect(expected.invoices.every((list) => list.length === 1)).toBe(true);
+
+    // Reads fill the caches too; the bound is applied when a batch commits.
+    await tiny.op('ingestEvent', { transaction_id: 'after', customer: 'e', code: 'calls' });
+    expect(tiny.engine.authorizations.cachedHolds).toBeLessThanOrEqual(2);
+    expect(tiny.engine.usage.cachedEntries).toBeLessThanOrEqual(3);
+    expect(normal.engine.usage.cachedEntries).toBeGreaterThan(3);
+    expect(tiny.engine.verify().ok).toBe(true);
+    expect(normal.engine.verify().ok).toBe(true);
+  }, 60_000);
+});

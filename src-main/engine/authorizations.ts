@@ -19,6 +19,7 @@ import type { Subscriptions } from './pricing/subscriptions';
 import type { UsageLedger } from './pricing/usage';
 import type { SpendCaps } from './spend';
 import type { Billing } from './billing/lifecycle';
+import { dropOldest } from './cache-bound';
 
 export interface Hold {
   row: AuthorizationRow;
@@ -31,19 +32,19 @@ interface MetricPricing {
 }
 
 /**
- * Pre-usage authorization: two-phase holds on a wallet. A hold reserves credit lot by lot (and,
- * past the funded credit, the overdraft limit); an event or an explicit capture settles it; the
- * rest is released on final capture, void or expiry. Expiry needs no sweeper: every operation on a
- * wallet first applies the deadlines that have passed (`applyDeadlines`), effective at the
- * deadline itself.
- */
-/**
  * How many pending holds stay cached between batches. A hold is read back from its row when it is
  * not cached, so the bound costs a read, never a wrong answer; without it every hold an app opened
  * and never settled (they expire lazily, when their wallet is next touched) stayed in memory.
  */
 export const CACHED_HOLDS = 10_000;
 
+/**
+ * Pre-usage authorization: two-phase holds on a wallet. A hold reserves credit lot by lot (and,
+ * past the funded credit, the overdraft limit); an event or an explicit capture settles it; the
+ * rest is released on final capture, void or expiry. Expiry needs no sweeper: every operation on a
+ * wallet first applies the deadlines that have passed (`applyDeadlines`), effective at the
+ * deadline itself.
+ */
 export class Authorizations {
   /** Pending holds by id, oldest first: a cache of their rows (see CACHED_HOLDS). */
   private readonly pending = new Map<string, Hold>();
@@ -65,12 +66,7 @@ export class Authorizations {
     ctx.registerCache(() => this.pending.clear());
     // Trimmed once a batch's operations are done (no operation holds a cached hold then), so an
     // operation never sees two objects for one hold.
-    ctx.registerFlush(() => {
-      for (const id of this.pending.keys()) {
-        if (this.pending.size <= this.cacheLimit) break;
-        this.pending.delete(id);
-      }
-    });
+    ctx.registerFlush(() => dropOldest(this.pending, this.cacheLimit));
   }
 
   /** How many holds are cached (metrics and tests). */

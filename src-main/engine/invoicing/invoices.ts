@@ -42,16 +42,6 @@ const dateIn = (ms: number, tz: string) => {
   return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 };
 
-/**
- * Invoices: statements of each billing period's transfers. A draft is made when a period closes
- * and follows late events during the grace period; finalization posts the tax, numbers the
- * invoice without gaps, freezes its document and (just after the commit) its PDF and SHA-256.
- * Then payments, settlement from prepaid credit, void and reissue, and credit notes.
- *
- * Invoice numbers: PREFIX-YYYY-NNNNNN, a sequence per prefix and year. The highest number issued
- * is also written to `invoice-numbers.json` in the data dir after each commit, and a number is
- * never lower than what that file says: restoring an older backup cannot issue a number twice.
- */
 /** A draft with nothing on it yet: amounts zero, no number, no document. */
 function draftRow(r: Pick<InvoiceRow, 'id' | 'customer_id' | 'subscription_id' | 'period_start' | 'period_end' | 'currency' | 'grace_until' | 'created_at'>): InvoiceRow {
   return {
@@ -79,6 +69,16 @@ function draftRow(r: Pick<InvoiceRow, 'id' | 'customer_id' | 'subscription_id' |
   };
 }
 
+/**
+ * Invoices: statements of each billing period's transfers. A draft is made when a period closes
+ * and follows late events during the grace period; finalization posts the tax, numbers the
+ * invoice without gaps, freezes its document and (just after the commit) its PDF and SHA-256.
+ * Then payments, settlement from prepaid credit, void and reissue, and credit notes.
+ *
+ * Invoice numbers: PREFIX-YYYY-NNNNNN, a sequence per prefix and year. The highest number issued
+ * is also written to `invoice-numbers.json` in the data dir after each commit, and a number is
+ * never lower than what that file says: restoring an older backup cannot issue a number twice.
+ */
 export class Invoices {
   readonly numbers: DocumentNumbers;
   /** Told (inside the operation) when an invoice is finalized. */

@@ -1,6 +1,7 @@
 import { type Dec, dec, toText, ZERO } from '../../../shared/decimal';
 import { type ChargeUsage, emptyUsage } from '../../../shared/pricing';
 import type { EngineContext } from '../context';
+import { dropOldest } from '../cache-bound';
 
 /** Time weighting (`weighted_sum`): the running value, since when it holds, and value x ms so far. */
 export interface WeightedState {
@@ -182,9 +183,6 @@ export class UsageLedger {
     this.dirty.clear();
     // Everything cached now matches its row (or is an entry with no row yet, as a read creates it
     // again), and no operation is running: the least recently changed entries can go.
-    for (const key of this.cache.keys()) {
-      if (this.cache.size <= this.cacheLimit) break;
-      this.cache.delete(key);
-    }
+    dropOldest(this.cache, this.cacheLimit);
   }
 }

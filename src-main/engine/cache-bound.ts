@@ -1,0 +1,11 @@
+/**
+ * Drops a cache's oldest entries (a Map iterates in insertion order) until at most `limit` are
+ * left. Callers run it only where no operation is using a cached object (when a batch commits), so
+ * a dropped entry is simply read back from its row the next time it is needed.
+ */
+export function dropOldest<K, V>(cache: Map<K, V>, limit: number): void {
+  for (const key of cache.keys()) {
+    if (cache.size <= limit) return;
+    cache.delete(key);
+  }
+}

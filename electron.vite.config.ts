@@ -8,8 +8,9 @@ const alias = { '@shared': r('shared') };
 export default defineConfig({
   main: {
     resolve: { alias },
-    // index: the Electron shell; cli: serve mode for plain Node (bin/tollgate.js); both share the engine.
-    build: { rolldownOptions: { input: { index: r('src-main/index.ts'), cli: r('src-main/cli.ts'), 'engine-worker': r('src-main/engine/worker-main.ts'), 'desktop-engine': r('src-main/runtime/desktop-engine.ts'), 'document-worker': r('src-main/engine/invoicing/render-worker.ts'), 'backup-worker': r('src-main/engine/backup-worker.ts') } } },
+    // index: the Electron shell; cli: serve mode for plain Node (bin/tollgate.js), whose HTTP server
+    // runs on the serve-door thread; both share the engine.
+    build: { rolldownOptions: { input: { index: r('src-main/index.ts'), cli: r('src-main/cli.ts'), 'serve-door': r('src-main/runtime/serve-door.ts'), 'engine-worker': r('src-main/engine/worker-main.ts'), 'desktop-engine': r('src-main/runtime/desktop-engine.ts'), 'document-worker': r('src-main/engine/invoicing/render-worker.ts'), 'backup-worker': r('src-main/engine/backup-worker.ts') } } },
   },
   preload: {
     resolve: { alias },

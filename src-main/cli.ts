@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Engine, VERSION } from './engine/engine';
-import type { WorkerGateway } from './engine/worker-gateway';
-import { openEngineThread } from './runtime/engine-thread';
-import { RotatingLog } from './runtime/log-file';
-import { DataDirLockedError } from './storage/lock';
-import { SchemaTooNewError } from './storage/migrate';
 import { join } from 'node:path';
-import { startServer } from './http/server';
-import { staticConsole } from './http/static';
-import { CONSOLE_HEADERS } from './http/console-headers';
+import { Worker } from 'node:worker_threads';
+import { Engine } from './engine/engine';
+import { applyMemoryPolicy, DOOR_THREAD_LIMITS } from './runtime/memory-policy';
+import type { DoorOptions, ToDoor } from './runtime/serve-door-protocol';
+import { DataDirLockedError } from './storage/lock';
 import { defaultDataDir } from './paths';
 import { MOVE_USAGE, moveCommand } from './engine/migration/commands';
 import { restoreBackup } from './engine/restore';
@@ -106,58 +102,19 @@ async function main(argv: string[]): Promise<void> {
     );
   }
 
-  let engine: WorkerGateway;
-  try {
-    engine = await openEngineThread({ dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined, bundleDir: import.meta.dirname });
-  } catch (err) {
-    if (err instanceof DataDirLockedError || err instanceof SchemaTooNewError) die(err.message);
-    throw err;
-  }
-  const log = new RotatingLog({ dir: join(dataDir, 'logs') });
-  let server;
-  try {
-    server = await startServer(engine, {
-      port,
-      host,
-      log: (line) => {
-        log.write(line);
-        if (line.level === 'error') process.stderr.write(`${JSON.stringify(line)}\n`);
-      },
-      tls,
-      secureCookies: Boolean(tls),
-      publicHosts: values['public-host'] ?? [],
-      extensions: [staticConsole(join(import.meta.dirname, '..', 'renderer'), CONSOLE_HEADERS)],
-    });
-  } catch (err) {
-    await engine.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') die(`Port ${port} on ${host} is already in use. Stop what holds it or pass --port.`);
-    throw err;
-  }
-  const out = process.stdout;
-  out.write(`Tollgate ${VERSION} serving ${server.url}\n`);
-  out.write(`  data dir    ${dataDir}\n`);
-  out.write(`  storage     SQLite WAL, synchronous=${synchronous}\n`);
-  out.write(`  console     ${server.url}/\n`);
-  out.write(`  API doc     ${server.url}/v1/openapi.json\n`);
-  out.write(`  metrics     ${server.url}/v1/metrics (Prometheus, a read key)\n`);
-  out.write(`  logs        ${join(dataDir, 'logs', 'tollgate.log')} (JSON lines, rotated at 10 MiB)\n`);
-  if (engine.migration.backup) out.write(`  migrated    v${engine.migration.from} -> v${engine.migration.to} (backup: ${engine.migration.backup})\n`);
-  if (engine.initialAdminKey) {
-    out.write(`\n  Admin API key (shown once; store it now):\n    ${engine.initialAdminKey}\n\n`);
-  }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    out.write(`\n${signal}: finishing in-flight writes…\n`);
-    await server.close();
-    await engine.close();
-    log.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // The door (HTTP server, console) runs on its own thread, so its young generation can be
+  // limited (src-main/runtime/serve-door.ts says why); this thread passes signals on.
+  applyMemoryPolicy();
+  const door = new Worker(join(import.meta.dirname, 'serve-door.js'), {
+    resourceLimits: DOOR_THREAD_LIMITS,
+    workerData: { dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined, host, port, tls, publicHosts: values['public-host'] ?? [] } satisfies DoorOptions,
+  });
+  const stop = (signal: string) => door.postMessage({ t: 'stop', signal } satisfies ToDoor);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // The door's own exit code is the process's: 0 after a signal, 1 with a message when it cannot start.
+  door.on('error', (err) => die(`tollgate: ${err.stack ?? String(err)}`));
+  door.on('exit', (code) => process.exit(code));
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => die(`tollgate: ${(err as Error)?.stack ?? String(err)}`));

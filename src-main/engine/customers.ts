@@ -90,7 +90,8 @@ export class Customers {
       updated_at: now,
     };
     const id = this.ctx.store.insertCustomer(row);
-    const full: CustomerRow = { ...row, id, status: 'active', closed_at: null, erased_at: null };
+    // The new fields first: V8 gives every object made by a spread followed by a new property a map of its own.
+    const full: CustomerRow = { id, status: 'active', closed_at: null, erased_at: null, ...row };
     this.ctx.onUndo(() => this.forget(full));
     this.remember(full);
     this.applyLimits(full, input);

@@ -197,7 +197,12 @@ export class Books {
     this.dirtyLots.add(lot);
   }
 
-  post(debit: AccountRow, credit: AccountRow, amount: bigint, phase: Phase, meta: TransferMeta): number {
+  /**
+   * One transfer. `lotId` and `kind` override the meta's for the posts of one draw (passed apart
+   * rather than as `{ ...meta, lotId }`: V8 gives every object made by a spread followed by a new
+   * property a map of its own, which made each transfer allocate one).
+   */
+  post(debit: AccountRow, credit: AccountRow, amount: bigint, phase: Phase, meta: TransferMeta, lotId: number | null = meta.lotId ?? null, kind: TransferKind = meta.kind): number {
     if (amount <= 0n) throw new Error(`transfer amount must be positive, got ${amount}`);
     if (debit.asset !== credit.asset) throw new Error(`transfer across assets ${debit.asset} -> ${credit.asset}`);
     this.touchAccount(debit);
@@ -218,14 +223,15 @@ export class Books {
     }
     const now = this.now();
     const row = {
+      id: 0,
       created_at: now,
       effective_at: meta.effectiveAt ?? now,
       debit_account_id: debit.id,
       credit_account_id: credit.id,
       amount,
       phase,
-      kind: meta.kind,
-      lot_id: meta.lotId ?? null,
+      kind,
+      lot_id: lotId,
       authorization_id: meta.authorizationId ?? null,
       event_id: meta.eventId ?? null,
       charge_id: meta.chargeId ?? null,
@@ -234,18 +240,19 @@ export class Books {
       rate: meta.rate ?? null,
       limit_floor: null,
     };
-    const id = this.store.insertTransfer(row);
+    const id = (row.id = this.store.insertTransfer(row));
     this.lastTransferId = id;
-    this.onTransfer?.({ ...row, id });
+    this.onTransfer?.(row);
     return id;
   }
 
   // ------------------------------------------------------------ lots
   insertLot(ws: WalletState, lot: Omit<LotRow, 'id' | 'account_id'>): LotRow {
     this.touch(ws);
-    const row = { ...lot, account_id: ws.wallet.id };
-    const id = this.store.insertLot(row);
-    const full: LotRow = { ...row, id };
+    // The new fields go before the spread: V8 gives every object made by a spread followed by a new
+    // property (`{ ...lot, id }`) a map of its own, and lots stay cached.
+    const full: LotRow = { id: 0, account_id: ws.wallet.id, ...lot };
+    const id = (full.id = this.store.insertLot(full));
     ws.lots = [...ws.lots, full].sort(compareLots);
     ws.known.set(id, full);
     if (full.expires_at !== null && full.expires_at < ws.nextDeadline) ws.nextDeadline = full.expires_at;

@@ -44,17 +44,17 @@ export function consume(
       if (rest === 0n) break;
       if (r.amount === 0n) continue;
       const take = r.amount < rest ? r.amount : rest;
-      books.post(ws.wallet, counter, take, RELEASE, { ...meta, kind: 'hold', lotId: r.lotId });
+      books.post(ws.wallet, counter, take, RELEASE, meta, r.lotId, 'hold');
       r.amount -= take;
       if (r.lotId !== null) {
         const lot = books.lot(ws, r.lotId);
         books.changeLot(ws, lot, -take, -take);
-        books.post(ws.wallet, counter, take, POSTED, { ...meta, lotId: lot.id });
+        books.post(ws.wallet, counter, take, POSTED, meta, lot.id);
         if (track) books.push(ws, 'usage', lot.id, take);
         result.fromHold += take;
       } else {
         // The part of the hold that stood on the overdraft limit: it becomes debt as agreed.
-        books.post(ws.receivable, counter, take, POSTED, { ...meta, lotId: null });
+        books.post(ws.receivable, counter, take, POSTED, meta, null);
         if (track) books.push(ws, 'usage', null, take);
         result.heldAsDebt += take;
         result.asDebt += take;
@@ -71,14 +71,14 @@ export function consume(
     if (free <= 0n) continue;
     const take = free < rest ? free : rest;
     books.changeLot(ws, lot, -take, 0n);
-    books.post(ws.wallet, counter, take, POSTED, { ...meta, lotId: lot.id });
+    books.post(ws.wallet, counter, take, POSTED, meta, lot.id);
     if (track) books.push(ws, 'usage', lot.id, take);
     result.fromCredit += take;
     rest -= take;
   }
 
   if (rest > 0n) {
-    books.post(ws.receivable, counter, rest, POSTED, { ...meta, lotId: null });
+    books.post(ws.receivable, counter, rest, POSTED, meta, null);
     if (track) books.push(ws, 'usage', null, rest);
     result.asDebt += rest;
   }
@@ -98,12 +98,12 @@ export function reserve(books: Books, ws: WalletState, amount: bigint, counter: 
     if (free <= 0n) continue;
     const take = free < rest ? free : rest;
     books.changeLot(ws, lot, 0n, take);
-    books.post(ws.wallet, counter, take, PENDING, { ...meta, kind: 'hold', lotId: lot.id });
+    books.post(ws.wallet, counter, take, PENDING, meta, lot.id, 'hold');
     out.push({ lotId: lot.id, amount: take });
     rest -= take;
   }
   if (rest > 0n) {
-    books.post(ws.wallet, counter, rest, PENDING, { ...meta, kind: 'hold', lotId: null });
+    books.post(ws.wallet, counter, rest, PENDING, meta, null, 'hold');
     out.push({ lotId: null, amount: rest });
   }
   return out;
@@ -118,7 +118,7 @@ export function release(books: Books, ws: WalletState, reservations: Reservation
   books.touch(ws);
   for (const r of reservations) {
     if (r.amount === 0n) continue;
-    books.post(ws.wallet, counter, r.amount, RELEASE, { ...meta, kind: 'hold', lotId: r.lotId });
+    books.post(ws.wallet, counter, r.amount, RELEASE, meta, r.lotId, 'hold');
     if (r.lotId !== null) {
       const lot = books.lot(ws, r.lotId);
       if (isExpired(lot, now)) {
@@ -161,7 +161,7 @@ export function credit(books: Books, ws: WalletState, amount: bigint, from: Acco
     expired: 0,
     created_at: now,
   });
-  books.post(from, ws.wallet, amount, POSTED, { ...meta, lotId: row.id });
+  books.post(from, ws.wallet, amount, POSTED, meta, row.id);
   const repaid = repayDebt(books, ws, row, meta);
   return { lot: row, repaid };
 }
@@ -172,7 +172,7 @@ function repayDebt(books: Books, ws: WalletState, lot: LotRow, meta: TransferMet
   const repay = debt < lot.remaining ? debt : lot.remaining;
   if (repay <= 0n) return 0n;
   books.changeLot(ws, lot, -repay, 0n);
-  books.post(ws.wallet, ws.receivable, repay, POSTED, { ...meta, kind: 'debt_repayment', lotId: lot.id });
+  books.post(ws.wallet, ws.receivable, repay, POSTED, meta, lot.id, 'debt_repayment');
   books.push(ws, 'repayment', lot.id, repay);
   return repay;
 }
@@ -198,18 +198,18 @@ export function giveBack(
     if (lotId === null) {
       // No lot to return to (the stacks ran out): a granted lot of its own, never mixed into a paid one.
       const lot = books.insertLot(ws, { kind: 'granted', source: 'credit_back', source_id: null, amount: value, remaining: value, reserved: 0n, priority: DEFAULT_PRIORITY, expires_at: null, expired: 0, created_at: now });
-      books.post(counter, ws.wallet, value, POSTED, { ...meta, lotId: lot.id });
+      books.post(counter, ws.wallet, value, POSTED, meta, lot.id);
       out.toCredit += value;
       return;
     }
     const lot = books.lot(ws, lotId);
     if (isExpired(lot, now)) {
-      books.post(counter, books.systemAccount(ws.asset, 'breakage'), value, POSTED, { ...meta, kind: 'expiry', lotId });
+      books.post(counter, books.systemAccount(ws.asset, 'breakage'), value, POSTED, meta, lotId, 'expiry');
       out.toBreakage += value;
       return;
     }
     books.changeLot(ws, lot, value, 0n);
-    books.post(counter, ws.wallet, value, POSTED, { ...meta, lotId });
+    books.post(counter, ws.wallet, value, POSTED, meta, lotId);
     out.toCredit += value;
   };
 
@@ -223,7 +223,7 @@ export function giveBack(
     const debt = debtOf(ws);
     const toDebt = debt < piece.amount ? (debt > 0n ? debt : 0n) : piece.amount;
     if (toDebt > 0n) {
-      books.post(counter, ws.receivable, toDebt, POSTED, { ...meta, lotId: null });
+      books.post(counter, ws.receivable, toDebt, POSTED, meta, null);
       out.toDebt += toDebt;
     }
     let repaid = piece.amount - toDebt;

@@ -58,9 +58,13 @@ export function expand(
 }
 
 const periodIsoCache = new WeakMap<object, { start: string; end: string }>();
-/** Periods are shared objects and every event of a period names it: format its bounds once. */
+/**
+ * Periods are shared objects and every event of a period names it: format its bounds once. With
+ * `Date#toISOString`, not the faster `iso`: that one returns a rope of about eight pieces (fine for
+ * an answer serialized at once), which kept cached for every segment was 3 MB per 10,000.
+ */
 export function periodIso(p: { start_at: number; end_at: number }): { start: string; end: string } {
   let v = periodIsoCache.get(p);
-  if (!v) periodIsoCache.set(p, (v = { start: iso(p.start_at), end: iso(p.end_at) }));
+  if (!v) periodIsoCache.set(p, (v = { start: new Date(p.start_at).toISOString(), end: new Date(p.end_at).toISOString() }));
   return v;
 }

@@ -35,8 +35,9 @@ interface MetricPricing {
  * How many pending holds stay cached between batches. A hold is read back from its row when it is
  * not cached, so the bound costs a read, never a wrong answer; without it every hold an app opened
  * and never settled (they expire lazily, when their wallet is next touched) stayed in memory.
+ * Holds are mostly settled soon after they are taken, and the cache keeps the latest.
  */
-export const CACHED_HOLDS = 10_000;
+export const CACHED_HOLDS = 5_000;
 
 /**
  * Pre-usage authorization: two-phase holds on a wallet. A hold reserves credit lot by lot (and,

@@ -1,10 +1,10 @@
 /**
- * The engine's caches of pending holds and usage entries are bounded: between batches the oldest
- * entries are dropped and read back from their rows when needed. What this proves: the same
- * workload (holds taken, settled by events, captured, voided and left to expire, usage across two
- * charges and two periods, a billing close and finalization) gives the same balances, holds and
- * invoices on an engine whose caches keep only two or three entries as on one with the default
- * bounds, the bounds hold, and the ledger check passes on both.
+ * The engine's caches of pending holds, usage entries and wallets are bounded: between batches the
+ * least recently used entries are dropped and read back from their rows when needed. What this
+ * proves: the same workload (holds taken, settled by events, captured, voided and left to expire,
+ * usage across two charges and two periods, reversals, a billing close and finalization) gives the
+ * same balances, holds and invoices on an engine whose caches keep one to three entries as on one
+ * with the default bounds, the bounds hold, and the ledger check passes on both.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
@@ -48,6 +48,9 @@ async function workload(fx: EngineFixture, clock: ManualClock) {
   const batch = await fx.op<any>('ingestBatch', { events: Array.from({ length: 40 }, (_, i) => event(i)) });
   expect(batch.accepted).toBe(40);
   for (let i = 40; i < 60; i++) await fx.op('ingestEvent', event(i));
+  // Reversals give credit back to the lots that paid, read off each wallet's consumption stack
+  // (reloaded from its rows where the wallet was dropped from the cache).
+  for (const i of [5, 17, 33, 46]) await fx.op('reverseEvent', { transaction_id: `t${i}`, customer: CUSTOMERS[i % 5], reason: 'test' });
   for (let i = 1; i < 20; i += 4) await fx.op('captureAuthorization', { id: holds[i], amount: '30' });
   for (let i = 2; i < 20; i += 4) await fx.op('voidAuthorization', { id: holds[i] });
   clock.set(clock.now() + 120_000); // the 60 s holds are past their deadline
@@ -71,7 +74,7 @@ async function workload(fx: EngineFixture, clock: ManualClock) {
 }
 
 describe('bounded caches', () => {
-  it('change nothing but memory: the same workload ends the same with two-entry caches', async () => {
+  it('change nothing but memory: the same workload ends the same with caches of one to three entries', async () => {
     const start = Date.parse('2026-04-01T00:00:00Z');
     const defaultClock = new ManualClock(start);
     const tinyClock = new ManualClock(start);
@@ -80,6 +83,7 @@ describe('bounded caches', () => {
     opened.push(normal, tiny);
     tiny.engine.authorizations.cacheLimit = 2;
     tiny.engine.usage.cacheLimit = 3;
+    tiny.engine.ctx.books.cacheLimit = 1;
 
     const expected = await workload(normal, defaultClock);
     const got = await workload(tiny, tinyClock);
@@ -92,6 +96,8 @@ describe('bounded caches', () => {
     await tiny.op('ingestEvent', { transaction_id: 'after', customer: 'e', code: 'calls' });
     expect(tiny.engine.authorizations.cachedHolds).toBeLessThanOrEqual(2);
     expect(tiny.engine.usage.cachedEntries).toBeLessThanOrEqual(3);
+    expect(tiny.engine.ctx.books.cachedWallets).toBeLessThanOrEqual(1);
+    expect(normal.engine.ctx.books.cachedWallets).toBe(CUSTOMERS.length);
     expect(normal.engine.usage.cachedEntries).toBeGreaterThan(3);
     expect(tiny.engine.verify().ok).toBe(true);
     expect(normal.engine.verify().ok).toBe(true);

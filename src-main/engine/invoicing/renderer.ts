@@ -21,16 +21,42 @@ export class InlineRenderer implements DocumentRenderer {
 
 /**
  * Renders on a thread of its own (out/main/document-worker.js), so laying out a 300-line invoice
- * never holds up the engine's writes.
+ * never holds up the engine's writes. The thread starts on the first render and stops after
+ * `idleMs` without one: documents come in bursts (a billing run, a receipt asked for), and an idle
+ * renderer kept its heap, its parsed fonts and its code resident for as long as the server ran.
  */
 export class WorkerRenderer implements DocumentRenderer {
   private worker: Worker | null = null;
   private next = 1;
   private readonly pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
+  private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly file: URL | string) {}
+  constructor(
+    private readonly file: URL | string,
+    private readonly idleMs = 60_000,
+  ) {}
+
+  /** Whether the rendering thread is running (tests). */
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  /** Once nothing is pending, the thread stops after idleMs; a render in between keeps it. */
+  private settled(): void {
+    if (this.pending.size > 0 || !this.worker) return;
+    const w = this.worker;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.worker !== w || this.pending.size > 0) return;
+      this.worker = null;
+      void w.terminate();
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
 
   private ensure(): Worker {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     if (this.worker) return this.worker;
     const w = new Worker(this.file);
     w.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
@@ -39,6 +65,7 @@ export class WorkerRenderer implements DocumentRenderer {
       this.pending.delete(m.id);
       if (m.pdf) p.resolve(Buffer.from(m.pdf));
       else p.reject(new Error(m.error ?? 'render failed'));
+      this.settled();
     });
     w.on('error', (err) => {
       for (const p of this.pending.values()) p.reject(err);
@@ -59,6 +86,8 @@ export class WorkerRenderer implements DocumentRenderer {
   }
 
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     await this.worker?.terminate();
     this.worker = null;
   }

@@ -45,6 +45,7 @@ export class WorkerRenderer implements DocumentRenderer {
   private settled(): void {
     if (this.pending.size > 0 || !this.worker) return;
     const w = this.worker;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       if (this.worker !== w || this.pending.size > 0) return;

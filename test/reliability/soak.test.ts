@@ -9,7 +9,7 @@
  * of the authorizations of that window is recorded. After a warm-up (the first fifth: SQLite's page
  * cache fills, V8 settles), the assertions compare the end with the warm point:
  *  - descriptors: at most 10 more (a leak of one per request would be thousands);
- *  - memory: at most 96 MiB more (SQLite's page cache may still grow to its 64 MiB cap while the
+ *  - memory: at most 96 MiB more (SQLite's page cache may still grow to its 16 MiB cap while the
  *    database grows, and V8 and malloc keep some slack), and in the full form the second half may
  *    not grow by more than 64 MiB (about 150 bytes per request of the ten minutes: a leak of a
  *    request's body, answer or hold would be far more);

@@ -1,7 +1,7 @@
 import type { AccountRow, AccountType, LotRow, Store, TransferRow } from '../../storage/store';
 import { fail } from '../errors';
 import { ConsumptionStack, type StackEntry } from './consumption-stack';
-import { dropOldest } from '../cache-bound';
+import { dropOldest, setAsNewest } from '../cache-bound';
 
 /** Above this a running total could overflow SQLite's signed 64-bit integer (which would silently turn it into a float). */
 const MAX_TOTAL = 9_000_000_000_000_000_000n;
@@ -157,8 +157,7 @@ export class Books {
     let ws = this.wallets.get(key);
     if (ws) {
       // Most recently used last, so the trim after a batch drops the coldest.
-      this.wallets.delete(key);
-      this.wallets.set(key, ws);
+      setAsNewest(this.wallets, key, ws);
       return ws;
     }
     const now = this.now();

@@ -1,7 +1,7 @@
 import { type Dec, dec, toText, ZERO } from '../../../shared/decimal';
 import { type ChargeUsage, emptyUsage } from '../../../shared/pricing';
 import type { EngineContext } from '../context';
-import { dropOldest } from '../cache-bound';
+import { dropOldest, setAsNewest } from '../cache-bound';
 
 /** Time weighting (`weighted_sum`): the running value, since when it holds, and value x ms so far. */
 export interface WeightedState {
@@ -169,9 +169,8 @@ export class UsageLedger {
       // back as a row of zeros at the next commit, for a change that never happened.
       if (!wasDirty) this.dirty.delete(key);
     });
-    // Re-inserted so the cache's order is least recently changed first (what the bound drops).
-    this.cache.delete(key);
-    this.cache.set(key, next);
+    // The cache's order is least recently changed first (what the bound drops).
+    setAsNewest(this.cache, key, next);
     this.dirty.add(key);
   }
 

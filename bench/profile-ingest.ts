@@ -76,5 +76,26 @@ if (gc) {
   engine.db.pragma('shrink_memory');
   if (process.env.HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
   console.log(JSON.stringify({ rss_after_sqlite_shrink_mb: mb(process.memoryUsage().rss) }));
+  // CACHE_SIZES=1: each in-memory cache's share of the heap, measured by emptying it and collecting.
+  if (process.env.CACHE_SIZES) {
+    const reach = engine as unknown as Record<string, Record<string, Map<unknown, unknown>>>;
+    const caches: [string, Map<unknown, unknown> | undefined][] = [
+      ['wallets', reach.ctx!.books && (reach.ctx!.books as unknown as Record<string, Map<unknown, unknown>>).wallets],
+      ['holds', reach.authorizations!.pending], ['usage entries', reach.usage!.cache],
+      ['customers by id', reach.customers!.byId], ['customers by external id', reach.customers!.byExternal],
+      ['subscriptions', reach.subscriptions!.live], ['current segments', reach.subscriptions!.currentSegment], ['segments', reach.subscriptions!.segments],
+      ['burn rates', reach.stats!.burn], ['account names', reach.views!.accountNames],
+    ];
+    let before = process.memoryUsage().heapUsed;
+    for (const [name, cache] of caches) {
+      if (!cache) continue;
+      const entries = cache.size;
+      cache.clear();
+      gc();
+      const now = process.memoryUsage().heapUsed;
+      console.log(JSON.stringify({ cache: name, entries, heap_mb: Math.round((before - now) / 2 ** 20 * 10) / 10 }));
+      before = now;
+    }
+  }
 }
 await engine.close();

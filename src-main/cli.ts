@@ -2,13 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Engine } from './engine/engine';
 import { applyMemoryPolicy, DOOR_THREAD_LIMITS } from './runtime/memory-policy';
 import type { DoorOptions, ToDoor } from './runtime/serve-door-protocol';
-import { DataDirLockedError } from './storage/lock';
 import { defaultDataDir } from './paths';
-import { MOVE_USAGE, moveCommand } from './engine/migration/commands';
-import { restoreBackup } from './engine/restore';
+import { MOVE_USAGE } from './engine/migration/usage';
 
 const USAGE = `Usage: tollgate serve [--data-dir DIR] [--port 8787] [--host 127.0.0.1] [--synchronous FULL|NORMAL]
                       [--tls-cert FILE --tls-key FILE | --insecure-http] [--public-host NAME]...
@@ -62,8 +59,18 @@ async function main(argv: string[]): Promise<void> {
   const synchronous = (values.synchronous ?? 'FULL').toUpperCase();
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') die(`--synchronous must be FULL or NORMAL, got ${values.synchronous}`);
 
+  // The engine's code is loaded only by the commands that open it here: in serve mode the engine
+  // runs on its own thread, and this thread (which only passes signals on) keeps a small heap.
   if (command === 'verify') {
-    const engine = Engine.open({ dataDir, timers: false });
+    const { Engine } = await import('./engine/engine');
+    const { DataDirLockedError } = await import('./storage/lock');
+    let engine: Awaited<ReturnType<typeof Engine.open>>;
+    try {
+      engine = Engine.open({ dataDir, timers: false });
+    } catch (err) {
+      if (err instanceof DataDirLockedError) die(`tollgate verify: ${err.message} The check needs the engine stopped (a running engine checks itself: GET /v1/ledger/verify).`);
+      throw err;
+    }
     const report = engine.verify();
     await engine.close();
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -71,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'restore') {
     if (!positionals[1]) die('Usage: tollgate restore <backup-file> --data-dir DIR', 2);
+    const { restoreBackup } = await import('./engine/restore');
+    const { DataDirLockedError } = await import('./storage/lock');
     try {
       const report = await restoreBackup({ backupFile: positionals[1], dataDir, force: values.force ?? false });
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -80,7 +89,10 @@ async function main(argv: string[]): Promise<void> {
       die(`tollgate restore: ${(err as Error)?.message ?? String(err)}`);
     }
   }
-  if (command === 'import' || command === 'export') process.exit(await moveCommand(command, positionals[1], { dataDir, dryRun: values['dry-run'] ?? false, source: values.source }).catch((err: unknown) => die(`tollgate ${command}: ${(err as Error)?.message ?? String(err)}`)));
+  if (command === 'import' || command === 'export') {
+    const { moveCommand } = await import('./engine/migration/commands');
+    process.exit(await moveCommand(command, positionals[1], { dataDir, dryRun: values['dry-run'] ?? false, source: values.source }).catch((err: unknown) => die(`tollgate ${command}: ${(err as Error)?.message ?? String(err)}`)));
+  }
   if (command !== 'serve') die(USAGE, 2);
 
   const host = values.host ?? '127.0.0.1';

@@ -2,8 +2,11 @@
  * Crash safety of serve mode. Several clients ingest batches while the process is killed with
  * SIGKILL at a random moment; after a restart every event whose acknowledgement reached a client is
  * there, the balance equals the sum of the recorded events' debits (nothing half applied), and the
- * ledger check passes. Also: a second serve process on the same data dir is refused.
+ * ledger check passes. Also: a second serve process on the same data dir is refused, and so is
+ * `tollgate verify` while the engine runs (with a sentence, not a stack trace).
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, tempDir } from '../helpers/harness';
 import { kill9, startServe, type ServeProcess } from '../helpers/serve-process';
@@ -71,7 +74,15 @@ describe('crash during batch ingestion', () => {
 
     // a second serve process on the same data dir is refused with a clear message
     await expect(startServe(dir)).rejects.toThrow(/Another Tollgate engine is already using the data dir/);
+    // so is `tollgate verify`, with the same sentence and where to check a running engine instead
+    const verifyCli = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'tollgate.js'), 'verify', '--data-dir', dir], { encoding: 'utf8' });
+    expect(verifyCli.status).toBe(1);
+    expect(verifyCli.stderr).toMatch(/^tollgate verify: Another Tollgate engine is already using the data dir .*GET \/v1\/ledger\/verify/);
+    expect(verifyCli.stderr).not.toMatch(/\n\s+at /);
     await kill9(serve);
+    const stopped = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'tollgate.js'), 'verify', '--data-dir', dir], { encoding: 'utf8' });
+    expect(stopped.status).toBe(0);
+    expect(JSON.parse(stopped.stdout).ok).toBe(true);
   }, 60_000);
 });
 

@@ -1,14 +1,8 @@
 import { resolve } from 'node:path';
 import { Engine } from '../engine';
 import { isFullExport, restoreExport } from './full-export';
+import { MOVE_USAGE } from './usage';
 
-export const MOVE_USAGE = `       tollgate import <folder> [--dry-run] [--source auto|tollgate|lago|stripe] [--data-dir DIR]
-       tollgate export <folder> [--data-dir DIR]
-
-import   Import a folder in the import format (docs/import-format.md), a Lago export or a Stripe
-         export into a data dir (the engine must not be running on it; use POST /v1/imports then).
-         A full export folder is restored instead, into an EMPTY data dir.
-export   Write everything in a data dir to a folder (a full export: JSON lines per table, CSV).`;
 
 /**
  * `tollgate import` and `tollgate export`: the same work as POST /v1/imports and /v1/exports/full,

@@ -66,7 +66,7 @@ const status = readFileSync(`/proc/${serve.child.pid}/status`, 'utf8');
 // SMAPS=file keeps the server's memory map, to see which mappings the RSS sits in.
 if (process.env.SMAPS) appendFileSync(process.env.SMAPS, readFileSync(`/proc/${serve.child.pid}/smaps`, 'utf8'));
 const kb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), rss_anon_mb: kb('RssAnon'), rss_file_mb: kb('RssFile'), rss_shmem_mb: kb('RssShmem'), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
+console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), peak_rss_mb: kb('VmHWM'), rss_anon_mb: kb('RssAnon'), rss_file_mb: kb('RssFile'), rss_shmem_mb: kb('RssShmem'), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
 api.close();
 await serve.stop();
 // The same requests as the server saw them (from its request log): what is left of the client's

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
+/** SERVE_ROOT=folder runs another checkout's build (its bin/ and out/) under the same load, for before/after comparisons. */
+const serveRoot = process.env.SERVE_ROOT ?? root;
 
 export interface Serve {
   child: ChildProcess;
@@ -15,7 +17,7 @@ export interface Serve {
 /** `tollgate serve` on a data dir, as an operator runs it (synchronous=FULL unless told). */
 export async function startServe(dataDir: string, adminKey: string, args: string[] = [], nodeArgs: string[] = []): Promise<Serve> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'tollgate.js'), 'serve', '--data-dir', dataDir, '--port', '0', ...args], { env: { ...process.env, TOLLGATE_ADMIN_KEY: adminKey }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(serveRoot, 'bin', 'tollgate.js'), 'serve', '--data-dir', dataDir, '--port', '0', ...args], { env: { ...process.env, TOLLGATE_ADMIN_KEY: adminKey }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { VERSION } from '../version';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableOf, debtOf, pendingHolds, postedBalance } from './ledger/books';
 import type { LiveChange } from './context';
@@ -483,4 +484,4 @@ export class Engine {
   }
 }
 
-export const VERSION = '0.1.0';
+export { VERSION };

@@ -6,13 +6,14 @@ import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
 import { operations, type Operation, type OperationId } from '../../shared/contract/operations';
 import { buildOpenApi } from '../../shared/contract/openapi';
 import { prepareBatch } from '../engine/batch';
-import { VERSION, type Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { TollgateError } from '../engine/errors';
-import { type EngineGateway, LocalGateway } from '../engine/gateway';
+import type { EngineGateway } from '../engine/gateway-wire';
 import type { CallContext } from '../engine/handlers';
 import { allows, keyLive, type KeyPrincipal } from '../engine/keys';
 import { looksLikeReadToken, READ_TOKEN_OPERATIONS, verifyReadToken } from '../engine/read-tokens';
 import { RateLimiter } from './rate-limit';
+import { VERSION } from '../version';
 import { BodyTooLarge, readBody } from './body';
 import { DoorMetrics, type RuntimeStatsLike } from './metrics';
 import { lagoDoor } from './lago';
@@ -487,7 +488,8 @@ export function openApiDocument() {
 
 /** Starts the HTTP server in front of an engine: an `Engine` in this thread, or any gateway. */
 export async function startServer(target: Engine | EngineGateway, options: ServerOptions = {}): Promise<RunningServer> {
-  const gateway = 'call' in target ? target : new LocalGateway(target);
+  // Loaded only for an engine in this thread: a door on its own thread must not load the engine's code.
+  const gateway = 'call' in target ? target : new (await import('../engine/gateway')).LocalGateway(target);
   const { handle, listening, live } = createApiListener(gateway, options);
   const serverOptions = { keepAliveTimeout: 65_000, requestTimeout: 120_000 };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);

@@ -10,13 +10,13 @@
  */
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { VERSION } from '../engine/engine';
+import { VERSION } from '../version';
 import type { WorkerGateway } from '../engine/worker-gateway';
 import { CONSOLE_HEADERS } from '../http/console-headers';
 import { startServer } from '../http/server';
 import { staticConsole } from '../http/static';
 import { DataDirLockedError } from '../storage/lock';
-import { SchemaTooNewError } from '../storage/migrate';
+import { SchemaTooNewError } from '../storage/schema-too-new';
 import { openEngineThread } from './engine-thread';
 import { RotatingLog } from './log-file';
 import type { DoorOptions, ToDoor } from './serve-door-protocol';

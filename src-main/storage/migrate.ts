@@ -2,13 +2,9 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmS
 import { join } from 'node:path';
 import type { Db } from './database';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { SchemaTooNewError } from './schema-too-new';
 
-export class SchemaTooNewError extends Error {
-  override name = 'SchemaTooNewError';
-  constructor(readonly found: number, readonly supported: number) {
-    super(`This database was written by a newer Tollgate (schema version ${found}; this build knows up to ${supported}). Upgrade Tollgate, or restore a backup made by this version.`);
-  }
-}
+export { SchemaTooNewError };
 
 export interface MigrationReport {
   from: number;

@@ -16,7 +16,11 @@ export function prepareBatch(events: unknown[]): BatchItem[] {
   });
 }
 
-/** The batch input once a door has checked it. */
+/**
+ * The batch input once a door has checked it. A door that prepared the batch sends `prepared` and
+ * an empty `events`: the engine needs only the checked events, and copying the raw ones to its
+ * thread as well would cost the engine (the busier thread) their deserialization.
+ */
 export interface PreparedBatch {
   events: unknown[];
   prepared?: BatchItem[];

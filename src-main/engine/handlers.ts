@@ -208,15 +208,17 @@ export function createHandlers(engine: Engine): Handlers {
     ingestEvent: (i) => w(() => engine.events.ingest(i)),
     ingestBatch: async (i) => {
       const max = engine.settings.maxBatchEvents;
-      if (i.events.length > max) throw new TollgateError('too_many_events', `A batch holds at most ${max} events; this one has ${i.events.length}.`, { max, received: i.events.length });
-      const items = (i as PreparedBatch).prepared ?? prepareBatch(i.events);
+      const prepared = (i as PreparedBatch).prepared;
+      const count = prepared?.length ?? i.events.length;
+      if (count > max) throw new TollgateError('too_many_events', `A batch holds at most ${max} events; this one has ${count}.`, { max, received: count });
+      const items = prepared ?? prepareBatch(i.events);
       const results: ReturnType<typeof batchEntry>[] = new Array(items.length);
       const ops: (() => unknown)[] = [];
       const positions: number[] = [];
       items.forEach((item, index) => {
         if (!item.ok) {
           const err = new TollgateError('validation_failed', item.message, { issues: item.issues });
-          if (!(i as PreparedBatch).prepared) engine.refusals.note(null, 'validation_failed', i.events[index], err.message);
+          if (!prepared) engine.refusals.note(null, 'validation_failed', i.events[index], err.message);
           results[index] = batchEntry(index, { ok: false, error: err });
           return;
         }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
 import { operations, type Operation, type OperationId } from '../../shared/contract/operations';
 import { buildOpenApi } from '../../shared/contract/openapi';
-import { prepareBatch } from '../engine/batch';
+import { type PreparedBatch, prepareBatch } from '../engine/batch';
 import type { Engine } from '../engine/engine';
 import { TollgateError } from '../engine/errors';
 import type { EngineGateway } from '../engine/gateway-wire';
@@ -407,7 +407,7 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
           prepared.forEach((item, k) => {
             if (!item.ok) gateway.noteRefusal('validation_failed', events[k], item.message);
           });
-          data = { events, prepared };
+          data = { events: [], prepared } satisfies PreparedBatch;
         }
       }
       if (caller?.kind === 'read_token') {

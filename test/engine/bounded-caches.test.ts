@@ -102,4 +102,33 @@ describe('bounded caches', () => {
     expect(tiny.engine.verify().ok).toBe(true);
     expect(normal.engine.verify().ok).toBe(true);
   }, 60_000);
+
+  it('drop the least recently used: a wallet used in the last batch stays, the coldest goes', async () => {
+    const fx = openEngine();
+    opened.push(fx);
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createMetric', { code: 'calls', aggregation: 'count' });
+    await fx.op('createPlan', { code: 'p', name: 'P', interval: 'monthly', charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] });
+    const ids = new Map<string, number>();
+    for (const c of ['a', 'b', 'c']) {
+      await fx.op('createCustomer', { external_id: c });
+      await fx.op('createSubscription', { customer: c, plan: 'p' });
+      await fx.op('createTopUp', { external_id: c, asset: 'USD', amount: '1000' });
+      ids.set(c, fx.engine.customers.require(c).id);
+    }
+    const books = fx.engine.ctx.books;
+    books.cacheLimit = 2;
+    const cached = () => ['a', 'b', 'c'].filter((c) => books.cachedWallet(ids.get(c)!, 'USD'));
+    // Each event is a batch of its own. The three wallets were cached by the top-ups, `a` first:
+    // used since, `a` and `b` are the two to keep, though `a` came into the cache before `c`.
+    let n = 0;
+    const use = (c: string) => fx.op('ingestEvent', { transaction_id: `u${n++}`, customer: c, code: 'calls' });
+    await use('a');
+    await use('b');
+    expect(cached()).toEqual(['a', 'b']);
+    // Used many times within one batch, a wallet still counts as used in that batch.
+    const batch = await fx.op<any>('ingestBatch', { events: ['b', 'c', 'b', 'c'].map((c) => ({ transaction_id: `u${n++}`, customer: c, code: 'calls' })) });
+    expect(batch.accepted).toBe(4);
+    expect(cached()).toEqual(['b', 'c']);
+  });
 });

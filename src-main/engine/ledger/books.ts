@@ -68,6 +68,8 @@ export interface WalletState {
   repaymentStack: ConsumptionStack | null;
   /** The earliest instant at which a lot or a hold of this wallet expires; before it nothing needs expiring. */
   nextDeadline: number;
+  /** The write-back (see Books.flush) during whose batch the wallet was last used: the cache's order. */
+  usedInBatch: number;
 }
 
 export function postedBalance(ws: WalletState): bigint {
@@ -120,6 +122,8 @@ export class Books {
   private readonly wallets = new Map<string, WalletState>();
   /** The wallet cache's bound (tests set a tiny one to show the bound changes nothing but memory). */
   cacheLimit = CACHED_WALLETS;
+  /** Write-backs so far: the batch a wallet was last used in (WalletState.usedInBatch). */
+  private batches = 0;
   private readonly dirtyAccounts = new Set<AccountRow>();
   private readonly dirtyLots = new Set<LotRow>();
   private readonly dirtyStacks = new Set<WalletState>();
@@ -156,8 +160,13 @@ export class Books {
     const key = `${customerId}:${asset}`;
     let ws = this.wallets.get(key);
     if (ws) {
-      // Most recently used last, so the trim after a batch drops the coldest.
-      setAsNewest(this.wallets, key, ws);
+      // Most recently used last, so the trim after a batch drops the coldest. Once per batch is
+      // enough for that order: moving an entry costs a Map delete and insert (and, every few
+      // thousand moves, a copy of the whole table), and an event asks for its wallet several times.
+      if (ws.usedInBatch !== this.batches) {
+        ws.usedInBatch = this.batches;
+        setAsNewest(this.wallets, key, ws);
+      }
       return ws;
     }
     const now = this.now();
@@ -175,7 +184,7 @@ export class Books {
       created = true;
     }
     const lots = this.store.listLiveLots(wallet.id).sort(compareLots);
-    ws = { key, customerId, asset, wallet, receivable, lots, known: new Map(lots.map((l) => [l.id, l])), usageStack: null, repaymentStack: null, nextDeadline: -Infinity };
+    ws = { key, customerId, asset, wallet, receivable, lots, known: new Map(lots.map((l) => [l.id, l])), usageStack: null, repaymentStack: null, nextDeadline: -Infinity, usedInBatch: this.batches };
     this.wallets.set(key, ws);
     // Rows inserted by a failing operation vanish with its savepoint: so must the cache entry.
     if (created) this.onUndo(() => this.wallets.delete(key));
@@ -346,6 +355,7 @@ export class Books {
     // Everything is written back and no operation is running: a wallet dropped now is read back
     // from its rows, whole, the next time it is needed.
     dropOldest(this.wallets, this.cacheLimit);
+    this.batches++;
   }
 
   /** How many wallets are cached (tests). */

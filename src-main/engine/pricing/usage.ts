@@ -169,8 +169,7 @@ export class UsageLedger {
       // back as a row of zeros at the next commit, for a change that never happened.
       if (!wasDirty) this.dirty.delete(key);
     });
-    // The cache's order is least recently changed first (what the bound drops).
-    setAsNewest(this.cache, key, next);
+    this.cache.set(key, next);
     this.dirty.add(key);
   }
 
@@ -179,6 +178,9 @@ export class UsageLedger {
       const e = this.cache.get(key);
       if (!e) continue;
       this.ctx.store.upsertChargeUsage({ period_id: e.periodId, charge_id: e.chargeId, state: serialize(e), billed: e.billed, held_units: toText(e.heldUnits), priced: e.priced, baseline: e.baseline });
+      // The cache's order is least recently changed first (what the bound drops), kept per batch:
+      // moving an entry on every change would cost a Map delete and insert each time.
+      setAsNewest(this.cache, key, e);
     }
     this.dirty.clear();
     // Everything cached now matches its row (or is an entry with no row yet, as a read creates it

@@ -12,9 +12,10 @@ export function setAsNewest<K, V>(cache: Map<K, V>, key: K, value: V): void {
  * left. Callers run it only where no operation is using a cached object (when a batch commits), so
  * a dropped entry is simply read back from its row the next time it is needed.
  */
-export function dropOldest<K, V>(cache: Map<K, V>, limit: number): void {
-  for (const key of cache.keys()) {
+export function dropOldest<K, V>(cache: Map<K, V>, limit: number, dropped?: (value: V) => void): void {
+  for (const [key, value] of cache) {
     if (cache.size <= limit) return;
     cache.delete(key);
+    dropped?.(value);
   }
 }

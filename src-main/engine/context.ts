@@ -60,6 +60,7 @@ export class EngineContext {
   private readonly flushers: (() => void)[] = [() => this.books.flush()];
   private readonly emitHooks: ((change: LiveChange) => void)[] = [];
   private readonly opHooks: { begin: () => void; rollback: () => void }[] = [];
+  private readonly trimmers: (() => void)[] = [];
 
   constructor(
     readonly store: Store,
@@ -135,6 +136,14 @@ export class EngineContext {
   registerFlush(fn: () => void): void {
     this.flushers.push(fn);
   }
+  /**
+   * A cache's bound, applied after each committed batch once its listeners have run: no operation
+   * is using a cached object then, and the write-back and the live feed (which read through the
+   * caches) are done, so what is trimmed stays trimmed until the next batch.
+   */
+  registerTrim(fn: () => void): void {
+    this.trimmers.push(fn);
+  }
   committed(): void {
     const after = this.postCommit;
     this.postCommit = [];
@@ -145,15 +154,17 @@ export class EngineContext {
         /* a post-commit step (a file beside the database) must not break the writer */
       }
     }
-    if (!this.effects.length) return;
-    const changes = this.effects;
-    this.effects = [];
-    for (const l of this.listeners) {
-      try {
-        l(changes);
-      } catch {
-        /* a listener's failure must not affect the writer */
+    if (this.effects.length) {
+      const changes = this.effects;
+      this.effects = [];
+      for (const l of this.listeners) {
+        try {
+          l(changes);
+        } catch {
+          /* a listener's failure must not affect the writer */
+        }
       }
     }
+    for (const trim of this.trimmers) trim();
   }
 }

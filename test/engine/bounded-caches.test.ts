@@ -1,5 +1,6 @@
 /**
- * The engine's caches of pending holds, usage entries and wallets are bounded: between batches the
+ * The engine's caches of pending holds, usage entries, wallets, customers, subscriptions and
+ * segments are bounded: between batches the
  * least recently used entries are dropped and read back from their rows when needed. What this
  * proves: the same workload (holds taken, settled by events, captured, voided and left to expire,
  * usage across two charges and two periods, reversals, a billing close and finalization) gives the
@@ -84,6 +85,8 @@ describe('bounded caches', () => {
     tiny.engine.authorizations.cacheLimit = 2;
     tiny.engine.usage.cacheLimit = 3;
     tiny.engine.ctx.books.cacheLimit = 1;
+    tiny.engine.customers.cacheLimit = 1;
+    tiny.engine.subscriptions.cacheLimit = 1;
 
     const expected = await workload(normal, defaultClock);
     const got = await workload(tiny, tinyClock);
@@ -97,7 +100,18 @@ describe('bounded caches', () => {
     expect(tiny.engine.authorizations.cachedHolds).toBeLessThanOrEqual(2);
     expect(tiny.engine.usage.cachedEntries).toBeLessThanOrEqual(3);
     expect(tiny.engine.ctx.books.cachedWallets).toBeLessThanOrEqual(1);
+    expect(tiny.engine.customers.cachedCustomers).toBeLessThanOrEqual(1);
+    expect(tiny.engine.subscriptions.cachedEntries).toEqual({ live: expect.any(Number), segments: expect.any(Number), current: expect.any(Number) });
+    for (const n of Object.values(tiny.engine.subscriptions.cachedEntries)) expect(n).toBeLessThanOrEqual(1);
+    // Segment rows are canonical (one object per id, changed in place): a trimmed cache must never
+    // point at a segment the canonical map no longer holds, or a second object for it could appear.
+    for (const fx of [tiny, normal]) {
+      const subs = fx.engine.subscriptions as unknown as { currentSegment: Map<string, { id: number }>; segments: Map<number, unknown> };
+      for (const row of subs.currentSegment.values()) expect(subs.segments.get(row.id)).toBe(row);
+    }
     expect(normal.engine.ctx.books.cachedWallets).toBe(CUSTOMERS.length);
+    expect(normal.engine.customers.cachedCustomers).toBe(CUSTOMERS.length);
+    expect(normal.engine.subscriptions.cachedEntries.segments).toBeGreaterThanOrEqual(CUSTOMERS.length);
     expect(normal.engine.usage.cachedEntries).toBeGreaterThan(3);
     expect(tiny.engine.verify().ok).toBe(true);
     expect(normal.engine.verify().ok).toBe(true);

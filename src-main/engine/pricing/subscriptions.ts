@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CreateSubscription, ListSubscriptions, Subscription } from '../../../shared/contract/pricing';
 import { type Interval, type Period, periodAt, type PeriodRule } from '../../../shared/time';
 import type { CustomerRow, PeriodRow, SubscriptionRow } from '../../storage/store';
+import { dropOldest } from '../cache-bound';
 import type { EngineContext } from '../context';
 import { assertOpen, type Customers } from '../customers';
 import { fail } from '../errors';
@@ -13,10 +14,19 @@ import type { Plans } from './plans';
 export type FeatureValue = boolean | number | string;
 
 /**
+ * Live subscriptions and segments kept in memory, each trimmed to this many (oldest first) when a
+ * batch commits; what is not cached is read back from its row. 10,000 customers' worth is about
+ * 7 MB.
+ */
+export const CACHED_SUBSCRIPTIONS = 10_000;
+
+/**
  * Subscriptions and their period segments. A segment is a stored row covering part (or all) of
  * one billing period under one plan version; the billing lifecycle opens and closes them.
  */
 export class Subscriptions {
+  /** The caches' bound (tests set a tiny one to show the bound changes nothing but memory). */
+  cacheLimit = CACHED_SUBSCRIPTIONS;
   /** customer id -> live subscription (or null: none). */
   private readonly live = new Map<number, SubscriptionRow | null>();
   /** subscription id -> the segment most recently used. */
@@ -29,6 +39,25 @@ export class Subscriptions {
     private readonly plans: Plans,
   ) {
     ctx.registerCache(() => this.forgetAll());
+    ctx.registerTrim(() => this.trim());
+  }
+
+  /**
+   * Applies the bound, after a batch committed. A segment row is canonical (one object per id, changed
+   * in place): a dropped one leaves `currentSegment` too, so no second object for its id can appear
+   * beside one still cached.
+   */
+  private trim(): void {
+    dropOldest(this.live, this.cacheLimit);
+    dropOldest(this.segments, this.cacheLimit, (row) => {
+      if (this.currentSegment.get(row.subscription_id) === row) this.currentSegment.delete(row.subscription_id);
+    });
+    dropOldest(this.currentSegment, this.cacheLimit);
+  }
+
+  /** How many live subscriptions and segments are cached (tests). */
+  get cachedEntries(): { live: number; segments: number; current: number } {
+    return { live: this.live.size, segments: this.segments.size, current: this.currentSegment.size };
   }
 
   forgetAll(): void {

@@ -1,14 +1,14 @@
+/**
+ * What a door needs to talk to the engine, whichever thread it is on: the gateway's interface and
+ * errors as they cross a thread. Apart from `LocalGateway` (gateway.ts), so a door on its own
+ * thread does not load the engine's code (test/runtime/thread-imports.test.ts).
+ */
 import type { OperationId } from '../../shared/contract/operations';
 import type { LiveChange } from './context';
 import { TollgateError } from './errors';
 import type { CallContext } from './handlers';
 import type { KeyPrincipal } from './keys';
 import type { MigrationReport } from '../storage/migrate';
-
-/*
- * What a door needs to talk to the engine, whichever thread it is on. Apart from `LocalGateway`
- * (gateway.ts), so a door on its own thread does not load the engine's code.
- */
 
 export interface CallOutcome {
   value: unknown;

@@ -6,9 +6,7 @@ import { describeStorageFailure, isStorageFailure } from '../storage/database';
 import { type CallContext, createHandlers, type Handlers } from './handlers';
 import { isReplayed } from './idempotency';
 import type { KeyPrincipal } from './keys';
-import { type CallOutcome, type EngineGateway } from './gateway-wire';
-
-export { type CallOutcome, type EngineGateway, fromWireError, toWireError, type WireError } from './gateway-wire';
+import type { CallOutcome, EngineGateway } from './gateway-wire';
 
 export class LocalGateway implements EngineGateway {
   private readonly handlers: Handlers;

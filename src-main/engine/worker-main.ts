@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OperationId } from '../../shared/contract/operations';
 import { Engine } from './engine';
-import { LocalGateway, toWireError } from './gateway';
+import { LocalGateway } from './gateway';
+import { toWireError } from './gateway-wire';
 import type { FromEngine, ToEngine, WorkerOptions } from './worker-protocol';
 
 const port = parentPort!;

@@ -1,6 +1,6 @@
 import type { LiveChange } from './context';
 import type { EngineOptions } from './engine';
-import type { WireError } from './gateway';
+import type { WireError } from './gateway-wire';
 import type { CallContext } from './handlers';
 import type { KeyPrincipal } from './keys';
 import type { MigrationReport } from '../storage/migrate';

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Operation, operations } from '../../shared/contract/operations';
 import { dec, toText } from '../../shared/decimal';
 import { TollgateError } from '../engine/errors';
-import type { EngineGateway } from '../engine/gateway';
+import type { EngineGateway } from '../engine/gateway-wire';
 import type { CallContext } from '../engine/handlers';
 import { allows } from '../engine/keys';
 import type { HttpExtension } from './server';

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { LiveChange } from '../engine/context';
-import type { EngineGateway } from '../engine/gateway';
+import type { EngineGateway } from '../engine/gateway-wire';
 
 /** How often coalesced changes go out: a few times a second keeps a console live at any event rate. */
 const FLUSH_MS = 200;

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
 import { operations, type Operation, type OperationId } from '../../shared/contract/operations';
-import type { EngineGateway } from '../engine/gateway';
+import type { EngineGateway } from '../engine/gateway-wire';
 import { TollgateError } from '../engine/errors';
 import type { CallContext } from '../engine/handlers';
 

@@ -45,7 +45,7 @@ export class WorkerRenderer implements DocumentRenderer {
   private settled(): void {
     if (this.pending.size > 0 || !this.worker) return;
     const w = this.worker;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.cancelIdleStop();
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
       if (this.worker !== w || this.pending.size > 0) return;
@@ -55,9 +55,13 @@ export class WorkerRenderer implements DocumentRenderer {
     this.idleTimer.unref();
   }
 
-  private ensure(): Worker {
+  private cancelIdleStop(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+  }
+
+  private ensure(): Worker {
+    this.cancelIdleStop();
     if (this.worker) return this.worker;
     const w = new Worker(this.file);
     w.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
@@ -87,8 +91,7 @@ export class WorkerRenderer implements DocumentRenderer {
   }
 
   async close(): Promise<void> {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    this.cancelIdleStop();
     await this.worker?.terminate();
     this.worker = null;
   }

@@ -45,14 +45,14 @@ export class Subscriptions {
   /**
    * Applies the bound, after a batch committed. A segment row is canonical (one object per id, changed
    * in place): a dropped one leaves `currentSegment` too, so no second object for its id can appear
-   * beside one still cached.
+   * beside one still cached. Every row `currentSegment` points at is in `segments`, so that bound
+   * holds it as well.
    */
   private trim(): void {
     dropOldest(this.live, this.cacheLimit);
     dropOldest(this.segments, this.cacheLimit, (row) => {
       if (this.currentSegment.get(row.subscription_id) === row) this.currentSegment.delete(row.subscription_id);
     });
-    dropOldest(this.currentSegment, this.cacheLimit);
   }
 
   /** How many live subscriptions and segments are cached (tests). */

@@ -26,6 +26,12 @@ const serve = await startServe(dataDir, ADMIN, (process.env.SERVE_ARGS ?? '').sp
 if (process.env.SERVE_LOG) for (const stream of [serve.child.stdout!, serve.child.stderr!]) stream.on('data', (c: Buffer) => appendFileSync(process.env.SERVE_LOG!, c));
 const api = new Client(serve.url, ADMIN, 64);
 await setUpWorkload(api, customers);
+// The server's CPU time (all its threads) over the load alone: steadier than a rate on a shared machine.
+const cpuSeconds = () => {
+  const fields = readFileSync(`/proc/${serve.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const cpuBefore = cpuSeconds();
 const sample = zipfSampler(customers);
 const summary = (ms: number[]) => ({ p50: percentile(ms, 50), p99: percentile(ms, 99), p999: percentile(ms, 99.9) });
 
@@ -62,6 +68,7 @@ if (load === 'auth') {
   );
   console.log(JSON.stringify({ load, per_second: Math.round(events.length / ((performance.now() - t0) / 1000)) }));
 }
+console.log(JSON.stringify({ server_cpu_seconds_during_load: Math.round((cpuSeconds() - cpuBefore) * 100) / 100 }));
 const status = readFileSync(`/proc/${serve.child.pid}/status`, 'utf8');
 // SMAPS=file keeps the server's memory map, to see which mappings the RSS sits in.
 if (process.env.SMAPS) appendFileSync(process.env.SMAPS, readFileSync(`/proc/${serve.child.pid}/smaps`, 'utf8'));

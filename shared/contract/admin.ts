@@ -13,6 +13,9 @@ export const RuntimeStats = z.object({
   storage: z.object({ database_bytes: z.number().int(), wal_bytes: z.number().int() }),
   backup: z.object({ last_age_seconds: z.number().nullable(), overdue: z.boolean() }),
   memory: z.object({ rss_bytes: z.number().int(), heap_used_bytes: z.number().int() }).meta({ description: 'Of the engine thread\'s process.' }),
+  writer: z
+    .object({ commits: z.number().int(), operations: z.number().int() })
+    .meta({ description: 'Counters since the engine started: transactions the writer committed (each one fsync) and the operations they carried (an authorization, an event, one event of a batch). Their ratio is how many writes share a commit.' }),
 });
 
 // ---------------------------------------------------------------- who am I

@@ -50,6 +50,7 @@ import { Outbox } from './notify/outbox';
 import { Deliverer } from './notify/deliverer';
 import { Watchers } from './notify/watchers';
 import { Writer } from './writer';
+import { threadBudgets, WaitingSignal } from './waiting-signal';
 import { Backups } from './backups';
 import { describeStorageFailure } from '../storage/database';
 import { Portability } from './migration';
@@ -67,6 +68,12 @@ export interface EngineOptions {
   documentWorker?: string;
   /** Where backups are copied and verified: this thread (default), or a backup thread built to this file. */
   backupWorker?: string;
+  /**
+   * Given when the engine runs on a thread of its own (worker-main.ts): the count of waited-on
+   * messages the door's thread has posted (waiting-signal.ts). Bulk work then runs in long slices
+   * that end early when someone waits.
+   */
+  waitingSignal?: SharedArrayBuffer;
 }
 
 /**
@@ -77,6 +84,8 @@ export class Engine {
   readonly ctx: EngineContext;
   readonly store: Store;
   readonly writer: Writer;
+  /** Set when the engine has a thread of its own: the messages posted to it that someone waits on. */
+  readonly waiting: WaitingSignal | null;
   readonly keys: ApiKeys;
   readonly audit: AuditLog;
   readonly customerData: CustomerData;
@@ -130,7 +139,8 @@ export class Engine {
     const clock = options.clock ?? systemClock;
     this.startedAt = clock.now();
     this.ctx = new EngineContext(this.store, clock, { ...DEFAULT_SETTINGS, ...options.settings });
-    this.writer = new Writer(this.store, this.ctx);
+    this.waiting = options.waitingSignal ? new WaitingSignal(options.waitingSignal) : null;
+    this.writer = new Writer(this.store, this.ctx, this.waiting ? threadBudgets(this.waiting) : {});
     this.backups = new Backups(this.ctx, dataDir, db.name, this.startedAt, options.backupWorker);
     this.keys = new ApiKeys(this.store, () => clock.now(), (fn) => this.ctx.onUndo(fn));
     this.settingsStore = new Settings(this.ctx);
@@ -351,6 +361,7 @@ export class Engine {
       storage: { database_bytes: size(this.db.name), wal_bytes: size(`${this.db.name}-wal`) },
       backup: { last_age_seconds: backup.age_seconds, overdue: backup.overdue },
       memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed },
+      writer: { ...this.writer.stats },
     };
   }
 

@@ -7,6 +7,7 @@ import type { LiveChange } from './context';
 import { type CallOutcome, type EngineGateway, fromWireError } from './gateway-wire';
 import type { CallContext } from './handlers';
 import type { KeyPrincipal } from './keys';
+import { WaitingSignal } from './waiting-signal';
 import type { FromEngine, ToEngine, WorkerOptions } from './worker-protocol';
 
 interface Pending {
@@ -30,11 +31,16 @@ export class WorkerGateway implements EngineGateway {
   instanceId = '';
   migration: MigrationReport = { from: 0, to: 0, backup: null };
 
-  private constructor(private readonly worker: Worker) {}
+  private constructor(
+    private readonly worker: Worker,
+    private readonly signal: WaitingSignal,
+  ) {}
 
   static async open(workerFile: URL | string, resourceLimits: ResourceLimits, options: WorkerOptions): Promise<WorkerGateway> {
-    const worker = new Worker(workerFile, { workerData: options, resourceLimits });
-    const gw = new WorkerGateway(worker);
+    const signal = new WaitingSignal();
+    const workerData: WorkerOptions = { ...options, waitingSignal: signal.buffer };
+    const worker = new Worker(workerFile, { workerData, resourceLimits });
+    const gw = new WorkerGateway(worker, signal);
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the engine thread exited (${code}) before it was ready`));
       worker.once('error', reject);
@@ -100,7 +106,9 @@ export class WorkerGateway implements EngineGateway {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: never) => void, reject });
-      this.worker.postMessage(msg(id));
+      const m = msg(id);
+      this.signal.willPost(m);
+      this.worker.postMessage(m);
     });
   }
 

@@ -26,6 +26,7 @@ engine.keys.onChange = () => send({ t: 'keys_changed' });
 send({ t: 'ready', initialAdminKey: engine.initialAdminKey, migration: engine.migration, sessionSecret: engine.sessionSecret, instanceId: engine.store.getMeta('instance_id') ?? 'unknown' });
 
 port.on('message', (m: ToEngine) => {
+  engine.waiting?.didRead(m);
   switch (m.t) {
     case 'call':
       gateway.call(m.op as OperationId, m.input, m.call).then(

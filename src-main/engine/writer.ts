@@ -4,6 +4,22 @@ import { TollgateError } from './errors';
 
 export type Lane = 'interactive' | 'bulk';
 
+/** How long a flush may run bulk work before it commits and lets the event loop read messages. */
+export interface WriterBudgets {
+  /** While interactive work is arriving: an authorization then waits at most about this long, plus one commit. Default 2 ms. */
+  sharedBudgetMs?: number;
+  /** When no interactive work came in the last `quietMs`: bigger flushes amortize the commit over more events. Default 25 ms. */
+  soloBudgetMs?: number;
+  /** Default 100 ms. */
+  quietMs?: number;
+  /**
+   * Whether a message someone waits on has been posted to this thread and not read yet (see
+   * waiting-signal.ts). A bulk slice then ends once it has run `sharedBudgetMs`, however long its
+   * own budget, so the first authorization after a quiet spell does not wait out a whole solo slice.
+   */
+  othersWaiting?: () => boolean;
+}
+
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 interface Job {
@@ -43,8 +59,8 @@ export class Writer {
   private bulk: Job[] = [];
   private scheduled = false;
   private closed = false;
-  /** Flush statistics, for metrics and the benchmark. */
-  readonly stats = { flushes: 0, ops: 0, maxOpsPerFlush: 0 };
+  /** Since the writer started: committed transactions and the operations they carried (runtime stats, metrics). */
+  readonly stats = { commits: 0, operations: 0 };
   /**
    * Set when a flush failed for storage (disk full, read-only, I/O error): what SQLite said and
    * since when. Cleared by the next flush that commits. Health reports it.
@@ -54,19 +70,21 @@ export class Writer {
   /** When interactive work last arrived (performance.now()). */
   private lastInteractiveAt = -Infinity;
 
-  /**
-   * @param sharedBudgetMs how long a flush may run bulk work while interactive work is arriving
-   *   (an authorization then waits at most about this long, plus one commit)
-   * @param soloBudgetMs how long it may run when no interactive work came in the last
-   *   `quietMs`: bigger flushes amortize the commit over more events
-   */
+  private readonly sharedBudgetMs: number;
+  private readonly soloBudgetMs: number;
+  private readonly quietMs: number;
+  private readonly othersWaiting: () => boolean;
+
   constructor(
     private readonly store: Store,
     private readonly hooks: WriterHooks,
-    private readonly sharedBudgetMs = 2,
-    private readonly soloBudgetMs = 25,
-    private readonly quietMs = 100,
-  ) {}
+    budgets: WriterBudgets = {},
+  ) {
+    this.sharedBudgetMs = budgets.sharedBudgetMs ?? 2;
+    this.soloBudgetMs = budgets.soloBudgetMs ?? 25;
+    this.quietMs = budgets.quietMs ?? 100;
+    this.othersWaiting = budgets.othersWaiting ?? (() => false);
+  }
 
   /** One operation, atomic on its own. */
   run<T>(op: () => T, lane: Lane = 'interactive'): Promise<T> {
@@ -137,7 +155,7 @@ export class Writer {
             running = null;
             job.next++;
             ops++;
-            if (job.lane === 'bulk' && performance.now() - started > budget) break;
+            if (job.lane === 'bulk' && this.sliceOver(started, budget)) break;
           }
           if (job.next < job.ops.length) break;
           queue.shift();
@@ -151,6 +169,8 @@ export class Writer {
       this.hooks.beforeCommit();
       this.store.commitBatch();
       this.storageProblem = null;
+      this.stats.commits++;
+      this.stats.operations += ops;
     } catch (err) {
       // A storage failure (or a failed COMMIT): nothing of this batch is durable. Every operation
       // that ran in it answers 503; the caches are rebuilt from the database.
@@ -180,14 +200,17 @@ export class Writer {
       }
     }
     this.hooks.committed();
-    this.stats.flushes++;
-    this.stats.ops += ops;
-    if (ops > this.stats.maxOpsPerFlush) this.stats.maxOpsPerFlush = ops;
     for (const job of finished) job.done(job.results);
     if (this.interactive.length || this.bulk.length) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** A bulk slice ends at its budget, or at the short one as soon as someone waits for the thread. */
+  private sliceOver(started: number, budget: number): boolean {
+    const ran = performance.now() - started;
+    return ran > budget || (ran > this.sharedBudgetMs && this.othersWaiting());
   }
 
   private runOp(op: () => unknown): Settled<unknown> {

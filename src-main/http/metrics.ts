@@ -14,6 +14,7 @@ export interface RuntimeStatsLike {
   storage: { database_bytes: number; wal_bytes: number };
   backup: { last_age_seconds: number | null; overdue: boolean };
   memory: { rss_bytes: number; heap_used_bytes: number };
+  writer: { commits: number; operations: number };
 }
 
 const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -60,6 +61,8 @@ export class DoorMetrics {
     metric('tollgate_last_backup_age_seconds', 'gauge', 'Age of the last verified backup (-1: none yet).', [`tollgate_last_backup_age_seconds ${stats.backup.last_age_seconds ?? -1}`]);
     metric('tollgate_backup_overdue', 'gauge', '1 when a backup schedule is set and the last verified backup is too old.', [`tollgate_backup_overdue ${stats.backup.overdue ? 1 : 0}`]);
     metric('tollgate_engine_resident_memory_bytes', 'gauge', 'Resident memory of the engine process.', [`tollgate_engine_resident_memory_bytes ${stats.memory.rss_bytes}`]);
+    metric('tollgate_writer_commits_total', 'counter', 'Transactions the writer committed (one fsync each).', [`tollgate_writer_commits_total ${stats.writer.commits}`]);
+    metric('tollgate_writer_operations_total', 'counter', 'Writes those commits carried; divided by the commits, how many writes share one.', [`tollgate_writer_operations_total ${stats.writer.operations}`]);
     metric('tollgate_uptime_seconds', 'gauge', 'Seconds since the engine started.', [`tollgate_uptime_seconds ${stats.uptime_seconds}`]);
     return out.join('\n') + '\n';
   }

@@ -105,7 +105,15 @@ const PAGES: { name: string; path: string | (() => string); dark?: boolean; shot
   { name: 'webhooks', dark: true, path: '/webhooks/deliveries', ready: async (p) => void (await expect(p.locator('[data-testid="delivery-row"][data-status="delivered"]').first()).toBeVisible()) },
   { name: 'webhook-endpoints', shot: false, path: '/webhooks/endpoints', ready: async (p) => void (await expect(p.getByTestId('endpoint-row')).toHaveCount(2)) },
   { name: 'audit-log', dark: true, path: '/audit', ready: async (p) => void (await expect(p.getByTestId('audit-row').first()).toBeVisible()) },
-  { name: 'operations', path: '/operations', ready: async (p) => void (await expect(p.getByTestId('stat-events')).toBeVisible()) },
+  {
+    name: 'operations',
+    path: '/operations',
+    ready: async (p) => {
+      await expect(p.getByTestId('stat-events')).toBeVisible();
+      // The seeded writes have committed, each commit carrying at least one.
+      await expect(p.getByTestId('writes-per-commit')).toHaveText(/^([1-9]\d*)\.\d$/);
+    },
+  },
   { name: 'backups', path: '/settings/backups', ready: async (p) => void (await expect(p.getByTestId('backup-row')).toHaveCount(2)) },
   { name: 'settings-data', shot: false, path: '/settings/data', ready: async (p) => void (await expect(p.getByTestId('import-folder')).toBeVisible()) },
 ];

@@ -49,6 +49,10 @@ describe('metrics and logs', () => {
       expect(text).toMatch(/^tollgate_http_requests_total\{method="GET",route="\/v1\/customers\/\{external_id\}\/balances",status="200"\} 1$/m);
       expect(value(/^tollgate_database_bytes (\d+)$/m) + value(/^tollgate_wal_bytes (\d+)$/m)).toBeGreaterThan(10_000);
       expect(text).toMatch(/^tollgate_webhook_queue_depth 0$/m);
+      // Every commit carries at least one write; the counters only grow from what ran.
+      const commits = value(/^tollgate_writer_commits_total (\d+)$/m);
+      expect(commits).toBeGreaterThan(0);
+      expect(value(/^tollgate_writer_operations_total (\d+)$/m)).toBeGreaterThanOrEqual(commits);
       expect(text).toMatch(/^tollgate_last_backup_age_seconds /m);
       expect(text).not.toContain('cust-secret-42');
     } finally {

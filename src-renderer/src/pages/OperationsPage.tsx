@@ -146,6 +146,16 @@ export function OperationsPage() {
                   </Table.Tr>
                   <Table.Tr>
                     <Table.Td>
+                      <Text size="sm" pl={20} title="Writes that shared one commit (one fsync), on average since the engine started">
+                        Writes per commit
+                      </Text>
+                    </Table.Td>
+                    <Table.Td className="tg-right tg-num" data-testid="writes-per-commit">
+                      {s.writer.commits ? (s.writer.operations / s.writer.commits).toFixed(1) : '—'}
+                    </Table.Td>
+                  </Table.Tr>
+                  <Table.Tr>
+                    <Table.Td>
                       <Group gap={6}>
                         <MemoryStick size={14} aria-hidden />
                         <Text size="sm">Memory (resident)</Text>

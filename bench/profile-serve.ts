@@ -32,6 +32,9 @@ const cpuSeconds = () => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 const cpuBefore = cpuSeconds();
+type Writer = { commits: number; operations: number };
+const writerStats = async () => (await api.json<{ writer: Writer }>('GET', '/v1/stats/runtime')).writer;
+const writerBefore = await writerStats();
 const sample = zipfSampler(customers);
 const summary = (ms: number[]) => ({ p50: percentile(ms, 50), p99: percentile(ms, 99), p999: percentile(ms, 99.9) });
 
@@ -68,7 +71,9 @@ if (load === 'auth') {
   );
   console.log(JSON.stringify({ load, per_second: Math.round(events.length / ((performance.now() - t0) / 1000)) }));
 }
-console.log(JSON.stringify({ server_cpu_seconds_during_load: Math.round((cpuSeconds() - cpuBefore) * 100) / 100 }));
+const writerAfter = await writerStats();
+const commits = writerAfter.commits - writerBefore.commits;
+console.log(JSON.stringify({ server_cpu_seconds_during_load: Math.round((cpuSeconds() - cpuBefore) * 100) / 100, commits, writes_per_commit: Math.round(((writerAfter.operations - writerBefore.operations) / commits) * 10) / 10 }));
 const status = readFileSync(`/proc/${serve.child.pid}/status`, 'utf8');
 // SMAPS=file keeps the server's memory map, to see which mappings the RSS sits in.
 if (process.env.SMAPS) appendFileSync(process.env.SMAPS, readFileSync(`/proc/${serve.child.pid}/smaps`, 'utf8'));

@@ -103,10 +103,12 @@ export const freeOf = (lot: LotRow): bigint => lot.remaining - lot.reserved;
 /**
  * How many wallets (a customer's accounts, live lots and stacks in one asset) stay cached between
  * batches: about 1.5 KB each, so without a bound memory grew with the number of customers (15 MB
- * per 10,000). With the benchmark's Zipf-skewed traffic the busiest 5,000 of 10,000 customers send
- * about 96 % of the events.
+ * per 10,000). With the benchmark's Zipf-skewed traffic the busiest 2,500 of 10,000 customers send
+ * about 91 % of the events (5,000: 96 %). Halving the bound from 5,000 took 13 MiB off the serve
+ * process after a batch load, at the end and at its peak, for about 5 % of the ingestion rate
+ * (docs/performance.md).
  */
-export const CACHED_WALLETS = 5_000;
+export const CACHED_WALLETS = 2_500;
 
 /**
  * The books: accounts, lots and consumption stacks, cached in memory. Changes are written back to

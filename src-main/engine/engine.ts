@@ -70,8 +70,8 @@ export interface EngineOptions {
   backupWorker?: string;
   /**
    * Given when the engine runs on a thread of its own (worker-main.ts): the count of waited-on
-   * messages the door's thread has posted (waiting-signal.ts). Bulk work then runs in long slices
-   * that end early when someone waits.
+   * messages the door's thread has posted (waiting-signal.ts). A slice of bulk work then ends, once
+   * it has run the short budget, as soon as someone waits.
    */
   waitingSignal?: SharedArrayBuffer;
 }

@@ -10,7 +10,7 @@ export interface WriterBudgets {
   sharedBudgetMs?: number;
   /** When no interactive work came in the last `quietMs`: bigger flushes amortize the commit over more events. Default 25 ms. */
   soloBudgetMs?: number;
-  /** Default 100 ms. */
+  /** How long after interactive work last arrived the shared budget still applies. Default 100 ms. */
   quietMs?: number;
   /**
    * Whether a message someone waits on has been posted to this thread and not read yet (see

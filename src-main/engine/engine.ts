@@ -50,7 +50,7 @@ import { Outbox } from './notify/outbox';
 import { Deliverer } from './notify/deliverer';
 import { Watchers } from './notify/watchers';
 import { Writer } from './writer';
-import { threadBudgets, WaitingSignal } from './waiting-signal';
+import { WaitingSignal } from './waiting-signal';
 import { Backups } from './backups';
 import { describeStorageFailure } from '../storage/database';
 import { Portability } from './migration';
@@ -140,7 +140,8 @@ export class Engine {
     this.startedAt = clock.now();
     this.ctx = new EngineContext(this.store, clock, { ...DEFAULT_SETTINGS, ...options.settings });
     this.waiting = options.waitingSignal ? new WaitingSignal(options.waitingSignal) : null;
-    this.writer = new Writer(this.store, this.ctx, this.waiting ? threadBudgets(this.waiting) : {});
+    const waiting = this.waiting;
+    this.writer = new Writer(this.store, this.ctx, waiting ? { othersWaiting: () => waiting.waiting() } : {});
     this.backups = new Backups(this.ctx, dataDir, db.name, this.startedAt, options.backupWorker);
     this.keys = new ApiKeys(this.store, () => clock.now(), (fn) => this.ctx.onUndo(fn));
     this.settingsStore = new Settings(this.ctx);

@@ -1,5 +1,4 @@
 import type { ToEngine } from './worker-protocol';
-import type { WriterBudgets } from './writer';
 
 /**
  * Lets the engine thread see, in the middle of a flush, that a message someone waits on has been
@@ -56,7 +55,3 @@ export function isWaitedOn(m: ToEngine): boolean {
   }
 }
 
-/** The writer's budgets on an engine thread of its own: the usual ones, with bulk slices cut short for whoever waits. */
-export function threadBudgets(signal: WaitingSignal): WriterBudgets {
-  return { othersWaiting: () => signal.waiting() };
-}

@@ -48,6 +48,10 @@ await api.json('POST', '/v1/customers', { external_id: 'probe' });
 await api.json('POST', '/v1/subscriptions', { customer: 'probe', plan: 'pro' });
 await api.json('POST', '/v1/customers/probe/top-ups', { asset: 'USD', amount: '900000000000' });
 results.setup = { customers, seconds: round((performance.now() - t0) / 1000, 1) };
+// The serve process's RSS as each phase ends (MiB), to tell which load leaves memory behind.
+results.rss_mib_by_phase = {} as Record<string, number>;
+const noteRss = (phase: string) => (results.rss_mib_by_phase[phase] = round(serve.rssBytes() / 2 ** 20, 1));
+noteRss('setup');
 
 // ------------------------------------------------------------------ single events vs bare node:http
 const SINGLE_MS = 8000 * Math.min(1, SCALE * 4);
@@ -74,6 +78,7 @@ const singleRun = await closedLoop(64, SINGLE_MS, async (i) => {
 });
 const bareRate = bareRun.done / bareRun.seconds;
 const singleRate = (singleRun.statuses[201] ?? 0) / singleRun.seconds;
+noteRss('single_events');
 results.single_event = { events_per_second: round(singleRate), statuses: singleRun.statuses, baseline_bare_http_per_second: round(bareRate), ratio: round(singleRate / bareRate, 3), connections: 64 };
 
 // ------------------------------------------------------------------ batch ingestion vs bare better-sqlite3
@@ -101,6 +106,7 @@ for (let i = 0; i < withHolds.length; i += 1000) batches.push(`{"events":[${with
 const dbFile = join(dataDir, 'tollgate.db');
 const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
 const diskBefore = size(dbFile) + size(`${dbFile}-wal`);
+noteRss('holds');
 say(`batch ingestion of ${BATCH_EVENTS} events…`);
 let walMax = 0;
 const walSampler = setInterval(() => (walMax = Math.max(walMax, size(`${dbFile}-wal`))), 200);
@@ -117,6 +123,7 @@ await Promise.all(
 );
 const batchSeconds = (performance.now() - t0) / 1000;
 clearInterval(walSampler);
+noteRss('batch');
 const batchRate = accepted / batchSeconds;
 results.batch = { events: BATCH_EVENTS, accepted, events_per_second: round(batchRate), seconds: round(batchSeconds, 1), baseline_bare_sqlite_per_second: round(sqliteRate), ratio: round(batchRate / sqliteRate, 3), batch_size: 1000, requests_in_flight: 4 };
 
@@ -129,6 +136,7 @@ async function authLatency(rate: number) {
 }
 say('authorization latency…');
 results.authorization = { alone: [await authLatency(1000), await authLatency(5000)] };
+noteRss('authorization_alone');
 const loadRate = Math.round(Math.min(50_000, batchRate * 0.6) / 1000) * 1000;
 results.authorization.during_batch = { batch_offered_events_per_second: loadRate, runs: [] as unknown[] };
 for (const rate of [1000, 5000]) {
@@ -137,11 +145,13 @@ for (const rate of [1000, 5000]) {
   results.authorization.during_batch.runs.push(await authLatency(rate));
   await bg.stop();
 }
+noteRss('authorization_during_batch');
 
 // ------------------------------------------------------------------ event to visible, under load
 say('event to visible…');
 const visible = await eventToVisible(serve.url, loadRate);
 results.event_to_visible = visible;
+noteRss('event_to_visible');
 
 // ------------------------------------------------------------------ disk, memory, restart
 const eventsRecorded = (await api.json<{ events_recorded: number }>('GET', '/v1/stats/runtime')).events_recorded;
@@ -227,6 +237,7 @@ function report(r: Record<string, any>): void {
     ['Billing run', `${r.billing_run.run_seconds} s`, `${r.billing_run.subscriptions.toLocaleString('en')} subscriptions × 3 charges, ${r.billing_run.events.toLocaleString('en')} events; PDFs +${r.billing_run.pdfs_seconds} s`, '< 10 s'],
     ['Disk per event', `${r.disk_memory.bytes_per_event} B`, `WAL peak ${mib(r.disk_memory.wal_max_bytes_during_batch)}`, ''],
     ['RSS after the run', `${mib(r.disk_memory.rss_bytes_after)} (${round(r.disk_memory.rss_bytes_after / 1e6, 1)} MB)`, `${r.disk_memory.events_recorded.toLocaleString('en')} events recorded`, '< 300 MB'],
+    ['RSS as each phase ends', Object.entries(r.rss_mib_by_phase as Record<string, number>).map(([phase, v]) => `${phase.replace(/_/g, ' ')} ${v}`).join(', ') + ' MiB', '', ''],
     ['Ready with that database', `${r.disk_memory.ready_ms_with_database} ms`, `empty: ${r.ready_empty_ms} ms`, '< 1.5 s'],
   ];
   const md = [

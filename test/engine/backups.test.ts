@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src-main/engine/backup-job';
 import { ManualClock } from '../../src-main/engine/clock';
+import { Engine } from '../../src-main/engine/engine';
 import { restoreBackup } from '../../src-main/engine/restore';
 import { DataDirLockedError } from '../../src-main/storage/lock';
 import { type EngineFixture, openEngine, type ServerFixture, startApi, tempDir } from '../helpers/harness';
@@ -105,6 +106,32 @@ describe('backups', () => {
     clock.advance(100 * 3600_000);
     expect(await e.engine.backups.tick()).toBeNull();
     expect(e.engine.backups.list().data).toHaveLength(2);
+  });
+  it('copies and verifies on a thread of its own, which stops once the backup is done', async () => {
+    const backupWorker = join(import.meta.dirname, '..', '..', 'out', 'main', 'backup-worker.js');
+    expect(existsSync(backupWorker), 'run `npx electron-vite build` first').toBe(true);
+    const dataDir = tempDir();
+    const engine = Engine.open({ dataDir, timers: false, synchronous: 'NORMAL', backupWorker });
+    try {
+      expect(engine.backups.threadRunning).toBe(false);
+      for (let round = 0; round < 2; round++) {
+        // The thread starts for each backup (the second starts it again) and is gone once it is done.
+        let done = false;
+        let sawThread = false;
+        const taking = engine.backups.take().finally(() => (done = true));
+        while (!done) {
+          sawThread ||= engine.backups.threadRunning;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        const record = await taking;
+        expect(sawThread).toBe(true);
+        expect(record).toMatchObject({ verified: true, integrity: 'ok', ledger_ok: true });
+        expect(engine.backups.threadRunning).toBe(false);
+      }
+    } finally {
+      await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -111,9 +111,10 @@ export function verifyLedger(store: Store, now: number, nameOf: (accountId: numb
     if (s.dpend !== s.cpend) problems.push({ check: 'zero_sum', message: `${asset}: pending debits ${s.dpend} != pending credits ${s.cpend}`, account: null, expected: s.dpend.toString(), actual: s.cpend.toString() });
   }
 
-  const lots = store.listAllLots();
+  let lotCount = 0;
   const lotSumByWallet = new Map<number, bigint>();
-  for (const lot of lots) {
+  for (const lot of store.iterateLots()) {
+    lotCount++;
     const remaining = lotRemaining.get(lot.id) ?? 0n;
     const reserved = lotReserved.get(lot.id) ?? 0n;
     if (remaining !== lot.remaining) problems.push({ check: 'lot', message: `lot ${lot.id} of ${nameOf(lot.account_id)} has remaining ${lot.remaining} but its transfers sum to ${remaining}`, account: nameOf(lot.account_id), expected: remaining.toString(), actual: lot.remaining.toString() });
@@ -122,7 +123,7 @@ export function verifyLedger(store: Store, now: number, nameOf: (accountId: numb
     lotSumByWallet.set(lot.account_id, (lotSumByWallet.get(lot.account_id) ?? 0n) + lot.remaining);
   }
   const pendingByWallet = new Map<string, bigint>();
-  for (const h of store.listAllPendingAuthorizations()) pendingByWallet.set(`${h.customer_id}:${h.asset}`, (pendingByWallet.get(`${h.customer_id}:${h.asset}`) ?? 0n) + h.held);
+  for (const h of store.iteratePendingHolds()) pendingByWallet.set(`${h.customer_id}:${h.asset}`, (pendingByWallet.get(`${h.customer_id}:${h.asset}`) ?? 0n) + h.held);
   for (const a of accounts.values()) {
     if (a.type !== 'wallet') continue;
     const posted = a.credits_posted - a.debits_posted;
@@ -132,5 +133,5 @@ export function verifyLedger(store: Store, now: number, nameOf: (accountId: numb
     if (held !== a.debits_pending) problems.push({ check: 'holds', message: `${nameOf(a.id)} has ${a.debits_pending} pending but its open authorizations hold ${held}`, account: nameOf(a.id), expected: held.toString(), actual: a.debits_pending.toString() });
   }
 
-  return { ok: problems.length === 0, checked_at: iso(now), transfers: count, accounts: accounts.size, lots: lots.length, problems };
+  return { ok: problems.length === 0, checked_at: iso(now), transfers: count, accounts: accounts.size, lots: lotCount, problems };
 }

@@ -313,6 +313,21 @@ describe('the ledger check', () => {
     expect(report.problems.find((p) => p.check === 'running_total')).toMatchObject({ expected: '1000', actual: '1001' });
   });
 
+  it('fails on a lot or an open hold that no longer matches its transfers', async () => {
+    fx = openEngine();
+    await seedTokens(fx.op, { topUp: '1000' });
+    await fx.op('createAuthorization', { customer: 'acme', asset: 'USD', amount: '100' });
+    expectVerified(fx);
+    fx.engine.db.prepare('UPDATE authorizations SET held = held + 7').run();
+    let report = fx.engine.verify();
+    expect(report.problems.find((p) => p.check === 'holds')).toMatchObject({ account: 'customer:acme:USD:wallet', expected: '107', actual: '100' });
+    fx.engine.db.prepare('UPDATE authorizations SET held = held - 7').run();
+    fx.engine.db.prepare('UPDATE lots SET remaining = remaining - 1').run();
+    report = fx.engine.verify();
+    expect(report.problems.map((p) => p.check).sort()).toEqual(['lot', 'wallet_lots']);
+    expect(report.lots).toBe(1);
+  });
+
   it('fails when a transfer row is tampered with', async () => {
     fx = openEngine();
     await seedTokens(fx.op, { topUp: '1000' });

@@ -268,10 +268,9 @@ export class Backups {
 
   /**
    * Runs a job on the backup thread. The thread starts for the job and stops once no job is left:
-   * backups come hours apart, and a thread kept between them held its heap (the ledger check's
-   * maps, about 100 MB at its peak with 10,000 customers), its code and its SQLite connection's
-   * memory for as long as the server ran; the first scheduled backup of a fresh server left about
-   * 30 MiB of RSS behind in the benchmark. Starting the thread again costs some 50 ms a backup.
+   * backups come hours apart, and a thread kept between them held the heap its last ledger check
+   * had grown to, and its code, for as long as the server ran (about 100 MiB of RSS after the first
+   * scheduled backup in the benchmark, docs/performance.md). Starting it again costs some 50 ms.
    */
   private runJob(job: BackupJob): Promise<BackupJobResult> {
     if (!this.workerFile) return runBackupJob(job);

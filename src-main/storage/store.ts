@@ -499,6 +499,13 @@ export class Store {
   private get<T>(sql: string, params: Params = [], big = false): T | undefined {
     return this.st(sql, big).get(...(Array.isArray(params) ? params : [params])) as T | undefined;
   }
+  /**
+   * Rows one at a time, integers as BigInt. A statement of its own, not the cache's: a cached one
+   * would be locked for as long as the caller iterates, and a read it makes meanwhile could need it.
+   */
+  private *iterateBig<T>(sql: string): Generator<T> {
+    yield* this.db.prepare(sql).safeIntegers(true).iterate() as IterableIterator<T>;
+  }
   private all<T>(sql: string, params: Params = [], big = false): T[] {
     return this.st(sql, big).all(...(Array.isArray(params) ? params : [params])) as T[];
   }
@@ -794,8 +801,7 @@ export class Store {
   }
   /** Every lot, one at a time (the ledger check: a list of them all was tens of MB at scale). */
   *iterateLots(): Generator<LotRow> {
-    const stmt = this.db.prepare('SELECT * FROM lots ORDER BY id').safeIntegers(true);
-    for (const r of stmt.iterate()) yield mapLot(r as Record<string, unknown>);
+    for (const r of this.iterateBig<Record<string, unknown>>('SELECT * FROM lots ORDER BY id')) yield mapLot(r);
   }
   insertLot(row: Omit<LotRow, 'id'>): number {
     return Number(
@@ -883,8 +889,7 @@ export class Store {
   }
   /** Every transfer in id order, streamed: the ledger check reads the whole ledger once. */
   *iterateTransfers(): Generator<TransferRow> {
-    const stmt = this.db.prepare('SELECT * FROM transfers ORDER BY id').safeIntegers(true);
-    for (const r of stmt.iterate()) yield mapTransfer(r as Record<string, unknown>);
+    for (const r of this.iterateBig<Record<string, unknown>>('SELECT * FROM transfers ORDER BY id')) yield mapTransfer(r);
   }
   maxTransferId(): number {
     return this.get<{ m: number | null }>('SELECT MAX(id) AS m FROM transfers')!.m ?? 0;
@@ -1241,8 +1246,8 @@ export class Store {
    * 100,000 open holds read as whole rows were about 100 MB of heap on the backup thread.
    */
   *iteratePendingHolds(): Generator<{ customer_id: number; asset: string; held: bigint }> {
-    const stmt = this.db.prepare("SELECT customer_id, asset, held FROM authorizations WHERE status = 'pending'").safeIntegers(true);
-    for (const r of stmt.iterate() as IterableIterator<{ customer_id: bigint; asset: string; held: bigint }>) yield { customer_id: Number(r.customer_id), asset: r.asset, held: r.held };
+    const rows = this.iterateBig<{ customer_id: bigint; asset: string; held: bigint }>("SELECT customer_id, asset, held FROM authorizations WHERE status = 'pending'");
+    for (const r of rows) yield { customer_id: Number(r.customer_id), asset: r.asset, held: r.held };
   }
 
   // -------------------------------------------------------------- statistics

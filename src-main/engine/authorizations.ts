@@ -257,11 +257,18 @@ export class Authorizations {
     if (hold.row.status !== 'pending') fail('invalid_state', `Authorization ${hold.row.id} is ${hold.row.status}; it cannot be ${action}.`, { authorization: hold.row.id, status: hold.row.status });
   }
 
+  /**
+   * A capture with an idempotency key is safe to retry: the same key and request answer the hold as
+   * it is now (even after a final capture closed it), so a lost answer never captures twice.
+   */
   capture(input: z.output<typeof CaptureAuthorization>): z.output<typeof Authorization> {
-    const { hold, customer, ws } = this.live(input.id);
-    this.requirePending(hold, 'captured');
-    this.settle(hold, customer, ws, input.amount, input.final_capture ?? true, { kind: 'capture' });
-    return this.toApi(hold);
+    const id = this.requireHold(input.id).row.id;
+    return withIdempotency(this.ctx, `capture:${id}`, input.idempotency_key, { ...input, idempotency_key: undefined }, () => {
+      const { hold, customer, ws } = this.live(id);
+      this.requirePending(hold, 'captured');
+      this.settle(hold, customer, ws, input.amount, input.final_capture ?? true, { kind: 'capture' });
+      return { id, body: this.toApi(hold) };
+    }, (held) => this.get(held));
   }
 
   /**
@@ -290,8 +297,14 @@ export class Authorizations {
     return result;
   }
 
+  /** With an idempotency key, a retried increment answers the hold as it is now and holds nothing more. */
   increment(input: z.output<typeof IncrementAuthorization>): z.output<typeof Authorization> {
-    const { hold, customer, ws } = this.live(input.id);
+    const id = this.requireHold(input.id).row.id;
+    return withIdempotency(this.ctx, `increment:${id}`, input.idempotency_key, { ...input, idempotency_key: undefined }, () => ({ id, body: this.incrementOnce(id, input) }), (held) => this.get(held));
+  }
+
+  private incrementOnce(id: string, input: z.output<typeof IncrementAuthorization>): z.output<typeof Authorization> {
+    const { hold, customer, ws } = this.live(id);
     this.requirePending(hold, 'incremented');
     const now = this.ctx.now();
     let extra: bigint;

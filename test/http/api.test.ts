@@ -134,4 +134,32 @@ describe('HTTP API', () => {
     expect(res.body).toMatchObject({ accepted: 3, replayed: 1, refused: 3 });
     expect(res.body.results[3].error).toMatchObject({ code: 'insufficient_funds', details: { available: '10' } });
   });
+
+  it('a retried capture or increment with its idempotency key changes nothing; a reused key with other content is a 409', async () => {
+    fx = await startApi();
+    const { api } = fx;
+    await api('POST', '/v1/assets', { code: 'USD' });
+    await api('POST', '/v1/customers', { external_id: 'r' });
+    await api('POST', '/v1/customers/r/top-ups', { asset: 'USD', amount: '1000' });
+    const hold = (await api('POST', '/v1/authorizations', { customer: 'r', asset: 'USD', amount: '400' })).body;
+    const increments = [];
+    for (let i = 0; i < 3; i++) increments.push(await api('POST', `/v1/authorizations/${hold.id}/increment`, { amount: '10', idempotency_key: 'inc-1' }));
+    expect(increments.map((r) => [r.status, r.body.amount, r.body.held])).toEqual([[200, '410', '410'], [200, '410', '410'], [200, '410', '410']]);
+    const partial = [];
+    for (let i = 0; i < 3; i++) partial.push(await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '100', final_capture: false, idempotency_key: 'cap-1' }));
+    expect(partial.map((r) => [r.status, r.body.captured, r.body.held])).toEqual([[200, '100', '310'], [200, '100', '310'], [200, '100', '310']]);
+    const conflict = await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '50', final_capture: false, idempotency_key: 'cap-1' });
+    expect([conflict.status, conflict.body.error.code]).toEqual([409, 'idempotency_conflict']);
+    // a final capture retried after it closed the hold answers the closed hold, not invalid_state
+    const last = await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '60', idempotency_key: 'cap-2' });
+    const retried = await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '60', idempotency_key: 'cap-2' });
+    expect([last.status, last.body.status, last.body.captured]).toEqual([200, 'captured', '160']);
+    expect(retried.body).toEqual(last.body);
+    // without a key a second capture of a closed hold is refused: nothing tells it from a new one
+    const unkeyed = await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '60' });
+    expect([unkeyed.status, unkeyed.body.error.code, unkeyed.body.error.details.status]).toEqual([409, 'invalid_state', 'captured']);
+    const balance = (await api('GET', '/v1/customers/r/balances')).body.balances[0];
+    expect([balance.posted, balance.pending, balance.available]).toEqual(['840', '0', '840']);
+    expect((await api('GET', '/v1/ledger/verify')).body.ok).toBe(true);
+  });
 });

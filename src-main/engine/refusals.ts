@@ -76,7 +76,8 @@ export class Refusals {
     if (perReason < this.ctx.settings.refusalSamplesPerReason) {
       let text = '';
       try {
-        text = JSON.stringify(body) ?? '';
+        // Parsed inputs carry amounts as bigint (an authorization's `amount`): kept as the API writes them, strings.
+        text = JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ?? '';
       } catch {
         text = '"(unserializable)"';
       }

@@ -106,4 +106,14 @@ describe('bad input changes nothing', () => {
     expect(reasons.invalid_event_property).toBeGreaterThanOrEqual(1);
     expect(res.body.reasons.find((r: any) => r.reason === 'invalid_event_property').samples[0].body.properties.tokens).toBe('lots');
   });
+
+  it('keeps a declined authorization\'s body as a sample, amounts as strings', async () => {
+    await fx.engine.flushRefusals();
+    const declined = await fx.api('POST', '/v1/authorizations', { customer: 'acme', asset: 'USD', amount: '987654321' });
+    expect(declined.status).toBe(402);
+    await fx.engine.flushRefusals();
+    const res = await fx.api('GET', '/v1/events/refused');
+    const bodies = res.body.reasons.find((r: any) => r.reason === 'insufficient_funds').samples.map((s: any) => s.body);
+    expect(bodies).toContainEqual(expect.objectContaining({ customer: 'acme', asset: 'USD', amount: '987654321' }));
+  });
 });

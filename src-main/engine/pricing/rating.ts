@@ -117,6 +117,22 @@ export function rateEvent(plan: CompiledPlan, eventType: string, periodId: numbe
   return effects;
 }
 
+/**
+ * The metrics of this event type whose property the event does not carry: such an event does not
+ * feed them (Lago's rule, so one event type can feed several metrics, each from its own property),
+ * and its answer says so with a `metric_property_missing:<metric>` warning for each.
+ */
+export function missingPropertyWarnings(plan: CompiledPlan, eventType: string, properties: Record<string, unknown>): string[] {
+  const byMetric = plan.byEventType.get(eventType);
+  if (!byMetric) return [];
+  const warnings: string[] = [];
+  for (const charges of byMetric.values()) {
+    const metric = charges[0]!.metric;
+    if (metric.aggregation !== 'count' && metric.property !== null && (properties[metric.property] === undefined || properties[metric.property] === null)) warnings.push(`metric_property_missing:${metric.code}`);
+  }
+  return warnings;
+}
+
 /** One charge, one event: the next usage entry and the minor units to post for it. */
 export function rateCharge(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent, unique: UniqueValues): ChargeEffect | null {
   const step = aggregate(charge, entry, event, unique);

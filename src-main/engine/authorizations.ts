@@ -266,9 +266,22 @@ export class Authorizations {
     return withIdempotency(this.ctx, `capture:${id}`, input.idempotency_key, { ...input, idempotency_key: undefined }, () => {
       const { hold, customer, ws } = this.live(id);
       this.requirePending(hold, 'captured');
-      this.settle(hold, customer, ws, input.amount, input.final_capture ?? true, { kind: 'capture' });
+      this.settle(hold, customer, ws, input.amount, input.final_capture ?? true, { kind: 'capture', periodId: this.capturePeriod(customer) ?? undefined });
       return { id, body: this.toApi(hold) };
     }, (held) => this.get(held));
+  }
+
+  /**
+   * The billing period an explicit capture is charged in: the one it happens in, so that period's
+   * invoice lists it (a line of its own) and adds up to what the customer paid. Null without a
+   * subscription now, like an event without one.
+   */
+  private capturePeriod(customer: CustomerRow): number | null {
+    const now = this.ctx.now();
+    const sub = this.subscriptions.at(customer.id, now);
+    if (!sub || !this.billing) return null;
+    const segment = this.billing.segmentFor(sub, customer, now);
+    return segment.status === 'finalized' ? null : segment.id;
   }
 
   /**

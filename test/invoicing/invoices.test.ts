@@ -108,6 +108,30 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     expect(fx.engine.verify().ok).toBe(true);
   });
 
+  it.each([
+    ['prepaid', { customer: {}, topUp: '5000' }, { credits_applied: '1330', amount_due: '0', status: 'paid' }],
+    ['postpaid', { customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] } }, { credits_applied: '0', amount_due: '1330', status: 'open' }],
+  ])('explicit captures of holds by amount are a line of their period\'s invoice (%s)', async (_mode, setup, expected) => {
+    await start({ ...setup, plan: { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '0.10' } }] } });
+    const whole = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '1000' });
+    await fx.op('captureAuthorization', { id: whole.id, amount: '400', final_capture: false });
+    await fx.op('captureAuthorization', { id: whole.id, amount: '500' });
+    const voided = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '700' });
+    await fx.op('voidAuthorization', { id: voided.id });
+    for (let i = 0; i < 3; i++) await call(`c${i}`);
+    const partly = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '100' });
+    await fx.op('captureAuthorization', { id: partly.id, amount: '400' }); // beyond its hold: still charged
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = await invoices();
+    expect(inv.lines.map((l: any) => [l.kind, l.description, l.amount])).toEqual([
+      ['usage', 'calls', '30'],
+      ['usage', 'Captured authorizations', '1300'],
+    ]);
+    expect(inv).toMatchObject({ subtotal: '1330', total: '1330', ...expected });
+    expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
   it('prorations, a coupon and postpaid usage at 10%, with the invoice equal to its transfers', async () => {
     await start({
       now: '2026-04-11T00:00:00Z',

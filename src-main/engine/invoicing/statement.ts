@@ -117,6 +117,9 @@ export class Statements {
           });
         }
       }
+      // Explicit captures of holds (by amount, outside the plan's charges) charged in this segment.
+      const captured = this.ctx.store.sumPeriodTransfers(seg.id, ['capture'], currency);
+      if (captured !== 0n) lines.push(this.line(`captures-${seg.id}`, 'usage', 'Captured authorizations', split ? periodText : null, captured, currency, currency));
       const minimum = this.ctx.store.sumPeriodTransfers(seg.id, ['minimum_commitment'], currency);
       if (minimum !== 0n) lines.push(this.line(`minimum-${seg.id}`, 'minimum_commitment', 'Minimum commitment true-up', split ? periodText : null, minimum, currency, currency));
       const discount = this.ctx.store.sumPeriodTransfers(seg.id, ['discount'], currency);

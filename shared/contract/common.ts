@@ -75,7 +75,14 @@ export const ExternalId = z
   .min(1, { error: 'must not be empty' })
   .max(255)
   .regex(/^[^\s/?#][^/?#]*$/, { error: 'must not contain / ? # or start with a space' });
-export const IdempotencyKey = z.string().min(1).max(255);
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .meta({
+    description:
+      'Makes a retry safe: the same key with the same request answers the original result (a creation answers 200 instead of 201) and writes nothing again, even if the first answer was lost; the same key with a different request is a 409 `idempotency_conflict`. Keys are scoped to the customer (or, for captures, increments, refunds and chargebacks, to the object), and kept for good.',
+  });
 export const Metadata = z.record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).refine((m) => Object.keys(m).length <= 50, {
   error: 'at most 50 keys',
 });

@@ -283,9 +283,20 @@ export const EventResult = z.object({
   debits: z.array(EventDebit),
   authorization: z.object({ id: z.string(), status: z.string(), captured: AmountOut, held: AmountOut }).nullable(),
   debt_created: z.boolean(),
-  warnings: z.array(z.string()),
+  warnings: z.array(z.string()).meta({
+    description:
+      'Why an accepted event was priced differently than it may have meant: `no_metric_for_event_code` (no metric of the plan counts this code: nothing charged), `metric_property_missing:<metric>` (the event lacks the property that metric aggregates, so it does not feed it), `no_active_subscription` (nothing priced), `late_usage` (its period was finalized; priced in the current one), `authorization_captured` / `authorization_voided` / `authorization_expired` (the hold it names is closed: the event was debited from credit instead).',
+  }),
 });
+/**
+ * The server checks each event of a batch on its own (a malformed one gets its own 422 in
+ * `results`; the rest go on), so the schema it parses with takes any items; the API document shows
+ * `EventBatchDocumented`, where each item is an `EventInput`.
+ */
 export const EventBatch = z.strictObject({ events: z.array(z.unknown()) });
+export const EventBatchDocumented = z.strictObject({
+  events: z.array(EventInput).max(1000).meta({ description: 'Each item is the body of `POST /v1/events`. An item that does not match gets its own 422 in `results`; the others are still recorded.' }),
+});
 export const ErrorObject = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) });
 export const BatchResult = z.object({
   results: z.array(

@@ -42,7 +42,7 @@ export const WebhookEndpoint = z.object({
   created_at: IsoTime,
 });
 export const CreatedWebhookEndpoint = WebhookEndpoint.extend({
-  secret: z.string().meta({ description: 'The signing secret, shown at creation (and on rotation) only.' }),
+  secret: z.string().meta({ description: 'The signing secret, shown at creation (and on rotation) only. Messages carry `Tollgate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 keyed with this whole string over "<t>.<raw body>">`; see `webhooks.message` in this document.' }),
 });
 export const WebhookDelivery = z.object({
   id: z.string(),

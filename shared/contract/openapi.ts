@@ -84,12 +84,49 @@ export function buildOpenApi(opts: { version: string; serverUrl?: string; extraR
     },
     tags: [...new Set(OPERATION_LIST.map((o) => o.tag))].map((name) => ({ name })),
     paths,
+    webhooks: { message: WEBHOOK_DOC },
   };
 }
 
+/** What Tollgate posts to a webhook endpoint, and how to check that it came from Tollgate. */
+const WEBHOOK_DOC = {
+  post: {
+    summary: 'A webhook message, posted to each enabled endpoint subscribed to its type.',
+    description: [
+      'Headers: `Tollgate-Webhook-Id: <id>` (the message id, the same on every retry) and `Tollgate-Signature: t=<unix seconds>,v1=<hex>`, where `v1` is HMAC-SHA256 keyed with the endpoint\'s whole secret (including its `whsec_` prefix) over the string `<t>.<raw body>`. Compare in constant time and refuse a message whose `t` is more than five minutes from now.',
+      'Delivery is at least once and may be out of order: skip ids you have processed. Answer 2xx within 10 s; otherwise it is retried after 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h, 24 h, 24 h and 24 h (±20 % jitter), then kept as a dead letter (`GET /v1/webhook-deliveries?status=dead`).',
+      'High-rate types (`authorization.declined`, `event.refused`, `spend_cap.reached`) are coalesced per customer per minute: the first goes at once with `count: 1`, the rest of the minute arrive as one summary with `coalesced: true`, `count`, `window_start` and `reasons`.',
+      'Types: `wallet.low_balance`, `wallet.depleted`, `wallet.topped_up`, `authorization.declined`, `event.refused`, `spend_cap.reached`, `top_up.requested` (charge the customer, then `POST /v1/top-ups/{id}/confirm`), `top_up.expired`, `invoice.finalized`, `invoice.overdue`, `credit_note.created`, `usage.threshold_reached`.',
+    ].join('\n\n'),
+    parameters: [
+      { name: 'Tollgate-Webhook-Id', in: 'header', required: true, schema: { type: 'string' } },
+      { name: 'Tollgate-Signature', in: 'header', required: true, schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' } },
+    ],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['id', 'type', 'created_at', 'api_version', 'data'],
+            properties: {
+              id: { type: 'string' },
+              type: { type: 'string' },
+              created_at: { type: 'string', format: 'date-time' },
+              api_version: { type: 'string' },
+              data: { type: 'object', additionalProperties: true, description: 'The customer and asset it concerns and the figures of the change (amounts as integer strings in minor units).' },
+            },
+          },
+        },
+      },
+    },
+    responses: { '2XX': { description: 'Received; anything else (or no answer within 10 s) is retried.' } },
+  },
+};
+
 function operationDoc(op: Operation) {
   const params = pathParams(op.path);
-  const input = toSchema(op.input, 'input');
+  const input = toSchema(op.documentedInput ?? op.input, 'input');
   const parameters: unknown[] = params.map((name) => ({ name, in: 'path', required: true, schema: input.properties?.[name] ?? { type: 'string' } }));
   let requestBody: unknown;
   if (op.method === 'GET') {
@@ -109,7 +146,8 @@ function operationDoc(op: Operation) {
   const responses: Record<string, unknown> = {
     [op.status]: { description: op.status === 201 ? 'Created.' : 'OK.', content: { 'application/json': { schema: toSchema(op.output, 'output') } } },
   };
-  if (op.status === 201) responses['200'] = { description: 'A replay of an earlier identical request: the original result.', content: { 'application/json': { schema: toSchema(op.output, 'output') } } };
+  const replayKey = op.replayKey ?? (input.properties?.idempotency_key ? 'idempotency_key' : null);
+  if (op.status === 201 && replayKey) responses['200'] = { description: `A replay (the same \`${replayKey}\` and the same request as before): the original result, nothing written again.`, content: { 'application/json': { schema: toSchema(op.output, 'output') } } };
   for (const [status, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) {
     responses[status] = { description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join(' '), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   }

@@ -33,6 +33,10 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   errors: ErrorCode[];
   /** `bulk` operations yield to interactive ones between chunks (batch ingestion). */
   lane?: 'interactive' | 'bulk';
+  /** The input the API document shows, where the server parses more loosely in steps (a batch's items one by one). */
+  documentedInput?: z.ZodType;
+  /** What makes a retry a replay (answered 200 with the original result); default: the input's `idempotency_key`. */
+  replayKey?: string;
 }
 
 function op<I extends z.ZodType, O extends z.ZodType>(o: Operation<I, O>): Operation<I, O> {
@@ -112,13 +116,13 @@ export const operations = {
   ingestEvent: op({
     id: 'ingestEvent', method: 'POST', path: '/v1/events', scope: 'ingest', tag: 'Events',
     summary: 'Record one usage event: priced and debited in the same transaction. A replay answers the original result (200).',
-    input: L.EventInput, output: L.EventResult, status: 201,
+    input: L.EventInput, output: L.EventResult, status: 201, replayKey: 'transaction_id',
     errors: ['customer_closed', 'customer_not_found', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'timestamp_in_future', 'timestamp_before_subscription', 'period_closed', 'invalid_event_property', 'validation_failed'],
   }),
   ingestBatch: op({
     id: 'ingestBatch', method: 'POST', path: '/v1/events/batch', scope: 'ingest', tag: 'Events',
     summary: 'Up to 1,000 events; each is independent and atomic, with a result (status and body) per event.',
-    input: L.EventBatch, output: L.BatchResult, status: 200, errors: ['too_many_events', 'validation_failed'], lane: 'bulk',
+    input: L.EventBatch, documentedInput: L.EventBatchDocumented, output: L.BatchResult, status: 200, errors: ['too_many_events', 'validation_failed'], lane: 'bulk',
   }),
   listEvents: op({ id: 'listEvents', method: 'GET', path: '/v1/events', scope: 'read', tag: 'Events', summary: 'List recorded events (newest first with order=desc).', input: L.ListEvents, output: page(L.StoredEvent), status: 200, errors: ['customer_not_found'] }),
   reverseEvent: op({ id: 'reverseEvent', method: 'POST', path: '/v1/events/{transaction_id}/reverse', scope: 'admin', tag: 'Events', summary: 'Remove an event from its period\'s usage and post the price difference (may be a debit, may create debt). Idempotent.', input: L.ReverseEvent, output: L.StoredEvent, status: 200, errors: ['event_not_found', 'customer_not_found', 'period_closed'] }),

@@ -99,6 +99,15 @@ describe('HTTP API', () => {
     // and nothing the server routes is missing from the contract
     const routed = Object.entries(doc.paths).flatMap(([p, m]) => Object.keys(m as object).map((x) => `${x.toUpperCase()} ${p}`));
     expect(routed.length).toBe(OPERATION_LIST.length + 6); // + openapi.json, live, session, three PDF routes
+    // a 200 replay is promised only where a key makes one: an idempotency key, or an event's transaction_id
+    const replays = (path: string) => '200' in doc.paths[path].post.responses;
+    expect([replays('/v1/customers/{external_id}/top-ups'), replays('/v1/events'), replays('/v1/authorizations')]).toEqual([true, true, true]);
+    expect([replays('/v1/assets'), replays('/v1/customers'), replays('/v1/metrics'), replays('/v1/subscriptions')]).toEqual([false, false, false, false]);
+    // a batch's items are documented as events, though the server checks each on its own
+    const item = doc.paths['/v1/events/batch'].post.requestBody.content['application/json'].schema.properties.events.items;
+    expect(item.required).toEqual(expect.arrayContaining(['transaction_id', 'customer', 'code']));
+    // how to check a webhook's signature is in the document itself
+    expect(doc.webhooks.message.post.description).toMatch(/HMAC-SHA256/);
   });
 
   it('the typed client speaks the contract and throws typed errors', async () => {
@@ -161,5 +170,29 @@ describe('HTTP API', () => {
     const balance = (await api('GET', '/v1/customers/r/balances')).body.balances[0];
     expect([balance.posted, balance.pending, balance.available]).toEqual(['840', '0', '840']);
     expect((await api('GET', '/v1/ledger/verify')).body.ok).toBe(true);
+  });
+
+  it('warns, without refusing, about an event that feeds fewer metrics than its code has, or none', async () => {
+    fx = await startApi();
+    const { api } = fx;
+    await api('POST', '/v1/assets', { code: 'USD' });
+    await api('POST', '/v1/customers', { external_id: 'w' });
+    await api('POST', '/v1/customers/w/top-ups', { asset: 'USD', amount: '1000' });
+    await api('POST', '/v1/metrics', { code: 'input_tokens', event_type: 'llm_call', aggregation: 'sum', property: 'input_tokens' });
+    await api('POST', '/v1/metrics', { code: 'output_tokens', event_type: 'llm_call', aggregation: 'sum', property: 'output_tokens' });
+    await api('POST', '/v1/metrics', { code: 'calls', event_type: 'llm_call', aggregation: 'count' });
+    const charges = ['input_tokens', 'output_tokens', 'calls'].map((metric) => ({ metric, asset: 'USD', model: 'standard', properties: { unit_price: '0.01' } }));
+    await api('POST', '/v1/plans', { code: 'llm', name: 'LLM', interval: 'monthly', charges });
+    await api('POST', '/v1/subscriptions', { customer: 'w', plan: 'llm' });
+    const half = await api('POST', '/v1/events', { transaction_id: 'half', customer: 'w', code: 'llm_call', properties: { input_tokens: 100 } });
+    expect(half.status).toBe(201);
+    expect(half.body.charges.map((c: any) => [c.metric, c.amount])).toEqual([['input_tokens', '100'], ['calls', '1']]);
+    expect(half.body.warnings).toEqual(['metric_property_missing:output_tokens']);
+    const both = await api('POST', '/v1/events', { transaction_id: 'both', customer: 'w', code: 'llm_call', properties: { input_tokens: 1, output_tokens: 2 } });
+    expect(both.body.warnings).toEqual([]);
+    const typo = await api('POST', '/v1/events', { transaction_id: 'typo', customer: 'w', code: 'llm_cal', properties: { input_tokens: 1 } });
+    expect([typo.status, typo.body.charges, typo.body.warnings]).toEqual([201, [], ['no_metric_for_event_code']]);
+    // the answer a replay gives carries the same warnings
+    expect((await api('POST', '/v1/events', { transaction_id: 'half', customer: 'w', code: 'llm_call', properties: { input_tokens: 100 } })).body.warnings).toEqual(['metric_property_missing:output_tokens']);
   });
 });

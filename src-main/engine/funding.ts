@@ -9,7 +9,7 @@ import { assertOpen, type Customers } from './customers';
 import { fail } from './errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from './format';
 import { newId } from './ids';
-import { withIdempotency } from './idempotency';
+import { markReplayed, withIdempotency } from './idempotency';
 import { DEFAULT_PRIORITY, debtOf, freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
 import { consume, credit, drawFromLot } from './ledger/wallet-ops';
 import { parseTimestampField } from './timestamps';
@@ -145,7 +145,7 @@ export class Funding {
   /** Payment collected: credits the wallet. Confirming twice is harmless (one credit). */
   confirmTopUp(id: string): z.output<typeof TopUp> {
     const row = this.requireTopUp(id);
-    if (row.status === 'succeeded' || row.status === 'refunded') return this.toApi(row);
+    if (row.status === 'succeeded' || row.status === 'refunded') return markReplayed(this.toApi(row)); // changes nothing, so no audit row
     if (row.status !== 'pending') fail('invalid_state', `Top-up ${id} is ${row.status}; only a pending top-up can be confirmed.`, { top_up: id, status: row.status });
     row.status = 'succeeded';
     this.creditTopUp(this.customers.byInternalId(row.customer_id), row);
@@ -164,7 +164,7 @@ export class Funding {
 
   private endPending(id: string, status: 'failed' | 'expired'): z.output<typeof TopUp> {
     const row = this.requireTopUp(id);
-    if (row.status === status) return this.toApi(row);
+    if (row.status === status) return markReplayed(this.toApi(row));
     if (row.status !== 'pending') fail('invalid_state', `Top-up ${id} is ${row.status}; only a pending top-up can become ${status}.`, { top_up: id, status: row.status });
     row.status = status;
     row.updated_at = this.ctx.now();
@@ -209,7 +209,7 @@ export class Funding {
     if (take > refundable) {
       fail('amount_exceeds_refundable', `Top-up ${row.id} has ${refundable} unused and free to refund; ${take} was asked.`, { top_up: row.id, refundable: refundable.toString(), requested: take.toString() });
     }
-    if (take === 0n) return this.toApi(row); // nothing left: refunding "the rest" again changes nothing
+    if (take === 0n) return markReplayed(this.toApi(row)); // nothing left: refunding "the rest" again changes nothing
     drawFromLot(this.ctx.books, ws, lot, take, this.ctx.books.systemAccount(row.asset, 'funding'), 'refund', reason ? `${row.id}: ${reason}` : row.id);
     row.refunded_amount += take;
     if (freeOf(lot) === 0n && lot.reserved === 0n) row.status = 'refunded';
@@ -238,7 +238,7 @@ export class Funding {
   }
 
   private chargeback(row: TopUpRow, reason: string): z.output<typeof TopUp> {
-    if (row.chargeback) return this.toApi(row);
+    if (row.chargeback) return markReplayed(this.toApi(row));
     if (row.kind !== 'paid') fail('invalid_state', `Top-up ${row.id} is a grant; there is no payment to charge back.`, { top_up: row.id });
     if (row.status !== 'succeeded' && row.status !== 'refunded') fail('invalid_state', `Top-up ${row.id} is ${row.status}; only a succeeded top-up can be charged back.`, { top_up: row.id, status: row.status });
     const { books } = this.ctx;

@@ -198,6 +198,15 @@ describe('alerts and auto top-up', () => {
     expect(results.every((r) => r.status === 'succeeded')).toBe(true);
     const after = BigInt((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0].posted);
     expect(after - before).toBe(BigInt(topUps[0].amount));
+    // ...and only the one that changed something is in the audit log
+    const audit = await fx.op<any>('listAuditLog', { action: 'top_up.confirm' });
+    expect(audit.data).toHaveLength(1);
+    // the rule no longer names the confirmed request as pending, before it runs again
+    const [rule] = (await fx.op<any>('listAutoTopUps', { customer: 'acme' })).data;
+    expect(rule.pending_top_up).toBeNull();
+    // the message reads as money (USD has two decimals here), not as minor units
+    const cents = BigInt(topUps[0].amount);
+    expect(requested.message).toBe(`Top-up of ${cents / 100n}.${String(cents % 100n).padStart(2, '0')} USD requested for acme.`);
     expect(fx.engine.verify().ok).toBe(true);
   });
 

@@ -182,7 +182,7 @@ export class Watchers {
     rule.pending_top_up = topUp.id;
     rule.last_requested_at = now;
     this.ctx.store.upsertAutoTopUpRule(rule);
-    this.fire(customer, rule.id, 'top_up.requested', rule.asset, watched.toString(), rule.threshold.toString(), `Top-up of ${amount} ${rule.asset} requested for ${customer.external_id}.`, { top_up: topUp });
+    this.fire(customer, rule.id, 'top_up.requested', rule.asset, watched.toString(), rule.threshold.toString(), `Top-up of ${this.amount(rule.asset, amount)} requested for ${customer.external_id}.`, { top_up: topUp });
   }
 
   private evaluateUsage(customer: CustomerRow): void {
@@ -329,7 +329,8 @@ export class Watchers {
       daily_cap: r.daily_cap === null ? null : r.daily_cap.toString(),
       payment_ttl_seconds: r.payment_ttl_seconds,
       enabled: r.enabled === 1,
-      pending_top_up: r.pending_top_up,
+      // The rule learns that its request was confirmed, failed or expired only when it next runs: ask the top-up itself.
+      pending_top_up: r.pending_top_up !== null && this.ctx.store.getTopUp(r.pending_top_up)?.status === 'pending' ? r.pending_top_up : null,
       last_requested_at: isoOrNull(r.last_requested_at),
       created_at: iso(r.created_at),
     };

@@ -6,7 +6,7 @@
  * `addEvent` (or `withUnits` for non-additive metrics) and `chargeAmount` / `priceCharge`;
  * `roundToMinor` when an amount becomes money.
  */
-export { type PricingIssue, type IssuePath, formatPath } from './issues';
+export { type PricingIssue, type IssuePath, chargeIssue, formatPath } from './issues';
 export { type NumberRule, type SignRule, checkNumber } from './fields';
 export {
   CHARGE_MODELS,

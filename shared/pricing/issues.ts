@@ -24,3 +24,18 @@ export function formatPath(path: readonly (string | number)[]): string {
 export function issue(path: IssuePath, code: string, detail: string): PricingIssue {
   return { path, code, message: `${formatPath(path)}: ${detail}` };
 }
+
+/**
+ * An issue's path from the charge itself: properties' paths gain their `properties` prefix; the
+ * charge-level `allowance` and `model` stay as they are (the metric's `rounding` too).
+ */
+export function pathInCharge(path: IssuePath): IssuePath {
+  return path[0] === 'allowance' || path[0] === 'model' || path[0] === 'rounding' ? path : ['properties', ...path];
+}
+
+/** `charges[1].properties.unit_price: must be a decimal string, …`: an issue named from the plan. */
+export function chargeIssue(index: number, issue: PricingIssue): { path: IssuePath; code: string; message: string } {
+  const path = pathInCharge(issue.path);
+  return { path: ['charges', index, ...path], code: issue.code, message: `charges[${index}].${formatPath(path)}: ${issue.message.replace(/^[^:]*: /, '')}` };
+}
+

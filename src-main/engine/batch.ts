@@ -1,4 +1,5 @@
 import { EventInput } from '../../shared/contract/ledger';
+import { inputIssues, issuesText } from '../../shared/contract/input-issues';
 import type { EventIn } from './events';
 
 export type BatchItem = { ok: true; event: EventIn } | { ok: false; message: string; issues: { path: (string | number)[]; message: string }[] };
@@ -11,8 +12,8 @@ export function prepareBatch(events: unknown[]): BatchItem[] {
   return events.map((raw, index) => {
     const parsed = EventInput.safeParse(raw);
     if (parsed.success) return { ok: true, event: parsed.data };
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message }));
-    return { ok: false, message: `events[${index}]: ${issues.map((x) => `${x.path.join('.') || '(event)'}: ${x.message}`).join('; ')}`, issues };
+    const issues = inputIssues(parsed.error, raw);
+    return { ok: false, message: `events[${index}]: ${issuesText(issues, '(event)')}`, issues };
   });
 }
 

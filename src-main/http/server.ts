@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
+import { inputIssues, issuesText } from '../../shared/contract/input-issues';
 import { operations, type Operation, type OperationId } from '../../shared/contract/operations';
 import { buildOpenApi } from '../../shared/contract/openapi';
 import { type PreparedBatch, prepareBatch } from '../engine/batch';
@@ -311,10 +312,12 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         }
         keyId = contextOf(req, requestId, p.caller).keyId;
         const param = fileRoute.regex.exec(path)![1];
-        const parsed = op.input.safeParse({ ...parseQuery(q < 0 ? '' : rawUrl.slice(q + 1)), ...(param === undefined ? {} : { id: decodeURIComponent(param) }) });
+        const fileInput = { ...parseQuery(q < 0 ? '' : rawUrl.slice(q + 1)), ...(param === undefined ? {} : { id: decodeURIComponent(param) }) };
+        const parsed = op.input.safeParse(fileInput);
         if (!parsed.success) {
           status = 422;
-          return sendError(res, 'validation_failed', parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; '));
+          const issues = inputIssues(parsed.error, fileInput);
+          return sendError(res, 'validation_failed', issuesText(issues, '(query)'), { issues });
         }
         const call = contextOf(req, requestId, p.caller);
         const input = parsed.data as { id?: string };
@@ -394,9 +397,9 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
       const parsed = op.input.safeParse(input);
       if (!parsed.success) {
         status = 422;
-        const issues = parsed.error.issues.map((i) => ({ path: i.path.filter((p) => typeof p !== 'symbol'), message: i.message }));
+        const issues = inputIssues(parsed.error, input);
         if (op.id === 'ingestEvent') gateway.noteRefusal('validation_failed', input, issues.map((i) => i.message).join('; '));
-        return sendError(res, 'validation_failed', issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), { issues });
+        return sendError(res, 'validation_failed', issuesText(issues, '(body)'), { issues });
       }
       let data = parsed.data as Record<string, unknown>;
       if (op.id === 'ingestBatch') {

@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract/errors';
+import { inputIssues, issuesText } from '../../shared/contract/input-issues';
 import { operations, type Operation, type OperationId } from '../../shared/contract/operations';
 import type { EngineGateway } from '../engine/gateway-wire';
 import { TollgateError } from '../engine/errors';
@@ -20,8 +21,8 @@ export async function ipcCall(gateway: Pick<EngineGateway, 'call'>, opId: unknow
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) return refuse('validation_failed', 'The input must be an object.', { issues: [{ path: [], message: 'expected an object' }] });
   const parsed = op.input.safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.filter((p) => typeof p !== 'symbol'), message: i.message }));
-    return refuse('validation_failed', issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; '), { issues });
+    const issues = inputIssues(parsed.error, input ?? {});
+    return refuse('validation_failed', issuesText(issues, '(input)'), { issues });
   }
   const call: CallContext = { door: 'ipc', keyId: null, keyName: null, osUser: who.osUser, remoteAddress: null, requestId: who.requestId };
   try {

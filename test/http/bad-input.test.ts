@@ -92,6 +92,23 @@ describe('bad input changes nothing', () => {
     expect(ledgerDigest(fx.engine)).toBe(before);
   });
 
+  it('says "required" for an absent field, and names a charge property by its full path', async () => {
+    const noId = await fx.api('POST', '/v1/events', { customer: 'acme', code: 'tokens' });
+    expect([noId.status, noId.body.error.message]).toEqual([422, 'transaction_id: required']);
+    const noAmount = await fx.api('POST', '/v1/customers/acme/top-ups', { asset: 'USD' });
+    expect(noAmount.body.error.details.issues).toEqual([{ path: ['amount'], message: 'required' }]);
+    const badAmount = await fx.api('POST', '/v1/customers/acme/top-ups', { asset: 'USD', amount: 10.5 });
+    expect(badAmount.body.error.details.issues[0].message).not.toBe('required');
+    const batch = await fx.api('POST', '/v1/events/batch', { events: [{ customer: 'acme', code: 'tokens' }] });
+    expect(batch.body.results[0].error.details.issues).toEqual([{ path: ['transaction_id'], message: 'required' }]);
+    const price = await fx.api('POST', '/v1/plans', { code: 'float', name: 'F', interval: 'monthly', charges: [{ metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: 'ten cents' } }] });
+    expect(price.body.error.details.issues.map((i: any) => i.path)).toEqual([['charges', 0, 'properties', 'unit_price']]);
+    expect(price.body.error.message).toMatch(/^charges\[0\]\.properties\.unit_price: /);
+    const allowance = await fx.api('POST', '/v1/plans', { code: 'dyn', name: 'D', interval: 'monthly', charges: [{ metric: 'tokens', asset: 'USD', model: 'dynamic', properties: {}, allowance: '5' }] });
+    expect(allowance.body.error.details.issues.map((i: any) => i.path)).toEqual([['charges', 0, 'allowance']]);
+    expect(allowance.body.error.message).toMatch(/^charges\[0\]\.allowance: /);
+  });
+
   it('names the tier that is wrong', async () => {
     const res = await fx.api('POST', '/v1/plans', cases.find((c) => c.name.includes('gap'))!.body);
     expect(res.body.error.message).toMatch(/graduated_ranges\[1\]/);

@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
 import { type CreateImport, IMPORT_KINDS, IMPORT_ROW_SCHEMAS, type ImportKind, type ImportFileReport, type ImportReport } from '../../../shared/contract/migration';
 import { dec, isDecimalText, toText } from '../../../shared/decimal';
-import { emptyUsage, parseChargeSpec, formatPath } from '../../../shared/pricing';
+import { chargeIssue, emptyUsage, parseChargeSpec } from '../../../shared/pricing';
 import { isValidTimeZone, periodAt, type Interval } from '../../../shared/time';
 import { isStorageFailure } from '../../storage/database';
 import type { PeriodRow, SubscriptionRow } from '../../storage/store';
@@ -308,7 +308,7 @@ export class Importer {
           if (!e.assets.find(c.asset)) reasons.push(`charges[${i}]: asset ${c.asset} does not exist`);
           const rounding = metric?.rounding ? JSON.parse(metric.rounding) : undefined;
           const spec = parseChargeSpec(c.model, c.properties, c.allowance, rounding);
-          if (!spec.ok) for (const x of spec.errors) reasons.push(`charges[${i}].${formatPath(x.path)}: ${x.message.replace(/^[^:]*: /, '')}`);
+          if (!spec.ok) for (const x of spec.errors) reasons.push(chargeIssue(i, x).message);
         });
         return reasons.length ? reasons.join('; ') : null;
       }

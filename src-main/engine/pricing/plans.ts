@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CreatePlan, Plan } from '../../../shared/contract/pricing';
-import { type ChargeSpec, formatPath, parseChargeSpec } from '../../../shared/pricing';
+import { type ChargeSpec, chargeIssue, parseChargeSpec } from '../../../shared/pricing';
 import type { AssetRow, PlanRow } from '../../storage/store';
 import type { Assets } from '../assets';
 import type { EngineContext } from '../context';
@@ -69,7 +69,7 @@ export class Plans {
       this.assets.require(c.asset);
       const parsed = parseChargeSpec(c.model, c.properties, c.allowance, metric.rounding ?? undefined);
       if (!parsed.ok) {
-        const issues = parsed.errors.map((e) => ({ path: ['charges', i, 'properties', ...e.path], code: e.code, message: `charges[${i}].${formatPath(e.path)}: ${e.message.replace(/^[^:]*: /, '')}` }));
+        const issues = parsed.errors.map((e) => chargeIssue(i, e));
         fail('validation_failed', issues.map((x) => x.message).join('; '), { issues });
       }
       if (c.filters) {

@@ -436,7 +436,18 @@ export class Invoices {
     const tax = taxes.reduce((a, t) => a + t.amount, 0n);
     const s = this.settings.get();
     const total = statement.subtotal + statement.discounts + (s.tax_inclusive ? 0n : tax);
-    return this.documentModel({ ...row, subtotal: statement.subtotal, discounts: statement.discounts, tax, total, amount_due: total }, customer, statement, taxes, taxNote);
+    return this.documentModel({ ...row, subtotal: statement.subtotal, discounts: statement.discounts, tax, total, ...this.draftFunding(row, statement, total) }, customer, statement, taxes, taxNote);
+  }
+
+  /**
+   * A draft's split so far: what the wallet has already paid for the period's charges (prepaid
+   * usage is debited as it happens) and the rest, which finalization posts (tax from credit first
+   * for a prepaid customer, so amount due may still fall). Finalization reads the same transfers.
+   */
+  private draftFunding(row: InvoiceRow, statement: Statement, total: bigint): { credits_applied: bigint; amount_due: bigint } {
+    if (row.replaces_id || !row.subscription_id) return { credits_applied: 0n, amount_due: total };
+    const paid = this.ctx.store.periodFunding(statement.segments.map((x) => x.id), row.currency).fromCredit;
+    return { credits_applied: paid, amount_due: total - paid };
   }
 
   private documentModel(row: InvoiceRow, customer: CustomerRow, statement: Statement, taxes: TaxRow[], taxNote: string | null): DocumentModel {
@@ -468,7 +479,7 @@ export class Invoices {
       taxes: taxes.map((t) => ({ label: t.label, rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })),
       total: row.total.toString(),
       creditsApplied: row.credits_applied.toString(),
-      amountDue: (row.status === 'draft' ? row.total : row.amount_due).toString(),
+      amountDue: row.amount_due.toString(),
       paymentTerms: terms === 0 ? 'Due on receipt.' : `Due within ${terms} days.`,
       taxNote,
       notes: row.replaces_id ? [`This invoice replaces ${this.require(row.replaces_id).number}.`] : [],
@@ -487,6 +498,8 @@ export class Invoices {
     let discounts = row.discounts;
     let tax = row.tax;
     let total = row.total;
+    let creditsApplied = row.credits_applied;
+    let amountDue = row.amount_due;
     if (row.document) {
       const doc = JSON.parse(row.document) as StoredDocument;
       lines = doc.lines;
@@ -501,6 +514,7 @@ export class Invoices {
       discounts = c.statement.discounts;
       tax = c.taxes.reduce((a, t) => a + t.amount, 0n);
       total = subtotal + discounts + (this.settings.get().tax_inclusive ? 0n : tax);
+      ({ credits_applied: creditsApplied, amount_due: amountDue } = this.draftFunding(row, c.statement, total));
     }
     const notes = row.id === 'preview' ? [] : this.ctx.store.listCreditNotes(row.id);
     const creditedByLine = new Map<string, bigint>();
@@ -543,8 +557,8 @@ export class Invoices {
       taxes,
       tax: tax.toString(),
       total: total.toString(),
-      credits_applied: row.credits_applied.toString(),
-      amount_due: (row.status === 'draft' ? total : row.amount_due).toString(),
+      credits_applied: creditsApplied.toString(),
+      amount_due: amountDue.toString(),
       amount_paid: row.amount_paid.toString(),
       amount_outstanding: (row.status === 'finalized' ? this.outstanding(row) : 0n).toString(),
       credited: row.credited.toString(),

@@ -41,7 +41,17 @@ export const ChargeInput = z.strictObject({
   metric: Code,
   asset: AssetCode,
   model: ChargeModel,
-  properties: z.record(z.string(), z.unknown()).meta({ description: 'The model\'s properties, Lago\'s names (e.g. `{unit_price: "0.000002"}`); prices are decimal strings.' }),
+  properties: z.record(z.string(), z.unknown()).meta({
+    description: [
+      'The model\'s properties, Lago\'s names. Prices are decimal strings in **major units** of the charge\'s asset (`"0.01"` is one cent of USD), never minor units; quantities are decimal strings or JSON integers.',
+      '`standard`: `{unit_price}`.',
+      '`graduated`: `{graduated_ranges: [{from_value, to_value, per_unit_amount, flat_amount}, ...]}`: each tier prices the units inside it; the last tier has `to_value: null`.',
+      '`volume`: `{volume_ranges: [...]}`, tiers as graduated: all units are priced at the tier the total reaches.',
+      '`package`: `{amount, package_size, free_units?}`: `amount` per started package of `package_size` units, after `free_units`.',
+      '`percentage`: `{rate, fixed_amount?, free_units_per_events?, free_units_per_total_aggregation?}`: `rate` percent of the summed value, plus `fixed_amount` per event.',
+      '`dynamic`: `{}`: each event carries its price in `precise_total_amount`.',
+    ].join(' '),
+  }),
   filters: z.record(z.string(), z.array(z.string().max(200)).min(1)).optional().meta({ description: 'Price only events whose properties match (property -> allowed values). The most specific matching charge wins.' }),
   allowance: DecimalString.optional().meta({ description: 'Included units per period, priced as F(max(0, usage - allowance)).' }),
   pay_in_advance: z.boolean().optional(),
@@ -150,8 +160,11 @@ export const Quote = z.object({
   metric: z.string(),
   asset: z.string(),
   quantity: z.string(),
-  amount: AmountOut.meta({ description: 'What this quantity would add now, after current usage, held usage and allowances, rounded up to the minor unit.' }),
-  exact_amount: z.string(),
+  amount: AmountOut.meta({
+    description:
+      'What this quantity would add now, after current usage, held usage and allowances, rounded **up** to the minor unit: the amount a hold for it takes. The event itself debits round(F(usage after)) - round(F(usage before)) (half away from zero), so a sub-cent price may debit 0 on one event and 1 on the next; the period total is always priced once and rounded once.',
+  }),
+  exact_amount: z.string().meta({ description: 'The same, unrounded: a decimal string in major units of the asset (`"2.5"` beside `amount: "250"` in USD).' }),
 });
 export { AmountOut };
 

@@ -60,7 +60,7 @@ async function serve(o: DoorOptions): Promise<void> {
   out.write(`  storage     SQLite WAL, synchronous=${o.synchronous}\n`);
   out.write(`  console     ${server.url}/\n`);
   out.write(`  API doc     ${server.url}/v1/openapi.json\n`);
-  out.write(`  metrics     ${server.url}/v1/metrics (Prometheus, a read key)\n`);
+  out.write(`  metrics     ${server.url}/metrics (Prometheus, a read key)\n`);
   out.write(`  logs        ${join(o.dataDir, 'logs', 'tollgate.log')} (JSON lines, rotated at 10 MiB)\n`);
   if (engine.migration.backup) out.write(`  migrated    v${engine.migration.from} -> v${engine.migration.to} (backup: ${engine.migration.backup})\n`);
   if (engine.initialAdminKey) {

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { KEY_FORMAT, KEY_RE } from './key-format';
 import { applyMemoryPolicy, DOOR_THREAD_LIMITS } from './runtime/memory-policy';
 import type { DoorOptions, ToDoor } from './runtime/serve-door-protocol';
 import { defaultDataDir } from './paths';
@@ -23,11 +24,49 @@ restore  Put a backup in place of the data dir's database (the engine must be st
          backup folder, and invoice numbering continues after the highest number ever issued.
          --force restores a backup whose ledger check finds problems.
 
-Environment: TOLLGATE_ADMIN_KEY=tg_<id>_<secret> sets the admin key instead of minting one;
+Environment: TOLLGATE_ADMIN_KEY=tg_<id>_<secret> sets the admin key instead of minting one
+             (<id>: 8-32 lowercase letters or digits; <secret>: 16-128 of A-Z a-z 0-9 _ -);
              TOLLGATE_DATA_DIR sets the default data dir.`;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/** Checked before the engine starts, so a wrong TOLLGATE_ADMIN_KEY is one line, not a stack. */
+const ADMIN_KEY_FORMAT = `tollgate: TOLLGATE_ADMIN_KEY must look like ${KEY_FORMAT} (or unset it: serve mode mints an admin key on an empty data dir).`;
+
+/** `tollgate export`: the full export, and a summary on stdout (the details are in the folder's manifest.json). */
+async function exportCommand(folderArg: string | undefined, dataDir: string): Promise<never> {
+  if (!folderArg) die(`tollgate export: give a folder.\n${MOVE_USAGE}`, 2);
+  if (!existsSync(join(dataDir, 'tollgate.db'))) die(`tollgate export: no Tollgate database in ${dataDir} (pass --data-dir, or set TOLLGATE_DATA_DIR).`);
+  const { Engine } = await import('./engine/engine');
+  const { DataDirLockedError } = await import('./storage/lock');
+  const { SchemaTooNewError } = await import('./storage/schema-too-new');
+  let engine: Awaited<ReturnType<typeof Engine.open>>;
+  try {
+    engine = Engine.open({ dataDir, timers: false });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) die(`tollgate export: ${err.message} A running engine exports with POST /v1/exports/full.`);
+    if (err instanceof SchemaTooNewError) die(`tollgate export: ${err.message}`);
+    throw err;
+  }
+  let result: ReturnType<typeof engine.portability.exportFull>;
+  try {
+    result = engine.portability.exportFull({ folder: resolve(folderArg) });
+  } catch (err) {
+    await engine.close();
+    die(`tollgate export: ${(err as Error)?.message ?? String(err)}`);
+  }
+  await engine.close();
+  const rows = result.tables.reduce((n, t) => n + t.rows, 0);
+  const filled = result.tables.filter((t) => t.rows > 0).length;
+  const n = (x: number) => x.toLocaleString('en-US');
+  process.stdout.write(
+    `Exported ${dataDir} to ${result.folder}\n` +
+      `  ${n(result.tables.length)} tables (${n(filled)} with rows), ${n(rows)} rows as JSON lines; transfers.csv and invoices.csv; ${n(result.files.length)} files in all\n` +
+      `  manifest.json lists every file with its row count and SHA-256 (schema ${result.schema_version}, exported ${result.exported_at})\n` +
+      `Rebuild a data dir from it: tollgate import ${result.folder} --data-dir <empty dir>\n`,
+  );
+  process.exit(0);
+}
 
 function die(message: string, code = 1): never {
   process.stderr.write(message.endsWith('\n') ? message : message + '\n');
@@ -89,11 +128,15 @@ async function main(argv: string[]): Promise<void> {
       die(`tollgate restore: ${(err as Error)?.message ?? String(err)}`);
     }
   }
-  if (command === 'import' || command === 'export') {
+  if (command === 'export') await exportCommand(positionals[1], dataDir);
+  if (command === 'import') {
     const { moveCommand } = await import('./engine/migration/commands');
     process.exit(await moveCommand(command, positionals[1], { dataDir, dryRun: values['dry-run'] ?? false, source: values.source }).catch((err: unknown) => die(`tollgate ${command}: ${(err as Error)?.message ?? String(err)}`)));
   }
   if (command !== 'serve') die(USAGE, 2);
+
+  const adminKey = process.env.TOLLGATE_ADMIN_KEY || undefined;
+  if (adminKey !== undefined && !KEY_RE.test(adminKey)) die(ADMIN_KEY_FORMAT);
 
   const host = values.host ?? '127.0.0.1';
   const port = values.port === undefined ? 8787 : Number(values.port);
@@ -119,7 +162,7 @@ async function main(argv: string[]): Promise<void> {
   applyMemoryPolicy();
   const door = new Worker(join(import.meta.dirname, 'serve-door.js'), {
     resourceLimits: DOOR_THREAD_LIMITS,
-    workerData: { dataDir, synchronous, adminKey: process.env.TOLLGATE_ADMIN_KEY || undefined, host, port, tls, publicHosts: values['public-host'] ?? [] } satisfies DoorOptions,
+    workerData: { dataDir, synchronous, adminKey, host, port, tls, publicHosts: values['public-host'] ?? [] } satisfies DoorOptions,
   });
   const stop = (signal: string) => door.postMessage({ t: 'stop', signal } satisfies ToDoor);
   process.on('SIGINT', () => stop('SIGINT'));

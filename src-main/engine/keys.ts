@@ -5,6 +5,7 @@ import type { Scope } from '../../shared/contract/operations';
 import type { ApiKeyRow, Store } from '../storage/store';
 import { fail } from './errors';
 import { iso } from './format';
+import { KEY_RE } from '../key-format';
 import { parseTimestampField } from './timestamps';
 
 /** Who a request runs as, as the doors need it: scopes, expiry, rate limit, support caps. */
@@ -19,7 +20,6 @@ export interface KeyPrincipal {
   supportCaps: Map<string, bigint>;
 }
 
-const KEY_RE = /^tg_([a-z0-9]{8,32})_([A-Za-z0-9_-]{16,128})$/;
 
 export const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 

@@ -5,18 +5,18 @@ import { MOVE_USAGE } from './usage';
 
 
 /**
- * `tollgate import` and `tollgate export`: the same work as POST /v1/imports and /v1/exports/full,
- * on a data dir no engine is running on. Prints the report as JSON; exits 0 when everything went
- * in and the ledger check passes, 2 otherwise.
+ * `tollgate import`: the same work as POST /v1/imports, on a data dir no engine is running on
+ * (`tollgate export` is in cli.ts). Prints the report as JSON; exits 0 when everything went in and
+ * the ledger check passes, 2 otherwise.
  */
-export async function moveCommand(command: 'import' | 'export', folderArg: string | undefined, o: { dataDir: string; dryRun: boolean; source?: string }): Promise<number> {
+export async function moveCommand(command: 'import', folderArg: string | undefined, o: { dataDir: string; dryRun: boolean; source?: string }): Promise<number> {
   const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
   if (!folderArg) {
     process.stderr.write(`tollgate ${command}: give a folder.\n${MOVE_USAGE}\n`);
     return 2;
   }
   const folder = resolve(folderArg);
-  if (command === 'import' && isFullExport(folder)) {
+  if (isFullExport(folder)) {
     if (o.dryRun) {
       process.stderr.write('A full export is restored whole into an empty data dir; there is nothing to dry-run.\n');
       return 2;
@@ -31,10 +31,6 @@ export async function moveCommand(command: 'import' | 'export', folderArg: strin
   const engine = Engine.open({ dataDir: o.dataDir, timers: false });
   try {
     if (engine.initialAdminKey) process.stderr.write(`New data dir ${o.dataDir}: admin API key (shown once; store it now):\n  ${engine.initialAdminKey}\n`);
-    if (command === 'export') {
-      out(engine.portability.exportFull({ folder }));
-      return 0;
-    }
     const source = o.source as 'auto' | 'tollgate' | 'lago' | 'stripe' | undefined;
     const report = await engine.portability.runImport({ folder, source, dry_run: o.dryRun });
     out(report);

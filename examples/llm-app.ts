@@ -32,6 +32,7 @@ import { createResilientClient, TollgateUnavailableError, type AuthorizationDeci
 import type { Replayer } from '../shared/client/spool';
 import type { OutputOf } from '../shared/contract/operations';
 import { FileSpool } from '../src-main/client/file-spool';
+import { formatAmount, runMain, tollgateUrl } from './cli-support';
 
 export interface ModelAnswer {
   text: string;
@@ -54,12 +55,23 @@ export class PriceMemory {
   private readonly rates = new Map<string, { asset: string; minorPerUnit: Dec }>();
   private readonly scales = new Map<string, number>();
 
-  async learn(client: ResilientClient, quote: OutputOf<'createQuote'>): Promise<void> {
-    let scale = this.scales.get(quote.asset);
+  /** An asset's scale (decimal places of its minor unit), from GET /v1/assets/{code} once. */
+  async scaleOf(client: ResilientClient, asset: string): Promise<number> {
+    let scale = this.scales.get(asset);
     if (scale === undefined) {
-      scale = (await client.call('getAsset', { code: quote.asset })).scale;
-      this.scales.set(quote.asset, scale);
+      scale = (await client.call('getAsset', { code: asset })).scale;
+      this.scales.set(asset, scale);
     }
+    return scale;
+  }
+
+  /** The scale of an asset seen before, without asking Tollgate (which may be down). */
+  knownScale(asset: string): number | undefined {
+    return this.scales.get(asset);
+  }
+
+  async learn(client: ResilientClient, quote: OutputOf<'createQuote'>): Promise<void> {
+    const scale = await this.scaleOf(client, quote.asset);
     const quantity = dec(quote.quantity);
     if (quantity.c === 0n) return;
     // exact_amount is in major units; keep minor units per unit, rounded up
@@ -125,14 +137,18 @@ export interface AnswerResult {
   offline: boolean;
   /** How the outage policy decided (offline decisions only). */
   rule?: string;
+  /** What the event debited, for people: "0.01 USD" (amounts formatted with the asset's scale). */
   charged?: string;
+  /** The same debits as the API answers them: integer strings of minor units. */
+  debits?: { asset: string; amount: string }[];
   authorizationId?: string;
   /** The event of a served request. */
   transactionId?: string;
   /** The event could not be delivered and waits in the spool. */
   spooled?: boolean;
-  /** The worst case priced (minor units), when known. */
+  /** The worst case priced (minor units of `estimateAsset`), when known. */
   estimate?: string;
+  estimateAsset?: string;
 }
 
 export async function answer(app: Pick<LlmApp, 'client' | 'prices'>, customer: string, prompt: string, opts: { maxOutputTokens?: number; model?: typeof simulatedModelCall } = {}): Promise<AnswerResult> {
@@ -159,9 +175,10 @@ export async function answer(app: Pick<LlmApp, 'client' | 'prices'>, customer: s
       : { customer, metric: 'output_tokens', quantity: maxOutputTokens, ttl_seconds: 120 },
   );
   const estimate = worst ? (worst.amount > 0n ? worst.amount : 1n).toString() : undefined;
+  const estimateAsset = worst?.asset;
   if (!decision.allowed) {
     const reason = decision.offline ? `Tollgate unreachable (${decision.failure.reason}); outage policy: ${decision.rule}` : `${decision.reason}: ${decision.message}`;
-    return { served: false, reason, offline: decision.offline, rule: decision.offline ? decision.rule : undefined, estimate };
+    return { served: false, reason, offline: decision.offline, rule: decision.offline ? decision.rule : undefined, estimate, estimateAsset };
   }
   const authorizationId = decision.offline ? undefined : decision.authorization.id;
 
@@ -172,16 +189,34 @@ export async function answer(app: Pick<LlmApp, 'client' | 'prices'>, customer: s
   const transactionId = `llm-${decision.idempotency_key}`;
   const properties: Record<string, unknown> = { input_tokens: result.inputTokens, output_tokens: result.outputTokens, model: 'simulated' };
   if (decision.offline) properties.served_offline = decision.rule;
-  const base = { served: true, text: result.text, offline: decision.offline, rule: decision.offline ? decision.rule : undefined, authorizationId, transactionId, estimate };
+  const base = { served: true, text: result.text, offline: decision.offline, rule: decision.offline ? decision.rule : undefined, authorizationId, transactionId, estimate, estimateAsset };
   try {
     const out = await client.ingest({ transaction_id: transactionId, customer, code: 'llm_call', properties, ...(authorizationId ? { authorization_id: authorizationId } : {}) });
     if (out.spooled) return { ...base, spooled: true };
-    return { ...base, spooled: false, charged: out.result.debits.map((d) => `${d.amount} ${d.asset}`).join(', ') };
+    const debits = out.result.debits.map((d) => ({ asset: d.asset, amount: d.amount }));
+    return { ...base, spooled: false, debits, charged: await formatDebits(app, debits) };
   } catch (err) {
     // served already: a refusal now (a 402 for an event served offline, without a hold) is reported
     if (err instanceof TollgateApiError) return { ...base, spooled: false, reason: `event refused: ${err.code}: ${err.message}` };
     throw err;
   }
+}
+
+/** Debits for people ("0.01 USD, 3 TOKENS"); an asset whose scale cannot be read now shows its minor units. */
+async function formatDebits(app: Pick<LlmApp, 'client' | 'prices'>, debits: { asset: string; amount: string }[]): Promise<string> {
+  if (debits.length === 0) return 'nothing';
+  const parts: string[] = [];
+  for (const d of debits) {
+    const scale = await app.prices.scaleOf(app.client, d.asset).catch(() => null);
+    parts.push(scale === null ? `${d.amount} ${d.asset} minor units` : formatAmount(d.amount, scale, d.asset));
+  }
+  return parts.join(', ');
+}
+
+function formatEstimate(prices: PriceMemory, r: AnswerResult): string {
+  if (r.estimate === undefined || r.estimateAsset === undefined) return 'unknown';
+  const scale = prices.knownScale(r.estimateAsset);
+  return scale === undefined ? `${r.estimate} ${r.estimateAsset} minor units` : formatAmount(r.estimate, scale, r.estimateAsset);
 }
 
 /** `deny`, `allow` or `allow-up-to:<minor units>`. */
@@ -195,7 +230,7 @@ export function parseOutagePolicy(text: string): OutagePolicy {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const app = await openApp({
-    baseUrl: process.env.TOLLGATE_URL ?? 'http://127.0.0.1:8787',
+    baseUrl: tollgateUrl(),
     apiKey: process.env.TOLLGATE_KEY,
     outagePolicy: parseOutagePolicy(process.env.TOLLGATE_OUTAGE_POLICY ?? 'deny'),
     spoolDir: process.env.TOLLGATE_SPOOL_DIR ?? '.tollgate-spool',
@@ -215,11 +250,12 @@ async function main(): Promise<void> {
     const r = await answer(app, customer, words.join(' ') || 'Hello');
     if (!r.served) {
       console.log(`Not served: ${r.reason}`);
+      if (r.offline) console.log(`(Tollgate at ${tollgateUrl()}; set TOLLGATE_URL if it runs elsewhere, or TOLLGATE_OUTAGE_POLICY to serve while it is down.)`);
       process.exitCode = 2;
       return;
     }
     console.log(r.text);
-    if (r.offline) console.log(`served OFFLINE by the outage policy (${r.rule}); estimate ${r.estimate ?? 'unknown'}`);
+    if (r.offline) console.log(`served OFFLINE by the outage policy (${r.rule}); estimate ${formatEstimate(app.prices, r)}`);
     if (r.spooled) console.log(`event ${r.transactionId} spooled: it will be delivered when Tollgate is back`);
     else if (r.charged) console.log(`charged ${r.charged}${r.authorizationId ? ` (authorization ${r.authorizationId})` : ''}`);
     else if (r.reason) console.log(r.reason);
@@ -228,9 +264,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1] && /llm-app\.(ts|js|mjs)$/.test(process.argv[1])) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof TollgateApiError ? `${err.status} ${err.code}: ${err.message}` : err);
-    process.exit(1);
-  });
-}
+if (process.argv[1] && /llm-app\.(ts|js|mjs)$/.test(process.argv[1])) runMain(main);

@@ -30,7 +30,17 @@ export interface Statement {
   segments: PeriodRow[];
 }
 
-const fmtDate = (ms: number, tz: string) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: tz }).format(new Date(ms));
+/**
+ * One formatter per time zone, made once: building an `Intl.DateTimeFormat` costs far more than
+ * formatting with it, and a billing run formats two dates for every segment's lines (it was a
+ * fifth of the run's time).
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function fmtDate(ms: number, tz: string): string {
+  let f = dateFormats.get(tz);
+  if (!f) dateFormats.set(tz, (f = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: tz })));
+  return f.format(new Date(ms));
+}
 
 /**
  * An invoice is a statement of the ledger: for a subscription's billing period it groups the

@@ -46,13 +46,18 @@ export class ConsoleViews {
     const assetCodes = [...new Set([...wallets.map((w) => w.asset), ...totals.map((t) => t.asset)])].sort();
     const account = (asset: string, type: string) => totals.find((t) => t.asset === asset && t.type === type);
 
+    // A closed (or erased) customer takes no new usage: its wallet cannot run out and is nothing to
+    // watch, whatever burn rate its last minutes left behind. Its status is read only for wallets
+    // that would count, so this stays one pass over the balances.
     let low = 0;
     let negative = 0;
     for (const w of wallets) {
       const available = w.posted - w.pending - w.debt;
-      if (available < 0n) negative++;
       const rate = burn.get(`${w.customer_id}:${w.asset}`);
-      if (rate && rate > 0n && available >= 0n && (available * 3600n) / rate < 24n * 3600n) low++;
+      const isLow = !!rate && rate > 0n && available >= 0n && (available * 3600n) / rate < 24n * 3600n;
+      if ((available < 0n || isLow) && this.isClosed(w.customer_id)) continue;
+      if (available < 0n) negative++;
+      if (isLow) low++;
     }
 
     const assets = assetCodes.map((code) => {
@@ -91,13 +96,24 @@ export class ConsoleViews {
     }
     const events_per_minute = Array.from({ length: 60 }, (_, i) => hourAgo + i).map((m) => ({ minute: iso(m * 60_000), events: perMinute.get(m) ?? 0 }));
 
+    // Revenue is kept per plan version (a new version is a new plan id with the same code). An operator
+    // reads "revenue by plan" as by the plan they sell: a price change makes version 2 of `llm`, not
+    // another product, and two `llm` rows for one month would read as a duplicate. So versions of a
+    // code are added together here (same asset, exact integers), one row per month, code and asset.
     const sixMonthsAgo = new Date(now - 183 * 86_400_000).toISOString().slice(0, 7);
-    const planNames = new Map<number, string>();
-    const revenue_by_plan = store.statsRevenue(sixMonthsAgo).map((r) => {
-      let name = planNames.get(r.plan_id);
-      if (!name) planNames.set(r.plan_id, (name = this.plans.byId(r.plan_id).row.code));
-      return { month: r.month, plan: name, asset: r.asset, amount: r.amount.toString() };
-    });
+    const planCodes = new Map<number, string>();
+    const byPlan = new Map<string, { month: string; plan: string; asset: string; amount: bigint }>();
+    for (const r of store.statsRevenue(sixMonthsAgo)) {
+      let code = planCodes.get(r.plan_id);
+      if (!code) planCodes.set(r.plan_id, (code = this.plans.byId(r.plan_id).row.code));
+      const key = `${r.month}\u0000${code}\u0000${r.asset}`;
+      const row = byPlan.get(key);
+      if (row) row.amount += r.amount;
+      else byPlan.set(key, { month: r.month, plan: code, asset: r.asset, amount: r.amount });
+    }
+    const revenue_by_plan = [...byPlan.values()]
+      .sort((a, b) => a.month.localeCompare(b.month) || a.plan.localeCompare(b.plan) || a.asset.localeCompare(b.asset))
+      .map((r) => ({ month: r.month, plan: r.plan, asset: r.asset, amount: r.amount.toString() }));
 
     const fiat = assets.find((a) => a.kind === 'fiat');
     let margin: z.output<typeof Overview>['margin'] = null;
@@ -129,6 +145,7 @@ export class ConsoleViews {
         const rate = burn.get(key) ?? 0n;
         const available = w.posted - w.pending - w.debt;
         const customer = this.customers.byInternalId(w.customer_id);
+        if (customer.status === 'closed') return null;
         return {
           customer: customer.external_id,
           name: customer.name,
@@ -142,7 +159,8 @@ export class ConsoleViews {
           rate,
         };
       })
-      .filter((w) => w.rate > 0n || w.spend_last_minute !== '0');
+      // Closed (and erased) customers take no new usage: nothing to monitor.
+      .filter((w): w is NonNullable<typeof w> => w !== null && (w.rate > 0n || w.spend_last_minute !== '0'));
     wallets.sort((a, b) => (sort === 'burn_rate' ? (b.rate > a.rate ? 1 : b.rate < a.rate ? -1 : 0) : (a.time_to_empty_seconds ?? Infinity) - (b.time_to_empty_seconds ?? Infinity)));
     return { as_of: iso(this.ctx.now()), wallets: wallets.slice(0, limit).map(({ rate: _r, ...w }) => w) };
   }
@@ -182,6 +200,10 @@ export class ConsoleViews {
       total: this.ctx.store.countCustomers(search?.trim() || null, status),
       as_of: iso(this.ctx.now()),
     };
+  }
+
+  private isClosed(customerId: number): boolean {
+    return this.customers.byInternalId(customerId).status === 'closed';
   }
 
   eventDetail(transactionId: string, externalId: string): z.output<typeof EventDetail> {

@@ -5,8 +5,18 @@ import { call } from '../api';
 /**
  * Pick a customer, searched on the server as you type (external id, name, email), for filters and
  * dialogs. The value is the external id; an id pasted that the search does not return is kept.
+ * `status` narrows the list as `listCustomerWallets` does (default: every customer but archived
+ * ones); pickers that start new business (a draft preview, a billing run) ask for `active`, so
+ * closed and erased customers are not offered.
  */
-export function CustomerPicker({ value, onChange, label = 'Customer', placeholder = 'Any customer', ...rest }: { value: string | null; onChange: (v: string | null) => void; label?: string; placeholder?: string } & Omit<SelectProps, 'value' | 'onChange' | 'data'>) {
+export function CustomerPicker({
+  value,
+  onChange,
+  label = 'Customer',
+  placeholder = 'Any customer',
+  status,
+  ...rest
+}: { value: string | null; onChange: (v: string | null) => void; label?: string; placeholder?: string; status?: 'active' | 'archived' | 'closed' | 'all' } & Omit<SelectProps, 'value' | 'onChange' | 'data'>) {
   const [search, setSearch] = useState('');
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   const [loading, setLoading] = useState(false);
@@ -17,7 +27,7 @@ export function CustomerPicker({ value, onChange, label = 'Customer', placeholde
     setLoading(true);
     const t = setTimeout(() => {
       const typed = search.trim() && !labels.current.has(search) ? search.trim() : '';
-      call('listCustomerWallets', { limit: 20, ...(typed ? { search: typed } : {}) })
+      call('listCustomerWallets', { limit: 20, ...(typed ? { search: typed } : {}), ...(status ? { status } : {}) })
         .then((page) => {
           if (cancelled) return;
           const next = page.data.map((c) => ({ value: c.external_id, label: c.name ? `${c.name} (${c.external_id})` : c.external_id }));
@@ -31,7 +41,7 @@ export function CustomerPicker({ value, onChange, label = 'Customer', placeholde
       cancelled = true;
       clearTimeout(t);
     };
-  }, [search]);
+  }, [search, status]);
   if (value) labels.current.add(value);
   const data = value && !options.some((o) => o.value === value) ? [{ value, label: value }, ...options] : options;
   return (

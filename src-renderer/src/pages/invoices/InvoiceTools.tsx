@@ -72,7 +72,7 @@ export function BillingRunDialog({ opened, onClose, customer: fixedCustomer, onF
                 </Stack>
               </Radio.Group>
             )}
-            {scope === 'one' && !fixedCustomer && <CustomerPicker value={customer} onChange={setCustomer} placeholder="Choose a customer" />}
+            {scope === 'one' && !fixedCustomer && <CustomerPicker value={customer} onChange={setCustomer} placeholder="Choose a customer" status="active" />}
             <InlineError error={error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
@@ -283,7 +283,7 @@ export function PreviewDialog({ opened, onClose }: { opened: boolean; onClose: (
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Preview a customer&apos;s next invoice</Text>} size="xl">
       <Stack>
-        <CustomerPicker value={customer} onChange={setCustomer} placeholder="Choose a customer" data-autofocus />
+        <CustomerPicker value={customer} onChange={setCustomer} placeholder="Choose a customer" status="active" data-autofocus data-testid="preview-customer" />
         {customer ? (
           <>
             <DraftPreview customer={customer} />

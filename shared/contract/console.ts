@@ -10,7 +10,7 @@ export const Overview = z.object({
   attention: z.object({
     low_wallets: z.number().int().meta({ description: 'Wallets whose time to empty at the current burn rate is under 24 hours.' }),
     negative_wallets: z.number().int().meta({ description: 'Wallets with available below zero (debt or overdraft in use).' }),
-    refused_events_24h: z.number().int(),
+    refused_events_24h: z.number().int().meta({ description: 'Requests refused in the last 24 hours: events and declined authorizations together (the counts are kept per reason, not per route).' }),
     periods_to_finalize: z.number().int().meta({ description: 'Closed periods still in their grace period (draft invoices).' }),
   }),
   assets: z.array(
@@ -35,7 +35,7 @@ export const Overview = z.object({
   ),
   events_per_minute: z.array(z.object({ minute: IsoTime, events: z.number().int() })),
   spend_per_minute: z.array(z.object({ minute: IsoTime, asset: z.string(), amount: AmountOut })),
-  revenue_by_plan: z.array(z.object({ month: z.string(), plan: z.string(), asset: z.string(), amount: AmountOut })),
+  revenue_by_plan: z.array(z.object({ month: z.string(), plan: z.string(), asset: z.string(), amount: AmountOut })).meta({ description: 'Per month, plan code and asset: the versions of a plan are added together.' }),
   margin: z
     .object({ currency: z.string(), revenue_this_month: AmountOut, cost_this_month: z.string().meta({ description: 'Sum of the events\' own `cost`, in major units.' }) })
     .nullable(),

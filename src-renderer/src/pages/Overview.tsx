@@ -9,12 +9,13 @@ import { minorToDecimal } from '@shared/money';
 import { call, type OutputOf } from '../api';
 import { InfoTip, PageHeader, StatusBadge, walletStatus } from '../components/common';
 import { CardsSkeleton, ErrorState, TableSkeleton } from '../components/states';
-import { chartNumber, SERIES_COLORS, useTitle } from '../lib/chart';
+import { amountAxis, chartNumber, SERIES_COLORS, useTitle } from '../lib/chart';
 import { formatCount, formatTime, humanCode, humanDuration } from '../lib/format';
 import { formatAmount, Money } from '../lib/money';
 import { useQuery, useThrottledEffect } from '../lib/useQuery';
 import { assetLike } from '../state/assets';
 import { useLive } from '../state/live';
+import { KindBadge, requestKind } from './events/RefusedTab';
 
 type Overview = OutputOf<'getOverview'>;
 type AssetRow = Overview['assets'][number];
@@ -34,7 +35,9 @@ function AttentionStrip({ a }: { a: Overview['attention'] }) {
   const items = [
     { n: a.low_wallets, label: a.low_wallets === 1 ? 'wallet runs out within 24 h' : 'wallets run out within 24 h', icon: TrendingDown, color: 'yellow', to: '/monitor' },
     { n: a.negative_wallets, label: a.negative_wallets === 1 ? 'wallet below zero' : 'wallets below zero', icon: AlertTriangle, color: 'red', to: '/monitor' },
-    { n: a.refused_events_24h, label: a.refused_events_24h === 1 ? 'event refused in 24 h' : 'events refused in 24 h', icon: Ban, color: 'orange', to: '/events/refused' },
+    // Refusals are counted per reason across POST /v1/events and POST /v1/authorizations (the engine
+    // keeps no route per count), so the strip says "requests", which is what the number is.
+    { n: a.refused_events_24h, label: a.refused_events_24h === 1 ? 'request refused in 24 h' : 'requests refused in 24 h', icon: Ban, color: 'orange', to: '/events/refused' },
     { n: a.periods_to_finalize, label: a.periods_to_finalize === 1 ? 'period waiting to be finalized' : 'periods waiting to be finalized', icon: FileClock, color: 'blue', to: '/invoices?status=draft' },
   ].filter((i) => i.n > 0);
   if (items.length === 0) return null;
@@ -199,7 +202,8 @@ function RevenueByPlan({ overview }: { overview: Overview }) {
   const rows = overview.revenue_by_plan.filter((r) => r.asset === current);
   const plans = [...new Set(rows.map((r) => r.plan))];
   const months = [...new Set(rows.map((r) => r.month))].sort();
-  const scale = current ? assetLike(current, undefined, overview.assets.find((a) => a.asset === current)?.scale).scale : 2;
+  const a = assetLike(current ?? 'USD', undefined, overview.assets.find((x) => x.asset === current)?.scale);
+  const scale = a.scale;
   const data = months.map((m) => {
     const row: Record<string, string | number> = { month: m };
     for (const p of plans) {
@@ -208,6 +212,20 @@ function RevenueByPlan({ overview }: { overview: Overview }) {
     }
     return row;
   });
+  // The axis comes from the exact monthly stacks (positive and negative parts stack apart), so its
+  // ticks are round, distinct amounts even when a month earned a few cents.
+  const axis = useMemo(() => {
+    let top = 0n;
+    let bottom = 0n;
+    for (const m of months) {
+      let up = 0n;
+      let down = 0n;
+      for (const r of rows) if (r.month === m) (r.amount.startsWith('-') ? (down += BigInt(r.amount)) : (up += BigInt(r.amount)));
+      if (up > top) top = up;
+      if (down < bottom) bottom = down;
+    }
+    return amountAxis(bottom, top, a);
+  }, [overview, current]);
   return (
     <Card>
       <Group justify="space-between" mb="xs">
@@ -229,7 +247,8 @@ function RevenueByPlan({ overview }: { overview: Overview }) {
               dataKey="month"
               type="stacked"
               series={plans.map((p, i) => ({ name: p, color: SERIES_COLORS[i % SERIES_COLORS.length]! }))}
-              valueFormatter={(v) => (current ? formatAmount(String(Math.round(v * 10 ** scale)), assetLike(current), { compact: true }) : String(v))}
+              valueFormatter={(v) => formatAmount(String(Math.round(v * 10 ** scale)), a)}
+              yAxisProps={{ ticks: axis.ticks, domain: axis.domain, tickFormatter: axis.label, interval: 0 }}
               withLegend
               legendProps={{ verticalAlign: 'bottom' }}
               gridAxis="y"
@@ -255,6 +274,9 @@ function RevenueByPlan({ overview }: { overview: Overview }) {
               ))}
             </Table.Tbody>
           </Table>
+          <Text size="xs" c="dimmed" mt={4}>
+            Per plan code: the versions of a plan are added together.
+          </Text>
         </>
       )}
     </Card>
@@ -370,7 +392,7 @@ function RecentRefusals() {
         </Title>
         <Anchor component={Link} to="/events/refused" size="sm">
           <Group gap={4}>
-            All refused events <ArrowRight size={14} />
+            All refused requests <ArrowRight size={14} />
           </Group>
         </Anchor>
       </Group>
@@ -380,7 +402,7 @@ function RecentRefusals() {
         <ErrorState error={q.error} onRetry={q.reload} what="refusals" />
       ) : reasons.length === 0 ? (
         <Text size="sm" c="dimmed" py="lg" ta="center">
-          No refused events. Events the API refuses (unknown customer, no funds, bad payload) show up here.
+          No refused requests. Events the API refuses and authorizations it declines (unknown customer, no funds, bad payload) show up here.
         </Text>
       ) : (
         <Table fz="sm" verticalSpacing={6} aria-label="Recent refusals">
@@ -395,15 +417,18 @@ function RecentRefusals() {
             {reasons.slice(0, 5).map((r) => (
               <Table.Tr key={r.reason}>
                 <Table.Td>
-                  <Badge variant="light" color="orange" ff="monospace" tt="none">
+                  <Badge variant="light" color="orange" ff="monospace" tt="none" styles={{ label: { overflow: 'visible' } }}>
                     {r.reason}
                   </Badge>
                 </Table.Td>
                 <Table.Td className="tg-right tg-num">{formatCount(r.count)}</Table.Td>
                 <Table.Td>
-                  <Text size="xs" c="dimmed" lineClamp={1} maw={320}>
-                    {r.samples[0]?.message ?? humanCode(r.reason)}
-                  </Text>
+                  <Group gap={6} wrap="nowrap">
+                    {r.samples[0] && <KindBadge kind={requestKind(r.samples[0].body)} />}
+                    <Text size="xs" c="dimmed" lineClamp={1} maw={300}>
+                      {r.samples[0]?.message ?? humanCode(r.reason)}
+                    </Text>
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -5,7 +5,18 @@ import { type ApiError, call, type OutputOf } from '../../api';
 import { InlineError } from '../../components/states';
 
 type Values = { external_id: string; name: string; email: string; billing_mode: 'prepaid' | 'postpaid'; on_insufficient_funds: 'record_as_debt' | 'refuse'; billing_timezone: string };
-const EMPTY: Values = { external_id: '', name: '', email: '', billing_mode: 'prepaid', on_insufficient_funds: 'refuse', billing_timezone: '' };
+/**
+ * The API is the contract: a customer created without `on_insufficient_funds` gets `record_as_debt`
+ * (src-main/engine/customers.ts), so the dialog starts there too and a customer made here behaves
+ * like one made with curl.
+ */
+const EMPTY: Values = { external_id: '', name: '', email: '', billing_mode: 'prepaid', on_insufficient_funds: 'record_as_debt', billing_timezone: '' };
+
+/** What each policy does for a new customer, whose overdraft limit is 0 until set on the Details tab. */
+const POLICY_HELP: Record<Values['on_insufficient_funds'], string> = {
+  record_as_debt: 'The overdraft limit starts at 0, so an event that costs more than the balance is still refused (402) until you set a limit on the Details tab. Debt arises from a capture beyond its hold, or within that limit.',
+  refuse: 'An event that costs more than the balance is refused (402), whatever overdraft limit is set later.',
+};
 
 /** Create a customer; validated in the browser with the contract's own zod schema before it is sent. */
 export function CreateCustomerDialog({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (c: OutputOf<'createCustomer'>) => void }) {
@@ -73,14 +84,18 @@ export function CreateCustomerDialog({ opened, onClose, onCreated }: { opened: b
             <Select
               label="When funds run out"
               value={v.on_insufficient_funds}
-              onChange={(x) => setV({ ...v, on_insufficient_funds: (x as Values['on_insufficient_funds']) ?? 'refuse' })}
+              onChange={(x) => setV({ ...v, on_insufficient_funds: (x as Values['on_insufficient_funds']) ?? 'record_as_debt' })}
               data={[
+                { value: 'record_as_debt', label: 'Debt up to the overdraft limit' },
                 { value: 'refuse', label: 'Refuse the event (402)' },
-                { value: 'record_as_debt', label: 'Record as debt (overdraft)' },
               ]}
+              aria-describedby="new-customer-policy-help"
               allowDeselect={false}
             />
           </SimpleGrid>
+          <Text size="xs" c="dimmed" mt={-8} id="new-customer-policy-help" data-testid="new-customer-policy-help">
+            {POLICY_HELP[v.on_insufficient_funds]}
+          </Text>
           <TextInput label="Billing time zone" description="IANA zone for periods and spend caps; empty uses the operator's." placeholder="Europe/Paris" {...field('billing_timezone')} />
           <InlineError error={error} />
           <Group justify="flex-end">

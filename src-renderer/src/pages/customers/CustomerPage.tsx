@@ -33,6 +33,45 @@ function sortAssets<T extends { asset: string }>(rows: T[]): T[] {
   return [...rows].sort((a, b) => Number(assetLike(a.asset).kind === 'custom') - Number(assetLike(b.asset).kind === 'custom') || a.asset.localeCompare(b.asset));
 }
 
+type CustomerOut = OutputOf<'getCustomer'>;
+
+/**
+ * What happens when an event costs more than the wallet holds, stated as the engine applies it: an
+ * event without an authorization may go below zero only down to minus the overdraft limit, and
+ * only under `record_as_debt`. With a limit of 0 (the default) such an event is refused (402)
+ * whatever the policy; debt then arises only from a capture beyond its hold.
+ */
+function fundsPolicyText(c: Pick<CustomerOut, 'on_insufficient_funds' | 'overdraft_limits'>): { label: string; help: string; color: string } {
+  if (c.on_insufficient_funds === 'refuse') {
+    return { label: 'refuses beyond balance', color: 'gray', help: 'An event that costs more than the available balance is refused (402), whatever the overdraft limit. Debt arises only from a capture beyond its hold.' };
+  }
+  const limits = sortAssets(c.overdraft_limits.filter((l) => l.amount !== '0'));
+  if (limits.length === 0) {
+    return {
+      label: 'no overdraft: refuses beyond balance',
+      color: 'gray',
+      help: 'Policy record_as_debt, but the overdraft limit is 0: an event that costs more than the available balance is refused (402). Debt arises only from a capture beyond its hold. Set an overdraft limit on the Details tab to let events go below zero.',
+    };
+  }
+  const amounts = limits.map((l) => formatAmount(l.amount, assetLike(l.asset)));
+  return {
+    label: limits.length === 1 ? `debt up to ${amounts[0]}` : `debt up to the overdraft limits (${limits.length} assets)`,
+    color: 'orange',
+    help: `Events may take available down to minus the overdraft limit (${limits.map((l, i) => `${l.asset} ${amounts[i]}`).join(', ')}); the excess is recorded as debt. Beyond the limit they are refused (402).`,
+  };
+}
+
+function FundsPolicyBadge({ customer }: { customer: CustomerOut }) {
+  const p = fundsPolicyText(customer);
+  return (
+    <Tooltip label={p.help} multiline w={340} withArrow>
+      <Badge variant="light" color={p.color} tt="none" tabIndex={0} data-testid="funds-policy">
+        {p.label}
+      </Badge>
+    </Tooltip>
+  );
+}
+
 const TABS = [
   { value: 'wallet', label: 'Wallet & holds' },
   { value: 'activity', label: 'Activity' },
@@ -423,9 +462,7 @@ export function CustomerPage() {
                 <Badge variant="light" color="gray" tt="none">
                   {c.billing_mode}
                 </Badge>
-                <Badge variant="light" color={c.on_insufficient_funds === 'refuse' ? 'gray' : 'orange'} tt="none">
-                  {c.on_insufficient_funds === 'refuse' ? 'refuses when empty' : 'records debt when empty'}
-                </Badge>
+                <FundsPolicyBadge customer={c} />
               </Group>
             </>
           ) : (

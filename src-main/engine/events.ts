@@ -277,7 +277,7 @@ export class Events {
       type: 'event',
       customer: customer.external_id,
       id: e.transaction_id,
-      data: { code: e.code, timestamp: result.timestamp, status: 'accepted', debits: result.debits.map((d) => ({ asset: d.asset, amount: d.amount })), debt_created: result.debt_created, authorization_id: e.authorization_id ?? null, cost: e.cost ?? null },
+      data: { code: e.code, timestamp: result.timestamp, status: 'accepted', debits: result.debits.map((d) => ({ asset: d.asset, amount: d.amount })), debt_created: result.debt_created, authorization_id: e.authorization_id ?? null, cost: e.cost ?? null, warnings: result.warnings },
     });
     for (const t of totals) this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: t.asset });
     return result;

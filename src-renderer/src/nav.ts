@@ -16,7 +16,7 @@ export const NAV: NavItem[] = [
   { path: '/monitor', label: 'Wallet monitor', key: 'w', icon: Gauge, description: 'Live burn rate and time to empty' },
   { path: '/invoices', label: 'Invoices', key: 'i', icon: FileText, description: 'Drafts, finalized invoices, payments, credit notes, billing runs, exports' },
   { path: '/plans', label: 'Plans', key: 'p', icon: Tags, description: 'Plans, charges and metrics' },
-  { path: '/events', label: 'Events', key: 'e', icon: Activity, description: 'Live event stream and refused events' },
+  { path: '/events', label: 'Events', key: 'e', icon: Activity, description: 'Live event stream and refused requests' },
   { path: '/webhooks', label: 'Webhooks & alerts', key: 'h', icon: Webhook, description: 'Endpoints, the delivery log, dead letters, alerts' },
   { path: '/audit', label: 'Audit log', key: 'a', icon: ScrollText, description: 'Who changed what, when, from where, before and after' },
   { path: '/operations', label: 'Operations', key: 'r', icon: HeartPulse, description: 'Health, runtime stats, webhook queue, backups age, ledger check' },

@@ -34,7 +34,7 @@ function StatCard({ icon, label, value, sub, info, tone, testId }: { icon: React
   );
 }
 
-/** The figures an operator watches (the same as `GET /v1/metrics` for Prometheus), health, and the ledger check on demand. */
+/** The figures an operator watches (the same as `GET /metrics` for Prometheus), health, and the ledger check on demand. */
 export function OperationsPage() {
   useTitle('Operations');
   const stats = useQuery(() => call('getRuntimeStats', {}), [], { refreshMs: 5000 });
@@ -51,7 +51,7 @@ export function OperationsPage() {
         title="Operations"
         description={
           <>
-            How the engine is doing, refreshed every few seconds. Prometheus scrapes the same figures at <Code>GET /v1/metrics</Code>; the JSON is <Code>GET /v1/stats/runtime</Code>.
+            How the engine is doing, refreshed every few seconds. Prometheus scrapes the same figures at <Code>GET /metrics</Code> (a read key); the JSON is <Code>GET /v1/stats/runtime</Code>.
           </>
         }
       />
@@ -212,7 +212,7 @@ export function OperationsPage() {
                 </Table>
               )}
               <Anchor component={Link} to="/events/refused" size="sm" mt="xs" display="inline-block">
-                Refused events with samples and fixes
+                Refused requests with samples and fixes
               </Anchor>
             </Card>
           </SimpleGrid>

@@ -35,6 +35,8 @@ export interface LiveEvent {
   debits: { asset: string; amount: string }[];
   debt_created: boolean;
   authorization_id: string | null;
+  /** The event's warnings when the feed carries them; null when it does not say (the stored event does). */
+  warnings: string[] | null;
   receivedAt: number;
 }
 
@@ -184,7 +186,7 @@ function applyChanges(s: LiveState, changes: LiveChange[], moreEvents: number, a
         break;
       }
       case 'event': {
-        const d = (c.data ?? {}) as { code?: string; timestamp?: string; status?: string; debits?: { asset: string; amount: string }[]; debt_created?: boolean; authorization_id?: string | null };
+        const d = (c.data ?? {}) as { code?: string; timestamp?: string; status?: string; debits?: { asset: string; amount: string }[]; debt_created?: boolean; authorization_id?: string | null; warnings?: unknown };
         if (d.status !== 'reversed') eventCount += 1;
         newEvents.push({
           transaction_id: c.id,
@@ -195,6 +197,7 @@ function applyChanges(s: LiveState, changes: LiveChange[], moreEvents: number, a
           debits: d.debits ?? [],
           debt_created: d.debt_created ?? false,
           authorization_id: d.authorization_id ?? null,
+          warnings: Array.isArray(d.warnings) ? d.warnings.filter((w): w is string => typeof w === 'string') : null,
           receivedAt: now,
         });
         break;

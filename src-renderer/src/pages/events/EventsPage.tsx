@@ -15,6 +15,7 @@ import { Money } from '../../lib/money';
 import { useQuery } from '../../lib/useQuery';
 import { useLive } from '../../state/live';
 import { RefusedTab } from './RefusedTab';
+import { WarningBadge, WarningsAlert } from './warnings';
 
 type Stored = OutputOf<'listEvents'>['data'][number];
 interface Row {
@@ -26,14 +27,16 @@ interface Row {
   debits: { asset: string; amount: string }[];
   debt_created: boolean;
   authorization_id: string | null;
+  /** null: not known yet (a live row whose feed message did not carry them). */
+  warnings: string[] | null;
   fresh?: boolean;
 }
 const ROW_H = 50;
-const COLS = '68px minmax(120px, 1.4fr) minmax(80px, 1fr) minmax(80px, 0.8fr) 88px';
+const COLS = '68px minmax(120px, 1.4fr) minmax(70px, 1fr) minmax(70px, 0.8fr) minmax(110px, 0.9fr)';
 const rowKey = (r: { customer: string; transaction_id: string }) => `${r.customer}\u0000${r.transaction_id}`;
 
 function fromStored(e: Stored): Row {
-  return { transaction_id: e.transaction_id, customer: e.customer, code: e.code, timestamp: e.timestamp, status: e.status, debits: e.debits.map((d) => ({ asset: d.asset, amount: d.amount })), debt_created: e.debt_created, authorization_id: e.authorization_id };
+  return { transaction_id: e.transaction_id, customer: e.customer, code: e.code, timestamp: e.timestamp, status: e.status, debits: e.debits.map((d) => ({ asset: d.asset, amount: d.amount })), debt_created: e.debt_created, authorization_id: e.authorization_id, warnings: e.warnings };
 }
 
 function EventDetail({ customer, tx, onReversed, onClose }: { customer: string; tx: string; onReversed: () => void; onClose: () => void }) {
@@ -82,6 +85,7 @@ function EventDetail({ customer, tx, onReversed, onClose }: { customer: string; 
           Reversed {formatDateTime(e.reversed_at)}: {e.reversal_reason}
         </Text>
       )}
+      <WarningsAlert warnings={e.warnings} code={e.code} />
       <Box>
         <Text fw={600} size="sm" mb={4}>
           Pricing
@@ -255,13 +259,16 @@ function StreamTab() {
   const rows = useMemo(() => {
     const seen = new Set<string>();
     const out: Row[] = [];
+    const stored = [...(q.data?.data ?? []).map(fromStored), ...older];
+    // The stored event knows its warnings; a live row may not (the feed need not carry them).
+    const storedWarnings = new Map(stored.map((e) => [rowKey(e), e.warnings]));
     for (const e of visibleFresh) {
       const k = rowKey(e);
       if (seen.has(k)) continue;
       seen.add(k);
-      out.push({ ...e, fresh: true });
+      out.push({ ...e, warnings: storedWarnings.get(k) ?? e.warnings, fresh: true });
     }
-    for (const e of [...(q.data?.data ?? []).map(fromStored), ...older]) {
+    for (const e of stored) {
       const k = rowKey(e);
       if (seen.has(k)) continue;
       seen.add(k);
@@ -419,6 +426,7 @@ function StreamTab() {
                         <Badge size="xs" variant="light" color={r.status === 'accepted' ? 'teal' : 'gray'}>
                           {r.status}
                         </Badge>
+                        {r.warnings && <WarningBadge warnings={r.warnings} code={r.code} />}
                         {r.authorization_id && (
                           <Tooltip label={`Settled against hold ${r.authorization_id}`}>
                             <Badge size="sm" variant="outline" color="blue">
@@ -484,7 +492,7 @@ function StreamTab() {
 }
 
 export function EventsPage({ tab }: { tab: 'stream' | 'refused' }) {
-  useTitle(tab === 'stream' ? 'Events' : 'Refused events');
+  useTitle(tab === 'stream' ? 'Events' : 'Refused requests');
   const navigate = useNavigate();
   const seen = useLive((s) => s.eventsSeen);
   return (

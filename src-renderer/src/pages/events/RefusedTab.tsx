@@ -9,7 +9,7 @@ import { useLive } from '../../state/live';
 /** What to do about each refusal code, as Stripe's meter error reports suggest. */
 const HINTS: Record<string, string> = {
   customer_not_found: 'Create the customer first (POST /v1/customers), or fix the external_id your app sends.',
-  insufficient_funds: 'The wallet could not cover the event. Top up, raise the overdraft limit, or authorize before serving.',
+  insufficient_funds: 'The wallet could not cover the event, or the amount an authorization asked to hold. Top up, or raise the overdraft limit (it lets events under record_as_debt go below zero).',
   spend_cap_exceeded: 'A daily or monthly spend cap stopped it. Raise the cap on the customer\'s Details tab if intended.',
   validation_failed: 'The payload is malformed: check required fields (transaction_id, customer, code) and types.',
   invalid_event_property: 'A property a metric aggregates is missing or not a number: send it as a number.',
@@ -20,21 +20,44 @@ const HINTS: Record<string, string> = {
   no_price: 'The customer\'s plan has no charge for this metric: add one, or check the event code.',
 };
 
+/**
+ * What kind of request a refusal sample was. The engine counts refusals of `POST /v1/events` (and
+ * batches) and declines of `POST /v1/authorizations` together, per reason, without the route; a
+ * sample keeps the body, and the two bodies differ: an event names its `code` (and
+ * `transaction_id`), an authorization asks for an `amount` or a `metric` and `quantity`.
+ */
+type RequestKind = 'event' | 'authorization' | 'request';
+export function requestKind(body: unknown): RequestKind {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'request';
+  const b = body as Record<string, unknown>;
+  if ('code' in b || 'transaction_id' in b) return 'event';
+  if ('amount' in b || 'quantity' in b || 'metric' in b || 'ttl_seconds' in b) return 'authorization';
+  return 'request';
+}
+
+export function KindBadge({ kind }: { kind: RequestKind }) {
+  return (
+    <Badge size="xs" variant="outline" color={kind === 'authorization' ? 'blue' : 'gray'} tt="none" data-testid="refusal-kind" data-kind={kind} style={{ flexShrink: 0 }}>
+      {kind}
+    </Badge>
+  );
+}
+
 export function RefusedTab() {
   const seq = useLive((s) => s.refusalSeq);
   const q = useQuery(() => call('listRefusals', {}), []);
   useThrottledEffect(q.reload, seq, 2000);
   if (q.loading) return <TableSkeleton rows={4} cols={3} />;
-  if (q.error) return <ErrorState error={q.error} onRetry={q.reload} what="refused events" />;
+  if (q.error) return <ErrorState error={q.error} onRetry={q.reload} what="refused requests" />;
   const reasons = q.data?.reasons ?? [];
   if (reasons.length === 0) {
-    return <NothingYet icon={<CircleCheck size={28} />} title="No refused events" description="When the API refuses an event (unknown customer, no funds, bad payload), it is counted here by reason with samples and a fix hint." />;
+    return <NothingYet icon={<CircleCheck size={28} />} title="No refused requests" description="When the API refuses an event or declines an authorization (unknown customer, no funds, bad payload), it is counted here by reason with samples and a fix hint." />;
   }
   const total = reasons.reduce((t, r) => t + r.count, 0);
   return (
     <Stack>
-      <Text size="sm" c="dimmed">
-        {formatCount(total)} refused event{total === 1 ? '' : 's'} in {reasons.length} reason{reasons.length === 1 ? '' : 's'}. Samples are the newest few per reason.
+      <Text size="sm" c="dimmed" data-testid="refused-summary">
+        {formatCount(total)} refused request{total === 1 ? '' : 's'} in {reasons.length} reason{reasons.length === 1 ? '' : 's'}: events the API refused and authorizations it declined, counted together. Samples are the newest few per reason and say which kind each was.
       </Text>
       <Accordion variant="separated" multiple defaultValue={reasons.slice(0, 1).map((r) => r.reason)}>
         {reasons.map((r) => (
@@ -48,6 +71,9 @@ export function RefusedTab() {
                   <Text size="sm" fw={500}>
                     {humanCode(r.reason)}
                   </Text>
+                  {[...new Set(r.samples.map((x) => requestKind(x.body)))].sort().map((k) => (
+                    <KindBadge key={k} kind={k} />
+                  ))}
                 </Group>
                 <Text size="sm" fw={700} className="tg-num">
                   {formatCount(r.count)}
@@ -64,6 +90,7 @@ export function RefusedTab() {
                   <Table.Tr>
                     <Table.Th w={150}>When</Table.Th>
                     <Table.Th w={140}>Customer</Table.Th>
+                    <Table.Th w={110}>Request</Table.Th>
                     <Table.Th>Message and body</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -72,6 +99,9 @@ export function RefusedTab() {
                     <Table.Tr key={i}>
                       <Table.Td className="tg-num">{formatDateTime(s.at)}</Table.Td>
                       <Table.Td>{s.customer ?? (((s.body as Record<string, unknown> | null)?.customer as string | undefined) ?? '—')}</Table.Td>
+                      <Table.Td>
+                        <KindBadge kind={requestKind(s.body)} />
+                      </Table.Td>
                       <Table.Td>
                         <Box>
                           <Text size="sm">{s.message}</Text>

@@ -21,8 +21,10 @@ test('the plan editor previews graduated and volume tiers with the engine pricin
   await page.goto('/#/plans/new');
   await page.getByLabel(/^Name/).fill('Tiered E2E');
   await pickMetric(page, 'plan_calls');
+  await page.getByTestId('charge-0').locator('label', { hasText: /^Graduated$/ }).click();
 
-  // Two tiers to start; Enter on the last cell adds a tier.
+  // Two tiers to start, and no error before anything is typed; Enter on the last cell adds a tier.
+  await expect(page.getByTestId('tier-issue')).toHaveCount(0);
   await page.getByLabel('Tier 1 last unit').fill(TIERS[0]!.to!);
   await page.getByLabel('Tier 1 per unit').fill(TIERS[0]!.per);
   await page.getByLabel('Tier 1 flat fee').fill(TIERS[0]!.flat);
@@ -64,4 +66,41 @@ test('the plan editor previews graduated and volume tiers with the engine pricin
   const saved = await client.call('getPlan', { code: 'tiered_e2e' });
   expect(saved.charges[0]!.model).toBe('volume');
   expect((saved.charges[0]!.properties as { volume_ranges: unknown[] }).volume_ranges).toHaveLength(4);
+});
+
+test('a new plan opens on the standard model with no error showing; errors appear once typed or on save', async ({ page }) => {
+  const client = api();
+  await ensure(client.call('createAsset', { code: 'USD' }));
+  await ensure(client.call('createMetric', { code: 'plan_calls', name: 'Plan calls', aggregation: 'count' }));
+  await login(page);
+  await page.goto('/#/plans/new');
+  const charge = page.getByTestId('charge-0');
+  await expect(charge.getByRole('radio', { name: 'Standard' })).toBeChecked();
+  const price = charge.getByLabel(/^Price per unit/);
+  await expect(price).toHaveValue('');
+  // Nothing typed yet: no red text, no alert, and the preview asks for a price.
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.locator('.mantine-InputWrapper-error')).toHaveCount(0);
+  await expect(page.getByTestId('preview-errors')).toHaveCount(0);
+  await expect(page.getByTestId('preview-empty')).toContainText('Enter a price per unit');
+  // Switching to graduated shows the empty tiers, still without errors.
+  await charge.locator('label', { hasText: /^Graduated$/ }).click();
+  await expect(page.getByTestId('tier-table')).toBeVisible();
+  await expect(page.getByTestId('tier-issue')).toHaveCount(0);
+  await expect(page.getByTestId('preview-errors')).toHaveCount(0);
+  await charge.locator('label', { hasText: /^Standard$/ }).click();
+
+  // A value typed is checked as it is typed.
+  await price.fill('abc');
+  await expect(charge.locator('.mantine-InputWrapper-error')).toBeVisible();
+  await expect(page.getByTestId('preview-errors')).toBeVisible();
+  await price.fill('');
+  await expect(charge.locator('.mantine-InputWrapper-error')).toHaveCount(0);
+
+  // Saving an empty form shows what is missing, on the fields and in the summary.
+  await page.getByTestId('save-plan').click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Fix these before saving' })).toBeVisible();
+  await expect(charge.locator('.mantine-InputWrapper-error')).toBeVisible();
+  await expect(page.getByTestId('preview-errors')).toBeVisible();
+  await expect(page).toHaveURL(/#\/plans\/new$/);
 });

@@ -51,6 +51,8 @@ async function seedOperations(url: string): Promise<void> {
   await client.call('createBackup', {});
   await client.call('updateBackupSettings', { interval_hours: 24, keep: 7 });
   await client.call('createBackup', {});
+  // An authorization the wallet cannot cover: declined, and counted with the refused events.
+  await client.call('createAuthorization', { customer: 'soylent', asset: 'USD', amount: '500000', idempotency_key: 'ops-declined' }).catch(() => null);
   // The latest audit entry: an edit, for the before/after view.
   await client.call('updateCustomer', { external_id: 'piedpiper', email: 'finance@piedpiper.test', payment_terms_days: 45 });
 }
@@ -153,6 +155,8 @@ test('screenshots of every page (light), the overview in dark, and an axe audit 
     // pages that hold each kind of component (cards, lists, tables, charts, forms, badges).
     for (const p of scheme === 'light' ? PAGES : PAGES.filter((x) => x.dark)) {
       if (p.name === 'overview' || p.name === 'wallet-monitor') await trickle(api(server.url), Date.now() % 100000, 6);
+      // Accepted with a warning, newest in the stream: a mistyped event code (nothing charged).
+      if (p.name === 'events') await api(server.url).call('ingestEvent', { transaction_id: 'ops-typo-1', customer: 'initech', code: 'api_cals' });
       await page.goto(`${server.url}/#${typeof p.path === 'function' ? p.path() : p.path}`);
       await p.ready(page);
       if (p.name === 'invoice-detail') await page.getByTestId('toggle-tiers').first().click();
@@ -170,6 +174,7 @@ test('screenshots of every page (light), the overview in dark, and an axe audit 
       await page.goto(`${server.url}/#/plans/new`);
       await page.getByLabel(/^Name/).fill('Scale');
       await pickMetric(page, 'api_calls');
+      await page.getByTestId('charge-0').locator('label', { hasText: /^Graduated$/ }).click();
       await page.getByRole('button', { name: 'Use example' }).click();
       await expect(page.getByTestId('preview-total')).toHaveText('$81.00');
       await settle(page);

@@ -12,7 +12,7 @@ import { useTitle } from '../../lib/chart';
 import { useQuery } from '../../lib/useQuery';
 import { assetLike, useAssets } from '../../state/assets';
 import { CreateMetricDialog } from './CreateMetricDialog';
-import { CHARGE_MODELS, type ChargeDraft, type ChargeModel, chargeInput, describeIssue, emptyCharge, EXAMPLE_TIERS, MODEL_INFO, newKey, type PreviewInput, specOf, type TierDraft } from './draft';
+import { CHARGE_MODELS, type ChargeDraft, type ChargeModel, chargeInput, describeIssue, emptyCharge, EXAMPLE_TIERS, hasModelInput, MODEL_INFO, newKey, type PreviewInput, specOf, type TierDraft, tierHasInput } from './draft';
 import { PricePreview } from './PricePreview';
 import { TierTable } from './TierTable';
 
@@ -89,23 +89,32 @@ function draftFromCharge(c: Plan['charges'][number]): ChargeDraft {
   return d;
 }
 
-function ModelFields({ c, set }: { c: ChargeDraft; set: (patch: Partial<ChargeDraft>) => void }) {
+/**
+ * The fields of the charge's model. A field shows its error once something is typed in it (a tier
+ * row once any of its cells is), or everywhere once the operator tried to save (`attempted`): a
+ * fresh form is empty, not wrong.
+ */
+function ModelFields({ c, set, attempted }: { c: ChargeDraft; set: (patch: Partial<ChargeDraft>) => void; attempted: boolean }) {
   const spec = useMemo(() => specOf(c), [c]);
   const issues = useMemo(() => {
     const m = new Map<number, string[]>();
     if (!spec.ok)
       for (const e of spec.errors) {
         const d = describeIssue(e);
-        if (d.tier !== null) m.set(d.tier, [...(m.get(d.tier) ?? []), d.text]);
+        if (d.tier === null) continue;
+        if (!attempted && !(c.tiers[d.tier] && tierHasInput(c.tiers[d.tier]!))) continue;
+        m.set(d.tier, [...(m.get(d.tier) ?? []), d.text]);
       }
     return m;
-  }, [spec]);
-  const otherIssues = spec.ok ? [] : spec.errors.map(describeIssue).filter((d) => d.tier === null);
+  }, [spec, attempted, c.tiers]);
+  const otherIssues = spec.ok || !(attempted || hasModelInput(c)) ? [] : spec.errors.map(describeIssue).filter((d) => d.tier === null);
   const err = (field: string) => otherIssues.find((d) => d.field === field)?.text.replace(/^[a-z_]+:\s*/, '');
+  // A required field's "is empty" waits for the save; a value typed is checked as it is typed.
+  const shown = (value: string, field: string) => (value || attempted ? err(field) : undefined);
   const asset = c.asset ?? '';
   switch (c.model) {
     case 'standard':
-      return <TextInput label={`Price per unit (${asset})`} placeholder="0.05" value={c.unitPrice} onChange={(e) => set({ unitPrice: e.currentTarget.value })} error={c.unitPrice ? err('unit_price') : undefined} className="tg-tier-input" w={220} />;
+      return <TextInput label={`Price per unit (${asset})`} placeholder="0.05" value={c.unitPrice} onChange={(e) => set({ unitPrice: e.currentTarget.value })} error={shown(c.unitPrice, 'unit_price')} className="tg-tier-input" w={220} />;
     case 'graduated':
     case 'volume':
       return (
@@ -121,15 +130,15 @@ function ModelFields({ c, set }: { c: ChargeDraft; set: (patch: Partial<ChargeDr
     case 'package':
       return (
         <SimpleGrid cols={3}>
-          <TextInput label={`Price per package (${asset})`} placeholder="5" value={c.packageAmount} onChange={(e) => set({ packageAmount: e.currentTarget.value })} error={c.packageAmount ? err('amount') : undefined} className="tg-tier-input" />
-          <TextInput label="Units per package" placeholder="100" value={c.packageSize} onChange={(e) => set({ packageSize: e.currentTarget.value })} error={c.packageSize ? err('package_size') : undefined} className="tg-tier-input" />
+          <TextInput label={`Price per package (${asset})`} placeholder="5" value={c.packageAmount} onChange={(e) => set({ packageAmount: e.currentTarget.value })} error={shown(c.packageAmount, 'amount')} className="tg-tier-input" />
+          <TextInput label="Units per package" placeholder="100" value={c.packageSize} onChange={(e) => set({ packageSize: e.currentTarget.value })} error={shown(c.packageSize, 'package_size')} className="tg-tier-input" />
           <TextInput label="Free units" placeholder="0" value={c.freeUnits} onChange={(e) => set({ freeUnits: e.currentTarget.value })} error={err('free_units')} className="tg-tier-input" />
         </SimpleGrid>
       );
     case 'percentage':
       return (
         <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <TextInput label="Rate (%)" placeholder="1.2" value={c.rate} onChange={(e) => set({ rate: e.currentTarget.value })} error={c.rate ? err('rate') : undefined} className="tg-tier-input" />
+          <TextInput label="Rate (%)" placeholder="1.2" value={c.rate} onChange={(e) => set({ rate: e.currentTarget.value })} error={shown(c.rate, 'rate')} className="tg-tier-input" />
           <TextInput label={`Fee per event (${asset})`} placeholder="0.10" value={c.fixedAmount} onChange={(e) => set({ fixedAmount: e.currentTarget.value })} error={err('fixed_amount')} className="tg-tier-input" />
           <TextInput label="Free events" placeholder="3" value={c.freeEvents} onChange={(e) => set({ freeEvents: e.currentTarget.value })} error={err('free_units_per_events')} className="tg-tier-input" />
           <TextInput label={`Free amount (${asset})`} placeholder="500" value={c.freeAmount} onChange={(e) => set({ freeAmount: e.currentTarget.value })} error={err('free_units_per_total_aggregation')} className="tg-tier-input" />
@@ -156,9 +165,11 @@ function ChargeCard({
   onRemove,
   onFocus,
   onNewMetric,
+  attempted,
 }: {
   c: ChargeDraft;
   index: number;
+  attempted: boolean;
   active: boolean;
   metrics: MetricOption[];
   metricsError: ApiError | null;
@@ -264,7 +275,7 @@ function ChargeCard({
         </Group>
       </Box>
       <Box mt="md">
-        <ModelFields c={c} set={set} />
+        <ModelFields c={c} set={set} attempted={attempted} />
       </Box>
       <Divider my="md" />
       <Anchor component="button" type="button" size="sm" onClick={() => setMore((m) => !m)}>
@@ -329,6 +340,8 @@ export function PlanEditorPage() {
   const [metricFor, setMetricFor] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [formErrors, setFormErrors] = useState<string[]>([]);
+  /** Set by the first save: from then on every field shows its error, typed or not. */
+  const [attempted, setAttempted] = useState(false);
   const [busy, setBusy] = useState(false);
 
   // Default asset and metric once known.
@@ -363,6 +376,7 @@ export function PlanEditorPage() {
   const current = charges[Math.min(activeCharge, charges.length - 1)];
 
   const submit = async () => {
+    setAttempted(true);
     const problems: string[] = [];
     charges.forEach((c, i) => {
       if (!c.metric) problems.push(`Charge ${i + 1}: choose a metric`);
@@ -435,6 +449,7 @@ export function PlanEditorPage() {
                   placeholder="Pro"
                   required
                   value={name}
+                  error={attempted && !name.trim() ? 'Enter the plan name' : undefined}
                   onChange={(e) => {
                     setName(e.currentTarget.value);
                     if (!codeTouched) setCode(slug(e.currentTarget.value));
@@ -445,6 +460,7 @@ export function PlanEditorPage() {
                   placeholder="pro"
                   required
                   value={code}
+                  error={attempted && !code.trim() ? 'Enter a code: letters, digits, _ . : -' : undefined}
                   onChange={(e) => {
                     setCode(e.currentTarget.value);
                     setCodeTouched(true);
@@ -531,6 +547,7 @@ export function PlanEditorPage() {
                 }}
                 onFocus={() => setActiveCharge(i)}
                 onNewMetric={() => setMetricFor(i)}
+                attempted={attempted}
               />
             ))}
 
@@ -616,7 +633,7 @@ export function PlanEditorPage() {
                     aria-label="Charge to preview"
                   />
                 )}
-                <PricePreview charge={current} input={preview} onInput={setPreview} />
+                <PricePreview charge={current} input={preview} onInput={setPreview} attempted={attempted} />
               </>
             ) : (
               <Card>

@@ -9,7 +9,7 @@ import type { BreakdownLine } from '@shared/pricing/index';
 import { formatCount } from '../../lib/format';
 import { formatAmount } from '../../lib/money';
 import { assetLike } from '../../state/assets';
-import { type ChargeDraft, curve, describeIssue, MODEL_INFO, price, type PreviewInput, specOf } from './draft';
+import { type ChargeDraft, curve, describeIssue, hasModelInput, MODEL_INFO, price, type PreviewInput, specOf } from './draft';
 
 const t = (d: Dec) => toText(d);
 function n(d: Dec): string {
@@ -49,7 +49,8 @@ function sentence(c: ChargeDraft, lines: BreakdownLine[], units: Dec, total: str
   }
 }
 
-export function PricePreview({ charge, input, onInput }: { charge: ChargeDraft; input: PreviewInput; onInput: (i: PreviewInput) => void }) {
+/** `attempted`: the plan editor tried to save; until then an untouched charge asks for its price instead of listing errors. */
+export function PricePreview({ charge, input, onInput, attempted = true }: { charge: ChargeDraft; input: PreviewInput; onInput: (i: PreviewInput) => void; attempted?: boolean }) {
   const asset = charge.asset ?? 'USD';
   const a = assetLike(asset);
   const spec = useMemo(() => specOf(charge), [charge]);
@@ -93,7 +94,11 @@ export function PricePreview({ charge, input, onInput }: { charge: ChargeDraft; 
         {charge.model === 'percentage' && <TextInput label="Over how many events" value={input.events} onChange={(e) => onInput({ ...input, events: e.currentTarget.value })} className="tg-tier-input" inputMode="numeric" description="At most 2,000 in the preview" />}
         {charge.model === 'dynamic' && <TextInput label="Sum of the events' own prices" value={input.dynamicTotal} onChange={(e) => onInput({ ...input, dynamicTotal: e.currentTarget.value })} className="tg-tier-input" inputMode="decimal" />}
       </SimpleGrid>
-      {!spec.ok ? (
+      {!spec.ok && !attempted && !hasModelInput(charge) ? (
+        <Text size="sm" c="dimmed" data-testid="preview-empty">
+          {charge.model === 'graduated' || charge.model === 'volume' ? 'Fill in the tiers' : charge.model === 'standard' ? 'Enter a price per unit' : 'Fill in the charge'} to see what a quantity costs.
+        </Text>
+      ) : !spec.ok ? (
         <Alert color="orange" variant="light" icon={<TriangleAlert size={16} />} title="Fix the charge to see its price" data-testid="preview-errors">
           <Stack gap={2}>
             {spec.errors.map((e, i) => (

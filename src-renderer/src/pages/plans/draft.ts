@@ -42,12 +42,16 @@ export interface ChargeDraft {
 let keySeq = 0;
 export const newKey = () => `c${++keySeq}`;
 
+/**
+ * A new charge starts on the standard model: the simplest one, and the one most plans start with.
+ * Its two empty tiers are there for when the operator switches to graduated or volume.
+ */
 export function emptyCharge(asset: string | null = 'USD', metric: string | null = null): ChargeDraft {
   return {
     key: newKey(),
     metric,
     asset,
-    model: 'graduated',
+    model: 'standard',
     unitPrice: '',
     tiers: [
       { to: '', perUnit: '', flat: '' },
@@ -76,6 +80,28 @@ export const MODEL_INFO: Record<ChargeModel, { label: string; example: string }>
   percentage: { label: 'Percentage', example: 'A rate on the summed amount plus a fee per transaction: 1.2% + $0.10, first 3 events free.' },
   dynamic: { label: 'Dynamic', example: 'Each event carries its own price in precise_total_amount; the charge is their sum.' },
 };
+
+export const tierHasInput = (t: TierDraft) => !!(t.to.trim() || t.perUnit.trim() || t.flat.trim());
+
+/**
+ * Whether the operator has typed anything into the fields of the charge's model. Until then the
+ * form shows no validation errors (a fresh form is not wrong, only empty); saving shows them all.
+ */
+export function hasModelInput(c: ChargeDraft): boolean {
+  switch (c.model) {
+    case 'standard':
+      return !!c.unitPrice.trim();
+    case 'graduated':
+    case 'volume':
+      return c.tiers.some(tierHasInput);
+    case 'package':
+      return !!(c.packageAmount.trim() || c.packageSize.trim() || c.freeUnits.trim());
+    case 'percentage':
+      return !!(c.rate.trim() || c.fixedAmount.trim() || c.freeEvents.trim() || c.freeAmount.trim());
+    case 'dynamic':
+      return true;
+  }
+}
 
 /** Lago's documented volume example (also a fine graduated one). */
 export const EXAMPLE_TIERS: TierDraft[] = [

@@ -33,21 +33,28 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** Checked before the engine starts, so a wrong TOLLGATE_ADMIN_KEY is one line, not a stack. */
 const ADMIN_KEY_FORMAT = `tollgate: TOLLGATE_ADMIN_KEY must look like ${KEY_FORMAT} (or unset it: serve mode mints an admin key on an empty data dir).`;
 
+/**
+ * Opens the engine for an offline command (loaded only then: see main). A data dir another engine
+ * holds, or a database from a newer Tollgate, is one line naming the command.
+ */
+async function openOffline(command: string, dataDir: string, whenLocked: string) {
+  const { Engine } = await import('./engine/engine');
+  const { DataDirLockedError } = await import('./storage/lock');
+  const { SchemaTooNewError } = await import('./storage/schema-too-new');
+  try {
+    return Engine.open({ dataDir, timers: false });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) die(`tollgate ${command}: ${err.message} ${whenLocked}`);
+    if (err instanceof SchemaTooNewError) die(`tollgate ${command}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** `tollgate export`: the full export, and a summary on stdout (the details are in the folder's manifest.json). */
 async function exportCommand(folderArg: string | undefined, dataDir: string): Promise<never> {
   if (!folderArg) die(`tollgate export: give a folder.\n${MOVE_USAGE}`, 2);
   if (!existsSync(join(dataDir, 'tollgate.db'))) die(`tollgate export: no Tollgate database in ${dataDir} (pass --data-dir, or set TOLLGATE_DATA_DIR).`);
-  const { Engine } = await import('./engine/engine');
-  const { DataDirLockedError } = await import('./storage/lock');
-  const { SchemaTooNewError } = await import('./storage/schema-too-new');
-  let engine: Awaited<ReturnType<typeof Engine.open>>;
-  try {
-    engine = Engine.open({ dataDir, timers: false });
-  } catch (err) {
-    if (err instanceof DataDirLockedError) die(`tollgate export: ${err.message} A running engine exports with POST /v1/exports/full.`);
-    if (err instanceof SchemaTooNewError) die(`tollgate export: ${err.message}`);
-    throw err;
-  }
+  const engine = await openOffline('export', dataDir, 'A running engine exports with POST /v1/exports/full.');
   let result: ReturnType<typeof engine.portability.exportFull>;
   try {
     result = engine.portability.exportFull({ folder: resolve(folderArg) });
@@ -101,15 +108,7 @@ async function main(argv: string[]): Promise<void> {
   // The engine's code is loaded only by the commands that open it here: in serve mode the engine
   // runs on its own thread, and this thread (which only passes signals on) keeps a small heap.
   if (command === 'verify') {
-    const { Engine } = await import('./engine/engine');
-    const { DataDirLockedError } = await import('./storage/lock');
-    let engine: Awaited<ReturnType<typeof Engine.open>>;
-    try {
-      engine = Engine.open({ dataDir, timers: false });
-    } catch (err) {
-      if (err instanceof DataDirLockedError) die(`tollgate verify: ${err.message} The check needs the engine stopped (a running engine checks itself: GET /v1/ledger/verify).`);
-      throw err;
-    }
+    const engine = await openOffline('verify', dataDir, 'The check needs the engine stopped (a running engine checks itself: GET /v1/ledger/verify).');
     const report = engine.verify();
     await engine.close();
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -1367,6 +1367,16 @@ export class Store {
   insertCouponUse(row: { applied_coupon_id: string; period_id: number; target: string; amount: bigint; created_at: number }): void {
     this.run('INSERT INTO coupon_uses(applied_coupon_id, period_id, target, amount, created_at) VALUES (@applied_coupon_id, @period_id, @target, @amount, @created_at)', row);
   }
+  /** What an applied coupon has taken off in the billing period of this segment (every segment of that period). */
+  couponAmountInPeriod(appliedId: string, periodId: number): bigint {
+    const r = this.get<{ v: bigint | null }>(
+      `SELECT SUM(u.amount) AS v FROM coupon_uses u JOIN periods p ON p.id = u.period_id JOIN periods s ON s.id = ?
+        WHERE u.applied_coupon_id = ? AND p.subscription_id = s.subscription_id AND p.period_start = s.period_start`,
+      [periodId, appliedId],
+      true,
+    );
+    return r?.v ?? 0n;
+  }
   couponUsedInPeriod(appliedId: string, periodId: number): boolean {
     return this.get('SELECT 1 AS x FROM coupon_uses WHERE applied_coupon_id = ? AND period_id = ? LIMIT 1', [appliedId, periodId]) !== undefined;
   }

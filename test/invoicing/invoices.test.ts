@@ -136,6 +136,26 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     expect(fx.engine.verify().ok).toBe(true);
   });
 
+  it.each(['forever', 'recurring'])('a fixed %s coupon takes its amount off each period once, across the fee and the usage', async (frequency) => {
+    await start({
+      customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] },
+      plan: { fixed_fee: { asset: 'USD', amount: '3000' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '0.5' } }] },
+    });
+    await fx.op('createCoupon', { code: 'SEVEN', kind: 'fixed', asset: 'USD', amount: '700', frequency, ...(frequency === 'recurring' ? { periods: 2 } : {}) });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'SEVEN' });
+    for (let i = 0; i < 3; i++) await call(`a${i}`);
+    await finishPeriod('2026-05-01T00:00:00Z');
+    for (let i = 0; i < 3; i++) await call(`b${i}`);
+    await finishPeriod('2026-06-01T00:00:00Z');
+    const list = await invoices();
+    expect(list.map((i: any) => [i.subtotal, i.discounts, i.total])).toEqual([
+      ['3150', '-700', '2450'],
+      ['3150', '-700', '2450'],
+    ]);
+    for (const inv of list) expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
   it('prorations, a coupon and postpaid usage at 10%, with the invoice equal to its transfers', async () => {
     await start({
       now: '2026-04-11T00:00:00Z',

@@ -146,7 +146,10 @@ export class Coupons {
         off = toMinor(div(mul(dec(base), dec(coupon.percentage!)), dec(100), 6), 0, 'half_up');
       } else {
         if (coupon.asset !== target.asset) continue;
-        off = applied.amount_left ?? coupon.amount!;
+        // A fixed coupon that lasts (recurring, forever) takes its amount off each billing period
+        // once, across the fee and the usage and every segment of the period; a `once` coupon
+        // draws on what is left of its amount.
+        off = applied.amount_left ?? coupon.amount! - this.ctx.store.couponAmountInPeriod(applied.id, periodId);
       }
       if (off > base) off = base;
       if (off <= 0n) continue;

@@ -45,6 +45,10 @@ export const DecimalString = z
   .string({ error: 'must be a decimal string such as "0.000002"' })
   .regex(DECIMAL_TEXT, { error: 'must be a decimal string such as "0.000002" (digits, optional fraction, no exponent)' });
 export const NonNegativeDecimalString = DecimalString.refine((v) => !v.startsWith('-'), { error: 'must not be negative' });
+/** Above zero: a rate or a quantity that must mean something. */
+export const PositiveDecimalString = NonNegativeDecimalString.refine((v) => /[1-9]/.test(v), { error: 'must be above zero' });
+/** A tax rate in percent: 0 to 100 (checked on the text, so no float is involved). */
+export const TaxRate = NonNegativeDecimalString.refine((v) => /^0*(\d{1,2}|100)(\.\d*)?$/.test(v) && !/^0*100\.\d*[1-9]/.test(v), { error: 'must be a percentage from 0 to 100' });
 
 /**
  * A JSON number the exact decimals can take: finite, and not written with an exponent beyond 30

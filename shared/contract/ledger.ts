@@ -11,7 +11,9 @@ import {
   NonNegativeAmount,
   PageQuery,
   PositiveAmount,
+  PositiveDecimalString,
   SignedAmount,
+  TaxRate,
   Timestamp,
   Properties,
   decimalSafe,
@@ -21,7 +23,7 @@ import {
 // ---------------------------------------------------------------- assets
 export const AssetRateInput = z.strictObject({
   currency: AssetCode.meta({ description: 'The fiat asset the rate is quoted in.' }),
-  rate: DecimalString.meta({ description: 'Fiat per one unit of this asset, e.g. "0.00001".' }),
+  rate: PositiveDecimalString.meta({ description: 'Fiat per one unit of this asset, e.g. "0.00001" (above zero).' }),
   effective_from: Timestamp.optional(),
 });
 export const CreateAsset = z.strictObject({
@@ -69,7 +71,7 @@ const customerFields = {
   currency: z.string().regex(/^[A-Z]{3}$/).nullable().optional().meta({ description: 'The fiat currency of this customer\'s invoices (default: the operator\'s).' }),
   language: z.string().max(16).nullable().optional().meta({ description: 'Invoice language (en, fr, de...).' }),
   invoice_emails: z.array(z.string().max(320)).max(10).optional(),
-  tax_rate: DecimalString.nullable().optional().meta({ description: 'Percent; overrides the operator\'s rate (a plan\'s rate overrides this).' }),
+  tax_rate: TaxRate.nullable().optional().meta({ description: 'Percent; overrides the operator\'s rate (a plan\'s rate overrides this).' }),
   tax_treatment: z.enum(['standard', 'exempt', 'reverse_charge']).optional().meta({ description: '`exempt` and `reverse_charge` invoice at 0% with their note printed.' }),
   tax_note: z.string().max(500).nullable().optional().meta({ description: 'Exemption or reverse-charge text printed on invoices.' }),
   payment_terms_days: z.number().int().min(0).max(365).nullable().optional(),
@@ -202,7 +204,7 @@ export const CreateAuthorization = z
     asset: AssetCode.optional(),
     amount: PositiveAmount.optional(),
     metric: z.string().max(100).optional(),
-    quantity: z.union([DecimalString, z.number().finite().nonnegative().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional(),
+    quantity: z.union([PositiveDecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'With `metric`: the units to price and hold, above zero.' }),
     properties: Properties.optional().meta({ description: 'Event properties that select a filtered charge of the metric.' }),
     idempotency_key: IdempotencyKey.optional(),
     ttl_seconds: z.number().int().min(1).max(86_400).optional().meta({ description: 'Default 600; at most 86,400 (24 hours).' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, NonNegativeAmount, PageQuery, PositiveAmount, Properties, Quantity, Timestamp } from './common';
+import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, NonNegativeAmount, PageQuery, PositiveAmount, Properties, Quantity, TaxRate, Timestamp } from './common';
 
 export const Aggregation = z.enum(['count', 'sum', 'max', 'unique_count', 'latest', 'weighted_sum']).meta({
   description:
@@ -78,7 +78,7 @@ export const CreatePlan = z.strictObject({
   trial_days: z.number().int().min(0).max(3650).optional().meta({ description: 'Days from the subscription start without the fixed fee (usage is still charged).' }),
   minimum_commitment: z.strictObject({ asset: AssetCode, amount: PositiveAmount }).optional().meta({ description: 'If a period\'s fees and charges in this asset total less, a true-up is posted at close (prorated for partial periods).' }),
   features: z.array(FeatureInput).max(100).optional().meta({ description: 'Entitlements the plan grants.' }),
-  tax_rate: DecimalString.optional().meta({ description: 'Percent; the most specific rate: it overrides the customer\'s and the operator\'s.' }),
+  tax_rate: TaxRate.optional().meta({ description: 'Percent; the most specific rate: it overrides the customer\'s and the operator\'s.' }),
   charges: z.array(ChargeInput).max(100).optional(),
 });
 export const Charge = z.object({
@@ -280,7 +280,7 @@ export const UpdateSettings = z.strictObject({
   invoice_prefix: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, { error: 'upper-case letters, digits and - (at most 16)' }).optional().meta({ description: 'Invoices are numbered PREFIX-YYYY-000001, without gaps.' }),
   payment_terms_days: z.number().int().min(0).max(365).optional(),
   tax_point: z.enum(['invoice', 'top_up']).optional().meta({ description: '`invoice`: tax is computed per rate on each invoice and posted; `top_up`: the top-up receipt is the tax document and usage statements of prepaid credit carry no tax.' }),
-  tax_rate: DecimalString.optional().meta({ description: 'The operator\'s default rate, percent.' }),
+  tax_rate: TaxRate.optional().meta({ description: 'The operator\'s default rate, percent.' }),
   tax_inclusive: z.boolean().optional().meta({ description: 'Prices include tax (tax is the part of the total), or tax comes on top (default).' }),
   billing_timezone: z.string().max(64).optional(),
   grace_period_hours: z.number().int().min(0).max(24 * 60).optional().meta({ description: 'How long a closed period stays open to late events (and its invoice a draft).' }),

@@ -92,6 +92,16 @@ export class Plans {
         metricRow: metric,
       };
     });
+    // An event feeds one charge per metric (the most specific filter that matches), so a second
+    // charge with the same metric and the same filters would never be priced: refused, not ignored.
+    const selectors = new Map<string, number>();
+    charges.forEach((c, i) => {
+      const filters = Object.entries(c.filters ?? {}).map(([k, v]) => [k, [...v].sort()] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const key = JSON.stringify([c.metric, filters]);
+      const first = selectors.get(key);
+      if (first !== undefined) fail('validation_failed', `charges[${i}]: charges[${first}] already prices metric ${c.metric}${filters.length ? ' with the same filters' : ' without filters'}; an event feeds one charge per metric, so this one would never be priced (give it filters, or merge the two).`, { issues: [{ path: ['charges', i, 'metric'], message: 'duplicate charge' }] });
+      selectors.set(key, i);
+    });
     if (input.fixed_fee) this.assets.require(input.fixed_fee.asset);
     if (input.minimum_commitment) this.assets.require(input.minimum_commitment.asset);
     const codes = new Set<string>();

@@ -37,7 +37,7 @@ export const Invoice = z.object({
   credits_applied: AmountOut.meta({ description: 'Paid from prepaid credit. A prepaid customer\'s usage and fees are debited from the wallet as they happen, so a draft already shows them here.' }),
   amount_due: AmountOut.meta({ description: 'total - credits_applied: what is owed beyond credit (the receivable). On a draft, what finalization has still to post; a prepaid customer\'s tax is then taken from credit first, so it may fall.' }),
   amount_paid: AmountOut.meta({ description: 'Payments recorded against amount_due.' }),
-  amount_outstanding: AmountOut.meta({ description: 'Still owed on a finalized invoice: amount_due - amount_paid - what credit notes took off the receivable. Always 0 on a draft (nothing is owed before finalization) and on a void invoice.' }),
+  amount_outstanding: AmountOut.meta({ description: 'Still owed on a finalized invoice: amount_due - amount_paid - what credit notes took off the receivable, and never more than the customer\'s debt: credit that arrives while the customer owes (a top-up, a grant) repays the debt first, paying the oldest invoices first. Always 0 on a draft (nothing is owed before finalization) and on a void invoice.' }),
   credited: AmountOut,
   tax_note: z.string().nullable(),
   issue_date: z.string().nullable(),

@@ -1425,6 +1425,10 @@ export class Store {
       true,
     ).map(mapInvoice);
   }
+  /** A customer's finalized invoices in one currency, the most recently finalized first. */
+  listFinalizedInvoicesOf(customerId: number, currency: string): InvoiceRow[] {
+    return this.all<Record<string, unknown>>("SELECT * FROM invoices WHERE customer_id = ? AND currency = ? AND status = 'finalized' ORDER BY finalized_at DESC, id DESC", [customerId, currency], true).map(mapInvoice);
+  }
   listDraftsDue(now: number, limit: number): string[] {
     return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'draft' AND grace_until IS NOT NULL AND grace_until <= ? ORDER BY created_at, id LIMIT ?", [now, limit]).map((r) => r.id);
   }

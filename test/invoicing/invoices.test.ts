@@ -106,9 +106,29 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     const paid = await fx.op<any>('recordPayment', { id: inv.number, amount: '200', method: 'bank_transfer', reference: 'wire 1' });
     expect(paid).toMatchObject({ status: 'partially_paid', amount_outstanding: '300' });
     await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000' });
-    // the debt was repaid by the top-up itself (debt first), so nothing is left owed on the receivable...
-    const settled = await fx.op<any>('recordPayment', { id: inv.number, amount: '300', method: 'bank_transfer' }).catch((e: any) => e);
-    expect(settled.code ?? settled.status).toBeDefined();
+    // the top-up repaid the debt first, which paid the invoice: nothing is left to pay on it
+    expect(await fx.op<any>('getInvoice', { id: inv.number })).toMatchObject({ status: 'paid', amount_outstanding: '0' });
+    await expect(fx.op('recordPayment', { id: inv.number, amount: '300', method: 'bank_transfer' })).rejects.toMatchObject({ code: 'validation_failed' });
+    expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0]).toMatchObject({ debt: '0', posted: '700' });
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('credit that repays debt pays the oldest invoice first, so a payment can never pay twice', async () => {
+    await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] }, plan: { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '10' } }] } });
+    await call('april');
+    await finishPeriod('2026-05-01T00:00:00Z');
+    for (let i = 0; i < 2; i++) await call(`may${i}`);
+    await finishPeriod('2026-06-01T00:00:00Z');
+    const [april, may] = await invoices();
+    expect([april.amount_outstanding, may.amount_outstanding]).toEqual(['1000', '2000']);
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '300' }); // repays 300 of the 3000 debt
+    const after = async () => (await invoices()).map((i: any) => [i.status, i.amount_outstanding]);
+    expect(await after()).toEqual([['overdue', '700'], ['open', '2000']]);
+    await expect(fx.op('recordPayment', { id: april.number, amount: '1000', method: 'bank_transfer' })).rejects.toMatchObject({ code: 'validation_failed', details: { outstanding: '700' } });
+    await fx.op('recordPayment', { id: april.number, amount: '700', method: 'bank_transfer' });
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '2500' }); // the rest of the debt, and 500 of credit
+    expect(await after()).toEqual([['paid', '0'], ['paid', '0']]);
+    expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0]).toMatchObject({ debt: '0', posted: '500' });
     expect(fx.engine.verify().ok).toBe(true);
   });
 
@@ -241,29 +261,25 @@ describe('lifecycle', () => {
     expect(fx.engine.verify().ok).toBe(true);
   });
 
-  it('settles an open invoice from wallet credit', async () => {
+  it('settles an open invoice from credit the customer had before it, offered only while there is free credit', async () => {
+    // a postpaid customer's charges go to the receivable even with credit in the wallet; credit that
+    // arrives later repays the debt by itself (see above), so settling is for credit already there
     await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] }, plan: { fixed_fee: { asset: 'USD', amount: '2500' } } });
-    await finishPeriod('2026-05-01T00:00:00Z');
     await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000', kind: 'granted' });
-    // the grant repaid debt first: the invoice owed 2500, a grant of 1000 went to the debt
-    let [inv] = await invoices();
-    expect(inv.amount_due).toBe('2500');
-    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '5000' });
-    [inv] = await invoices();
-    const settled = await fx.op<any>('settleInvoiceFromCredit', { id: inv.id });
-    expect(settled.payments.map((p: any) => p.method)).toEqual(['prepaid_credit']);
-    expect(fx.engine.verify().ok).toBe(true);
-  });
-
-  it('offers settlement from credit only when there is free credit', async () => {
-    await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] }, plan: { fixed_fee: { asset: 'USD', amount: '2500' } } });
     await finishPeriod('2026-05-01T00:00:00Z');
     let [inv] = await invoices();
-    expect(inv.allowed_actions).toContain('record_payment');
-    expect(inv.allowed_actions).not.toContain('settle_from_credit');
-    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '3000' }); // 2500 repays the debt, 500 stays free
+    expect(inv).toMatchObject({ amount_due: '2500', amount_outstanding: '2500' });
+    expect(inv.allowed_actions).toEqual(expect.arrayContaining(['record_payment', 'settle_from_credit']));
+    const settled = await fx.op<any>('settleInvoiceFromCredit', { id: inv.id });
+    expect(settled.payments.map((p: any) => [p.method, p.amount])).toEqual([['prepaid_credit', '1000']]);
     [inv] = await invoices();
-    expect(inv.allowed_actions).toContain('settle_from_credit');
+    expect(inv).toMatchObject({ status: 'partially_paid', amount_outstanding: '1500' });
+    expect(inv.allowed_actions).not.toContain('settle_from_credit');
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '5000' }); // repays the 1500 left, 3500 stays free
+    [inv] = await invoices();
+    expect(inv).toMatchObject({ status: 'paid', amount_outstanding: '0' });
+    expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0]).toMatchObject({ debt: '0', posted: '3500' });
+    expect(fx.engine.verify().ok).toBe(true);
   });
 
   it('bills a period whose next one an early event opened before the clock closed it', async () => {

@@ -12,6 +12,7 @@ import { fail } from '../errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull } from '../format';
 import { newId } from '../ids';
 import { withIdempotency } from '../idempotency';
+import { debtOf } from '../ledger/books';
 import { consume, giveBack } from '../ledger/wallet-ops';
 import type { Plans } from '../pricing/plans';
 import type { Subscriptions } from '../pricing/subscriptions';
@@ -309,7 +310,25 @@ export class Invoices {
     return free;
   }
 
+  /**
+   * What the customer still owes on this invoice: its own amount due less payments and credit notes,
+   * and never more than the customer's debt allows. Credit that arrives while the customer is in
+   * debt (a top-up, a grant) repays the debt first, which pays invoices oldest first: the debt left
+   * is handed to the newest invoices, and an older one is owed only what remains of it.
+   */
   outstanding(row: InvoiceRow): bigint {
+    const own = this.ownOutstanding(row);
+    if (own === 0n) return 0n;
+    let debt = debtOf(this.ctx.books.wallet(row.customer_id, row.currency));
+    for (const newer of this.ctx.store.listFinalizedInvoicesOf(row.customer_id, row.currency)) {
+      if (newer.id === row.id) break;
+      debt -= this.ownOutstanding(newer);
+      if (debt <= 0n) return 0n;
+    }
+    return debt < own ? (debt > 0n ? debt : 0n) : own;
+  }
+
+  private ownOutstanding(row: InvoiceRow): bigint {
     const owed = row.amount_due - row.amount_paid - this.creditedToReceivable(row);
     return owed > 0n ? owed : 0n;
   }

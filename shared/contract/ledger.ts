@@ -257,7 +257,7 @@ export const EventInput = z.strictObject({
   code: z.string().min(1).max(100),
   timestamp: Timestamp.optional().meta({ description: 'ISO 8601 with an offset, or Unix seconds. Default: now. At most 5 minutes (configurable) in the future.' }),
   properties: Properties.optional(),
-  authorization_id: z.string().max(64).optional(),
+  authorization_id: z.string().max(64).optional().meta({ description: 'The hold this usage was delivered under: the event settles against it and is never refused for funds (beyond the hold it becomes debt). A hold already captured, voided or expired still exempts the event from the funds check; the answer warns `authorization_<status>` and the event is debited from credit, then debt.' }),
   final_capture: z.boolean().optional().meta({ description: 'With authorization_id: release the rest of the hold (default true); false keeps it open for more events.' }),
   cost: DecimalString.optional().meta({ description: 'Your own cost of serving this event, for margins (informational).' }),
   on_insufficient_funds: z.enum(['refuse']).optional().meta({ description: 'Ask for `refuse` for this event whatever the customer policy.' }),

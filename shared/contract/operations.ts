@@ -55,7 +55,7 @@ export const operations = {
   }),
 
   // ------------------------------------------------------------- assets
-  createAsset: op({ id: 'createAsset', method: 'POST', path: '/v1/assets', scope: 'admin', tag: 'Assets', summary: 'Create an asset (fiat currency or custom unit such as TOKENS).', input: L.CreateAsset, output: L.Asset, status: 201, errors: ['already_exists', 'validation_failed'] }),
+  createAsset: op({ id: 'createAsset', method: 'POST', path: '/v1/assets', scope: 'admin', tag: 'Assets', summary: 'Create an asset (fiat currency or custom unit such as TOKENS).', input: L.CreateAsset, output: L.Asset, status: 201, errors: ['already_exists', 'asset_not_found', 'validation_failed'] }),
   listAssets: op({ id: 'listAssets', method: 'GET', path: '/v1/assets', scope: 'ingest', tag: 'Assets', summary: 'List assets.', input: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().optional() }), output: page(L.Asset), status: 200, errors: [] }),
   getAsset: op({ id: 'getAsset', method: 'GET', path: '/v1/assets/{code}', scope: 'ingest', tag: 'Assets', summary: 'Get an asset.', input: z.strictObject({ code: z.string() }), output: L.Asset, status: 200, errors: ['asset_not_found'] }),
   addAssetRate: op({ id: 'addAssetRate', method: 'POST', path: '/v1/assets/{code}/rates', scope: 'admin', tag: 'Assets', summary: 'Add a fiat rate to a custom asset, effective from a date.', input: L.AddAssetRate, output: L.Asset, status: 201, errors: ['asset_not_found', 'validation_failed'] }),
@@ -117,7 +117,7 @@ export const operations = {
     id: 'ingestEvent', method: 'POST', path: '/v1/events', scope: 'ingest', tag: 'Events',
     summary: 'Record one usage event: priced and debited in the same transaction. A replay answers the original result (200).',
     input: L.EventInput, output: L.EventResult, status: 201, replayKey: 'transaction_id',
-    errors: ['customer_closed', 'customer_not_found', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'timestamp_in_future', 'timestamp_before_subscription', 'period_closed', 'invalid_event_property', 'validation_failed'],
+    errors: ['customer_closed', 'customer_not_found', 'authorization_not_found', 'insufficient_funds', 'spend_cap_exceeded', 'idempotency_conflict', 'timestamp_in_future', 'timestamp_before_subscription', 'period_closed', 'invalid_event_property', 'validation_failed'],
   }),
   ingestBatch: op({
     id: 'ingestBatch', method: 'POST', path: '/v1/events/batch', scope: 'ingest', tag: 'Events',
@@ -125,7 +125,7 @@ export const operations = {
     input: L.EventBatch, documentedInput: L.EventBatchDocumented, output: L.BatchResult, status: 200, errors: ['too_many_events', 'validation_failed'], lane: 'bulk',
   }),
   listEvents: op({ id: 'listEvents', method: 'GET', path: '/v1/events', scope: 'read', tag: 'Events', summary: 'List recorded events (newest first with order=desc).', input: L.ListEvents, output: page(L.StoredEvent), status: 200, errors: ['customer_not_found'] }),
-  reverseEvent: op({ id: 'reverseEvent', method: 'POST', path: '/v1/events/{transaction_id}/reverse', scope: 'admin', tag: 'Events', summary: 'Remove an event from its period\'s usage and post the price difference (may be a debit, may create debt). Idempotent.', input: L.ReverseEvent, output: L.StoredEvent, status: 200, errors: ['event_not_found', 'customer_not_found', 'period_closed'] }),
+  reverseEvent: op({ id: 'reverseEvent', method: 'POST', path: '/v1/events/{transaction_id}/reverse', scope: 'admin', tag: 'Events', summary: 'Remove an event from its period\'s usage and post the price difference (may be a debit, may create debt). Idempotent. The answer is the stored event, now `reversed`, with the charges and debits it had when it was recorded; what the reversal posted is in `GET /v1/transfers` (kind `usage_credit`, or `usage` for a debit).', input: L.ReverseEvent, output: L.StoredEvent, status: 200, errors: ['event_not_found', 'customer_not_found', 'period_closed'] }),
   listRefusals: op({ id: 'listRefusals', method: 'GET', path: '/v1/events/refused', scope: 'read', tag: 'Events', summary: 'Refused events grouped by reason, with counts and samples.', input: L.ListRefusals, output: L.Refusals, status: 200, errors: [] }),
 
   // ------------------------------------------------------------- invoicing

@@ -254,6 +254,13 @@ describe('lifecycle', () => {
     expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0].debt).toBe('2000');
     const cn = await fx.op<any>('createCreditNote', { id: 'TG-2026-000002', reason: 'order_change', settlement: 'credit', lines: [{ line_id: list[1].lines[0].id, amount: '400' }] });
     expect(cn).toMatchObject({ number: 'TG-2026-000002-CN01', total: '400' });
+    // its PDF states what is credited, and nothing as due
+    const cnPdf = await fx.op<any>('getCreditNoteDocument', { id: cn.id });
+    const cnDir = mkdtempSync(join(tmpdir(), 'cn-'));
+    writeFileSync(join(cnDir, 'cn.pdf'), Buffer.from(cnPdf.base64, 'base64'));
+    const cnText = execFileSync('pdftotext', ['-layout', join(cnDir, 'cn.pdf'), '-']).toString();
+    expect(cnText).toMatch(/Total credited\s+\$4\.00/);
+    expect(cnText).not.toContain('Amount due');
     await expect(fx.op('createCreditNote', { id: 'TG-2026-000002', reason: 'other', settlement: 'credit', lines: [{ line_id: list[1].lines[0].id, amount: '601' }] })).rejects.toMatchObject({ code: 'validation_failed' });
     const after = await fx.op<any>('getInvoice', { id: 'TG-2026-000002' });
     expect(after).toMatchObject({ credited: '400', amount_outstanding: '600' });

@@ -111,7 +111,7 @@ export class CreditNotes {
       taxes: tax > 0n ? api.taxes.map((t) => ({ label: t.label, rate: t.rate, base: subtotal.toString(), amount: tax.toString() })).slice(0, 1) : [],
       total: total.toString(),
       creditsApplied: '0',
-      amountDue: total.toString(),
+      amountDue: '0', // nothing is due on a credit note: its total is what is credited (or refunded)
       paymentTerms: input.settlement === 'credit' ? 'Credited to your account.' : 'To be refunded.',
       notes: input.description ? [input.description] : [],
       references: [{ label: 'Invoice', number: invoice.number ?? '' }],

@@ -58,7 +58,7 @@ export const WalletMonitor = z.object({
       debt: AmountOut,
       burn_rate_per_hour: AmountOut.meta({ description: 'Usage per hour over the last 15 minutes.' }),
       spend_last_minute: AmountOut,
-      time_to_empty_seconds: z.number().int().nullable().meta({ description: 'available / burn rate; null when nothing burns.' }),
+      time_to_empty_seconds: z.number().int().nullable().meta({ description: '(available + overdraft limit) / burn rate: when the wallet reaches its limit; null when nothing burns.' }),
     }),
   ),
 });
@@ -80,7 +80,7 @@ export const CustomerWallets = z.object({
           pending: AmountOut,
           debt: AmountOut,
           burn_rate_per_hour: AmountOut.meta({ description: 'Spend over the last hour, per hour.' }),
-          time_to_empty_seconds: z.number().nullable().meta({ description: 'At the current burn rate; null when nothing is burning.' }),
+          time_to_empty_seconds: z.number().nullable().meta({ description: 'Until the wallet reaches its overdraft limit at the current burn rate; null when nothing is burning.' }),
         }),
       ),
     }),

@@ -49,14 +49,19 @@ export class ConsoleViews {
     // A closed (or erased) customer takes no new usage: its wallet cannot run out and is nothing to
     // watch, whatever burn rate its last minutes left behind. Its status is read only for wallets
     // that would count, so this stays one pass over the balances.
+    // A wallet runs out when it reaches its overdraft limit, not zero. A postpaid customer below
+    // zero is the normal state of one billed later (the invoice collects it): not counted as below zero.
     let low = 0;
     let negative = 0;
     for (const w of wallets) {
       const available = w.posted - w.pending - w.debt;
+      const room = available + w.overdraft_limit;
       const rate = burn.get(`${w.customer_id}:${w.asset}`);
-      const isLow = !!rate && rate > 0n && available >= 0n && (available * 3600n) / rate < 24n * 3600n;
-      if ((available < 0n || isLow) && this.isClosed(w.customer_id)) continue;
-      if (available < 0n) negative++;
+      const isLow = !!rate && rate > 0n && room >= 0n && (room * 3600n) / rate < 24n * 3600n;
+      if (available >= 0n && !isLow) continue;
+      const customer = this.customers.byInternalId(w.customer_id);
+      if (customer.status === 'closed') continue;
+      if (available < 0n && customer.billing_mode !== 'postpaid') negative++;
       if (isLow) low++;
     }
 
@@ -144,6 +149,7 @@ export class ConsoleViews {
         const key = `${w.customer_id}:${w.asset}`;
         const rate = burn.get(key) ?? 0n;
         const available = w.posted - w.pending - w.debt;
+        const room = available + w.overdraft_limit; // it runs out at its overdraft limit
         const customer = this.customers.byInternalId(w.customer_id);
         if (customer.status === 'closed') return null;
         return {
@@ -155,7 +161,7 @@ export class ConsoleViews {
           debt: w.debt.toString(),
           burn_rate_per_hour: rate.toString(),
           spend_last_minute: (last.get(key) ?? 0n).toString(),
-          time_to_empty_seconds: rate > 0n ? Number(available > 0n ? (available * 3600n) / rate : 0n) : null,
+          time_to_empty_seconds: rate > 0n ? Number(room > 0n ? (room * 3600n) / rate : 0n) : null,
           rate,
         };
       })
@@ -183,6 +189,7 @@ export class ConsoleViews {
             .filter((b) => b.customer_id === c.id)
             .map((b) => {
               const available = b.posted - b.pending - b.debt;
+              const room = available + b.overdraft_limit;
               const rate = burn.get(`${c.id}:${b.asset}`) ?? 0n;
               return {
                 asset: b.asset,
@@ -191,7 +198,7 @@ export class ConsoleViews {
                 pending: b.pending.toString(),
                 debt: b.debt.toString(),
                 burn_rate_per_hour: rate.toString(),
-                time_to_empty_seconds: rate > 0n ? Number(available > 0n ? (available * 3600n) / rate : 0n) : null,
+                time_to_empty_seconds: rate > 0n ? Number(room > 0n ? (room * 3600n) / rate : 0n) : null,
               };
             }),
         };
@@ -200,10 +207,6 @@ export class ConsoleViews {
       total: this.ctx.store.countCustomers(search?.trim() || null, status),
       as_of: iso(this.ctx.now()),
     };
-  }
-
-  private isClosed(customerId: number): boolean {
-    return this.customers.byInternalId(customerId).status === 'closed';
   }
 
   eventDetail(transactionId: string, externalId: string): z.output<typeof EventDetail> {

@@ -84,3 +84,22 @@ describe('closed and erased customers', () => {
     expect((await fx.op<any>('getOverview', {})).attention.negative_wallets).toBe(1);
   });
 });
+
+describe('running out', () => {
+  it('counts to the overdraft limit, and leaves postpaid customers below zero out of "below zero"', async () => {
+    const clock = new ManualClock(T0);
+    fx = openEngine({ clock });
+    // 1,000 cents at 10 cents a call, 6 calls: 400 cents left burning fast.
+    await seed(fx, ['plain', 'limited', 'billed'], '0.10');
+    await fx.op('updateCustomer', { external_id: 'limited', overdraft_limits: [{ asset: 'USD', amount: '100000000' }] });
+    await fx.op('updateCustomer', { external_id: 'billed', billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000000' }] });
+    for (const c of ['plain', 'limited']) await burn(fx, c, 6);
+    await burn(fx, 'billed', 150); // postpaid: its usage goes to the receivable, available below zero
+    const monitor = (await fx.op<any>('getWalletMonitor', {})).wallets;
+    expect(monitor.find((w: any) => w.customer === 'billed').available).toBe('-500');
+    const tte = (c: string) => monitor.find((w: any) => w.customer === c).time_to_empty_seconds;
+    expect(tte('limited')).toBeGreaterThan(tte('plain') * 1000); // $1,000,000 of room, not $4
+    const o = await fx.op<any>('getOverview', {});
+    expect(o.attention).toMatchObject({ low_wallets: 1, negative_wallets: 0 });
+  });
+});

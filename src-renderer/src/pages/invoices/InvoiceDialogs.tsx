@@ -6,7 +6,7 @@ import { InlineError } from '../../components/states';
 import { Preview } from '../customers/MoneyDialogs';
 import { parseAmountInput } from '../../lib/amountInput';
 import { newIdempotencyKey } from '../../lib/format';
-import { addAmounts, big, formatAmount, Money, subAmounts } from '../../lib/money';
+import { addAmounts, big, formatAmount, formatAmountsInText, Money, subAmounts } from '../../lib/money';
 import { useQuery } from '../../lib/useQuery';
 import { minorToDecimal } from '@shared/money';
 import { assetLike } from '../../state/assets';
@@ -245,12 +245,41 @@ const REASONS = [
 type Reason = (typeof REASONS)[number]['value'];
 
 /**
+ * What a credit note of `subtotal` (before tax) totals, as the engine computes it: the tax comes back at
+ * the invoice's effective rate (its tax scaled by the credited share of its taxable base, rounded half
+ * up) and is added unless prices include tax.
+ */
+export function creditNoteTotal(invoice: Invoice, subtotal: bigint): bigint {
+  const taxBase = invoice.taxes.reduce((t, x) => t + big(x.base), 0n);
+  const tax = taxBase > 0n ? (big(invoice.tax) * subtotal * 2n + taxBase) / (2n * taxBase) : 0n;
+  // Tax-exclusive invoices total subtotal + discounts + tax; tax-inclusive ones carry the tax inside.
+  const inclusive = big(invoice.tax) !== 0n && big(invoice.total) === big(invoice.subtotal) + big(invoice.discounts);
+  return subtotal + (inclusive ? 0n : tax);
+}
+
+/** How much may still be credited: the invoice's total less what credit notes took, and the largest pre-tax amount that fits in it. */
+export function creditCap(invoice: Invoice, lines: Invoice['lines']): { room: bigint; maxSubtotal: bigint } {
+  const r = big(invoice.total) - big(invoice.credited);
+  const room = r > 0n ? r : 0n;
+  let hi = lines.reduce((t, l) => t + big(l.amount) - big(l.credited), 0n);
+  if (creditNoteTotal(invoice, hi) <= room) return { room, maxSubtotal: hi };
+  let lo = 0n;
+  while (lo < hi) {
+    const mid = (lo + hi + 1n) / 2n;
+    if (creditNoteTotal(invoice, mid) <= room) lo = mid;
+    else hi = mid - 1n;
+  }
+  return { room, maxSubtotal: lo };
+}
+
+/**
  * A credit note, per line (at most what is left of each line) or the whole invoice, settled as
  * credit (back to the lots that paid, or off what is owed) or as a refund paid outside Tollgate.
  */
 export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice: Invoice; opened: boolean; onClose: () => void; onDone: (n: OutputOf<'createCreditNote'>) => void }) {
   const a = assetLike(invoice.currency);
-  const creditable = useMemo(() => invoice.lines.filter((l) => !l.informational && big(l.amount) > big(l.credited)), [invoice]);
+  const creditable = useMemo(() => invoice.lines.filter((l) => !l.informational && l.kind !== 'coupon' && big(l.amount) > big(l.credited)), [invoice]);
+  const cap = useMemo(() => creditCap(invoice, creditable), [invoice, creditable]);
   const [amounts, setAmounts] = useState<Record<string, string>>({});
   const [picked, setPicked] = useState<Record<string, boolean>>({});
   const [reason, setReason] = useState<Reason | null>('order_change');
@@ -277,8 +306,11 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
     return { line: l, left, parsed: p, over, on: !!picked[l.id] };
   });
   const chosen = rows.filter((r) => r.on);
-  const valid = chosen.length > 0 && chosen.every((r) => r.parsed.ok && !r.over);
-  const net = valid ? addAmounts(...chosen.map((r) => (r.parsed as { minor: string }).minor)) : null;
+  const linesValid = chosen.length > 0 && chosen.every((r) => r.parsed.ok && !r.over);
+  const net = linesValid ? addAmounts(...chosen.map((r) => (r.parsed as { minor: string }).minor)) : null;
+  const noteTotal = net !== null ? creditNoteTotal(invoice, big(net)) : null;
+  const tooMuch = noteTotal !== null && noteTotal > cap.room;
+  const valid = linesValid && !tooMuch;
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Credit note for {invoiceTitle(invoice)}</Text>} size="xl">
       <form
@@ -288,7 +320,6 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
           setBusy(true);
           setError(null);
           try {
-            const whole = chosen.length === creditable.length && chosen.every((r) => (r.parsed as { minor: string }).minor === r.left) && invoice.credited === '0';
             onDone(
               await call('createCreditNote', {
                 id: invoice.id,
@@ -296,11 +327,14 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
                 settlement,
                 idempotency_key: key,
                 ...(description.trim() ? { description: description.trim() } : {}),
-                ...(whole ? {} : { lines: chosen.map((r) => ({ line_id: r.line.id, amount: (r.parsed as { minor: string }).minor })) }),
+                // Always the lines chosen: "the whole invoice" on the server credits every line in full,
+                // which a coupon makes more than the invoice's total.
+                lines: chosen.map((r) => ({ line_id: r.line.id, amount: (r.parsed as { minor: string }).minor })),
               }),
             );
           } catch (err) {
-            setError(err as ApiError);
+            const e2 = err as ApiError;
+            setError({ ...e2, message: formatAmountsInText(e2.message, a) });
           } finally {
             setBusy(false);
           }
@@ -315,8 +349,20 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
               size="xs"
               variant="default"
               onClick={() => {
-                setPicked(Object.fromEntries(creditable.map((l) => [l.id, true])));
-                setAmounts(Object.fromEntries(creditable.map((l) => [l.id, minorToDecimal(subAmounts(l.amount, l.credited), a.scale)])));
+                // Every line in full, but never more than the invoice has left to credit: a coupon (a
+                // negative line) or an earlier credit note leaves less than the sum of the lines.
+                let budget = cap.maxSubtotal;
+                const pick: Record<string, boolean> = {};
+                const fill: Record<string, string> = {};
+                for (const l of creditable) {
+                  const left = big(l.amount) - big(l.credited);
+                  const take = left < budget ? left : budget;
+                  budget -= take;
+                  pick[l.id] = take > 0n;
+                  fill[l.id] = minorToDecimal((take > 0n ? take : left).toString(), a.scale);
+                }
+                setPicked(pick);
+                setAmounts(fill);
               }}
             >
               Credit every line in full
@@ -365,6 +411,26 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
               ))}
             </Table.Tbody>
           </Table>
+          <Group justify="space-between" gap="xs" data-testid="credit-room">
+            <Text size="sm" c="dimmed">
+              Left to credit on the invoice: <Money amount={cap.room.toString()} asset={invoice.currency} fw={600} c="var(--mantine-color-text)" /> (total {formatAmount(invoice.total, a)}
+              {big(invoice.credited) > 0n ? `, ${formatAmount(invoice.credited, a)} already credited` : ''}
+              {big(invoice.discounts) !== 0n ? `, discounts ${formatAmount(invoice.discounts, a)} included` : ''})
+            </Text>
+            {noteTotal !== null && (
+              <Text size="sm" data-testid="credit-note-total">
+                Credit note total <Money amount={noteTotal.toString()} asset={invoice.currency} fw={600} />
+                {noteTotal !== big(net) ? ' with tax' : ''}
+              </Text>
+            )}
+          </Group>
+          {tooMuch && (
+            <Alert color="red" variant="light" py="xs" data-testid="credit-too-much">
+              <Text size="sm">
+                That is {formatAmount(noteTotal!.toString(), a)} with tax, more than the {formatAmount(cap.room.toString(), a)} left to credit on this invoice. Lower the amounts (at most {formatAmount(cap.maxSubtotal.toString(), a)} before tax).
+              </Text>
+            </Alert>
+          )}
           <SimpleGrid cols={2}>
             <Select label="Reason" data={REASONS as unknown as { value: string; label: string }[]} value={reason} onChange={(v) => setReason(v as Reason)} allowDeselect={false} />
             <Box>

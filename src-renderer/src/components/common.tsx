@@ -90,9 +90,16 @@ export function Kbd({ children }: { children: ReactNode }) {
 
 export type WalletStatus = 'ok' | 'low' | 'negative' | 'empty';
 
-export function walletStatus(available: string, burnPerHour?: string | null, timeToEmpty?: number | null): WalletStatus {
-  if (available.startsWith('-')) return 'negative';
-  if (/^0+$/.test(available)) return burnPerHour && burnPerHour !== '0' ? 'negative' : 'empty';
+/**
+ * A wallet's state from its available amount (minor units) alone for empty/negative, so every page
+ * agrees: below zero is negative, exactly zero is empty (whatever it burns), and a wallet that
+ * empties within a day at its burn rate is low. The burn rate is accepted for callers' convenience
+ * but never turns a zero wallet negative.
+ */
+export function walletStatus(available: string, _burnPerHour?: string | null, timeToEmpty?: number | null): WalletStatus {
+  const a = available.trim();
+  if (/^-0*[1-9]/.test(a)) return 'negative';
+  if (/^-?0+$/.test(a)) return 'empty';
   if (timeToEmpty !== null && timeToEmpty !== undefined && timeToEmpty < 24 * 3600) return 'low';
   return 'ok';
 }

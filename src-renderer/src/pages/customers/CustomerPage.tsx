@@ -122,7 +122,8 @@ function WalletCard({ customer, b, monitor }: { customer: string; b: Balance; mo
         </Text>
         {monitor && (
           <Text size="xs" c="dimmed">
-            burns {formatAmount(monitor.burn_rate_per_hour, assetLike(b.asset, undefined, b.scale))}/h · empty in {humanDuration(monitor.time_to_empty_seconds)}
+            burns {formatAmount(monitor.burn_rate_per_hour, assetLike(b.asset, undefined, b.scale))}/h ·{' '}
+            {status === 'negative' ? 'below zero now' : status === 'empty' || (monitor.time_to_empty_seconds !== null && monitor.time_to_empty_seconds <= 0) ? 'empty now' : monitor.time_to_empty_seconds === null ? 'not emptying' : `empty in ${humanDuration(monitor.time_to_empty_seconds)}`}
           </Text>
         )}
       </Group>

@@ -212,7 +212,7 @@ export function CustomersPage() {
       ) : rows.length === 0 ? (
         <NothingMatches onClear={() => setSearch('')} what="customers" />
       ) : (
-        <div className="tg-vlist" ref={scrollRef} style={{ height: 'calc(100vh - 250px)', minHeight: 360 }} data-testid="customer-list">
+        <div className="tg-vlist" ref={scrollRef} style={{ ['--tg-vmin' as string]: '800px', height: 'calc(100vh - 250px)', minHeight: 360 }} data-testid="customer-list">
           <div className="tg-vhead" style={{ gridTemplateColumns: COLS }} aria-hidden>
             <span>Customer</span>
             <span>Plan</span>
@@ -228,9 +228,16 @@ export function CustomersPage() {
                 <div role="listitem" key={r.external_id} className="tg-vrow" data-active={vi.index === active} style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }} data-testid="customer-row" data-customer={r.external_id} onClick={() => open(vi.index)}>
                   <Box miw={0}>
                     <a href={`#/customers/${encodeURIComponent(r.external_id)}/wallet`} onClick={(e) => e.stopPropagation()} style={{ color: 'inherit', textDecoration: 'none' }}>
-                      <Text size="sm" fw={600} truncate>
-                        {r.name ?? r.external_id}
-                      </Text>
+                      <Group gap={6} wrap="nowrap" miw={0}>
+                        <Text size="sm" fw={600} truncate c={r.status === 'active' ? undefined : 'dimmed'}>
+                          {r.name ?? r.external_id}
+                        </Text>
+                        {r.status !== 'active' && (
+                          <Badge size="xs" variant="light" color={r.status === 'closed' ? 'red' : 'gray'} style={{ flexShrink: 0 }} data-testid="customer-status-badge">
+                            {r.status}
+                          </Badge>
+                        )}
+                      </Group>
                     </a>
                     <Text size="xs" c="dimmed" ff="monospace" truncate>
                       {r.external_id}

@@ -324,7 +324,11 @@ function Margin({ m }: { m: NonNullable<Overview['margin']> }) {
 
 function LowWallets() {
   const navigate = useNavigate();
-  const q = useQuery(() => call('getWalletMonitor', { limit: 5, sort: 'time_to_empty' }), [], { refreshMs: 10_000 });
+  const feedSeq = useLive((s) => s.feedSeq);
+  const offline = useLive((s) => s.status !== 'live');
+  // Live: reloaded on the feed's balance and event pushes (at most once a second); a slow poll only while the feed is down.
+  const q = useQuery(() => call('getWalletMonitor', { limit: 5, sort: 'time_to_empty' }), [], { refreshMs: offline ? 30_000 : undefined });
+  useThrottledEffect(q.reload, feedSeq, 1000);
   return (
     <Card>
       <Group justify="space-between" mb="xs">
@@ -443,6 +447,8 @@ export function OverviewPage() {
   useTitle('Overview');
   const navigate = useNavigate();
   const [fetchedAt, setFetchedAt] = useState(0);
+  const feedSeq = useLive((s) => s.feedSeq);
+  const offlineFeed = useLive((s) => s.status !== 'live');
   const q = useQuery(
     async () => {
       const o = await call('getOverview', {});
@@ -450,8 +456,10 @@ export function OverviewPage() {
       return o;
     },
     [],
-    { refreshMs: 30_000 },
+    { refreshMs: offlineFeed ? 30_000 : undefined },
   );
+  // The header says Live: the figures follow the feed's balance and event pushes, throttled to once a second.
+  useThrottledEffect(q.reload, feedSeq, 1000);
   // A brand-new install has nothing to show: send the operator to the checklist, once per session.
   useEffect(() => {
     if (sessionStorage.getItem('tg-start-seen')) return;

@@ -68,6 +68,8 @@ interface LiveState {
   /** Per-customer counters of non-balance changes (top-ups, subscriptions, customer edits, holds). */
   customerSeq: Record<string, number>;
   refusalSeq: number;
+  /** Increments whenever the feed pushes balance changes or events: what summary pages reload on. */
+  feedSeq: number;
   customersSeq: number;
   /** Increments on every invoice change (finalized, paid, voided, credited, a new draft). */
   invoiceSeq: number;
@@ -98,6 +100,7 @@ export const useLive = create<LiveState>()((set, get) => ({
   eventsPerMinute: {},
   customerSeq: {},
   refusalSeq: 0,
+  feedSeq: 0,
   customersSeq: 0,
   invoiceSeq: 0,
   invoiceChanges: {},
@@ -228,6 +231,7 @@ function applyChanges(s: LiveState, changes: LiveChange[], moreEvents: number, a
   if (balances) out.balances = balances;
   if (authorizations) out.authorizations = authorizations;
   if (customerSeq) out.customerSeq = customerSeq;
+  if (balances || newEvents.length || eventCount) out.feedSeq = s.feedSeq + 1;
   if (newEvents.length || eventCount) {
     // The feed sends oldest first within a window; the stream shows newest first.
     newEvents.reverse();

@@ -1,5 +1,6 @@
 import { Activity, Calculator, FileText, Gauge, HeartPulse, LayoutDashboard, Rocket, ScrollText, Settings, Tags, Users, Webhook } from 'lucide-react';
 import type { ComponentType } from 'react';
+import { MOD_KEY_LABEL } from './lib/keys';
 
 export interface NavItem {
   path: string;
@@ -32,12 +33,12 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: Shortcut[] = [
-  { keys: ['⌘/Ctrl', 'K'], description: 'Command palette: pages, customers, pasted ids', scope: 'Global' },
+  { keys: [MOD_KEY_LABEL, 'K'], description: 'Command palette: pages, customers, pasted ids', scope: 'Global' },
   { keys: ['?'], description: 'Show keyboard shortcuts', scope: 'Global' },
   { keys: ['/'], description: 'Focus the search of the page', scope: 'Global' },
   ...NAV.filter((n) => n.key !== 'g').map((n) => ({ keys: ['g', n.key], description: `Go to ${n.label}`, scope: 'Navigation' })),
   { keys: ['g', 'g'], description: 'Go to Getting started', scope: 'Navigation' },
-  { keys: ['⌘/Ctrl', 'Shift', 'P'], description: 'Blur amounts (screen sharing)', scope: 'Global' },
+  { keys: [MOD_KEY_LABEL, 'Shift', 'P'], description: 'Blur amounts (screen sharing)', scope: 'Global' },
   { keys: ['J'], description: 'Next row', scope: 'Lists' },
   { keys: ['K'], description: 'Previous row', scope: 'Lists' },
   { keys: ['↓'], description: 'Next row', scope: 'Lists' },

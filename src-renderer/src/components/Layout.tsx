@@ -1,12 +1,11 @@
 import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { spotlight } from '@mantine/spotlight';
 import { notifications } from '@mantine/notifications';
 import { Keyboard, KeyRound, LogOut, Monitor, Moon, Search, Sun } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { door, liveSource } from '../api';
-import { gPrefix, isEditable } from '../lib/keys';
+import { gPrefix, isEditable, MOD_KEY_LABEL } from '../lib/keys';
 import { NAV } from '../nav';
 import { relative } from '../lib/format';
 import { alertText } from '../lib/alerts';
@@ -15,7 +14,7 @@ import { useLive } from '../state/live';
 import { useSession } from '../state/session';
 import { Kbd } from './common';
 import { LiveIndicator } from './LiveIndicator';
-import { Palette } from './Palette';
+import { Palette, palette } from './Palette';
 import { ShortcutSheet } from './ShortcutSheet';
 
 function Logo() {
@@ -228,11 +227,11 @@ export function Layout() {
           </Group>
           <Button
             variant="default"
-            onClick={() => spotlight.open()}
+            onClick={() => palette.open()}
             leftSection={<Search size={16} />}
             rightSection={
               <Group gap={2}>
-                <Kbd>⌘</Kbd>
+                <Kbd>{MOD_KEY_LABEL}</Kbd>
                 <Kbd>K</Kbd>
               </Group>
             }

@@ -1,5 +1,25 @@
 import { Badge, Group, Text } from '@mantine/core';
-import { Spotlight, spotlight } from '@mantine/spotlight';
+import { createSpotlight, Spotlight } from '@mantine/spotlight';
+
+/** The palette's own store, so it can select its first action (Mantine 9.7 exports no action for that). */
+export const [paletteStore, palette] = createSpotlight();
+
+/** Marks the first action of the open palette as selected (DOM and store), as Mantine's arrow keys do. */
+function selectFirstAction(): void {
+  const { listId } = paletteStore.getState();
+  const list = listId ? document.getElementById(listId) : null;
+  if (!list) return;
+  const actions = list.querySelectorAll('[data-action]');
+  list.querySelectorAll('[data-selected]').forEach((el) => el.removeAttribute('data-selected'));
+  const first = actions[0];
+  if (!first) {
+    paletteStore.updateState((s) => ({ ...s, selected: -1 }));
+    return;
+  }
+  first.setAttribute('data-selected', 'true');
+  first.scrollIntoView({ block: 'nearest' });
+  paletteStore.updateState((s) => ({ ...s, selected: 0 }));
+}
 import { Archive, CreditCard, FileText, Hash, Lock, Plus, Search, Skull, User } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -105,14 +125,33 @@ export function Palette() {
   const q = query.trim().toLowerCase();
   const shownPages = pages.filter((p) => !q || p.label.toLowerCase().includes(q) || p.description.toLowerCase().includes(q));
 
+  // Mantine 9.7 has no `selectFirstActionOnQueryChange`: select the first action ourselves whenever
+  // the query or the list under it changes, so Enter opens the first result (hits arrive later than
+  // the pages, and the first result moves then).
+  const listKey = `${q}|${hits.map((h) => h.id).join(',')}|${shownPages.map((p) => p.id).join(',')}`;
+  useEffect(() => {
+    if (!q) return;
+    const raf = requestAnimationFrame(selectFirstAction);
+    return () => cancelAnimationFrame(raf);
+  }, [listKey, q]);
+
   const go = (to: string) => {
     navigate(to);
-    spotlight.close();
+    palette.close();
   };
 
   return (
-    <Spotlight.Root query={query} onQueryChange={setQuery} shortcut={['mod + K']} scrollable maxHeight={480}>
-      <Spotlight.Search placeholder="Search pages, customers, or paste an id (invoice number, auth_…, tu_…, sub_…)" leftSection={<Search size={18} />} aria-label="Command palette search" />
+    <Spotlight.Root store={paletteStore} query={query} onQueryChange={setQuery} shortcut={['mod + K']} scrollable maxHeight={480}>
+      <Spotlight.Search placeholder="Search pages, customers, or paste an id (invoice number, auth_…, tu_…, sub_…)" leftSection={<Search size={18} />}
+        aria-label="Command palette search"
+        onKeyDown={(e) => {
+          // Enter right after typing (before the selection effect ran): open the first result.
+          if ((e.key === 'Enter' || e.nativeEvent.code === 'NumpadEnter') && query.trim()) {
+            const { listId } = paletteStore.getState();
+            if (!document.getElementById(listId)?.querySelector('[data-selected]')) selectFirstAction();
+          }
+        }}
+      />
       <Spotlight.ActionsList>
         {hits.length > 0 && (
           <Spotlight.ActionsGroup label="Results">

@@ -70,3 +70,14 @@ export function useListKeys(count: number, active: number, setActive: (i: number
     return () => document.removeEventListener('keydown', onKey);
   }, [enabled]);
 }
+
+/** True on macOS (and iOS), where the palette's modifier is ⌘; elsewhere it is Ctrl. */
+export function isApplePlatform(): boolean {
+  if (typeof navigator === 'undefined') return false;
+  const nav = navigator as Navigator & { userAgentData?: { platform?: string } };
+  const platform = nav.userAgentData?.platform || nav.platform || nav.userAgent || '';
+  return /mac|iphone|ipad|ipod/i.test(platform);
+}
+
+/** The label of the "mod" key of shortcuts: "⌘" on a Mac, "Ctrl" elsewhere. */
+export const MOD_KEY_LABEL = isApplePlatform() ? '⌘' : 'Ctrl';

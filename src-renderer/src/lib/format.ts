@@ -24,6 +24,14 @@ export function formatTime(ms: number | string | Date): string {
   return timeOnly.format(new Date(ms));
 }
 
+/** A time of day for today's instants, the date and time for older (or future-dated) ones: "14:03:22" / "Nov 26, 14:03:22". */
+export function formatTimeOrDateTime(iso: number | string | Date, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  return sameDay ? timeOnly.format(d) : dateTime.format(d);
+}
+
 /** "in 3 hours", "2 minutes ago". */
 export function relative(iso: string | number | null | undefined, now = Date.now()): string {
   if (iso === null || iso === undefined) return '—';

@@ -201,7 +201,7 @@ export function MonitorPage() {
             }
           }}
         >
-          <div className="tg-vlist" ref={scrollRef} style={{ height: 'calc(100vh - 270px)', minHeight: 360 }} tabIndex={0} aria-label="Wallets by time to empty">
+          <div className="tg-vlist" ref={scrollRef} style={{ ['--tg-vmin' as string]: '1150px', height: 'calc(100vh - 270px)', minHeight: 360 }} tabIndex={0} aria-label="Wallets by time to empty">
             <div className="tg-vhead" style={{ gridTemplateColumns: COLS }} aria-hidden>
               <span>Customer</span>
               <span>Asset</span>

@@ -259,7 +259,7 @@ export function AuditLogPage() {
           <NothingYet icon={<ScrollText size={28} />} title="Nothing recorded yet" description="Top-ups, invoices, keys, settings, customers: every change an operator or an app makes outside event ingestion is recorded here, append-only." />
         )
       ) : (
-        <Table.ScrollContainer minWidth={1000}>
+        <Table.ScrollContainer minWidth={1000} type="native" className="tg-hscroll">
           <Table aria-label="Audit log" data-testid="audit-table" verticalSpacing={6}>
             <Table.Thead>
               <Table.Tr>

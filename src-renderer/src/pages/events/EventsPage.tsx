@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyId, PageHeader } from '../../components/common';
 import { ErrorState, NothingMatches, NothingYet, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
-import { formatCount, formatDateTime, formatTime } from '../../lib/format';
+import { formatCount, formatDateTime, formatTime, formatTimeOrDateTime } from '../../lib/format';
 import { useListKeys, usePageKey } from '../../lib/keys';
 import { Money } from '../../lib/money';
 import { useQuery } from '../../lib/useQuery';
@@ -32,7 +32,7 @@ interface Row {
   fresh?: boolean;
 }
 const ROW_H = 50;
-const COLS = '68px minmax(120px, 1.4fr) minmax(70px, 1fr) minmax(70px, 0.8fr) minmax(110px, 0.9fr)';
+const COLS = '108px minmax(120px, 1.4fr) minmax(70px, 1fr) minmax(70px, 0.8fr) minmax(110px, 0.9fr)';
 const rowKey = (r: { customer: string; transaction_id: string }) => `${r.customer}\u0000${r.transaction_id}`;
 
 function fromStored(e: Stored): Row {
@@ -399,8 +399,8 @@ function StreamTab() {
                   const selected = tx === r.transaction_id && selCustomer === r.customer;
                   return (
                     <div role="listitem" key={rowKey(r)} className="tg-vrow" data-active={selected || vi.index === active} style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }} onClick={() => select(vi.index)} data-testid="event-row">
-                      <Text size="xs" className="tg-num" c="dimmed">
-                        {r.timestamp ? formatTime(r.timestamp) : '—'}
+                      <Text size="xs" className="tg-num" c="dimmed" title={r.timestamp ? formatDateTime(r.timestamp) : undefined}>
+                        {r.timestamp ? formatTimeOrDateTime(r.timestamp) : '—'}
                       </Text>
                       <Box miw={0}>
                         <Text size="sm" fw={500} truncate>

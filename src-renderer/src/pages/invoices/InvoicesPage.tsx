@@ -320,7 +320,7 @@ export function InvoicesPage() {
       ) : rows.length === 0 ? (
         <NothingMatches onClear={clear} what="invoices" />
       ) : (
-        <Table.ScrollContainer minWidth={980}>
+        <Table.ScrollContainer minWidth={980} type="native" className="tg-hscroll">
           <Table aria-label="Invoices" data-testid="invoice-list" highlightOnHover>
             <Table.Thead>
               <Table.Tr>

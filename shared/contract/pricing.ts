@@ -193,6 +193,10 @@ export const CreateCoupon = z
     if (v.kind === 'fixed' && (v.amount === undefined || !v.asset)) ctx.addIssue({ code: 'custom', message: 'a fixed coupon needs asset and amount', path: ['amount'] });
     if (v.kind === 'percentage' && v.percentage === undefined) ctx.addIssue({ code: 'custom', message: 'a percentage coupon needs percentage', path: ['percentage'] });
     if (v.frequency === 'recurring' && v.periods === undefined) ctx.addIssue({ code: 'custom', message: 'a recurring coupon needs periods', path: ['periods'] });
+    // Fields of the other kind or frequency would be dropped without a word: refused instead.
+    if (v.frequency !== 'recurring' && v.periods !== undefined) ctx.addIssue({ code: 'custom', message: `periods is only for a recurring coupon (this one is ${v.frequency})`, path: ['periods'] });
+    if (v.kind === 'fixed' && v.percentage !== undefined) ctx.addIssue({ code: 'custom', message: 'percentage is only for a percentage coupon', path: ['percentage'] });
+    if (v.kind === 'percentage' && (v.amount !== undefined || v.asset !== undefined)) ctx.addIssue({ code: 'custom', message: 'asset and amount are only for a fixed coupon', path: [v.amount !== undefined ? 'amount' : 'asset'] });
   });
 export const Coupon = z.object({
   code: z.string(),

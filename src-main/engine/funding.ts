@@ -65,9 +65,12 @@ export class Funding {
     if (expiresAt !== null && expiresAt <= now) fail('validation_failed', 'expires_at is in the past: the credit would expire at once.', { issues: [{ path: ['expires_at'], message: 'must be in the future' }] });
     const paymentExpiresAt = parseTimestampField(input.payment_expires_at, 'payment_expires_at', now);
     let price: { currency: string; amount: bigint; rate: string | null } | null = null;
+    if (input.price && (asset.kind !== 'custom' || kind !== 'paid')) {
+      fail('validation_failed', `price is what was paid in fiat for a paid top-up of a custom asset; this is a ${kind} top-up of ${asset.kind === 'custom' ? 'the custom asset' : 'the currency'} ${asset.code} (leave price out).`, { issues: [{ path: ['price'], message: 'only for a paid custom-asset top-up' }] });
+    }
     if (asset.kind === 'custom' && kind === 'paid') {
       if (input.price) {
-        this.assets.require(input.price.currency);
+        if (this.assets.require(input.price.currency).kind !== 'fiat') fail('validation_failed', `price.currency must be a currency; ${input.price.currency} is a custom asset.`, { issues: [{ path: ['price', 'currency'], message: 'not a currency' }] });
         price = { currency: input.price.currency, amount: input.price.amount, rate: null };
       } else {
         // The fiat value of a paid custom-asset top-up, at the first rate in force (stored with it).

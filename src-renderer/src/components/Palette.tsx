@@ -1,5 +1,10 @@
 import { Badge, Group, Text } from '@mantine/core';
 import { createSpotlight, Spotlight } from '@mantine/spotlight';
+import { Archive, CreditCard, FileText, Hash, Lock, Plus, Search, Skull, User } from 'lucide-react';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { call } from '../api';
+import { NAV } from '../nav';
 
 /** The palette's own store, so it can select its first action (Mantine 9.7 exports no action for that). */
 export const [paletteStore, palette] = createSpotlight();
@@ -20,11 +25,6 @@ function selectFirstAction(): void {
   first.scrollIntoView({ block: 'nearest' });
   paletteStore.updateState((s) => ({ ...s, selected: 0 }));
 }
-import { Archive, CreditCard, FileText, Hash, Lock, Plus, Search, Skull, User } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
-import { call } from '../api';
-import { NAV } from '../nav';
 
 interface Hit {
   id: string;

@@ -1425,9 +1425,18 @@ export class Store {
       true,
     ).map(mapInvoice);
   }
-  /** A customer's finalized invoices in one currency, the most recently finalized first. */
-  listFinalizedInvoicesOf(customerId: number, currency: string): InvoiceRow[] {
-    return this.all<Record<string, unknown>>("SELECT * FROM invoices WHERE customer_id = ? AND currency = ? AND status = 'finalized' ORDER BY finalized_at DESC, id DESC", [customerId, currency], true).map(mapInvoice);
+  /**
+   * What each of a customer's finalized invoices in one currency still owes on its own (amount due
+   * less payments and the credit notes taken off the receivable, never below zero), the most
+   * recently finalized first. One query with no documents or PDFs read: invoice outstanding walks it.
+   */
+  finalizedInvoiceOwedOf(customerId: number, currency: string): { id: string; owed: bigint }[] {
+    return this.all<{ id: string; owed: bigint }>(
+      `SELECT i.id, MAX(0, i.amount_due - i.amount_paid - COALESCE((SELECT SUM(c.to_receivable) FROM credit_notes c WHERE c.invoice_id = i.id), 0)) AS owed
+       FROM invoices i WHERE i.customer_id = ? AND i.currency = ? AND i.status = 'finalized' ORDER BY i.finalized_at DESC, i.id DESC`,
+      [customerId, currency],
+      true,
+    );
   }
   listDraftsDue(now: number, limit: number): string[] {
     return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'draft' AND grace_until IS NOT NULL AND grace_until <= ? ORDER BY created_at, id LIMIT ?", [now, limit]).map((r) => r.id);

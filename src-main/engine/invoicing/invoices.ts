@@ -317,25 +317,14 @@ export class Invoices {
    * is handed to the newest invoices, and an older one is owed only what remains of it.
    */
   outstanding(row: InvoiceRow): bigint {
-    const own = this.ownOutstanding(row);
-    if (own === 0n) return 0n;
+    if (row.status !== 'finalized') return 0n;
     let debt = debtOf(this.ctx.books.wallet(row.customer_id, row.currency));
-    for (const newer of this.ctx.store.listFinalizedInvoicesOf(row.customer_id, row.currency)) {
-      if (newer.id === row.id) break;
-      debt -= this.ownOutstanding(newer);
+    for (const invoice of this.ctx.store.finalizedInvoiceOwedOf(row.customer_id, row.currency)) {
+      if (invoice.id === row.id) return debt < invoice.owed ? (debt > 0n ? debt : 0n) : invoice.owed;
+      debt -= invoice.owed;
       if (debt <= 0n) return 0n;
     }
-    return debt < own ? (debt > 0n ? debt : 0n) : own;
-  }
-
-  private ownOutstanding(row: InvoiceRow): bigint {
-    const owed = row.amount_due - row.amount_paid - this.creditedToReceivable(row);
-    return owed > 0n ? owed : 0n;
-  }
-
-  /** The part of credit notes (settled as credit) that took amounts off the receivable: owed no more. */
-  private creditedToReceivable(row: InvoiceRow): bigint {
-    return this.ctx.store.listCreditNotes(row.id).reduce((s, c) => s + c.to_receivable, 0n);
+    return 0n;
   }
 
   recordPayment(input: z.output<typeof RecordPayment>): InvoiceRow {

@@ -11,6 +11,7 @@ import { Money } from '../lib/money';
 import { useQuery } from '../lib/useQuery';
 import { useAssets } from '../state/assets';
 import { useLive } from '../state/live';
+import { formatQuantity } from '../lib/format';
 
 const KEY_PLACEHOLDER = 'tg_YOUR_KEY';
 const TEST = { customer: 'test-customer', metric: 'api_calls', plan: 'starter' };
@@ -196,7 +197,7 @@ export function GettingStartedPage() {
                   <Text size="sm">
                     {result.event.charges.map((ch) => (
                       <span key={ch.charge_id}>
-                        {ch.metric}: {ch.units} unit → <Money amount={ch.amount} asset={ch.asset} size="sm" fw={600} />.{' '}
+                        {ch.metric}: {formatQuantity(ch.units)} unit → <Money amount={ch.amount} asset={ch.asset} size="sm" fw={600} />.{' '}
                       </span>
                     ))}
                     Wallet of {TEST.customer} now: {result.balance.balances.map((b) => <Money key={b.asset} amount={b.available} asset={b.asset} scale={b.scale} size="sm" fw={600} />)} available.{' '}

@@ -7,7 +7,7 @@ import { type ApiError, call, type OutputOf, toApiError } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorState, InlineError, NothingYet, TableSkeleton } from '../../components/states';
 import { parseAmountInput } from '../../lib/amountInput';
-import { formatDateTime, humanDuration, relative } from '../../lib/format';
+import { formatDateTime, humanDuration, relative, formatQuantity } from '../../lib/format';
 import { formatAmount, Money } from '../../lib/money';
 import { alertText } from '../../lib/alerts';
 import { useQuery, useThrottledEffect } from '../../lib/useQuery';
@@ -21,7 +21,7 @@ type AutoTopUp = OutputOf<'listAutoTopUps'>['data'][number];
 /** A rule's threshold in words: "USD available below $5.00", "tokens ≥ 1,000,000 units this period". */
 export function ruleText(r: Pick<Rule, 'kind' | 'asset' | 'metric' | 'field' | 'threshold'>): string {
   if (r.kind === 'balance') return `${r.asset} ${r.field} below ${r.asset ? safeAmount(r.threshold, r.asset) : r.threshold}`;
-  return `${r.metric} ${r.field === 'amount' ? 'amount' : 'usage'} reaches ${r.threshold}${r.field === 'amount' ? ' (minor units)' : ' units'} this period`;
+  return `${r.metric} ${r.field === 'amount' ? 'amount' : 'usage'} reaches ${r.field === 'amount' ? `${formatQuantity(r.threshold)} (minor units)` : `${formatQuantity(r.threshold)} units`} this period`;
 }
 function safeAmount(threshold: string, asset: string): string {
   try {

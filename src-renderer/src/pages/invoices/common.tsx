@@ -5,6 +5,7 @@ import { formatUnitPrice } from '@shared/money';
 import type { OutputOf } from '../../api';
 import { formatAmount, Money } from '../../lib/money';
 import { assetLike } from '../../state/assets';
+import { formatQuantity } from '../../lib/format';
 
 export type Invoice = OutputOf<'getInvoice'>;
 export type InvoiceStatus = Invoice['status'];
@@ -137,7 +138,7 @@ export function InvoiceLines({ invoice }: { invoice: Invoice }) {
                       </Box>
                     </Group>
                   </Table.Td>
-                  <Table.Td className="tg-right tg-num">{l.quantity === null ? '—' : `${l.quantity}${l.unit ? ` ${l.unit}` : ''}`}</Table.Td>
+                  <Table.Td className="tg-right tg-num">{l.quantity === null ? '—' : `${formatQuantity(l.quantity)}${l.unit ? ` ${l.unit}` : ''}`}</Table.Td>
                   <Table.Td className="tg-right tg-num">{l.unit_price === null ? (expandable ? <Text span size="xs" c="dimmed">by tier</Text> : '—') : formatUnitPrice(l.unit_price, a)}</Table.Td>
                   {anyCredited && <Table.Td className="tg-right">{l.credited === '0' ? '—' : <Money amount={`-${l.credited}`} asset={invoice.currency} size="sm" accounting />}</Table.Td>}
                   <Table.Td className="tg-right">{l.informational ? <Text span size="sm" c="dimmed">—</Text> : <Money amount={l.amount} asset={invoice.currency} size="sm" fw={500} accounting />}</Table.Td>
@@ -151,7 +152,7 @@ export function InvoiceLines({ invoice }: { invoice: Invoice }) {
                         </Table.Td>
                         <Table.Td className="tg-right tg-num">
                           <Text span size="xs">
-                            {t.units}
+                            {formatQuantity(t.units)}
                           </Text>
                         </Table.Td>
                         <Table.Td className="tg-right tg-num">

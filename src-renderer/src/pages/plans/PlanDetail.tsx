@@ -6,7 +6,7 @@ import { formatUnitPrice } from '@shared/money';
 import { call, type OutputOf } from '../../api';
 import { ErrorState, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatQuantity } from '../../lib/format';
 import { Money } from '../../lib/money';
 import { useQuery } from '../../lib/useQuery';
 import { assetLike } from '../../state/assets';
@@ -83,7 +83,7 @@ function ChargeSummary({ c }: { c: Charge }) {
         </Group>
       )}
       <Group gap="xs" mt="xs">
-        {c.allowance && <Badge variant="outline">{c.allowance} units included</Badge>}
+        {c.allowance && <Badge variant="outline">{formatQuantity(c.allowance)} units included</Badge>}
         {c.pay_in_advance && <Badge variant="outline">pay in advance</Badge>}
         {c.filters &&
           Object.entries(c.filters).map(([k, v]) => (

@@ -14,6 +14,7 @@ import { Delta, formatAmount, Money } from '../lib/money';
 import { useQuery } from '../lib/useQuery';
 import { assetLike } from '../state/assets';
 import { useLive } from '../state/live';
+import { VirtualBody, VirtualHead, VirtualRow, VirtualTable } from '../components/VirtualTable';
 
 type Wallet = OutputOf<'getWalletMonitor'>['wallets'][number];
 const ROW_H = 52;
@@ -201,63 +202,58 @@ export function MonitorPage() {
             }
           }}
         >
-          <div className="tg-vlist" ref={scrollRef} style={{ ['--tg-vmin' as string]: '1150px', height: 'calc(100vh - 270px)', minHeight: 360 }} tabIndex={0} aria-label="Wallets by time to empty">
-            <div className="tg-vhead" style={{ gridTemplateColumns: COLS }} aria-hidden>
-              <span>Customer</span>
-              <span>Asset</span>
-              <span className="tg-cell-right">Available</span>
-              <span className="tg-cell-right">Δ last minute</span>
-              <span className="tg-cell-right">Burn rate / h</span>
-              <span className="tg-cell-right">Time to empty</span>
-              <span className="tg-cell-right">Holds</span>
-              <span>Status</span>
-            </div>
-            <div role="list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualizer.getVirtualItems().map((vi) => {
-                const w = byKey.get(order[vi.index]!)!;
-                if (!w) return null;
-                const spend = w.spend_last_minute === '0' ? '0' : `-${w.spend_last_minute}`;
-                return (
-                  <div
-                    role="listitem"
-                    key={order[vi.index]}
-                    className="tg-vrow"
-                    data-active={vi.index === active || selected === w.customer}
-                    style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }}
-                    onClick={() => open(vi.index)}
-                    data-testid="monitor-row"
-                  >
-                    <Box miw={0}>
-                      <Anchor component={Link} to={`/monitor?customer=${encodeURIComponent(w.customer)}`} c="inherit" size="sm" fw={600} onClick={(e) => e.stopPropagation()} truncate="end" display="block">
-                        {w.name ?? w.customer}
-                      </Anchor>
-                      <Text size="xs" c="dimmed" ff="monospace" truncate>
-                        {w.customer}
+          <div className="tg-vlist" ref={scrollRef} style={{ ['--tg-vmin' as string]: '1150px', height: 'calc(100vh - 270px)', minHeight: 360 }} tabIndex={0}>
+            <VirtualTable label="Wallets by time to empty" rowCount={order.length}>
+              <VirtualHead
+                columns={COLS}
+                labels={[{ label: 'Customer' }, { label: 'Asset' }, { label: 'Available', right: true }, { label: 'Δ last minute', right: true }, { label: 'Burn rate / h', right: true }, { label: 'Time to empty', right: true }, { label: 'Holds', right: true }, { label: 'Status' }]}
+              />
+              <VirtualBody height={virtualizer.getTotalSize()}>
+                {virtualizer.getVirtualItems().map((vi) => {
+                  const w = byKey.get(order[vi.index]!)!;
+                  if (!w) return null;
+                  const spend = w.spend_last_minute === '0' ? '0' : `-${w.spend_last_minute}`;
+                  return (
+                    <VirtualRow
+                      index={vi.index}
+                      key={order[vi.index]}
+                      data-active={vi.index === active || selected === w.customer}
+                      style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }}
+                      onClick={() => open(vi.index)}
+                      data-testid="monitor-row"
+                    >
+                      <Box miw={0}>
+                        <Anchor component={Link} to={`/monitor?customer=${encodeURIComponent(w.customer)}`} c="inherit" size="sm" fw={600} onClick={(e) => e.stopPropagation()} truncate="end" display="block">
+                          {w.name ?? w.customer}
+                        </Anchor>
+                        <Text size="xs" c="dimmed" ff="monospace" truncate>
+                          {w.customer}
+                        </Text>
+                      </Box>
+                      <Text size="sm">{w.asset}</Text>
+                      <Box className="tg-cell-right">
+                        <LiveAmount customer={w.customer} asset={w.asset} fallback={w.available} size="sm" fw={600} />
+                      </Box>
+                      <Box className="tg-cell-right">
+                        <Delta amount={spend} asset={w.asset} label="Change in the last minute" />
+                      </Box>
+                      <Box className="tg-cell-right">
+                        <Money amount={w.burn_rate_per_hour} asset={w.asset} size="sm" c={w.burn_rate_per_hour === '0' ? 'dimmed' : undefined} />
+                      </Box>
+                      <Text size="sm" className="tg-num tg-cell-right" fw={w.time_to_empty_seconds !== null && w.time_to_empty_seconds < 86400 ? 700 : 400} c={w.time_to_empty_seconds !== null && w.time_to_empty_seconds < 3600 ? 'red' : undefined}>
+                        {w.time_to_empty_seconds === null ? 'not burning' : humanDuration(w.time_to_empty_seconds)}
                       </Text>
-                    </Box>
-                    <Text size="sm">{w.asset}</Text>
-                    <Box className="tg-cell-right">
-                      <LiveAmount customer={w.customer} asset={w.asset} fallback={w.available} size="sm" fw={600} />
-                    </Box>
-                    <Box className="tg-cell-right">
-                      <Delta amount={spend} asset={w.asset} label="Change in the last minute" />
-                    </Box>
-                    <Box className="tg-cell-right">
-                      <Money amount={w.burn_rate_per_hour} asset={w.asset} size="sm" c={w.burn_rate_per_hour === '0' ? 'dimmed' : undefined} />
-                    </Box>
-                    <Text size="sm" className="tg-num tg-cell-right" fw={w.time_to_empty_seconds !== null && w.time_to_empty_seconds < 86400 ? 700 : 400} c={w.time_to_empty_seconds !== null && w.time_to_empty_seconds < 3600 ? 'red' : undefined}>
-                      {w.time_to_empty_seconds === null ? 'not burning' : humanDuration(w.time_to_empty_seconds)}
-                    </Text>
-                    <Box className="tg-cell-right">
-                      <LiveAmount customer={w.customer} asset={w.asset} field="pending" fallback={w.pending} size="sm" c={w.pending === '0' ? 'dimmed' : undefined} />
-                    </Box>
-                    <Box>
-                      <StatusBadge status={walletStatus(w.available, w.burn_rate_per_hour, w.time_to_empty_seconds)} />
-                    </Box>
-                  </div>
-                );
-              })}
-            </div>
+                      <Box className="tg-cell-right">
+                        <LiveAmount customer={w.customer} asset={w.asset} field="pending" fallback={w.pending} size="sm" c={w.pending === '0' ? 'dimmed' : undefined} />
+                      </Box>
+                      <Box>
+                        <StatusBadge status={walletStatus(w.available, w.burn_rate_per_hour, w.time_to_empty_seconds)} />
+                      </Box>
+                    </VirtualRow>
+                  );
+                })}
+              </VirtualBody>
+            </VirtualTable>
           </div>
         </div>
       )}

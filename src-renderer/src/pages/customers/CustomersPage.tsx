@@ -15,6 +15,7 @@ import { useQuery } from '../../lib/useQuery';
 import { useLive } from '../../state/live';
 import { assetLike } from '../../state/assets';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
+import { VirtualBody, VirtualHead, VirtualRow, VirtualTable } from '../../components/VirtualTable';
 
 type Row = OutputOf<'listCustomerWallets'>['data'][number];
 const PAGE = 100;
@@ -213,51 +214,47 @@ export function CustomersPage() {
         <NothingMatches onClear={() => setSearch('')} what="customers" />
       ) : (
         <div className="tg-vlist" ref={scrollRef} style={{ ['--tg-vmin' as string]: '800px', height: 'calc(100vh - 250px)', minHeight: 360 }} data-testid="customer-list">
-          <div className="tg-vhead" style={{ gridTemplateColumns: COLS }} aria-hidden>
-            <span>Customer</span>
-            <span>Plan</span>
-            <span className="tg-cell-right">Available</span>
-            <span>Status</span>
-            <span>Billing</span>
-          </div>
-          <div role="list" aria-label={`Customers, ${formatCount(total ?? rows.length)} in total`} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((vi) => {
-              const r = rows[vi.index]!;
-              const b = r.balances[0];
-              return (
-                <div role="listitem" key={r.external_id} className="tg-vrow" data-active={vi.index === active} style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }} data-testid="customer-row" data-customer={r.external_id} onClick={() => open(vi.index)}>
-                  <Box miw={0}>
-                    <a href={`#/customers/${encodeURIComponent(r.external_id)}/wallet`} onClick={(e) => e.stopPropagation()} style={{ color: 'inherit', textDecoration: 'none' }}>
-                      <Group gap={6} wrap="nowrap" miw={0}>
-                        <Text size="sm" fw={600} truncate c={r.status === 'active' ? undefined : 'dimmed'}>
-                          {r.name ?? r.external_id}
-                        </Text>
-                        {r.status !== 'active' && (
-                          <Badge size="xs" variant="light" color={r.status === 'closed' ? 'red' : 'gray'} style={{ flexShrink: 0 }} data-testid="customer-status-badge">
-                            {r.status}
-                          </Badge>
-                        )}
-                      </Group>
-                    </a>
-                    <Text size="xs" c="dimmed" ff="monospace" truncate>
-                      {r.external_id}
+          <VirtualTable label={`Customers, ${formatCount(total ?? rows.length)} in total`} rowCount={total ?? rows.length}>
+            <VirtualHead columns={COLS} labels={[{ label: 'Customer' }, { label: 'Plan' }, { label: 'Available', right: true }, { label: 'Status' }, { label: 'Billing' }]} />
+            <VirtualBody height={virtualizer.getTotalSize()}>
+              {items.map((vi) => {
+                const r = rows[vi.index]!;
+                const b = r.balances[0];
+                return (
+                  <VirtualRow index={vi.index} key={r.external_id} data-active={vi.index === active} style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }} data-testid="customer-row" data-customer={r.external_id} onClick={() => open(vi.index)}>
+                    <Box miw={0}>
+                      <a href={`#/customers/${encodeURIComponent(r.external_id)}/wallet`} onClick={(e) => e.stopPropagation()} style={{ color: 'inherit', textDecoration: 'none' }}>
+                        <Group gap={6} wrap="nowrap" miw={0}>
+                          <Text size="sm" fw={600} truncate c={r.status === 'active' ? undefined : 'dimmed'}>
+                            {r.name ?? r.external_id}
+                          </Text>
+                          {r.status !== 'active' && (
+                            <Badge size="xs" variant="light" color={r.status === 'closed' ? 'red' : 'gray'} style={{ flexShrink: 0 }} data-testid="customer-status-badge">
+                              {r.status}
+                            </Badge>
+                          )}
+                        </Group>
+                      </a>
+                      <Text size="xs" c="dimmed" ff="monospace" truncate>
+                        {r.external_id}
+                      </Text>
+                    </Box>
+                    <Box>{r.plan ? <Badge variant="light" color="gray">{r.plan}</Badge> : <Text size="sm" c="dimmed">—</Text>}</Box>
+                    <Group justify="flex-end" gap={6} wrap="nowrap">
+                      {b ? <LiveAmount customer={r.external_id} asset={b.asset} fallback={b.available} size="sm" fw={500} /> : <Text size="sm" c="dimmed">—</Text>}
+                      <OtherAssets row={r} />
+                    </Group>
+                    <Box>
+                      <Status row={r} tte={tte} />
+                    </Box>
+                    <Text size="sm" c="dimmed" tt="capitalize">
+                      {r.billing_mode}
                     </Text>
-                  </Box>
-                  <Box>{r.plan ? <Badge variant="light" color="gray">{r.plan}</Badge> : <Text size="sm" c="dimmed">—</Text>}</Box>
-                  <Group justify="flex-end" gap={6} wrap="nowrap">
-                    {b ? <LiveAmount customer={r.external_id} asset={b.asset} fallback={b.available} size="sm" fw={500} /> : <Text size="sm" c="dimmed">—</Text>}
-                    <OtherAssets row={r} />
-                  </Group>
-                  <Box>
-                    <Status row={r} tte={tte} />
-                  </Box>
-                  <Text size="sm" c="dimmed" tt="capitalize">
-                    {r.billing_mode}
-                  </Text>
-                </div>
-              );
-            })}
-          </div>
+                  </VirtualRow>
+                );
+              })}
+            </VirtualBody>
+          </VirtualTable>
           {loadingMore && (
             <Group justify="center" py="xs">
               <Loader size="xs" role="status" aria-label="Loading more customers" />

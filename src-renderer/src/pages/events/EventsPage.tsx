@@ -16,6 +16,7 @@ import { useQuery } from '../../lib/useQuery';
 import { useLive } from '../../state/live';
 import { RefusedTab } from './RefusedTab';
 import { WarningBadge, WarningsAlert } from './warnings';
+import { VirtualBody, VirtualHead, VirtualRow, VirtualTable } from '../../components/VirtualTable';
 
 type Stored = OutputOf<'listEvents'>['data'][number];
 interface Row {
@@ -386,59 +387,55 @@ function StreamTab() {
               </Button>
             )}
             <div className="tg-vlist" ref={scrollRef} style={{ height: 'calc(100vh - 290px)', minHeight: 360 }} onScroll={(e) => setAtTop(e.currentTarget.scrollTop < 8)}>
-              <div className="tg-vhead" style={{ gridTemplateColumns: COLS }} aria-hidden>
-                <span>Time</span>
-                <span>Customer</span>
-                <span>Code</span>
-                <span className="tg-cell-right">Debited</span>
-                <span>Status</span>
-              </div>
-              <div role="list" aria-label="Events, newest first" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-                {virtualizer.getVirtualItems().map((vi) => {
-                  const r = rows[vi.index]!;
-                  const selected = tx === r.transaction_id && selCustomer === r.customer;
-                  return (
-                    <div role="listitem" key={rowKey(r)} className="tg-vrow" data-active={selected || vi.index === active} style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }} onClick={() => select(vi.index)} data-testid="event-row">
-                      <Text size="xs" className="tg-num" c="dimmed" title={r.timestamp ? formatDateTime(r.timestamp) : undefined}>
-                        {r.timestamp ? formatTimeOrDateTime(r.timestamp) : '—'}
-                      </Text>
-                      <Box miw={0}>
-                        <Text size="sm" fw={500} truncate>
-                          {r.customer}
+              <VirtualTable label="Events, newest first" rowCount={rows.length}>
+                <VirtualHead columns={COLS} labels={[{ label: 'Time' }, { label: 'Customer' }, { label: 'Code' }, { label: 'Debited', right: true }, { label: 'Status' }]} />
+                <VirtualBody height={virtualizer.getTotalSize()}>
+                  {virtualizer.getVirtualItems().map((vi) => {
+                    const r = rows[vi.index]!;
+                    const selected = tx === r.transaction_id && selCustomer === r.customer;
+                    return (
+                      <VirtualRow index={vi.index} key={rowKey(r)} data-active={selected || vi.index === active} style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }} onClick={() => select(vi.index)} data-testid="event-row">
+                        <Text size="xs" className="tg-num" c="dimmed" title={r.timestamp ? formatDateTime(r.timestamp) : undefined}>
+                          {r.timestamp ? formatTimeOrDateTime(r.timestamp) : '—'}
                         </Text>
-                        <Text size="xs" c="dimmed" ff="monospace" truncate>
-                          {r.transaction_id}
-                        </Text>
-                      </Box>
-                      <Text size="sm" truncate>
-                        {r.code}
-                      </Text>
-                      <Box className="tg-cell-right">
-                        {r.debits.length === 0 ? (
-                          <Text size="sm" c="dimmed">
-                            —
+                        <Box miw={0}>
+                          <Text size="sm" fw={500} truncate>
+                            {r.customer}
                           </Text>
-                        ) : (
-                          r.debits.map((d) => <Money key={d.asset} amount={d.amount} asset={d.asset} size="sm" component="div" />)
-                        )}
-                      </Box>
-                      <Group gap={4}>
-                        <Badge size="xs" variant="light" color={r.status === 'accepted' ? 'teal' : 'gray'}>
-                          {r.status}
-                        </Badge>
-                        {r.warnings && <WarningBadge warnings={r.warnings} code={r.code} />}
-                        {r.authorization_id && (
-                          <Tooltip label={`Settled against hold ${r.authorization_id}`}>
-                            <Badge size="sm" variant="outline" color="blue">
-                              hold
-                            </Badge>
-                          </Tooltip>
-                        )}
-                      </Group>
-                    </div>
-                  );
-                })}
-              </div>
+                          <Text size="xs" c="dimmed" ff="monospace" truncate>
+                            {r.transaction_id}
+                          </Text>
+                        </Box>
+                        <Text size="sm" truncate>
+                          {r.code}
+                        </Text>
+                        <Box className="tg-cell-right">
+                          {r.debits.length === 0 ? (
+                            <Text size="sm" c="dimmed">
+                              —
+                            </Text>
+                          ) : (
+                            r.debits.map((d) => <Money key={d.asset} amount={d.amount} asset={d.asset} size="sm" component="div" />)
+                          )}
+                        </Box>
+                        <Group gap={4}>
+                          <Badge size="xs" variant="light" color={r.status === 'accepted' ? 'teal' : 'gray'}>
+                            {r.status}
+                          </Badge>
+                          {r.warnings && <WarningBadge warnings={r.warnings} code={r.code} />}
+                          {r.authorization_id && (
+                            <Tooltip label={`Settled against hold ${r.authorization_id}`}>
+                              <Badge size="sm" variant="outline" color="blue">
+                                hold
+                              </Badge>
+                            </Tooltip>
+                          )}
+                        </Group>
+                      </VirtualRow>
+                    );
+                  })}
+                </VirtualBody>
+              </VirtualTable>
               {cursor && (
                 <Group justify="center" py="sm">
                   <Button

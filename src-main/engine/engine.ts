@@ -325,7 +325,7 @@ export class Engine {
     const wallets = new Set<string>();
     for (const w of this.store.listExpiredAuthorizations(now, 500)) wallets.add(`${w.customer_id}:${w.asset}`);
     for (const accountId of this.store.listAccountsWithExpiredLots(now, 500)) {
-      const a = this.store.listAllAccounts().find((x) => x.id === accountId);
+      const a = this.store.getAccount(accountId);
       if (a?.customer_id) wallets.add(`${a.customer_id}:${a.asset}`);
     }
     const ops = [...wallets].map((key) => () => {

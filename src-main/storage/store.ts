@@ -1377,9 +1377,6 @@ export class Store {
     );
     return r?.v ?? 0n;
   }
-  couponUsedInPeriod(appliedId: string, periodId: number): boolean {
-    return this.get('SELECT 1 AS x FROM coupon_uses WHERE applied_coupon_id = ? AND period_id = ? LIMIT 1', [appliedId, periodId]) !== undefined;
-  }
   listCouponUses(periodId: number): { applied_coupon_id: string; coupon_code: string; target: string; amount: bigint }[] {
     return this.all<Record<string, unknown>>('SELECT u.applied_coupon_id, a.coupon_code, u.target, u.amount FROM coupon_uses u JOIN applied_coupons a ON a.id = u.applied_coupon_id WHERE u.period_id = ? ORDER BY u.id', [periodId], true).map((r) => ({
       applied_coupon_id: r.applied_coupon_id as string,

@@ -123,12 +123,13 @@ describe('plan changes', () => {
     expect(moved.plan).toBe('pro');
     // fees: basic for 1-16 April kept (15/30 of $30 = $15), $15 back; pro for 16-30 April (15/30 of $60 = $30)
     expect(revenueByKind().fee).toBe(3000n - 1500n + 3000n);
-    // 4 more calls: 12 in the period on the volume tier of 0.5 -> the new segment is priced F(12) - F(8) = 6.00 - 8.00... carried at its price
+    // 4 more calls: 12 in the period on the volume tier of 0.5 -> the new segment is priced against the 8 carried calls
     for (let i = 0; i < 4; i++) await call(`b${i}`);
     const usage = await fx.op<any>('getUsage', { external_id: 'acme' });
     expect(usage.charges[0].units).toBe('12');
-    // on pro, 8 carried calls are worth 4.00 (tier 2 never reached: 8 x 1 = 8.00); 12 calls = 6.00; the new segment owes 6.00 - 8.00 = -2.00
-    expect(usage.charges[0].amount).toBe('-200');
+    // on pro, the 8 carried calls are worth 8.00 (8 x 1, tier 2 not reached) and 12 calls 6.00: F(12) - F(8) = -2.00,
+    // but a usage fee never goes negative, so the new segment owes max(0, -2.00) = 0 (the 8.00 billed on basic stays)
+    expect(usage.charges[0].amount).toBe('0');
     expect(fx.engine.verify().ok).toBe(true);
   });
 

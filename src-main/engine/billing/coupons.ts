@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AppliedCoupon, Coupon, CreateCoupon } from '../../../shared/contract/pricing';
 import { dec, div, mul, toMinor } from '../../../shared/decimal';
-import type { CustomerRow } from '../../storage/store';
+import type { CustomerRow, PeriodRow } from '../../storage/store';
 import type { Assets } from '../assets';
 import type { EngineContext } from '../context';
 import { fail } from '../errors';
@@ -166,12 +166,29 @@ export class Coupons {
     return total;
   }
 
-  /** A period ended: coupons that last a number of periods count one down. */
-  periodEnded(customer: CustomerRow, periodId: number): void {
+  /**
+   * A billing period of the customer's subscription ended (its last segment closed, at the period
+   * end or a termination; a plan change splits a period, it does not end it): coupons that last a
+   * number of periods count one down, once per billing period whatever its segments.
+   *
+   * A recurring coupon for N periods covers N billing periods of the subscription, whether or not
+   * there was anything to discount in them (a month without usage or fee is one of its months), as
+   * Lago documents `frequency_duration`: "the number of billing periods to which the coupon
+   * applies". (Lago's code counts one down only when the coupon is applied to an invoice, which
+   * needs a positive fee amount, so there a period with nothing to bill stretches the coupon.)
+   * Every period it was in force for from the period's start counts, if it was
+   * eligible (its plans); the period in progress when it was applied counts only if it discounted
+   * something in it, so a coupon applied on the last day does not lose a period for nothing.
+   * A `once` percentage coupon (one period left) is used up by its first discount.
+   */
+  periodEnded(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan): void {
     const now = this.ctx.now();
     for (const applied of this.ctx.store.listAppliedCoupons(customer.id)) {
       if (applied.status !== 'active' || applied.periods_left === null) continue;
-      if (!this.ctx.store.couponUsedInPeriod(applied.id, periodId)) continue;
+      const coupon = this.row(applied.coupon_code);
+      const used = this.ctx.store.couponAmountInPeriod(applied.id, seg.id) > 0n;
+      const covered = coupon?.frequency === 'recurring' && applied.created_at <= seg.period_start && (coupon.plans.length === 0 || coupon.plans.includes(plan.row.code));
+      if (!used && !covered) continue;
       applied.periods_left -= 1;
       if (applied.periods_left <= 0) applied.status = 'used';
       applied.updated_at = now;

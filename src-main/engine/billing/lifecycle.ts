@@ -1,6 +1,6 @@
 import { dec } from '../../../shared/decimal';
 import { emptyUsage, withUnits } from '../../../shared/pricing';
-import { prorationFraction } from '../../../shared/time';
+import { addDaysToDate, prorationFraction, startOfDate, zonedDate } from '../../../shared/time';
 import type { CustomerRow, PeriodRow, SubscriptionRow } from '../../storage/store';
 import type { Authorizations } from '../authorizations';
 import type { EngineContext } from '../context';
@@ -11,7 +11,7 @@ import { consume, giveBack } from '../ledger/wallet-ops';
 import type { CompiledCharge, CompiledPlan, Plans } from '../pricing/plans';
 import { priceOf } from '../pricing/rating';
 import type { Subscriptions } from '../pricing/subscriptions';
-import type { UsageEntry, UsageLedger } from '../pricing/usage';
+import { owedOf, pricedAbove, type UsageEntry, type UsageLedger } from '../pricing/usage';
 import type { Settings } from '../settings';
 import type { Coupons } from './coupons';
 import { weightedUnits } from './weighted';
@@ -67,10 +67,16 @@ export class Billing {
     this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset });
   }
 
-  /** Posts a charge's outstanding price in a segment: priced - baseline - billed. */
+  /**
+   * Posts a charge's outstanding price in a segment: priced - baseline - billed, where
+   * priced - baseline is at least 0 for usage carried over a plan change (`owedOf`): the new plan's
+   * price of the carried plus new usage can be below its price of the carried usage alone (volume
+   * pricing puts every unit at the tier's price, so more units can cost less), and the usage billed
+   * under the old plan is final, so the new segment then owes nothing rather than a credit.
+   */
   private settleCharge(customer: CustomerRow, seg: PeriodRow, charge: CompiledCharge): void {
     const entry = this.usage.get(seg.id, charge.id);
-    const due = entry.priced - entry.baseline - entry.billed;
+    const due = owedOf(entry) - entry.billed;
     if (due === 0n) return;
     this.usage.put({ ...entry, billed: entry.billed + due });
     this.post(customer, charge.asset.code, due, { kind: 'usage', periodId: seg.id, chargeId: charge.id });
@@ -151,6 +157,13 @@ export class Billing {
    * Closes a segment at `at` (its end, or earlier for a plan change or a termination): prices
    * time-based charges, settles every charge, posts or gives back the fixed fee, trues up the
    * minimum commitment and applies coupons to postpaid usage.
+   *
+   * Days of the fixed fee and the minimum commitment (rule 6 of shared/time/periods.ts): a day
+   * belongs to the segment in force at its end. A plan change at 10:00 therefore leaves its day to
+   * the new plan's segment, which pays its first day in full (Lago bills an upgrade day on the new
+   * plan), while a termination has no segment after it, so it bills its own day in full: the fee and
+   * the minimum cover the period up to and including the termination day (Lago's rule for a plain
+   * termination), and usage counts up to the termination instant (the segment ends there).
    */
   close(sub: SubscriptionRow, customer: CustomerRow, seg: PeriodRow, at: number, reason: 'period_end' | 'plan_change' | 'terminated', options: { draftInvoice: boolean } = { draftInvoice: true }): void {
     if (seg.closed_at !== null) return;
@@ -159,28 +172,41 @@ export class Billing {
     const end = Math.min(at, seg.end_at);
     const originalEnd = seg.end_at;
     if (end < seg.end_at) this.saveSegment(seg, { end_at: end });
+    const feeEnd = reason === 'terminated' ? this.endOfDay(customer, seg, end, originalEnd) : end;
     this.priceTimeBased(customer, seg, plan);
     for (const charge of plan.charges) this.settleCharge(customer, seg, charge);
 
     if (plan.fixedFee) {
       if (plan.fixedFee.payInAdvance) {
-        // Ended early: the part of the advance fee for [end, originalEnd) goes back.
-        if (end < originalEnd) {
-          const kept = this.fixedFeeFor(sub, customer, seg, plan, seg.start_at, end);
+        // Ended early: the part of the advance fee for [feeEnd, originalEnd) goes back.
+        if (feeEnd < originalEnd) {
+          const kept = this.fixedFeeFor(sub, customer, seg, plan, seg.start_at, feeEnd);
           const posted = this.feePosted(seg);
           if (posted > kept) this.post(customer, plan.fixedFee.asset.code, kept - posted, { kind: 'fee', periodId: seg.id, ref: 'unused part of the fixed fee' });
         }
       } else {
-        this.postFixedFee(sub, customer, seg, plan, seg.start_at, end);
+        this.postFixedFee(sub, customer, seg, plan, seg.start_at, feeEnd);
       }
     }
-    this.trueUpMinimum(customer, seg, plan, end);
+    this.trueUpMinimum(customer, seg, plan, feeEnd);
     if (customer.billing_mode === 'postpaid') this.discountUsage(customer, seg, plan);
-    this.coupons.periodEnded(customer, seg.id);
+    // A plan change splits a billing period; the period ends with its last segment.
+    if (reason !== 'plan_change') this.coupons.periodEnded(customer, seg, plan);
     const now = this.ctx.now();
     const graceMs = this.settings.get().grace_period_hours * 3_600_000;
     this.saveSegment(seg, { closed_at: now, status: 'closed', end_reason: reason, grace_until: Math.max(end, now) + graceMs });
     if (reason !== 'plan_change' && options.draftInvoice) this.onPeriodClosed?.(sub, customer, seg.period_start);
+  }
+
+  /**
+   * The end of the local day holding the last instant before `end` (the next midnight in the
+   * customer's billing zone; `end` itself when it is a midnight), within the segment's original end.
+   */
+  private endOfDay(customer: CustomerRow, seg: PeriodRow, end: number, originalEnd: number): number {
+    if (end <= seg.start_at) return end;
+    const tz = this.customers.timezoneOf(customer);
+    const next = startOfDate(addDaysToDate(zonedDate(end - 1, tz), 1), tz);
+    return Math.max(end, Math.min(next, originalEnd));
   }
 
   private priceTimeBased(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan): void {
@@ -189,7 +215,7 @@ export class Billing {
       const entry = this.usage.get(seg.id, charge.id);
       const { units, final } = this.weightedOf(customer, seg, charge, entry, seg.end_at);
       const usage = withUnits(entry.usage, units);
-      this.usage.put({ ...entry, usage, priced: priceOf(charge, usage), weighted: { current: final, since: seg.end_at, area: dec(0) } });
+      this.usage.put({ ...entry, usage, priced: pricedAbove(priceOf(charge, usage), entry), weighted: { current: final, since: seg.end_at, area: dec(0) } });
     }
   }
 
@@ -320,7 +346,9 @@ export class Billing {
    * Moves a subscription to another plan now: the current segment closes (settled; the advance fee
    * prorated), a new one opens on the new plan for the rest of the period. With carry_usage, the
    * usage so far carries into charges of the same metric (and filters), at its new price as a
-   * baseline, so the customer keeps their tier without paying twice.
+   * baseline, so the customer keeps their tier without paying twice. The new segment's usage fee is
+   * max(0, F_new(carried + new) - F_new(carried)): never a credit, even for a volume charge whose
+   * price falls as units grow (see `pricedAbove` in pricing/usage.ts).
    */
   changePlanNow(sub: SubscriptionRow, plan: CompiledPlan): void {
     const customer = this.customers.byInternalId(sub.customer_id);
@@ -340,7 +368,7 @@ export class Billing {
         if (charge.metric.aggregation === 'unique_count') this.ctx.store.copyUniqueValues(current.id, source.id, seg.id, charge.id);
         const priced = charge.metric.aggregation === 'weighted_sum' ? 0n : priceOf(charge, prev.usage);
         const startValues = charge.metric.aggregation === 'unique_count' ? this.ctx.store.listUniqueValues(seg.id, charge.id) : null;
-        this.usage.put({ ...this.usage.get(seg.id, charge.id), usage: prev.usage, start: prev.usage, startValues, latestAt: prev.latestAt, priced, baseline: priced, weighted: prev.weighted ? { current: prev.weighted.current, since: now, area: dec(0) } : null });
+        this.usage.put({ ...this.usage.get(seg.id, charge.id), usage: prev.usage, start: prev.usage, startValues, latestAt: prev.latestAt, priced, baseline: priced, floorAtBaseline: true, weighted: prev.weighted ? { current: prev.weighted.current, since: now, area: dec(0) } : null });
       }
     }
     this.open(moved, customer, seg);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CurrentUsage, Entitlements } from '../../../shared/contract/pricing';
-import { sub as decSub, toText } from '../../../shared/decimal';
+import { sub as decSub, toText, ZERO } from '../../../shared/decimal';
 import { type BreakdownLine, priceCharge, withUnits } from '../../../shared/pricing';
 import type { CustomerRow } from '../../storage/store';
 import type { EngineContext } from '../context';
@@ -8,7 +8,7 @@ import { iso } from '../format';
 import type { Plans } from '../pricing/plans';
 import { priceOf } from '../pricing/rating';
 import type { Subscriptions } from '../pricing/subscriptions';
-import type { UsageLedger } from '../pricing/usage';
+import { owedOf, pricedAbove, type UsageLedger } from '../pricing/usage';
 import type { Billing } from './lifecycle';
 
 export function lineToApi(l: BreakdownLine) {
@@ -59,9 +59,11 @@ export class BillingViews {
       const entry = this.usage.get(seg.id, charge.id);
       const timeBased = charge.metric.aggregation === 'weighted_sum';
       const usage = timeBased ? withUnits(entry.usage, this.billing.weightedOf(customer, seg, charge, entry, now).units) : entry.usage;
-      const priced = timeBased ? priceOf(charge, usage) : entry.priced;
+      const priced = timeBased ? pricedAbove(priceOf(charge, usage), entry) : entry.priced;
       const result = priceCharge(charge.spec, usage);
-      const amount = priced - entry.baseline;
+      // With usage carried over a plan change the fee is max(0, F(all) - F(carried)): never negative.
+      const amount = owedOf({ ...entry, priced });
+      const exact = entry.baseline === 0n ? result.amount : decSub(result.amount, { c: entry.baseline, s: charge.asset.scale });
       totals.set(charge.asset.code, (totals.get(charge.asset.code) ?? 0n) + amount);
       return {
         charge_id: String(charge.id),
@@ -71,7 +73,7 @@ export class BillingViews {
         units: toText(result.units),
         billable_units: toText(result.billableUnits),
         amount: amount.toString(),
-        exact_amount: toText(entry.baseline === 0n ? result.amount : decSub(result.amount, { c: entry.baseline, s: charge.asset.scale })),
+        exact_amount: toText(entry.floorAtBaseline && exact.c < 0n ? ZERO : exact),
         posted: entry.billed.toString(),
         held_units: toText(entry.heldUnits),
         time_based: timeBased,

@@ -3,7 +3,7 @@ import { addEvent, chargeAmount, type ChargeUsage, emptyUsage, roundToMinor, wit
 import { fail } from '../errors';
 import type { CompiledMetric } from './metrics';
 import { type CompiledCharge, type CompiledPlan, selectCharge } from './plans';
-import type { UsageEntry, UsageLedger } from './usage';
+import { pricedAbove, type UsageEntry, type UsageLedger } from './usage';
 
 /** What one event does to one charge of its period. */
 export interface ChargeEffect {
@@ -133,11 +133,15 @@ export function missingPropertyWarnings(plan: CompiledPlan, eventType: string, p
   return warnings;
 }
 
-/** One charge, one event: the next usage entry and the minor units to post for it. */
+/**
+ * One charge, one event: the next usage entry and the minor units to post for it. The price never
+ * falls below the usage carried in over a plan change (`pricedAbove`), so the segment's usage fee
+ * never goes negative.
+ */
 export function rateCharge(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent, unique: UniqueValues): ChargeEffect | null {
   const step = aggregate(charge, entry, event, unique);
   if (!step) return null;
-  const priced = priceOf(charge, step.next.usage);
+  const priced = pricedAbove(priceOf(charge, step.next.usage), entry);
   const delta = priced - entry.priced;
   return { charge, units: step.units, next: { ...step.next, priced, billed: entry.billed + delta }, delta };
 }

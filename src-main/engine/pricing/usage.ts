@@ -13,12 +13,17 @@ export interface WeightedState {
 /**
  * The usage of one charge in one period segment:
  * - `usage`: the pricing state (units, events, free-unit counters);
- * - `priced`: round(F(usage)) in minor units: per event the engine posts the change of `priced`;
+ * - `priced`: round(F(usage)) in minor units (never below `baseline` with `floorAtBaseline`, see
+ *   `pricedAbove`): per event the engine posts the change of `priced`;
  * - `baseline`: the part of `priced` carried in from a previous segment (a plan change with
- *   carry_usage): it was billed there, so it is never billed here;
+ *   carry_usage) or billed by the system an import came from (opening usage): it was billed there,
+ *   so it is never billed here;
+ * - `floorAtBaseline`: set for usage carried over a plan change: the segment's usage fee never goes
+ *   negative (see `pricedAbove`);
  * - `billed`: what has been posted for this charge in this segment. Closing the segment posts
- *   `priced - baseline - billed`, which settles the price of zero usage (F(0) in arrears),
- *   time-based quantities and any rounding, so the segment's transfers equal its price exactly;
+ *   `owedOf(entry) - billed` (`priced - baseline`, at least 0 with `floorAtBaseline`), which settles
+ *   the price of zero usage (F(0) in arrears), time-based quantities and any rounding, so the
+ *   segment's transfers equal its price exactly;
  * - `heldUnits`: units reserved by pending holds priced through this charge.
  */
 export interface UsageEntry {
@@ -27,6 +32,8 @@ export interface UsageEntry {
   usage: ChargeUsage;
   priced: bigint;
   baseline: bigint;
+  /** Usage carried over a plan change: `priced` never falls below `baseline` (see `pricedAbove`). */
+  floorAtBaseline: boolean;
   billed: bigint;
   heldUnits: Dec;
   /** For `latest`: the timestamp of the event whose value the units hold. */
@@ -50,6 +57,7 @@ interface StoredState {
   weighted?: { current: string; since: number; area: string } | null;
   start?: StoredUsage | null;
   startValues?: string[] | null;
+  floorAtBaseline?: boolean;
 }
 
 type StoredUsage = Pick<StoredState, 'units' | 'events' | 'amountSum' | 'freeRunningTotal' | 'freeEvents' | 'freeClosed' | 'freeEventsUnderAmount'>;
@@ -85,11 +93,12 @@ function serialize(e: UsageEntry): string {
     ...(e.weighted ? { weighted: { current: toText(e.weighted.current), since: e.weighted.since, area: toText(e.weighted.area) } } : {}),
     ...(e.start ? { start: usageOut(e.start) } : {}),
     ...(e.startValues ? { startValues: e.startValues } : {}),
+    ...(e.floorAtBaseline ? { floorAtBaseline: true } : {}),
   };
   return JSON.stringify(s);
 }
 
-function deserialize(text: string): Pick<UsageEntry, 'usage' | 'latestAt' | 'weighted' | 'start' | 'startValues'> {
+function deserialize(text: string): Pick<UsageEntry, 'usage' | 'latestAt' | 'weighted' | 'start' | 'startValues' | 'floorAtBaseline'> {
   const s = JSON.parse(text) as StoredState;
   return {
     usage: usageIn(s),
@@ -97,11 +106,39 @@ function deserialize(text: string): Pick<UsageEntry, 'usage' | 'latestAt' | 'wei
     weighted: s.weighted ? { current: dec(s.weighted.current), since: s.weighted.since, area: dec(s.weighted.area) } : null,
     start: s.start ? usageIn(s.start) : null,
     startValues: s.startValues ?? null,
+    floorAtBaseline: s.floorAtBaseline === true,
   };
 }
 
+/**
+ * The rule for usage carried over a plan change (carry_usage): a segment's usage fee for a charge is
+ * max(0, F_new(carried + new) - F_new(carried)), never negative. For most charge models that
+ * difference is the marginal price of the new units at the tier the carried usage reached, which is
+ * never negative. A volume charge prices every unit at the price of the tier the total falls in, so
+ * more units can cost less in total (8 calls at $1 = $8, 12 calls at $0.50 = $6): the difference
+ * would credit the customer for usage billed, finally, under the old plan. So the new segment owes
+ * nothing until the new plan's price of the period's total exceeds its price of the carried usage,
+ * and from then on the excess (the same holds when a `latest` or `unique_count` quantity falls
+ * below what was carried in). Lago does not carry metered usage over an upgrade at all (the new
+ * subscription's charges count from its start); carry_usage keeps the customer's tier instead, and
+ * this floor keeps that from turning into a credit.
+ *
+ * `priced` holds the floor: round(F(usage)) raised to the baseline, so every per-event delta, a
+ * reversal's re-pricing and the settlement at close all see the floored price. Opening usage from
+ * an import (migration/importer.ts) keeps its own documented rule, without the floor.
+ */
+export function pricedAbove(price: bigint, entry: Pick<UsageEntry, 'baseline' | 'floorAtBaseline'>): bigint {
+  return entry.floorAtBaseline && price < entry.baseline ? entry.baseline : price;
+}
+
+/** What a segment owes for a charge in all: priced - baseline, at least 0 with the floor (see `pricedAbove`). */
+export function owedOf(entry: Pick<UsageEntry, 'priced' | 'baseline' | 'floorAtBaseline'>): bigint {
+  const owed = entry.priced - entry.baseline;
+  return entry.floorAtBaseline && owed < 0n ? 0n : owed;
+}
+
 export function emptyEntry(periodId: number, chargeId: number): UsageEntry {
-  return { periodId, chargeId, usage: emptyUsage(), priced: 0n, baseline: 0n, billed: 0n, heldUnits: ZERO, latestAt: null, weighted: null, start: null, startValues: null };
+  return { periodId, chargeId, usage: emptyUsage(), priced: 0n, baseline: 0n, floorAtBaseline: false, billed: 0n, heldUnits: ZERO, latestAt: null, weighted: null, start: null, startValues: null };
 }
 
 /**

@@ -1,0 +1,237 @@
+/**
+ * Billing semantics found in review, each on a frozen clock:
+ * - a plan change with carry_usage never gives a negative usage fee on the new plan (volume
+ *   pricing is not monotonic: more units can cost less in total);
+ * - a recurring coupon for N periods covers N billing periods of the subscription, whether or not
+ *   there was anything to discount in them, and a plan change does not make a period count twice;
+ * - terminating now bills usage up to the termination instant and the fixed fee (and minimum
+ *   commitment) up to and including the termination day.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src-main/engine/clock';
+import { type EngineFixture, openEngine } from '../helpers/harness';
+
+let fx: EngineFixture;
+let clock: ManualClock;
+afterEach(async () => {
+  await fx?.close();
+});
+
+const at = (s: string) => Date.parse(s);
+const POSTPAID = { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] };
+
+async function start(o: { plan?: Record<string, unknown>; topUp?: string; customer?: Record<string, unknown>; now?: string } = {}) {
+  clock = new ManualClock(at(o.now ?? '2026-04-01T00:00:00Z'));
+  fx = openEngine({ clock });
+  await fx.op('createAsset', { code: 'USD' });
+  await fx.op('createCustomer', { external_id: 'acme', ...o.customer });
+  if (o.topUp) await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: o.topUp });
+  await fx.op('createMetric', { code: 'calls', aggregation: 'count' });
+  await fx.op('createPlan', { code: 'p', name: 'P', interval: 'monthly', ...o.plan });
+  return fx.op<any>('createSubscription', { customer: 'acme', plan: 'p' });
+}
+
+/** Net revenue of acme's transfers by kind, optionally for one segment (minor units). */
+function revenueByKind(periodId?: number): Record<string, bigint> {
+  const out: Record<string, bigint> = {};
+  const rows = fx.engine.store.listTransfers({ accountIds: null, afterId: null, beforeId: null, from: null, to: null, desc: false, limit: 100000 });
+  const accounts = new Map(fx.engine.store.listAllAccounts().map((a) => [a.id, a]));
+  for (const t of rows) {
+    if (t.phase !== 0) continue;
+    if (periodId !== undefined && t.period_id !== periodId) continue;
+    const into = accounts.get(t.credit_account_id)!.type === 'revenue';
+    const outOf = accounts.get(t.debit_account_id)!.type === 'revenue';
+    if (!into && !outOf) continue;
+    out[t.kind] = (out[t.kind] ?? 0n) + (into ? t.amount : -t.amount);
+  }
+  return out;
+}
+const advanceTo = async (iso: string) => {
+  clock.set(at(iso));
+  await fx.engine.runBilling();
+};
+/** What a segment's usage of a charge came to: debits less credits given back. */
+const usageNet = (periodId: number) => {
+  const r = revenueByKind(periodId);
+  return (r.usage ?? 0n) + (r.usage_credit ?? 0n);
+};
+const call = (id: string, extra: Record<string, unknown> = {}) => fx.op<any>('ingestEvent', { transaction_id: id, customer: 'acme', code: 'calls', ...extra });
+const segments = (subId: string) => fx.engine.store.listSubscriptionPeriods(subId);
+
+// ------------------------------------------------------------------------------------------------
+describe('carry_usage after an upgrade: a usage fee never goes negative', () => {
+  // Volume: up to 10 calls at $1 each, from the 11th every call at $0.50 (12 calls = $6 < 8 calls = $8).
+  const volume = { volume_ranges: [{ from_value: 0, to_value: 10, per_unit_amount: '1', flat_amount: '0' }, { from_value: 11, to_value: null, per_unit_amount: '0.5', flat_amount: '0' }] };
+  const plan = (code: string) => ({ code, name: code, interval: 'monthly', charges: [{ metric: 'calls', asset: 'USD', model: 'volume', properties: volume }] });
+
+  async function upgraded() {
+    const sub = await start({ plan: { charges: plan('x').charges }, topUp: '1000000' });
+    await fx.op('createPlan', plan('pro'));
+    for (let i = 0; i < 8; i++) await call(`a${i}`);
+    clock.set(at('2026-04-16T00:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    const [old, now] = segments(sub.id);
+    return { sub, old: old!, seg: now! };
+  }
+
+  it('a volume charge priced lower with the carried usage owes nothing on the new plan, and credits nothing', async () => {
+    const { old, seg } = await upgraded();
+    expect(revenueByKind(old.id).usage).toBe(800n); // 8 calls at $1 on the old plan: final
+    // 4 more calls: 12 in the period, worth F(12) - F(8) = $6 - $8 = -$2 on the new plan (it was
+    // credited); the fee is max(0, -$2) = 0. Per event the volume tier may still move the segment's
+    // price down (the 11th call), but never below zero.
+    for (let i = 0; i < 4; i++) {
+      await call(`b${i}`);
+      const u = (await fx.op<any>('getUsage', { external_id: 'acme' })).charges[0];
+      expect(BigInt(u.amount)).toBeGreaterThanOrEqual(0n);
+      expect(Number(u.exact_amount)).toBeGreaterThanOrEqual(0);
+      expect(usageNet(seg.id)).toBeGreaterThanOrEqual(0n);
+    }
+    const usage = await fx.op<any>('getUsage', { external_id: 'acme' });
+    expect(usage.charges[0]).toMatchObject({ units: '12', amount: '0', exact_amount: '0', posted: '0' });
+    expect(usageNet(seg.id)).toBe(0n);
+
+    // Closing the period settles the segment to its price: still 0, never a credit.
+    await advanceTo('2026-05-01T00:00:00Z');
+    expect(usageNet(seg.id)).toBe(0n);
+    expect(usageNet(old.id)).toBe(800n);
+    const invoice = (await fx.op<any>('listInvoices', { customer: 'acme' })).data[0];
+    const lines = (await fx.op<any>('getInvoice', { id: invoice.id })).lines.filter((l: any) => l.kind === 'usage');
+    expect(lines.every((l: any) => BigInt(l.amount) >= 0n)).toBe(true);
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('charges the new units once the total is worth more than the carried usage, and a reversal never takes it below zero', async () => {
+    const { seg } = await upgraded();
+    // 18 calls: F(18) = $9, F(8) = $8 -> $1 owed on the new plan
+    for (let i = 0; i < 10; i++) await call(`b${i}`);
+    expect((await fx.op<any>('getUsage', { external_id: 'acme' })).charges[0]).toMatchObject({ units: '18', amount: '100', posted: '100' });
+    expect(usageNet(seg.id)).toBe(100n);
+    // Reversing six of them: 12 calls, F(12) - F(8) < 0 -> back to 0, not -$2
+    for (let i = 0; i < 6; i++) await fx.op('reverseEvent', { customer: 'acme', transaction_id: `b${i}`, reason: 'test' });
+    expect((await fx.op<any>('getUsage', { external_id: 'acme' })).charges[0]).toMatchObject({ units: '12', amount: '0', posted: '0' });
+    expect(usageNet(seg.id)).toBe(0n);
+    await advanceTo('2026-05-01T00:00:00Z');
+    expect(usageNet(seg.id)).toBe(0n);
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+describe('a recurring coupon counts billing periods, not discounts', () => {
+  const charge = { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] };
+  const applied = async () => (await fx.op<any>('listAppliedCoupons', { external_id: 'acme' })).data[0];
+
+  it('a 3-period coupon covers April, May (no usage, nothing to discount) and June, and not July', async () => {
+    await start({ customer: POSTPAID, plan: charge });
+    await fx.op('createCoupon', { code: 'THREE', kind: 'percentage', percentage: '10', frequency: 'recurring', periods: 3 });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'THREE' });
+    for (let i = 0; i < 5; i++) await call(`apr${i}`);
+    await advanceTo('2026-05-01T00:00:00Z');
+    expect(revenueByKind()).toMatchObject({ usage: 500n, discount: -50n });
+    expect(await applied()).toMatchObject({ status: 'active', periods_left: 2 });
+    // May: no usage, no fee: nothing to discount, but May was one of the coupon's periods
+    await advanceTo('2026-06-01T00:00:00Z');
+    expect(await applied()).toMatchObject({ status: 'active', periods_left: 1 });
+    for (let i = 0; i < 5; i++) await call(`jun${i}`);
+    await advanceTo('2026-07-01T00:00:00Z');
+    expect(revenueByKind()).toMatchObject({ usage: 1000n, discount: -100n });
+    expect(await applied()).toMatchObject({ status: 'used', periods_left: 0 });
+    for (let i = 0; i < 5; i++) await call(`jul${i}`);
+    await advanceTo('2026-08-01T00:00:00Z');
+    expect(revenueByKind()).toMatchObject({ usage: 1500n, discount: -100n }); // July is not covered
+  });
+
+  it('a plan change splits a billing period into two segments, which count as one period', async () => {
+    const sub = await start({ customer: POSTPAID, plan: charge });
+    await fx.op('createPlan', { code: 'pro', name: 'Pro', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '3000' }, ...charge });
+    await fx.op('createCoupon', { code: 'TWO', kind: 'percentage', percentage: '10', frequency: 'recurring', periods: 2 });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'TWO' });
+    for (let i = 0; i < 5; i++) await call(`a${i}`);
+    clock.set(at('2026-04-16T00:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    for (let i = 0; i < 5; i++) await call(`b${i}`);
+    await advanceTo('2026-05-01T00:00:00Z');
+    expect(await applied()).toMatchObject({ status: 'active', periods_left: 1 }); // April counted once
+    for (let i = 0; i < 10; i++) await call(`may${i}`);
+    await advanceTo('2026-06-01T00:00:00Z');
+    // May, the coupon's second period: $30 fee and $10 usage discounted by 10%
+    const may = segments(sub.id).find((s) => s.period_start === at('2026-05-01T00:00:00Z'))!;
+    const m = revenueByKind(may.id);
+    expect((m.fee ?? 0n) + (m.usage ?? 0n) + (m.discount ?? 0n)).toBe(3600n);
+    expect(await applied()).toMatchObject({ status: 'used', periods_left: 0 });
+  });
+
+  it('a coupon applied late in a period that discounts nothing there keeps all its periods for the next ones', async () => {
+    await start({ customer: POSTPAID, plan: charge });
+    await fx.op('createCoupon', { code: 'ONE', kind: 'percentage', percentage: '10', frequency: 'recurring', periods: 1 });
+    clock.set(at('2026-04-30T12:00:00Z'));
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'ONE' });
+    await advanceTo('2026-05-01T00:00:00Z');
+    expect(await applied()).toMatchObject({ status: 'active', periods_left: 1 });
+    for (let i = 0; i < 5; i++) await call(`may${i}`);
+    await advanceTo('2026-06-01T00:00:00Z');
+    expect(revenueByKind()).toMatchObject({ usage: 500n, discount: -50n });
+    expect(await applied()).toMatchObject({ status: 'used', periods_left: 0 });
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+describe('terminating now bills the termination day', () => {
+  // April has 30 days; terminated on 11 April at 15:00 UTC: 1-11 April inclusive is 11 days.
+  const terminateAt = '2026-04-11T15:00:00Z';
+  const usage = { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] };
+
+  it('a fee in arrears covers 1-11 April (11/30), and the usage up to the termination instant is billed', async () => {
+    const sub = await start({ plan: { fixed_fee: { asset: 'USD', amount: '3000' }, ...usage }, topUp: '100000' });
+    clock.set(at('2026-04-11T09:00:00Z'));
+    await call('morning');
+    clock.set(at(terminateAt));
+    const t = await fx.op<any>('terminateSubscription', { id: sub.id });
+    expect(t.status).toBe('terminated');
+    expect(revenueByKind()).toMatchObject({ fee: 1100n, usage: 100n });
+    // an event of the termination day that arrives late (before the grace period ends) is billed too
+    clock.set(at('2026-04-11T16:00:00Z'));
+    expect((await call('late', { timestamp: '2026-04-11T14:59:59Z' })).debits[0].amount).toBe('100');
+    // after the termination instant there is no subscription to bill
+    expect((await call('after', { timestamp: '2026-04-11T15:00:01Z' })).warnings).toContain('no_active_subscription');
+    expect(revenueByKind()).toMatchObject({ fee: 1100n, usage: 200n });
+    const [seg] = segments(sub.id);
+    expect([seg!.end_at, seg!.end_reason]).toEqual([at(terminateAt), 'terminated']);
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a fee paid in advance keeps 1-11 April and gives back 12-30 April', async () => {
+    const sub = await start({ plan: { fixed_fee: { asset: 'USD', amount: '3000', pay_in_advance: true } }, topUp: '100000' });
+    expect(revenueByKind().fee).toBe(3000n);
+    clock.set(at(terminateAt));
+    await fx.op('terminateSubscription', { id: sub.id });
+    expect(revenueByKind().fee).toBe(1100n);
+  });
+
+  it('the minimum commitment is prorated over the same days', async () => {
+    const sub = await start({ plan: { minimum_commitment: { asset: 'USD', amount: '3000' }, ...usage }, topUp: '100000' });
+    clock.set(at(terminateAt));
+    await fx.op('terminateSubscription', { id: sub.id });
+    expect(revenueByKind().minimum_commitment).toBe(1100n);
+  });
+
+  it('a termination at midnight bills the days before it, not the day it starts', async () => {
+    const sub = await start({ plan: { fixed_fee: { asset: 'USD', amount: '3000' } }, topUp: '100000' });
+    clock.set(at('2026-04-11T00:00:00Z'));
+    await fx.op('terminateSubscription', { id: sub.id });
+    expect(revenueByKind().fee).toBe(1000n); // 1-10 April
+  });
+
+  it('after an upgrade the change day is the new plan\'s, and a termination that same day bills it once', async () => {
+    const sub = await start({ plan: { fixed_fee: { asset: 'USD', amount: '3000' } }, topUp: '100000' });
+    await fx.op('createPlan', { code: 'pro', name: 'Pro', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '6000' } });
+    clock.set(at('2026-04-11T10:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    clock.set(at(terminateAt));
+    await fx.op('terminateSubscription', { id: sub.id });
+    const [basic, pro] = segments(sub.id);
+    expect(revenueByKind(basic!.id).fee).toBe(1000n); // 1-10 April on the old plan
+    expect(revenueByKind(pro!.id).fee).toBe(200n); // 11 April on the new one: 1/30 of $60
+  });
+});

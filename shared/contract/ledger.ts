@@ -338,7 +338,18 @@ export const Refusals = z.object({
     z.object({
       reason: z.string(),
       count: z.number().int(),
-      samples: z.array(z.object({ customer: z.string().nullable(), at: IsoTime, message: z.string(), body: z.unknown() })),
+      samples: z.array(
+        z.object({
+          customer: z.string().nullable(),
+          at: IsoTime,
+          message: z.string(),
+          body: z.unknown(),
+          details: z
+            .record(z.string(), z.unknown())
+            .nullable()
+            .meta({ description: "The refusal error's machine-readable `details`, as the API answered them: amounts as strings of integer minor units, with the `asset` they are in (e.g. `{\"asset\": \"USD\", \"cost\": \"94\", \"available\": \"1\"}`). Null for a request refused before it reached an operation, and for samples recorded before this field existed." }),
+        }),
+      ),
     }),
   ),
 });

@@ -6,7 +6,7 @@ import type { Assets } from './assets';
 import type { EngineContext } from './context';
 import { assertOpen, type Customers } from './customers';
 import { fail } from './errors';
-import { iso, isoOrNull } from './format';
+import { iso, isoOrNull, moneyText } from './format';
 import { newId } from './ids';
 import { withIdempotency } from './idempotency';
 import { availableOf, debtOf, type WalletState } from './ledger/books';
@@ -216,8 +216,10 @@ export class Authorizations {
   checkFunds(customer: CustomerRow, ws: WalletState, amount: bigint): void {
     const available = availableOf(ws);
     const limit = ws.wallet.overdraft_limit;
+    // Messages state amounts as money at the asset's scale; `details` keep minor units.
+    const money = (v: bigint) => moneyText(v, ws.asset, this.assets.find(ws.asset)?.scale);
     if (amount > 0n && available - amount < -limit) {
-      fail('insufficient_funds', `The ${ws.asset} wallet of ${customer.external_id} can cover ${available + limit > 0n ? available + limit : 0n} more (available ${available}, overdraft limit ${limit}); ${amount} was asked.`, {
+      fail('insufficient_funds', `The ${ws.asset} wallet of ${customer.external_id} can cover ${money(available + limit > 0n ? available + limit : 0n)} more (available ${money(available)}, overdraft limit ${money(limit)}); ${money(amount)} was asked.`, {
         asset: ws.asset,
         available: available.toString(),
         overdraft_limit: limit.toString(),
@@ -227,7 +229,7 @@ export class Authorizations {
     }
     const violation = this.caps.check(customer.id, ws.asset, this.customers.timezoneOf(customer), amount, ws.wallet.debits_pending);
     if (violation) {
-      fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${ws.asset} spend cap of ${customer.external_id} (${violation.cap}) would be exceeded: spent ${violation.spent}, held ${violation.held}, asked ${violation.requested}.`, {
+      fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${ws.asset} spend cap of ${customer.external_id} (${money(violation.cap)}) would be exceeded: spent ${money(violation.spent)}, held ${money(violation.held)}, asked ${money(violation.requested)}.`, {
         asset: ws.asset,
         window: violation.window,
         cap: violation.cap.toString(),

@@ -8,7 +8,7 @@ import { canonicalJson } from './canonical';
 import type { EngineContext } from './context';
 import { assertOpen, type Customers } from './customers';
 import { fail, TollgateError } from './errors';
-import { decodeNumericCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from './format';
+import { decodeNumericCursor, encodeCursor, iso, isoOrNull, moneyText, parseJsonObject } from './format';
 import { availableOf, debtOf, type WalletState } from './ledger/books';
 import { consume, giveBack } from './ledger/wallet-ops';
 import type { CompiledPlan } from './pricing/plans';
@@ -72,7 +72,7 @@ export class Events {
 
   /** Counts a refusal (no ledger effect) and rethrows it. */
   refused(err: unknown, body: unknown, customerId: number | null, source: 'event' | 'authorization' = 'event'): never {
-    if (err instanceof TollgateError && COUNTED.has(err.code)) this.refusals.note(customerId, err.code, body, err.message, source);
+    if (err instanceof TollgateError && COUNTED.has(err.code)) this.refusals.note(customerId, err.code, body, err.message, err.details, source);
     throw err;
   }
 
@@ -169,9 +169,9 @@ export class Events {
     const authorized = e.authorization_id !== undefined;
 
     // ---- per-asset totals and the funds check for events without an authorization
-    const byAsset = new Map<string, { net: bigint; effects: ChargeEffect[] }>();
+    const byAsset = new Map<string, { net: bigint; scale: number; effects: ChargeEffect[] }>();
     for (const fx of effects) {
-      const t = byAsset.get(fx.charge.asset.code) ?? { net: 0n, effects: [] };
+      const t = byAsset.get(fx.charge.asset.code) ?? { net: 0n, scale: fx.charge.asset.scale, effects: [] };
       t.net += fx.delta;
       t.effects.push(fx);
       byAsset.set(fx.charge.asset.code, t);
@@ -186,7 +186,9 @@ export class Events {
       const floor = policy === 'refuse' ? 0n : -ws.wallet.overdraft_limit;
       const available = availableOf(ws);
       if (available - t.net < floor) {
-        fail('insufficient_funds', `The ${asset} wallet of ${customer.external_id} cannot cover this event: it costs ${t.net}, available ${available}${policy === 'refuse' ? '' : `, overdraft limit ${ws.wallet.overdraft_limit}`}.`, {
+        // Messages state amounts as money at the asset's scale; `details` keep minor units.
+        const money = (v: bigint) => moneyText(v, asset, t.scale);
+        fail('insufficient_funds', `The ${asset} wallet of ${customer.external_id} cannot cover this event: it costs ${money(t.net)}, available ${money(available)}${policy === 'refuse' ? '' : `, overdraft limit ${money(ws.wallet.overdraft_limit)}`}.`, {
           asset,
           available: available.toString(),
           overdraft_limit: ws.wallet.overdraft_limit.toString(),
@@ -197,7 +199,8 @@ export class Events {
       }
       const violation = this.caps.check(customer.id, asset, tz, t.net, ws.wallet.debits_pending);
       if (violation) {
-        fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${asset} spend cap of ${customer.external_id} (${violation.cap}) would be exceeded: spent ${violation.spent}, held ${violation.held}, this event ${violation.requested}.`, {
+        const money = (v: bigint) => moneyText(v, asset, t.scale);
+        fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${asset} spend cap of ${customer.external_id} (${money(violation.cap)}) would be exceeded: spent ${money(violation.spent)}, held ${money(violation.held)}, this event ${money(violation.requested)}.`, {
           asset,
           window: violation.window,
           cap: violation.cap.toString(),

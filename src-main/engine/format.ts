@@ -1,4 +1,5 @@
 /** Helpers that turn stored values into the API's wire forms. */
+import { minorToDecimal } from '../../shared/money';
 
 let cachedDay = NaN;
 let cachedPrefix = '';
@@ -27,6 +28,18 @@ export function iso(ms: number): string {
 }
 export const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 export const amount = (v: bigint): string => v.toString();
+
+/**
+ * An amount in minor units as people read it in messages: `moneyText(94n, 'USD', 2)` is
+ * `0.94 USD`. Messages only: machine-readable fields (`details`, webhook values) stay minor-unit
+ * strings. Without a scale (an unknown asset), or for a value that is not a whole number of minor
+ * units (an alert threshold may be a fraction of one), the value is shown as given, marked
+ * `(minor units)`, rather than guessed at or rounded.
+ */
+export function moneyText(minor: bigint | string, asset: string, scale: number | undefined): string {
+  const text = String(minor).trim();
+  return scale === undefined || !/^-?\d+$/.test(text) ? `${text} (minor units)` : `${minorToDecimal(text, scale)} ${asset}`;
+}
 
 /** Opaque cursors: base64url of the last sort key of a page. */
 export function encodeCursor(key: string | number): string {

@@ -7,7 +7,7 @@ import type { Authorizations } from './authorizations';
 import type { EngineContext } from './context';
 import { assertOpen, type Customers } from './customers';
 import { fail } from './errors';
-import { decodeCursor, encodeCursor, iso, isoOrNull, parseJsonObject } from './format';
+import { decodeCursor, encodeCursor, iso, isoOrNull, moneyText, parseJsonObject } from './format';
 import { newId } from './ids';
 import { markReplayed, withIdempotency } from './idempotency';
 import { DEFAULT_PRIORITY, debtOf, freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
@@ -210,7 +210,8 @@ export class Funding {
     const refundable = lot.expired ? 0n : freeOf(lot);
     const take = amount ?? refundable;
     if (take > refundable) {
-      fail('amount_exceeds_refundable', `Top-up ${row.id} has ${refundable} unused and free to refund; ${take} was asked.`, { top_up: row.id, refundable: refundable.toString(), requested: take.toString() });
+      const money = (v: bigint) => moneyText(v, row.asset, this.assets.find(row.asset)?.scale);
+      fail('amount_exceeds_refundable', `Top-up ${row.id} has ${money(refundable)} unused and free to refund; ${money(take)} was asked.`, { top_up: row.id, refundable: refundable.toString(), requested: take.toString(), asset: row.asset });
     }
     if (take === 0n) return markReplayed(this.toApi(row)); // nothing left: refunding "the rest" again changes nothing
     drawFromLot(this.ctx.books, ws, lot, take, this.ctx.books.systemAccount(row.asset, 'funding'), 'refund', reason ? `${row.id}: ${reason}` : row.id);

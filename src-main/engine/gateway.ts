@@ -47,7 +47,7 @@ export class LocalGateway implements EngineGateway {
   }
 
   noteRefusal(reason: string, body: unknown, message: string): void {
-    this.engine.refusals.note(null, reason, body, message);
+    this.engine.refusals.note(null, reason, body, message, null);
   }
 
   subscribe(listener: (changes: LiveChange[]) => void): () => void {

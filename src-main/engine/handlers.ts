@@ -218,7 +218,7 @@ export function createHandlers(engine: Engine): Handlers {
       items.forEach((item, index) => {
         if (!item.ok) {
           const err = new TollgateError('validation_failed', item.message, { issues: item.issues });
-          if (!prepared) engine.refusals.note(null, 'validation_failed', i.events[index], err.message);
+          if (!prepared) engine.refusals.note(null, 'validation_failed', i.events[index], err.message, err.details);
           results[index] = batchEntry(index, { ok: false, error: err });
           return;
         }

@@ -19,7 +19,7 @@ interface Pending {
  */
 export class Refusals {
   private counts = new Map<string, Pending>();
-  private samples: { customerId: number | null; reason: string; at: number; body: string; message: string }[] = [];
+  private samples: { customerId: number | null; reason: string; at: number; body: string; message: string; details: string | null }[] = [];
   /** Refusals since start, by reason (for metrics). */
   readonly totals = new Map<string, number>();
 
@@ -61,7 +61,12 @@ export class Refusals {
     }
   }
 
-  note(customerId: number | null, reason: string, body: unknown, message: string, source: 'event' | 'authorization' = 'event'): void {
+  /**
+   * Counts one refusal. `details` are the refusal error's machine-readable details (amounts in minor
+   * units, with the asset), or null where there are none (a request refused before it reached an
+   * operation).
+   */
+  note(customerId: number | null, reason: string, body: unknown, message: string, details: Record<string, unknown> | null, source: 'event' | 'authorization' = 'event'): void {
     const now = this.ctx.now();
     this.coalesce(customerId, source === 'authorization' ? 'authorization.declined' : 'event.refused', reason, message, now);
     if (reason === 'spend_cap_exceeded') this.coalesce(customerId, 'spend_cap.reached', reason, message, now);
@@ -76,12 +81,22 @@ export class Refusals {
     if (perReason < this.ctx.settings.refusalSamplesPerReason) {
       let text = '';
       try {
-        // Parsed inputs carry amounts as bigint (an authorization's `amount`): kept as the API writes them, strings.
-        text = JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ?? '';
+        text = JSON.stringify(body, bigintAsString) ?? '';
       } catch {
         text = '"(unserializable)"';
       }
-      this.samples.push({ customerId, reason, at: now, body: text.length > 4000 ? text.slice(0, 4000) : text, message });
+      // Details are the engine's own, small and bounded; one that is not (or not JSON) is dropped
+      // rather than cut, so what is kept always parses back to the object.
+      let detailsText: string | null = null;
+      if (details) {
+        try {
+          detailsText = JSON.stringify(details, bigintAsString) ?? null;
+        } catch {
+          detailsText = null;
+        }
+        if (detailsText !== null && detailsText.length > 4000) detailsText = null;
+      }
+      this.samples.push({ customerId, reason, at: now, body: text.length > 4000 ? text.slice(0, 4000) : text, message, details: detailsText });
     }
   }
 
@@ -118,7 +133,7 @@ export class Refusals {
     for (const p of counts.values()) {
       for (let i = 0; i < p.count; i++) this.ctx.store.countRefusal(p.customerId, p.reason, p.minute);
     }
-    for (const s of samples) this.ctx.store.insertRefusalSample({ customer_id: s.customerId, reason: s.reason, at: s.at, body: s.body, message: s.message }, this.ctx.settings.refusalSamplesPerReason);
+    for (const s of samples) this.ctx.store.insertRefusalSample({ customer_id: s.customerId, reason: s.reason, at: s.at, body: s.body, message: s.message, details: s.details }, this.ctx.settings.refusalSamplesPerReason);
     if (counts.size) this.ctx.emit({ type: 'refusal', customer: null, id: 'refusals' });
   }
 
@@ -133,10 +148,23 @@ export class Refusals {
           at: iso(s.at),
           message: s.message,
           body: safeParse(s.body),
+          details: detailsOf(s.details),
         })),
       })),
     };
   }
+}
+
+/** Parsed inputs and error details carry amounts as bigint (an authorization's `amount`): kept as the API writes them, strings. */
+function bigintAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** A sample's stored details as the object they were, or null (none recorded, or not an object). */
+function detailsOf(text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  const v = safeParse(text);
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 }
 
 function safeParse(text: string): unknown {

@@ -48,7 +48,7 @@ port.on('message', (m: ToEngine) => {
       );
       return;
     case 'refusal':
-      engine.refusals.note(null, m.reason, m.body, m.message);
+      engine.refusals.note(null, m.reason, m.body, m.message, null);
       return;
     case 'close':
       void engine.close().then(() => {

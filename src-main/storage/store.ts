@@ -434,7 +434,7 @@ export const PERSONAL_COLUMNS: readonly PersonalColumns[] = [
   { table: 'alert_events', key: 'id', columns: ['message'], owner: 'customer_id = @customer' },
   { table: 'invoices', key: 'id', columns: ['void_reason'], owner: 'customer_id = @customer' },
   { table: 'transfers', key: 'id', columns: ['ref'], owner: 'debit_account_id IN (SELECT id FROM accounts WHERE customer_id = @customer) OR credit_account_id IN (SELECT id FROM accounts WHERE customer_id = @customer)' },
-  { table: 'refusal_samples', key: 'id', columns: ['body', 'message'], owner: null },
+  { table: 'refusal_samples', key: 'id', columns: ['body', 'message', 'details'], owner: null },
   { table: 'webhook_outbox', key: 'id', columns: ['body', 'last_error'], owner: null },
   { table: 'audit_log', key: 'id', columns: ['target', 'before', 'after', 'reason'], owner: null },
   { table: 'import_records', key: 'rowid', columns: ['key', 'source', 'target'], owner: null },
@@ -1204,8 +1204,9 @@ export class Store {
       [customerId, reason, minute],
     );
   }
-  insertRefusalSample(row: { customer_id: number | null; reason: string; at: number; body: string; message: string }, keepPerReason: number): void {
-    this.run('INSERT INTO refusal_samples(customer_id, reason, at, body, message) VALUES (@customer_id, @reason, @at, @body, @message)', row);
+  /** `details`: the refusal's details as JSON text, or null when it had none. */
+  insertRefusalSample(row: { customer_id: number | null; reason: string; at: number; body: string; message: string; details: string | null }, keepPerReason: number): void {
+    this.run('INSERT INTO refusal_samples(customer_id, reason, at, body, message, details) VALUES (@customer_id, @reason, @at, @body, @message, @details)', row);
     this.run('DELETE FROM refusal_samples WHERE reason = ? AND id <= (SELECT id FROM refusal_samples WHERE reason = ? ORDER BY id DESC LIMIT 1 OFFSET ?)', [row.reason, row.reason, keepPerReason]);
   }
   refusalCounts(customerId: number | null, sinceMinute: number): { reason: string; count: number }[] {
@@ -1214,8 +1215,8 @@ export class Store {
       [customerId, customerId, sinceMinute],
     );
   }
-  refusalSamples(reason: string, customerId: number | null, limit: number): { customer_id: number | null; at: number; body: string; message: string }[] {
-    return this.all('SELECT customer_id, at, body, message FROM refusal_samples WHERE reason = ? AND (? IS NULL OR customer_id = ?) ORDER BY id DESC LIMIT ?', [reason, customerId, customerId, limit]);
+  refusalSamples(reason: string, customerId: number | null, limit: number): { customer_id: number | null; at: number; body: string; message: string; details: string | null }[] {
+    return this.all('SELECT customer_id, at, body, message, details FROM refusal_samples WHERE reason = ? AND (? IS NULL OR customer_id = ?) ORDER BY id DESC LIMIT ?', [reason, customerId, customerId, limit]);
   }
 
   // -------------------------------------------------------------- authorizations

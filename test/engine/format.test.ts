@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, requestHash } from '../../src-main/engine/canonical';
-import { iso } from '../../src-main/engine/format';
+import { iso, moneyText } from '../../src-main/engine/format';
 
 describe('iso', () => {
   it('formats exactly like Date#toISOString across days, years and edge instants', () => {
@@ -16,5 +16,22 @@ describe('canonical request hash', () => {
     expect(requestHash({ a: 1, b: 'x' }).equals(requestHash({ b: 'x', a: 1.0 }))).toBe(true);
     expect(requestHash({ a: 1 }).equals(requestHash({ a: '1' }))).toBe(false);
     expect(requestHash({ a: 1 })).toHaveLength(16);
+  });
+});
+
+describe('moneyText (amounts in engine messages)', () => {
+  it('states minor units as money at the asset\'s scale, with the asset code', () => {
+    expect(moneyText(94n, 'USD', 2)).toBe('0.94 USD');
+    expect(moneyText('5216', 'USD', 2)).toBe('52.16 USD');
+    expect(moneyText(-5n, 'USD', 2)).toBe('-0.05 USD');
+    expect(moneyText(0n, 'USD', 2)).toBe('0.00 USD');
+    expect(moneyText(1250000n, 'TOKENS', 0)).toBe('1250000 TOKENS');
+    expect(moneyText(1500000n, 'GPU_HOURS', 6)).toBe('1.500000 GPU_HOURS');
+    expect(moneyText(100n, 'JPY', 0)).toBe('100 JPY');
+  });
+
+  it('shows a value it cannot scale as given, marked as minor units, never rounded', () => {
+    expect(moneyText(94n, 'XYZ', undefined)).toBe('94 (minor units)');
+    expect(moneyText('12.5', 'USD', 2)).toBe('12.5 (minor units)');
   });
 });

@@ -83,8 +83,23 @@ describe('funding and debits', () => {
   it('refuses an unauthorized event the wallet cannot cover (402 with the available amount), and refuse policy ignores the overdraft', async () => {
     fx = openEngine();
     await seedTokens(fx.op, { topUp: '100', overdraft: '50' });
-    await expect(fx.op('ingestEvent', { transaction_id: 'a', customer: 'acme', code: 'tokens', properties: { tokens: 800_000 } })).rejects.toMatchObject({ code: 'insufficient_funds', status: 402, details: { available: '100', overdraft_limit: '50', cost: '160' } });
-    await expect(fx.op('ingestEvent', { transaction_id: 'b', customer: 'acme', code: 'tokens', properties: { tokens: 600_000 }, on_insufficient_funds: 'refuse' })).rejects.toMatchObject({ code: 'insufficient_funds' });
+    // The message states amounts as money at the asset's scale; the details keep minor units.
+    await expect(fx.op('ingestEvent', { transaction_id: 'a', customer: 'acme', code: 'tokens', properties: { tokens: 800_000 } })).rejects.toMatchObject({
+      code: 'insufficient_funds',
+      status: 402,
+      message: 'The USD wallet of acme cannot cover this event: it costs 1.60 USD, available 1.00 USD, overdraft limit 0.50 USD.',
+      details: { asset: 'USD', available: '100', overdraft_limit: '50', cost: '160' },
+    });
+    await expect(fx.op('ingestEvent', { transaction_id: 'b', customer: 'acme', code: 'tokens', properties: { tokens: 600_000 }, on_insufficient_funds: 'refuse' })).rejects.toMatchObject({
+      code: 'insufficient_funds',
+      message: 'The USD wallet of acme cannot cover this event: it costs 1.20 USD, available 1.00 USD.',
+      details: { asset: 'USD', available: '100', cost: '120', policy: 'refuse' },
+    });
+    await expect(fx.op('createAuthorization', { customer: 'acme', asset: 'USD', amount: '151' })).rejects.toMatchObject({
+      code: 'insufficient_funds',
+      message: 'The USD wallet of acme can cover 1.50 USD more (available 1.00 USD, overdraft limit 0.50 USD); 1.51 USD was asked.',
+      details: { asset: 'USD', available: '100', overdraft_limit: '50', requested: '151' },
+    });
     const ok = await fx.op<any>('ingestEvent', { transaction_id: 'b', customer: 'acme', code: 'tokens', properties: { tokens: 600_000 } });
     expect(ok.debits[0]).toMatchObject({ amount: '120', from_credit: '100', as_debt: '20' });
     expect((await bal(fx)).available).toBe('-20');
@@ -211,7 +226,7 @@ describe('refunds, chargebacks, adjustments', () => {
     await seedTokens(fx.op, {});
     const tu = await fx.op<any>('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000' });
     await fx.op('ingestEvent', { transaction_id: 'u', customer: 'acme', code: 'tokens', properties: { tokens: 1_500_000 } }); // 300
-    await expect(fx.op('refundTopUp', { id: tu.id, amount: '701' })).rejects.toMatchObject({ code: 'amount_exceeds_refundable', details: { refundable: '700' } });
+    await expect(fx.op('refundTopUp', { id: tu.id, amount: '701' })).rejects.toMatchObject({ code: 'amount_exceeds_refundable', message: `Top-up ${tu.id} has 7.00 USD unused and free to refund; 7.01 USD was asked.`, details: { refundable: '700', requested: '701', asset: 'USD' } });
     const r1 = await fx.op<any>('refundTopUp', { id: tu.id, idempotency_key: 'r1' });
     expect(r1).toMatchObject({ status: 'refunded', refunded_amount: '700', refundable: '0' });
     const r2 = await fx.op<any>('refundTopUp', { id: tu.id, idempotency_key: 'r1' });
@@ -291,8 +306,16 @@ describe('spend caps', () => {
     await seedTokens(fx.op, { topUp: '100000' });
     await fx.op('updateCustomer', { external_id: 'acme', spend_caps: [{ asset: 'USD', window: 'day', amount: '500' }] });
     await fx.op('ingestEvent', { transaction_id: 'a', customer: 'acme', code: 'tokens', properties: { tokens: 2_000_000 } }); // 400
-    await expect(fx.op('ingestEvent', { transaction_id: 'b', customer: 'acme', code: 'tokens', properties: { tokens: 600_000 } })).rejects.toMatchObject({ code: 'spend_cap_exceeded' });
-    await expect(fx.op('createAuthorization', { customer: 'acme', asset: 'USD', amount: '101' })).rejects.toMatchObject({ code: 'spend_cap_exceeded' });
+    await expect(fx.op('ingestEvent', { transaction_id: 'b', customer: 'acme', code: 'tokens', properties: { tokens: 600_000 } })).rejects.toMatchObject({
+      code: 'spend_cap_exceeded',
+      message: 'The daily USD spend cap of acme (5.00 USD) would be exceeded: spent 4.00 USD, held 0.00 USD, this event 1.20 USD.',
+      details: { asset: 'USD', window: 'day', cap: '500', spent: '400', held: '0', cost: '120' },
+    });
+    await expect(fx.op('createAuthorization', { customer: 'acme', asset: 'USD', amount: '101' })).rejects.toMatchObject({
+      code: 'spend_cap_exceeded',
+      message: 'The daily USD spend cap of acme (5.00 USD) would be exceeded: spent 4.00 USD, held 0.00 USD, asked 1.01 USD.',
+      details: { asset: 'USD', window: 'day', cap: '500', spent: '400', held: '0', requested: '101' },
+    });
     await fx.op('createAuthorization', { customer: 'acme', asset: 'USD', amount: '100' });
     const c = await fx.op<any>('getCustomer', { external_id: 'acme' });
     expect(c.spend_caps[0]).toMatchObject({ amount: '500', spent: '400' });

@@ -61,6 +61,29 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('009 gives refusal samples their details: samples kept before it read back with details null, new ones with the error\'s', async () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, 'tollgate.db'));
+    migrate(db, null, MIGRATIONS.filter((m) => m.version < 9));
+    expect((db.pragma('table_info(refusal_samples)') as { name: string }[]).map((c) => c.name)).not.toContain('details');
+    const now = Date.now();
+    db.prepare("INSERT INTO refusal_counts(customer_id, reason, minute, count) VALUES (0, 'customer_not_found', ?, 1)").run(Math.floor(now / 60_000));
+    db.prepare("INSERT INTO refusal_samples(customer_id, reason, at, body, message) VALUES (NULL, 'customer_not_found', ?, '{\"customer\":\"old-ghost\"}', 'No customer has external_id \"old-ghost\".')").run(now - 1000);
+    db.close();
+
+    fx = openEngine({ dataDir: dir });
+    expect(fx.engine.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect((fx.engine.db.pragma('table_info(refusal_samples)') as { name: string }[]).map((c) => c.name)).toContain('details');
+    await expect(fx.op('ingestEvent', { transaction_id: 'x', customer: 'new-ghost', code: 'calls' })).rejects.toMatchObject({ code: 'customer_not_found' });
+    await fx.engine.flushRefusals();
+    const refusals = await fx.op<any>('listRefusals', {});
+    const samples = refusals.reasons.find((r: any) => r.reason === 'customer_not_found').samples;
+    expect(samples.map((x: any) => [x.body.customer, x.details])).toEqual([
+      ['new-ghost', { customer: 'new-ghost' }],
+      ['old-ghost', null],
+    ]);
+  });
+
   it('refuse a database written by a newer Tollgate', () => {
     const dir = tempDir();
     const db = new Database(join(dir, 'tollgate.db'));

@@ -134,6 +134,28 @@ describe('bad input changes nothing', () => {
     expect(res.body.reasons.find((r: any) => r.reason === 'invalid_event_property').samples[0].body.properties.tokens).toBe('lots');
   });
 
+  it('keeps each sample\'s error details (minor units, with the asset) beside a message that states money', async () => {
+    await fx.engine.flushRefusals();
+    const res = await fx.api('GET', '/v1/events/refused');
+    const funds = res.body.reasons.find((r: any) => r.reason === 'insufficient_funds').samples.find((s: any) => s.body?.transaction_id === 'bad-1');
+    // 100,000,000 tokens at $0.000002 = $200.00 against the $11.00 topped up.
+    expect(funds.details).toMatchObject({ asset: 'USD', cost: '20000', available: '1100' });
+    expect(funds.message).toBe('The USD wallet of acme cannot cover this event: it costs 200.00 USD, available 11.00 USD, overdraft limit 0.00 USD.');
+    const invalid = res.body.reasons.find((r: any) => r.reason === 'validation_failed').samples;
+    // Refused by the engine: its issues are kept.
+    expect(invalid.find((s: any) => s.body?.timestamp === '2026-11-26T10:00:00').details).toEqual({ issues: [{ path: ['timestamp'], message: expect.stringContaining('without an offset') }] });
+    // Refused by the HTTP door before it reached an operation: no error details to keep.
+    const noId = invalid.find((s: any) => s.body && !('transaction_id' in s.body));
+    expect(noId).toMatchObject({ message: expect.stringMatching(/transaction_id: required$/), details: null });
+    // The OpenAPI document describes the field.
+    const doc = (await fx.api('GET', '/v1/openapi.json')).body;
+    const sample = doc.paths['/v1/events/refused'].get.responses['200'].content['application/json'].schema.properties.reasons.items.properties.samples.items;
+    expect(sample.required).toContain('details');
+    expect(JSON.stringify(sample.properties.details)).toContain('"object"');
+    expect(JSON.stringify(sample.properties.details)).toContain('"null"');
+    expect(JSON.stringify(sample.properties.details)).toContain("The refusal error's machine-readable `details`");
+  });
+
   it('keeps a declined authorization\'s body as a sample, amounts as strings', async () => {
     await fx.engine.flushRefusals();
     const declined = await fx.api('POST', '/v1/authorizations', { customer: 'acme', asset: 'USD', amount: '987654321' });

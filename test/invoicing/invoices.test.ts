@@ -124,7 +124,7 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '300' }); // repays 300 of the 3000 debt
     const after = async () => (await invoices()).map((i: any) => [i.status, i.amount_outstanding]);
     expect(await after()).toEqual([['overdue', '700'], ['open', '2000']]);
-    await expect(fx.op('recordPayment', { id: april.number, amount: '1000', method: 'bank_transfer' })).rejects.toMatchObject({ code: 'validation_failed', details: { outstanding: '700' } });
+    await expect(fx.op('recordPayment', { id: april.number, amount: '1000', method: 'bank_transfer' })).rejects.toMatchObject({ code: 'validation_failed', message: `Invoice ${april.number} has 7.00 USD outstanding; 10.00 USD was paid.`, details: { outstanding: '700', asset: 'USD' } });
     await fx.op('recordPayment', { id: april.number, amount: '700', method: 'bank_transfer' });
     await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '2500' }); // the rest of the debt, and 500 of credit
     expect(await after()).toEqual([['paid', '0'], ['paid', '0']]);
@@ -261,11 +261,37 @@ describe('lifecycle', () => {
     const cnText = execFileSync('pdftotext', ['-layout', join(cnDir, 'cn.pdf'), '-']).toString();
     expect(cnText).toMatch(/Total credited\s+\$4\.00/);
     expect(cnText).not.toContain('Amount due');
-    await expect(fx.op('createCreditNote', { id: 'TG-2026-000002', reason: 'other', settlement: 'credit', lines: [{ line_id: list[1].lines[0].id, amount: '601' }] })).rejects.toMatchObject({ code: 'validation_failed' });
+    // The message states amounts as money; the details keep minor units, with the asset.
+    await expect(fx.op('createCreditNote', { id: 'TG-2026-000002', reason: 'other', settlement: 'credit', lines: [{ line_id: list[1].lines[0].id, amount: '601' }] })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: `lines[0]: at most 6.00 USD is left to credit on "${list[1].lines[0].description}" (6.01 USD asked).`,
+      details: { issues: [{ path: ['lines', 0, 'amount'], message: 'at most 600' }], asset: 'USD', left: '600', requested: '601' },
+    });
     const after = await fx.op<any>('getInvoice', { id: 'TG-2026-000002' });
     expect(after).toMatchObject({ credited: '400', amount_outstanding: '600' });
     expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0].debt).toBe('1600');
     expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('refuses a credit note beyond the invoice total (a coupon line), stating the total as money', async () => {
+    await start({
+      customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] },
+      plan: { fixed_fee: { asset: 'USD', amount: '3000' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '0.5' } }] },
+    });
+    await fx.op('createCoupon', { code: 'SEVEN', kind: 'fixed', asset: 'USD', amount: '700', frequency: 'once' });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'SEVEN' });
+    for (let i = 0; i < 3; i++) await call(`a${i}`);
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = await invoices();
+    expect(inv).toMatchObject({ number: 'TG-2026-000001', subtotal: '3150', total: '2450' });
+    // Every line in full is $31.50, more than the $24.50 invoiced.
+    const lines = inv.lines.filter((l: any) => l.kind !== 'coupon' && !l.informational).map((l: any) => ({ line_id: l.id, amount: l.amount }));
+    await expect(fx.op('createCreditNote', { id: inv.id, reason: 'other', settlement: 'credit', lines })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: 'Credit notes on TG-2026-000001 may not exceed its total 24.50 USD.',
+      details: { issues: [{ path: ['lines'], message: 'more than invoiced' }], asset: 'USD', total: '2450', credited: '0', requested: '3150' },
+    });
+    expect((await fx.op<any>('getInvoice', { id: inv.id })).credited).toBe('0');
   });
 
   it('settles an open invoice from credit the customer had before it, offered only while there is free credit', async () => {

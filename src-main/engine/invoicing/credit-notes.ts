@@ -5,7 +5,7 @@ import type { InvoiceRow } from '../../storage/store';
 import type { EngineContext } from '../context';
 import type { Customers } from '../customers';
 import { fail } from '../errors';
-import { iso } from '../format';
+import { iso, moneyText } from '../format';
 import { newId } from '../ids';
 import { withIdempotency } from '../idempotency';
 import { giveBack } from '../ledger/wallet-ops';
@@ -59,12 +59,14 @@ export class CreditNotes {
     const byId = new Map(api.lines.map((l) => [l.id, l]));
     const requested = input.lines ?? api.lines.filter((l) => !l.informational && l.kind !== 'coupon' && BigInt(l.amount) - BigInt(l.credited) > 0n).map((l) => ({ line_id: l.id, amount: BigInt(l.amount) - BigInt(l.credited) }));
     if (!requested.length) fail('invalid_state', `Nothing is left to credit on ${invoice.number}.`, { invoice: invoice.number });
+    // Messages state amounts as money at the invoice currency's scale; `details` keep minor units.
+    const money = (v: bigint | string) => moneyText(v, invoice.currency, this.ctx.store.getAsset(invoice.currency)?.scale);
     const lines: { line_id: string; description: string; amount: bigint }[] = [];
     for (const [i, r] of requested.entries()) {
       const line = byId.get(r.line_id);
       if (!line || line.informational || line.kind === 'coupon') fail('validation_failed', `lines[${i}]: ${r.line_id} is not a line of ${invoice.number} that can be credited.`, { issues: [{ path: ['lines', i, 'line_id'], message: 'unknown line' }] });
       const left = BigInt(line.amount) - BigInt(line.credited) - lines.filter((x) => x.line_id === r.line_id).reduce((s, x) => s + x.amount, 0n);
-      if (r.amount > left) fail('validation_failed', `lines[${i}]: at most ${left} is left to credit on "${line.description}" (${r.amount} asked).`, { issues: [{ path: ['lines', i, 'amount'], message: `at most ${left}` }] });
+      if (r.amount > left) fail('validation_failed', `lines[${i}]: at most ${money(left)} is left to credit on "${line.description}" (${money(r.amount)} asked).`, { issues: [{ path: ['lines', i, 'amount'], message: `at most ${left}` }], asset: invoice.currency, left: left.toString(), requested: r.amount.toString() });
       lines.push({ line_id: r.line_id, description: line.description, amount: r.amount });
     }
     const s = this.settings.get();
@@ -73,7 +75,7 @@ export class CreditNotes {
     const taxBase = api.taxes.reduce((a, t) => a + BigInt(t.base), 0n);
     const tax = taxBase > 0n ? (BigInt(api.tax) * subtotal * 2n + taxBase) / (2n * taxBase) : 0n;
     const total = subtotal + (s.tax_inclusive ? 0n : tax);
-    if (BigInt(api.credited) + total > BigInt(api.total)) fail('validation_failed', `Credit notes on ${invoice.number} may not exceed its total ${api.total}.`, { issues: [{ path: ['lines'], message: 'more than invoiced' }] });
+    if (BigInt(api.credited) + total > BigInt(api.total)) fail('validation_failed', `Credit notes on ${invoice.number} may not exceed its total ${money(api.total)}.`, { issues: [{ path: ['lines'], message: 'more than invoiced' }], asset: invoice.currency, total: api.total, credited: api.credited, requested: total.toString() });
 
     const customer = this.customers.byInternalId(invoice.customer_id);
     const { books } = this.ctx;

@@ -9,7 +9,7 @@ import type { EngineContext } from '../context';
 import { DocumentNumbers } from './numbers';
 import type { Customers } from '../customers';
 import { fail } from '../errors';
-import { decodeCursor, encodeCursor, iso, isoOrNull } from '../format';
+import { decodeCursor, encodeCursor, iso, isoOrNull, moneyText } from '../format';
 import { newId } from '../ids';
 import { withIdempotency } from '../idempotency';
 import { debtOf } from '../ledger/books';
@@ -345,7 +345,10 @@ export class Invoices {
   private pay(row: InvoiceRow, amount: bigint, paidAt: number, method: string, reference: string | null): InvoiceRow {
     if (row.status !== 'finalized') fail('invalid_state', `Invoice ${row.number ?? row.id} is ${row.status}; payments go against finalized invoices.`, { invoice: row.id });
     const outstanding = this.outstanding(row);
-    if (amount > outstanding) fail('validation_failed', `Invoice ${row.number} has ${outstanding} outstanding; ${amount} was paid.`, { issues: [{ path: ['amount'], message: `at most ${outstanding}` }], outstanding: outstanding.toString() });
+    if (amount > outstanding) {
+      const money = (v: bigint) => moneyText(v, row.currency, this.assets.find(row.currency)?.scale);
+      fail('validation_failed', `Invoice ${row.number} has ${money(outstanding)} outstanding; ${money(amount)} was paid.`, { issues: [{ path: ['amount'], message: `at most ${money(outstanding)}` }], outstanding: outstanding.toString(), asset: row.currency });
+    }
     const customer = this.customers.byInternalId(row.customer_id);
     const { books } = this.ctx;
     const ws = books.wallet(customer.id, row.currency);

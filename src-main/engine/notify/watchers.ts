@@ -1,4 +1,3 @@
-import { minorToDecimal } from '../../../shared/money';
 import type { z } from 'zod';
 import type { AlertEvent, AlertRule, AutoTopUpRule, CreateAlertRule, CreateAutoTopUpRule } from '../../../shared/contract/notify';
 import { add, cmp, dec, toText } from '../../../shared/decimal';
@@ -8,7 +7,7 @@ import type { Assets } from '../assets';
 import type { EngineContext, LiveChange } from '../context';
 import type { Customers } from '../customers';
 import { fail } from '../errors';
-import { iso, isoOrNull } from '../format';
+import { iso, isoOrNull, moneyText } from '../format';
 import type { Funding } from '../funding';
 import { newId } from '../ids';
 import { availableOf, postedBalance } from '../ledger/books';
@@ -123,10 +122,7 @@ export class Watchers {
 
   /** An amount in minor units as people read it in messages: `12.50 USD` (the values stay in minor units). */
   private amount(asset: string, minor: bigint | string): string {
-    const scale = this.assets.find(asset)?.scale;
-    const text = String(minor);
-    // A threshold may be a fraction of a minor unit: shown as given rather than rounded.
-    return scale === undefined || !/^-?\d+$/.test(text) ? `${text} (minor units)` : `${minorToDecimal(text, scale)} ${asset}`;
+    return moneyText(minor, asset, this.assets.find(asset)?.scale);
   }
 
   private evaluateWallet(customer: CustomerRow, asset: string): void {

@@ -103,15 +103,3 @@ export const addAmounts = (...xs: (string | bigint)[]): string => xs.reduce<bigi
 export const subAmounts = (a: string | bigint, b: string | bigint): string => (big(a) - big(b)).toString();
 export const isNegative = (s: string | bigint) => big(s) < 0n;
 export const isZeroAmount = (s: string | bigint) => big(s) === 0n;
-
-/**
- * The engine's messages carry amounts in minor units ("may not exceed its total 5216", "it costs 94,
- * available 1"): the integers that follow an amount word are reformatted at the asset's scale
- * ("its total $52.16"). Counts and ids are left alone: only numbers after these words change.
- */
-const AMOUNT_WORDS = /\b(total|at most|costs?|available|overdraft limit|limit|balance|amount|outstanding|credited|cap|spent|remaining|held|hold of|needs?|this event|asked)(:?\s+)(-?\d+)\b(?!\.\d|\d)/gi;
-export function formatAmountsInText(text: string, asset: AssetLike): string {
-  const fmt = (v: string) => safeFormat(v, asset);
-  return text.replace(AMOUNT_WORDS, (_m, word: string, sep: string, n: string) => `${word}${sep}${fmt(n)}`).replace(/\((-?\d+) asked\)/g, (_m, n: string) => `(${fmt(n)} asked)`)
-    .replace(/(spend cap of \S+ \()(-?\d+)(\))/g, (_m, a: string, n: string, b: string) => `${a}${fmt(n)}${b}`);
-}

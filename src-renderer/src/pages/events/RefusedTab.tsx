@@ -3,8 +3,6 @@ import { CircleCheck, Lightbulb } from 'lucide-react';
 import { call } from '../../api';
 import { NothingYet, ErrorState, TableSkeleton } from '../../components/states';
 import { formatCount, formatDateTime, humanCode } from '../../lib/format';
-import { formatAmountsInText } from '../../lib/money';
-import { assetLike } from '../../state/assets';
 import { useQuery, useThrottledEffect } from '../../lib/useQuery';
 import { useLive } from '../../state/live';
 
@@ -43,29 +41,6 @@ export function KindBadge({ kind }: { kind: RequestKind }) {
       {kind}
     </Badge>
   );
-}
-
-/**
- * The asset a refusal's amounts are in: `details.asset` when the sample carries details, else the
- * wallet the engine's message names ("The USD wallet of acme cannot cover this event: it costs 94,
- * available 1"), else the body's `asset`. Null when nothing says (the text is then left as is).
- */
-export function refusalAsset(sample: { message: string; body: unknown; details?: unknown }): string | null {
-  const d = sample.details as Record<string, unknown> | undefined;
-  if (d && typeof d.asset === 'string') return d.asset;
-  const m = /\bThe ([A-Z][A-Z0-9_]*) wallet\b/.exec(sample.message) ?? /\b([A-Z][A-Z0-9_]{1,15}) (?:wallet|spend cap|cap)\b/.exec(sample.message);
-  if (m) return m[1]!;
-  const b = sample.body as Record<string, unknown> | null;
-  if (b && typeof b === 'object' && typeof b.asset === 'string') return b.asset;
-  return null;
-}
-
-/** The refusal message with its minor-unit amounts formatted as money at the asset's scale. */
-export function refusalMessage(sample: { message: string; body: unknown; details?: unknown }): { text: string; formatted: boolean } {
-  const asset = refusalAsset(sample);
-  if (!asset) return { text: sample.message, formatted: false };
-  const text = formatAmountsInText(sample.message, assetLike(asset));
-  return { text, formatted: text !== sample.message };
 }
 
 export function RefusedTab() {
@@ -129,14 +104,10 @@ export function RefusedTab() {
                       </Table.Td>
                       <Table.Td>
                         <Box miw={0} maw="100%">
-                          {(() => {
-                            const m = refusalMessage(s);
-                            return (
-                              <Text size="sm" data-testid="refusal-message" title={m.formatted ? `As sent by the engine (minor units): ${s.message}` : undefined} style={{ overflowWrap: 'anywhere' }}>
-                                {m.text}
-                              </Text>
-                            );
-                          })()}
+                          {/* As the engine wrote it: its messages state amounts as money at the asset's scale. */}
+                          <Text size="sm" data-testid="refusal-message" style={{ overflowWrap: 'anywhere' }}>
+                            {s.message}
+                          </Text>
                           <Code block mt={4} fz={11} data-testid="refusal-body" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', wordBreak: 'break-word', maxHeight: 160, overflowY: 'auto' }}>
                             {JSON.stringify(s.body)}
                           </Code>

@@ -6,7 +6,7 @@ import { InlineError } from '../../components/states';
 import { Preview } from '../customers/MoneyDialogs';
 import { parseAmountInput } from '../../lib/amountInput';
 import { newIdempotencyKey } from '../../lib/format';
-import { addAmounts, big, formatAmount, formatAmountsInText, Money, subAmounts } from '../../lib/money';
+import { addAmounts, big, formatAmount, Money, subAmounts } from '../../lib/money';
 import { useQuery } from '../../lib/useQuery';
 import { minorToDecimal } from '@shared/money';
 import { assetLike } from '../../state/assets';
@@ -333,8 +333,8 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
               }),
             );
           } catch (err) {
-            const e2 = err as ApiError;
-            setError({ ...e2, message: formatAmountsInText(e2.message, a) });
+            // The engine's message states its amounts as money already.
+            setError(err as ApiError);
           } finally {
             setBusy(false);
           }

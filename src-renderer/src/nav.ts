@@ -1,4 +1,4 @@
-import { Activity, Calculator, FileText, Gauge, HeartPulse, LayoutDashboard, Rocket, ScrollText, Settings, Tags, Users, Webhook } from 'lucide-react';
+import { Activity, Calculator, FileText, Gauge, HeartPulse, LayoutDashboard, Rocket, ScrollText, Settings, Tags, TicketPercent, Users, Webhook } from 'lucide-react';
 import type { ComponentType } from 'react';
 import { MOD_KEY_LABEL } from './lib/keys';
 
@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { path: '/monitor', label: 'Wallet monitor', key: 'w', icon: Gauge, description: 'Live burn rate and time to empty' },
   { path: '/invoices', label: 'Invoices', key: 'i', icon: FileText, description: 'Drafts, finalized invoices, payments, credit notes, billing runs, exports' },
   { path: '/plans', label: 'Plans', key: 'p', icon: Tags, description: 'Plans, charges and metrics' },
+  { path: '/coupons', label: 'Coupons', key: 'u', icon: TicketPercent, description: 'Discounts: fixed or percentage, once, for N periods or forever' },
   { path: '/events', label: 'Events', key: 'e', icon: Activity, description: 'Live event stream and refused requests' },
   { path: '/webhooks', label: 'Webhooks & alerts', key: 'h', icon: Webhook, description: 'Endpoints, the delivery log, dead letters, alerts' },
   { path: '/audit', label: 'Audit log', key: 'a', icon: ScrollText, description: 'Who changed what, when, from where, before and after' },

@@ -14,6 +14,7 @@ import { OverviewPage } from './pages/Overview';
 import { PlanDetailPage } from './pages/plans/PlanDetail';
 import { PlanEditorPage } from './pages/plans/PlanEditor';
 import { PlansPage } from './pages/plans/PlansPage';
+import { CouponsPage } from './pages/plans/CouponsPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { TcoPage } from './pages/Tco';
 import { AuditLogPage } from './pages/audit/AuditLogPage';
@@ -73,6 +74,7 @@ export const router = createHashRouter([
       { path: 'plans', element: <PlansPage /> },
       { path: 'plans/new', element: <PlanEditorPage /> },
       { path: 'plans/:code', element: <PlanDetailPage /> },
+      { path: 'coupons', element: <CouponsPage /> },
       { path: 'events', element: <EventsPage tab="stream" /> },
       { path: 'events/refused', element: <EventsPage tab="refused" /> },
       { path: 'invoices', element: <InvoicesPage /> },

@@ -53,6 +53,13 @@ async function seedOperations(url: string): Promise<void> {
   await client.call('createBackup', {});
   // An authorization the wallet cannot cover: declined, and counted with the refused events.
   await client.call('createAuthorization', { customer: 'soylent', asset: 'USD', amount: '500000', idempotency_key: 'ops-declined' }).catch(() => null);
+  // Coupons: the list, and two applied to acme (its Subscription tab shows them).
+  await client.call('createCoupon', { code: 'welcome50', name: 'Welcome credit', kind: 'fixed', asset: 'USD', amount: '5000', frequency: 'once' });
+  await client.call('createCoupon', { code: 'launch20', name: 'Launch offer', kind: 'percentage', percentage: '20', frequency: 'recurring', periods: 3, plans: ['growth'] });
+  await client.call('createCoupon', { code: 'partner', name: 'Partner discount', kind: 'percentage', percentage: '12.5', frequency: 'forever', metrics: ['api_calls'] });
+  await client.call('createCoupon', { code: 'loyalty', name: 'Loyalty', kind: 'fixed', asset: 'USD', amount: '1000', frequency: 'forever', expires_at: new Date(Date.now() + 90 * 86400_000).toISOString() });
+  await client.call('applyCoupon', { external_id: 'acme', coupon: 'launch20' });
+  await client.call('applyCoupon', { external_id: 'acme', coupon: 'welcome50' });
   // The latest audit entry: an edit, for the before/after view.
   await client.call('updateCustomer', { external_id: 'piedpiper', email: 'finance@piedpiper.test', payment_terms_days: 45 });
 }
@@ -89,11 +96,19 @@ const PAGES: { name: string; path: string | (() => string); dark?: boolean; shot
   { name: 'customers', dark: true, path: '/customers', ready: async (p) => void (await expect(p.getByTestId('customer-row').first()).toBeVisible()) },
   { name: 'customer-wallet', dark: true, path: '/customers/acme/wallet', ready: async (p) => void (await expect(p.getByTestId('hold-row').first()).toBeVisible()) },
   { name: 'customer-activity', path: '/customers/acme/activity', ready: async (p) => void (await expect(p.getByTestId('activity-table')).toBeVisible()) },
-  { name: 'customer-subscription', path: '/customers/acme/subscription', ready: async (p) => void (await expect(p.getByText('Usage this period')).toBeVisible()) },
+  {
+    name: 'customer-subscription',
+    path: '/customers/acme/subscription',
+    ready: async (p) => {
+      await expect(p.getByText('Usage this period')).toBeVisible();
+      await expect(p.getByTestId('applied-coupon-row')).toHaveCount(2);
+    },
+  },
   { name: 'customer-details', path: '/customers/piedpiper/details', ready: async (p) => void (await expect(p.getByRole('button', { name: 'Save changes' })).toBeVisible()) },
   { name: 'wallet-monitor', dark: true, path: '/monitor', ready: async (p) => void (await expect(p.getByTestId('monitor-row').first()).toBeVisible()) },
   { name: 'plans', path: '/plans', ready: async (p) => void (await expect(p.getByRole('table', { name: 'Plans' })).toBeVisible()) },
   { name: 'plan-detail', dark: true, path: '/plans/growth', ready: async (p) => void (await expect(p.getByTestId('preview-total')).toBeVisible()) },
+  { name: 'coupons', path: '/coupons', ready: async (p) => void (await expect(p.getByTestId('coupon-row')).toHaveCount(4)) },
   { name: 'events', dark: true, path: '/events', ready: async (p) => void (await expect(p.getByTestId('event-row').first()).toBeVisible()) },
   { name: 'events-refused', path: '/events/refused', ready: async (p) => void (await expect(p.getByTestId('refusal-customer_not_found')).toBeVisible()) },
   { name: 'tco', dark: true, path: '/tco', ready: async (p) => void (await expect(p.getByTestId('tco-results')).toBeVisible()) },

@@ -7,7 +7,7 @@ import { login } from './helpers/ui';
  * The virtual lists (customers, events, monitor) are tables to assistive technology: a named table
  * with column headers, rows numbered against the whole list, and one cell per column.
  */
-const PORT = 4191;
+const PORT = 4192;
 const server = serverForSpec(PORT, { serial: true });
 
 test('customers, events and monitor lists expose table, column header, row and cell roles', async ({ page }) => {

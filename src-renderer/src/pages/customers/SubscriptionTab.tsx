@@ -13,6 +13,7 @@ import { useQuery, useThrottledEffect } from '../../lib/useQuery';
 import { assetLike } from '../../state/assets';
 import { useLive } from '../../state/live';
 import { formatUnitPrice } from '@shared/money';
+import { AppliedCoupons } from './AppliedCoupons';
 
 type Usage = OutputOf<'getUsage'>;
 
@@ -135,10 +136,13 @@ export function SubscriptionTab({ customer }: { customer: string }) {
   const subs = useQuery(() => call('listSubscriptions', { customer, limit: 50 }), [customer]);
   const usage = useQuery(() => call('getUsage', { external_id: customer }), [customer]);
   const ent = useQuery(() => call('getEntitlements', { external_id: customer }), [customer]);
+  // Coupons follow the customer's own changes (an application, a period closing), not every debit.
+  const [couponTick, setCouponTick] = useState(0);
   useThrottledEffect(() => {
     subs.reload();
     usage.reload();
   }, `${seq}:${balanceTick}`, 2000);
+  useThrottledEffect(() => setCouponTick((t) => t + 1), seq, 2000);
   const [subscribing, setSubscribing] = useState(false);
   const [terminating, setTerminating] = useState<string | null>(null);
 
@@ -209,6 +213,7 @@ export function SubscriptionTab({ customer }: { customer: string }) {
           </SimpleGrid>
         </Card>
       )}
+      <AppliedCoupons customer={customer} plan={active?.plan ?? null} reloadKey={couponTick} />
       <Box>
         <Group justify="space-between" mb="xs">
           <Title order={2} fz="lg">

@@ -234,4 +234,20 @@ describe('terminating now bills the termination day', () => {
     expect(revenueByKind(basic!.id).fee).toBe(1000n); // 1-10 April on the old plan
     expect(revenueByKind(pro!.id).fee).toBe(200n); // 11 April on the new one: 1/30 of $60
   });
+
+  it('the invoice dates each fee line by the days it pays for: the change day under the new plan only', async () => {
+    const sub = await start({ plan: { fixed_fee: { asset: 'USD', amount: '3000' } }, topUp: '100000' });
+    await fx.op('createPlan', { code: 'pro', name: 'Pro', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '6000' } });
+    clock.set(at('2026-04-11T10:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    clock.set(at('2026-04-20T15:00:00Z'));
+    await fx.op('terminateSubscription', { id: sub.id });
+    await advanceTo('2026-04-22T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    const fees = inv.lines.filter((l: any) => l.kind === 'fixed_fee').map((l: any) => [l.description, l.period, l.amount]);
+    expect(fees).toEqual([
+      ['P — fixed fee (prorated)', '1 Apr 2026 – 10 Apr 2026', '1000'],
+      ['Pro — fixed fee (prorated)', '11 Apr 2026 – 20 Apr 2026', '2000'],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { cmp, toMinor, toText } from '../../../shared/decimal';
 import { formatAmount } from '../../../shared/money';
 import { priceCharge, withUnits } from '../../../shared/pricing';
+import { startOfDate, zonedDate } from '../../../shared/time';
 import type { DocumentLine, TierRow } from '../../documents/model';
 import type { CustomerRow, PeriodRow } from '../../storage/store';
 import type { Assets } from '../assets';
@@ -43,6 +44,18 @@ function fmtDate(ms: number, tz: string): string {
 }
 
 /**
+ * The last instant whose day the segment's fixed fee pays for. Fee days follow rule 6 of
+ * shared/time/periods.ts: a day belongs to the segment in force at its end, so a segment a plan
+ * change ends mid-day leaves that day to the next plan (its fee line ends the day before); a
+ * termination bills its own day, and a segment ending at midnight ends on the day before.
+ */
+function lastFeeInstant(seg: PeriodRow, tz: string): number {
+  if (seg.end_reason !== 'plan_change') return seg.end_at - 1;
+  const changeDayStart = startOfDate(zonedDate(seg.end_at, tz), tz);
+  return changeDayStart === seg.end_at ? seg.end_at - 1 : changeDayStart - 1;
+}
+
+/**
  * An invoice is a statement of the ledger: for a subscription's billing period it groups the
  * period's transfers (every segment: plan changes split a period) into lines. A line's amount is
  * the net of the transfers it groups, read from the transfer rows, so the lines always add up to
@@ -68,6 +81,7 @@ export class Statements {
       const plan = this.plans.byId(seg.plan_id);
       const split = segments.length > 1 || seg.start_at !== seg.period_start || seg.end_at !== seg.period_end;
       const periodText = `${fmtDate(seg.start_at, tz)} – ${fmtDate(seg.end_at - 1, tz)}`;
+      const feePeriodText = `${fmtDate(seg.start_at, tz)} – ${fmtDate(lastFeeInstant(seg, tz), tz)}`;
       // Fixed fee: net of the fee transfers; a coupon on it is shown as its own line.
       if (plan.fixedFee) {
         const net = this.ctx.store.sumPeriodTransfers(seg.id, ['fee'], plan.fixedFee.asset.code);
@@ -76,7 +90,7 @@ export class Statements {
           .filter((u) => u.target.startsWith('fee:'))
           .reduce((s, u) => s + u.amount, 0n);
         if (net !== 0n || couponed !== 0n) {
-          lines.push(this.line(`fee-${seg.id}`, 'fixed_fee', `${plan.row.name} — fixed fee${split ? ' (prorated)' : ''}`, periodText, net + couponed, plan.fixedFee.asset.code, currency));
+          lines.push(this.line(`fee-${seg.id}`, 'fixed_fee', `${plan.row.name} — fixed fee${split ? ' (prorated)' : ''}`, feePeriodText, net + couponed, plan.fixedFee.asset.code, currency));
           for (const u of this.ctx.store.listCouponUses(seg.id).filter((x) => x.target.startsWith('fee:'))) {
             lines.push(this.line(`coupon-fee-${seg.id}-${u.applied_coupon_id}`, 'coupon', `Coupon ${u.coupon_code}`, null, -u.amount, plan.fixedFee.asset.code, currency));
           }

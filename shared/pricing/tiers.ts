@@ -14,6 +14,7 @@
  * which would count the units of an adjacent boundary twice.
  */
 import { type Dec, ONE, ZERO, add, cmp, eq, isZero, mul, sub, toText } from '../decimal';
+import { formatQuantity } from '../quantity';
 import type { PricingIssue } from './issues';
 import type { TierOutput } from './schemas';
 import type { Tier } from './spec';
@@ -52,9 +53,11 @@ function checkBoundary(key: TierListKey, i: number, previousTo: Dec, from: Dec, 
   return null;
 }
 
+/** The invoice's name for a tier, bounds grouped in thousands ("10,001 – 50,000", "100,001 and above"). */
 function label(from: Dec, to: Dec | null, style: BoundaryStyle): string {
-  if (to !== null) return `${t(from)} – ${t(to)}`;
-  return style === 'adjacent' && !isZero(from) ? `above ${t(from)}` : `${t(from)} and above`;
+  const q = (d: Dec) => formatQuantity(t(d));
+  if (to !== null) return `${q(from)} – ${q(to)}`;
+  return style === 'adjacent' && !isZero(from) ? `above ${q(from)}` : `${q(from)} and above`;
 }
 
 export function buildTiers(key: TierListKey, ranges: readonly TierOutput[]): TiersResult {

@@ -8,18 +8,8 @@ const count = new Intl.NumberFormat('en-US');
 
 export const formatCount = (n: number | bigint | string): string => count.format(n as number);
 
-/**
- * A quantity as the API writes it (a decimal string: usage units, allowances, thresholds) with its
- * integer part grouped ("1234567.125" → "1,234,567.125"). Exact: the digits are regrouped, never
- * turned into a float, so a fraction of a unit is shown as sent. Anything else is returned as is.
- */
-export function formatQuantity(q: string | number | bigint | null | undefined): string {
-  if (q === null || q === undefined) return '—';
-  const text = String(q);
-  const m = /^(-?)(\d+)(\.\d+)?$/.exec(text);
-  if (!m) return text;
-  return `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
-}
+/** Quantities (usage units, allowances, thresholds) grouped exactly: shared with invoice tier labels. */
+export { formatQuantity } from '@shared/quantity';
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';

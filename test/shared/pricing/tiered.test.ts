@@ -38,8 +38,8 @@ describe('graduated', () => {
   it('prints one line per tier entered, with units, unit price and flat fee', () => {
     const result = priceCharge(spec, usageOf('10000.5'));
     expect(result.lines.map((l) => [l.label, toText(l.units), toText(l.unitPrice!), toText(l.flatFee), toText(l.amount)])).toEqual([
-      ['0 – 10000', '10000', '0.001', '10', '20'],
-      ['10001 – 50000', '0.5', '0.0008', '10', '10.0004'],
+      ['0 – 10,000', '10000', '0.001', '10', '20'],
+      ['10,001 – 50,000', '0.5', '0.0008', '10', '10.0004'],
     ]);
     expect(toText(result.billableUnits)).toBe('10000.5');
   });
@@ -52,7 +52,7 @@ describe('graduated', () => {
   });
 
   it('labels the open last tier', () => {
-    expect(priceCharge(spec, usageOf('200000')).lines.at(-1)!.label).toBe('100001 and above');
+    expect(priceCharge(spec, usageOf('200000')).lines.at(-1)!.label).toBe('100,001 and above');
   });
 
   it('a first tier without flat fee costs nothing at zero usage', () => {
@@ -98,7 +98,7 @@ describe('volume', () => {
     const result = priceCharge(spec, usageOf('65000'));
     expect(result.lines).toHaveLength(1);
     const [line] = result.lines;
-    expect([line!.label, toText(line!.units), toText(line!.unitPrice!), toText(line!.flatFee)]).toEqual(['50001 – 100000', '65000', '0.0006', '10']);
+    expect([line!.label, toText(line!.units), toText(line!.unitPrice!), toText(line!.flatFee)]).toEqual(['50,001 – 100,000', '65000', '0.0006', '10']);
   });
 
   it('prices adjacent fractional tiers by (previous to_value, to_value]', () => {

@@ -1,9 +1,9 @@
 /**
- * Quantities on screen (invoice line units, tier units, allowances, alert thresholds) are decimal
+ * Quantities (invoice tier labels; on screen: line and tier units, allowances, alert thresholds) are decimal
  * strings from the API: grouped for reading, never passed through a float.
  */
 import { describe, expect, it } from 'vitest';
-import { formatQuantity } from '../../src-renderer/src/lib/format';
+import { formatQuantity } from '../../shared/quantity';
 
 describe('formatQuantity', () => {
   it('groups the integer part in threes', () => {

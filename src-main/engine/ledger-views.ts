@@ -62,9 +62,9 @@ export class LedgerViews {
   accountName(id: number): { name: string; asset: string } {
     let n = this.accountNames.get(id);
     if (!n) {
-      const row = this.ctx.store.listAllAccounts().find((a) => a.id === id);
-      for (const a of row ? [row] : []) n = this.nameOf(a);
-      n ??= { name: `account:${id}`, asset: '?' };
+      // One row by its key: an account created since the names were warmed (a new customer's wallet).
+      const row = this.ctx.store.getAccount(id);
+      n = row ? this.nameOf(row) : { name: `account:${id}`, asset: '?' };
       this.accountNames.set(id, n);
     }
     return n;

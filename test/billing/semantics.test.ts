@@ -251,3 +251,42 @@ describe('terminating now bills the termination day', () => {
     ]);
   });
 });
+
+// ------------------------------------------------------------------------------------------------
+describe('a fee given back into a lot that has expired since', () => {
+  // Prepaid; the advance fee is paid from a grant that expires a minute later; an upgrade the same
+  // day gives the whole old fee back (the change day belongs to the new plan), into the expired grant.
+  async function upgradeAfterTheGrantExpired(grantBeforeSubscribing: boolean) {
+    clock = new ManualClock(at('2026-04-10T10:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme', tax_rate: '20' });
+    const grant = () => fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '2500', kind: 'granted', expires_at: '2026-04-10T10:01:00Z', priority: 1 });
+    if (grantBeforeSubscribing) await grant();
+    await fx.op('createPlan', { code: 'p', name: 'P', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '2000', pay_in_advance: true } });
+    await fx.op('createPlan', { code: 'plus', name: 'Plus', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '5000', pay_in_advance: true } });
+    const sub = await fx.op<any>('createSubscription', { customer: 'acme', plan: 'p' });
+    // Without the grant first, the fee is booked as debt and the grant repays it: the give-back
+    // then follows the repayment back to the grant.
+    if (!grantBeforeSubscribing) await grant();
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '100000' });
+    clock.set(at('2026-04-10T10:02:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'plus' });
+    const [old, plus] = segments(sub.id);
+    expect(revenueByKind(old!.id).fee ?? 0n).toBe(0n);
+    const plusFee = revenueByKind(plus!.id).fee!;
+    expect(plusFee).toBe(3500n); // 21 of 30 days (10-30 April) of $50
+    await advanceTo('2026-05-01T00:00:00Z');
+    await advanceTo('2026-05-03T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(inv.lines.filter((l: any) => l.kind === 'fixed_fee').map((l: any) => [l.description, l.amount])).toEqual([['Plus — fixed fee (prorated)', '3500']]);
+    expect([inv.subtotal, inv.tax, inv.total]).toEqual(['3500', '700', '4200']);
+    // the 2,000 given back went to breakage with the rest of the expired grant: 2,500 in all
+    const breakage = fx.engine.store.listTransfers({ accountIds: null, afterId: null, beforeId: null, from: null, to: null, desc: false, limit: 1000 }).filter((t) => t.kind === 'expiry');
+    expect(breakage.reduce((s, t) => s + t.amount, 0n)).toBe(2500n);
+    expect(fx.engine.verify().ok).toBe(true);
+  }
+
+  it('paid straight from the grant: the invoice nets the old fee to nothing (no tax on it), and the credit expires to breakage', () => upgradeAfterTheGrantExpired(true));
+  it('booked as debt the grant repaid: the same', () => upgradeAfterTheGrantExpired(false));
+});

@@ -179,8 +179,8 @@ function repayDebt(books: Books, ws: WalletState, lot: LotRow, meta: TransferMet
 
 /**
  * Gives back `amount` of usage (a negative price delta, a reversal, a credit note): pops the usage
- * stack, last in first out. A piece drawn from a lot returns to that lot, or to breakage if the lot
- * has expired since. A piece that was debt first reduces the debt; if the debt was repaid since,
+ * stack, last in first out. A piece drawn from a lot returns to that lot; if the lot has expired
+ * since, it returns and expires again at once (to breakage). A piece that was debt first reduces the debt; if the debt was repaid since,
  * the rest returns to the lots that repaid it. Returns how the amount was split.
  */
 export function giveBack(
@@ -204,7 +204,11 @@ export function giveBack(
     }
     const lot = books.lot(ws, lotId);
     if (isExpired(lot, now)) {
-      books.post(counter, books.systemAccount(ws.asset, 'breakage'), value, POSTED, meta, lotId, 'expiry');
+      // Given back to the customer (so the fee or charge it reverses nets to what was kept, and the
+      // period's funding to what the wallet really paid), into a lot that has expired since: the
+      // credit expires again at once, to breakage, as the lot's own expiry would have taken it.
+      books.post(counter, ws.wallet, value, POSTED, meta, lotId);
+      books.post(ws.wallet, books.systemAccount(ws.asset, 'breakage'), value, POSTED, { kind: 'expiry', lotId, eventId: meta.eventId ?? null, ref: meta.ref ?? null }, lotId);
       out.toBreakage += value;
       return;
     }

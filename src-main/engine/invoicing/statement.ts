@@ -52,7 +52,8 @@ function fmtDate(ms: number, tz: string): string {
 function lastFeeInstant(seg: PeriodRow, tz: string): number {
   if (seg.end_reason !== 'plan_change') return seg.end_at - 1;
   const changeDayStart = startOfDate(zonedDate(seg.end_at, tz), tz);
-  return changeDayStart === seg.end_at ? seg.end_at - 1 : changeDayStart - 1;
+  // A segment within its change day pays no day of its own: its (given back) fee is dated that day.
+  return changeDayStart === seg.end_at ? seg.end_at - 1 : Math.max(seg.start_at, changeDayStart - 1);
 }
 
 /**

@@ -185,8 +185,8 @@ export const CreateCoupon = z
     percentage: DecimalString.optional().meta({ description: 'Percentage coupons: percent off, e.g. "15".' }),
     frequency: z.enum(['once', 'recurring', 'forever']).meta({ description: '`once`: a fixed amount used up across periods, or a percentage for one period; `recurring`: for `periods` periods; `forever`.' }),
     periods: z.number().int().min(1).max(1200).optional(),
-    plans: z.array(Code).max(100).optional().meta({ description: 'Only for customers on these plans.' }),
-    metrics: z.array(Code).max(100).optional().meta({ description: 'Only on the charges of these metrics (not on fixed fees).' }),
+    plans: z.array(Code).max(100).optional().meta({ description: 'Only for customers on these plans (codes of existing plans; an unknown code is refused).' }),
+    metrics: z.array(Code).max(100).optional().meta({ description: 'Only on the charges of these metrics, not on fixed fees (codes of existing metrics; an unknown code is refused).' }),
     expires_at: Timestamp.optional().meta({ description: 'No new application after this instant.' }),
   })
   .superRefine((v, ctx) => {
@@ -212,14 +212,17 @@ export const Coupon = z.object({
   expires_at: IsoTime.nullable(),
   created_at: IsoTime,
 });
+export const CouponRef = z.strictObject({ code: z.string() });
 export const ApplyCoupon = z.strictObject({ external_id: ExternalId, coupon: Code });
+export const RemoveAppliedCoupon = z.strictObject({ external_id: ExternalId, coupon: z.string().meta({ description: 'The code of the coupon applied to the customer.' }) });
 export const AppliedCoupon = z.object({
   id: z.string(),
   customer: z.string(),
   coupon: z.string(),
-  status: z.enum(['active', 'used', 'removed']),
+  status: z.enum(['active', 'used', 'removed']).meta({ description: '`active`: it discounts; `used`: its amount or its periods are used up; `removed`: taken off the customer (it discounts nothing more).' }),
   periods_left: z.number().int().nullable(),
   amount_left: AmountOut.nullable(),
+  asset: z.string().nullable().meta({ description: 'The asset of a fixed coupon (what `amount_left` is in); null for a percentage coupon.' }),
   created_at: IsoTime,
 });
 

@@ -70,6 +70,15 @@ export const AUDITED: Partial<Record<OperationId, AuditSpec>> = {
   terminateSubscription: { action: 'subscription.terminate', target: fromInput('subscription', 'id'), before: subscriptionBefore },
   createCoupon: { action: 'coupon.create', target: fromOutput('coupon', 'code') },
   applyCoupon: { action: 'coupon.apply', target: fromOutput('applied_coupon') },
+  // `before` is the application the removal acts on: a repeat (already removed) records nothing.
+  removeAppliedCoupon: {
+    action: 'coupon.remove',
+    target: fromOutput('applied_coupon'),
+    before: (e, i) => {
+      const customer = e.customers.find(String(i.external_id));
+      return customer ? e.coupons.appliedOf(customer, String(i.coupon)) : null;
+    },
+  },
   updateSettings: { action: 'settings.update', target: () => 'settings', before: (e) => structuredClone(e.settingsStore.get()) },
 
   finalizeInvoice: { action: 'invoice.finalize', target: fromInput('invoice', 'id'), before: (e, i) => invoiceSummary(e, i.id) },

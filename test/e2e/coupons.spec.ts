@@ -131,6 +131,62 @@ test('creates a fixed and a percentage coupon in the console, lists them with th
   await page.screenshot({ path: '/tmp/coupons-subscription.png' });
 });
 
+test('removes an active coupon from a customer after a confirmation, and follows a removal made elsewhere', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  const { customer } = await seed();
+  const client = api();
+  const fixed = uid('gone');
+  const pct = uid('elsewhere');
+  await client.call('createCoupon', { code: fixed, name: 'Goodbye credit', kind: 'fixed', asset: 'USD', amount: '1250', frequency: 'once' });
+  await client.call('createCoupon', { code: pct, kind: 'percentage', percentage: '20', frequency: 'recurring', periods: 2 });
+  await client.call('applyCoupon', { external_id: customer, coupon: fixed });
+  await client.call('applyCoupon', { external_id: customer, coupon: pct });
+  await login(page);
+  await page.goto(`/#/customers/${customer}/subscription`);
+
+  const fixedRow = page.locator(`[data-testid="applied-coupon-row"][data-code="${fixed}"]`);
+  const pctRow = page.locator(`[data-testid="applied-coupon-row"][data-code="${pct}"]`);
+  await expect(fixedRow).toHaveAttribute('data-status', 'active');
+  // The amount left, formatted with the applied coupon's own asset.
+  await expect(fixedRow.getByTestId('applied-amount-left')).toHaveText('$12.50');
+
+  // Remove: a confirmation naming the coupon and what is given up; Cancel leaves it active.
+  await fixedRow.getByRole('button', { name: `Remove the coupon ${fixed}` }).click();
+  let confirm = page.getByRole('dialog', { name: 'Remove the coupon' });
+  await expect(confirm).toContainText(`Remove Goodbye credit (${fixed}) from ${customer}?`);
+  await expect(confirm).toContainText('It discounts nothing from now on');
+  await expect(confirm).toContainText('The $12.50 left on it is given up.');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(fixedRow).toHaveAttribute('data-status', 'active');
+
+  await fixedRow.getByRole('button', { name: `Remove the coupon ${fixed}` }).click();
+  confirm = page.getByRole('dialog', { name: 'Remove the coupon' });
+  await page.screenshot({ path: '/tmp/coupons-remove-dialog.png' });
+  await confirm.getByRole('button', { name: `Remove ${fixed}` }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByText(`Coupon ${fixed} removed`)).toBeVisible();
+  await expect(fixedRow).toHaveAttribute('data-status', 'removed');
+  await expect(fixedRow).toContainText('Removed');
+  await expect(fixedRow.getByRole('button', { name: /Remove the coupon/ })).toHaveCount(0);
+  expect((await client.call('listAppliedCoupons', { external_id: customer })).data.find((a) => a.coupon === fixed)).toMatchObject({ status: 'removed', asset: 'USD', amount_left: '1250' });
+
+  // Removed by an API client while the page is open: the live feed brings it in.
+  await expect(pctRow).toHaveAttribute('data-status', 'active');
+  await client.call('removeAppliedCoupon', { external_id: customer, coupon: pct });
+  await expect(pctRow).toHaveAttribute('data-status', 'removed', { timeout: 15_000 });
+  await expect(page.getByRole('button', { name: /Remove the coupon/ })).toHaveCount(0);
+  // A removed coupon can be applied again.
+  await page.getByRole('button', { name: 'Apply coupon' }).click();
+  const apply = page.getByRole('dialog', { name: `Apply a coupon to ${customer}` });
+  await apply.getByRole('combobox', { name: /^Coupon/ }).click();
+  await expect(page.getByRole('option', { name: new RegExp(`\\(${fixed}\\)`) })).not.toHaveAttribute('aria-disabled', 'true');
+  await page.keyboard.press('Escape');
+  await apply.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 15_000 });
+  await page.screenshot({ path: '/tmp/coupons-removed.png' });
+});
+
 test('the create dialog shows the server\'s errors on their fields: a taken code, a percentage above 100', async ({ page }) => {
   const client = api();
   await ensure(client.call('createAsset', { code: 'USD' }));

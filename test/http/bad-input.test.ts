@@ -57,6 +57,11 @@ const cases: Case[] = [
   { name: 'a price on a currency top-up (it would be dropped)', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'USD', amount: '500', price: { currency: 'USD', amount: '500' } }, status: 422, code: 'validation_failed' },
   { name: 'a forever coupon with periods (one would be dropped)', method: 'POST', path: '/v1/coupons', body: { code: 'both', kind: 'fixed', asset: 'USD', amount: '100', frequency: 'forever', periods: 3 }, status: 422, code: 'validation_failed' },
   { name: 'a fixed coupon with a percentage', method: 'POST', path: '/v1/coupons', body: { code: 'mixed', kind: 'fixed', asset: 'USD', amount: '100', percentage: '10', frequency: 'once' }, status: 422, code: 'validation_failed' },
+  { name: 'a coupon limited to a plan that does not exist (it would never apply)', method: 'POST', path: '/v1/coupons', body: { code: 'typo', kind: 'percentage', percentage: '10', frequency: 'forever', plans: ['tok', 'tokk'] }, status: 422, code: 'validation_failed' },
+  { name: 'a coupon limited to a metric that does not exist', method: 'POST', path: '/v1/coupons', body: { code: 'typo', kind: 'percentage', percentage: '10', frequency: 'forever', metrics: ['tokenz'] }, status: 422, code: 'validation_failed' },
+  { name: 'an unknown coupon', method: 'GET', path: '/v1/coupons/nope', status: 404, code: 'not_found' },
+  { name: 'removing a coupon the customer never had', method: 'DELETE', path: '/v1/customers/acme/coupons/nope', status: 404, code: 'not_found' },
+  { name: 'removing a coupon from an unknown customer', method: 'DELETE', path: '/v1/customers/nobody/coupons/nope', status: 404, code: 'customer_not_found' },
   { name: 'a top-up for an unknown customer', method: 'POST', path: '/v1/customers/nobody/top-ups', body: { asset: 'USD', amount: '5' }, status: 404, code: 'customer_not_found' },
   { name: 'a top-up in an unknown asset', method: 'POST', path: '/v1/customers/acme/top-ups', body: { asset: 'EUR', amount: '5' }, status: 404, code: 'asset_not_found' },
   { name: 'a plan on an unknown metric', method: 'POST', path: '/v1/plans', body: { code: 'p2', name: 'P2', interval: 'monthly', charges: [{ metric: 'nope', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] }, status: 404, code: 'metric_not_found' },
@@ -117,6 +122,15 @@ describe('bad input changes nothing', () => {
     const allowance = await fx.api('POST', '/v1/plans', { code: 'dyn', name: 'D', interval: 'monthly', charges: [{ metric: 'tokens', asset: 'USD', model: 'dynamic', properties: {}, allowance: '5' }] });
     expect(allowance.body.error.details.issues.map((i: any) => i.path)).toEqual([['charges', 0, 'allowance']]);
     expect(allowance.body.error.message).toMatch(/^charges\[0\]\.allowance: /);
+  });
+
+  it('names the unknown plan or metric code of a coupon, by its index', async () => {
+    const res = await fx.api('POST', '/v1/coupons', { code: 'typo', kind: 'percentage', percentage: '10', frequency: 'forever', plans: ['tok', 'tokk'], metrics: ['tokens', 'tokenz'] });
+    expect(res.body.error.details.issues).toEqual([
+      { path: ['plans', 1], message: 'no plan has code tokk' },
+      { path: ['metrics', 1], message: 'no metric has code tokenz' },
+    ]);
+    expect(res.body.error.message).toBe('plans[1]: no plan has code tokk; metrics[1]: no metric has code tokenz.');
   });
 
   it('names the tier that is wrong', async () => {

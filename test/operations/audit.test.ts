@@ -79,6 +79,10 @@ beforeAll(async () => {
   await act('subscription.update', 'PATCH', `/v1/subscriptions/${sub.id}`, { plan: 'q', timing: 'period_end' });
   await act('coupon.create', 'POST', '/v1/coupons', { code: 'WELCOME', kind: 'percentage', percentage: '10', frequency: 'once' });
   await act('coupon.apply', 'POST', '/v1/customers/acme/coupons', { coupon: 'WELCOME' });
+  await act('coupon.remove', 'DELETE', '/v1/customers/acme/coupons/WELCOME');
+  // Removing it again answers the removed coupon and changes nothing: no second row.
+  const removedAgain = await as('DELETE', '/v1/customers/acme/coupons/WELCOME', undefined, 200);
+  made.push({ action: 'none', requestId: removedAgain.requestId });
   await fx.api('POST', '/v1/events', { transaction_id: 'e1', customer: 'acme', code: 'calls' });
   await act('event.reverse', 'POST', '/v1/events/e1/reverse', { customer: 'acme', reason: 'test call' });
   const rule = await act('alert_rule.create', 'POST', '/v1/alerts', { customer: 'acme', kind: 'balance', asset: 'USD', threshold: '100' });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { InputIssue } from '../../../shared/contract/input-issues';
 import type { AppliedCoupon, Coupon, CreateCoupon } from '../../../shared/contract/pricing';
 import { dec, div, mul, toMinor } from '../../../shared/decimal';
 import type { CustomerRow, PeriodRow } from '../../storage/store';
@@ -70,6 +71,15 @@ export class Coupons {
       const p = dec(input.percentage);
       if (p.c <= 0n || toMinor(p, 6) > 100_000_000n) fail('validation_failed', 'percentage must be above 0 and at most 100.', { issues: [{ path: ['percentage'], message: 'out of range' }] });
     }
+    // A code that names nothing would make a coupon that never applies, without a word: refused.
+    const issues: InputIssue[] = [];
+    (input.plans ?? []).forEach((code, i) => {
+      if (!this.ctx.store.getLatestPlan(code)) issues.push({ path: ['plans', i], message: `no plan has code ${code}` });
+    });
+    (input.metrics ?? []).forEach((code, i) => {
+      if (!this.ctx.store.getMetricByCode(code)) issues.push({ path: ['metrics', i], message: `no metric has code ${code}` });
+    });
+    if (issues.length) fail('validation_failed', `${issues.map((x) => `${x.path[0]}[${x.path[1]}]: ${x.message}`).join('; ')}.`, { issues });
     const row = {
       code: input.code,
       name: input.name ?? input.code,
@@ -86,6 +96,10 @@ export class Coupons {
     };
     this.ctx.store.insertCoupon(row);
     return this.toApi(this.row(input.code)!);
+  }
+
+  get(code: string): z.output<typeof Coupon> {
+    return this.toApi(this.row(code) ?? fail('not_found', `No coupon has code ${code}.`, { coupon: code }));
   }
 
   list(limit: number, cursor: string | undefined) {
@@ -112,11 +126,45 @@ export class Coupons {
       updated_at: now,
     };
     this.ctx.store.insertAppliedCoupon(row);
-    return this.appliedToApi(row, customer.external_id);
+    return this.appliedToApi(row, customer.external_id, coupon.asset);
   }
 
   listApplied(customer: CustomerRow) {
-    return { data: this.ctx.store.listAppliedCoupons(customer.id).map((r) => this.appliedToApi(r, customer.external_id)) };
+    const assets = new Map<string, string | null>();
+    const assetOf = (code: string) => {
+      if (!assets.has(code)) assets.set(code, this.row(code)?.asset ?? null);
+      return assets.get(code)!;
+    };
+    return { data: this.ctx.store.listAppliedCoupons(customer.id).map((r) => this.appliedToApi(r, customer.external_id, assetOf(r.coupon_code))) };
+  }
+
+  /** The customer's application of a coupon that a removal acts on: the active one, else the latest. */
+  private applicationOf(customer: CustomerRow, code: string): AppliedRow | undefined {
+    const rows = this.ctx.store.listAppliedCoupons(customer.id).filter((a) => a.coupon_code === code);
+    return rows.find((a) => a.status === 'active') ?? rows[rows.length - 1];
+  }
+
+  /** The application a removal would act on, as the API shows it (the audit's `before`); null if none. */
+  appliedOf(customer: CustomerRow, code: string): z.output<typeof AppliedCoupon> | null {
+    const row = this.applicationOf(customer, code);
+    return row ? this.appliedToApi(row, customer.external_id, this.row(code)?.asset ?? null) : null;
+  }
+
+  /**
+   * Takes a coupon off a customer (Lago: terminate an applied coupon): its active application
+   * becomes `removed`, so it discounts nothing from now on (what it took off before stays). A
+   * repeat answers the removed application again; a used-up one has nothing left to remove.
+   */
+  remove(customer: CustomerRow, code: string): z.output<typeof AppliedCoupon> {
+    const applied = this.applicationOf(customer, code) ?? fail('not_found', `${customer.external_id} has no coupon ${code}.`, { customer: customer.external_id, coupon: code });
+    if (applied.status === 'used') fail('invalid_state', `Coupon ${code} of ${customer.external_id} is used up: there is nothing left to remove.`, { customer: customer.external_id, coupon: code, status: applied.status });
+    if (applied.status === 'active') {
+      applied.status = 'removed';
+      applied.updated_at = this.ctx.now();
+      this.ctx.store.updateAppliedCoupon(applied);
+      this.ctx.emit({ type: 'customer', customer: customer.external_id, id: customer.external_id });
+    }
+    return this.appliedToApi(applied, customer.external_id, this.row(code)?.asset ?? null);
   }
 
   /**
@@ -213,7 +261,7 @@ export class Coupons {
     };
   }
 
-  private appliedToApi(r: AppliedRow, customer: string): z.output<typeof AppliedCoupon> {
+  private appliedToApi(r: AppliedRow, customer: string, asset: string | null): z.output<typeof AppliedCoupon> {
     return {
       id: r.id,
       customer,
@@ -221,6 +269,7 @@ export class Coupons {
       status: r.status,
       periods_left: r.periods_left,
       amount_left: r.amount_left === null ? null : r.amount_left.toString(),
+      asset,
       created_at: iso(r.created_at),
     };
   }

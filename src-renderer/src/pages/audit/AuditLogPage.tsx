@@ -18,7 +18,7 @@ type Entry = OutputOf<'listAuditLog'>['data'][number];
 /** The actions the engine records (src-main/engine/audit-actions.ts), grouped by the prefix the filter takes. */
 const ACTIONS = [
   'adjustment.create', 'alert_rule.create', 'alert_rule.delete', 'api_key.create', 'api_key.revoke', 'api_key.rotate', 'api_key.update', 'asset.create', 'asset.rate_add',
-  'auto_top_up.set', 'auto_top_up.update', 'backup.create', 'backup.settings_update', 'billing_run.start', 'coupon.apply', 'coupon.create', 'credit_note.create',
+  'auto_top_up.set', 'auto_top_up.update', 'backup.create', 'backup.settings_update', 'billing_run.start', 'coupon.apply', 'coupon.create', 'coupon.remove', 'credit_note.create',
   'customer.close', 'customer.create', 'customer.erase', 'customer.export', 'customer.update', 'event.reverse', 'export.full', 'import.run', 'invoice.finalize',
   'invoice.payment', 'invoice.reissue', 'invoice.settle_from_credit', 'invoice.void', 'invoices.export', 'metric.create', 'plan.create', 'settings.update',
   'subscription.create', 'subscription.terminate', 'subscription.update', 'top_up.chargeback', 'top_up.confirm', 'top_up.create', 'top_up.fail', 'top_up.refund',

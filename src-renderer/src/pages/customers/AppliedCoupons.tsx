@@ -1,9 +1,10 @@
-import { Alert, Anchor, Badge, Box, Button, Group, Modal, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Box, Button, Group, Modal, Select, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { Info, Plus, TicketPercent, TriangleAlert } from 'lucide-react';
+import { Info, Plus, TicketPercent, TicketX, TriangleAlert } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { type ApiError, call } from '../../api';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorState, InlineError, TableSkeleton } from '../../components/states';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { formatAmount, Money } from '../../lib/money';
@@ -144,11 +145,22 @@ function ApplyCouponDialog({
   );
 }
 
-/** A customer's coupons (status, periods left, amount left) and "Apply coupon", on the Subscription tab. */
+/** What removing an active coupon gives up, in the words of the engine's rules. */
+function removalConsequences(a: AppliedCoupon, c: Coupon | undefined): string[] {
+  const out = ['It discounts nothing from now on: fixed fees posted and periods closed from now on are billed without it.', 'What it already took off stays on the invoices.'];
+  if (a.amount_left !== null && a.asset) out.push(`The ${formatAmount(a.amount_left, assetLike(a.asset))} left on it is given up.`);
+  else if (a.periods_left !== null) out.push(`The ${a.periods_left} billing period${a.periods_left === 1 ? '' : 's'} left on it ${a.periods_left === 1 ? 'is' : 'are'} given up.`);
+  else if (c?.frequency === 'forever') out.push('It was to discount every period, forever.');
+  out.push('Applying the coupon again later starts it afresh.');
+  return out;
+}
+
+/** A customer's coupons (status, periods left, amount left), "Apply coupon" and "Remove", on the Subscription tab. */
 export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string; plan: string | null; reloadKey: number }) {
   const applied = useQuery(() => call('listAppliedCoupons', { external_id: customer }), [customer]);
   const coupons = useQuery(() => listAllCoupons(), []);
   const [applying, setApplying] = useState(false);
+  const [removing, setRemoving] = useState<AppliedCoupon | null>(null);
   useEffect(() => {
     if (reloadKey) applied.reload();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -202,6 +214,9 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
               </Table.Th>
               <Table.Th>Limited to</Table.Th>
               <Table.Th w={120}>Applied</Table.Th>
+              <Table.Th w={48}>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -249,8 +264,8 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
                     )}
                   </Table.Td>
                   <Table.Td className="tg-right" data-testid="applied-amount-left">
-                    {a.amount_left !== null && c?.asset ? (
-                      <Money amount={a.amount_left} asset={c.asset} size="sm" />
+                    {a.amount_left !== null && a.asset ? (
+                      <Money amount={a.amount_left} asset={a.asset} size="sm" />
                     ) : (
                       <Text size="sm" c="dimmed">
                         —
@@ -262,6 +277,15 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
                     <Text size="sm" title={formatDateTime(a.created_at)}>
                       {formatDate(a.created_at)}
                     </Text>
+                  </Table.Td>
+                  <Table.Td className="tg-right">
+                    {a.status === 'active' && (
+                      <Tooltip label="Remove the coupon">
+                        <ActionIcon variant="subtle" color="red" onClick={() => setRemoving(a)} aria-label={`Remove the coupon ${a.coupon}`}>
+                          <TicketX size={16} />
+                        </ActionIcon>
+                      </Tooltip>
+                    )}
                   </Table.Td>
                 </Table.Tr>
               );
@@ -277,6 +301,23 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
           </Text>
         </Group>
       )}
+      <ConfirmDialog
+        opened={!!removing}
+        onClose={() => setRemoving(null)}
+        title="Remove the coupon"
+        object={
+          <>
+            Remove <b>{removing ? (byCode.get(removing.coupon)?.name ?? removing.coupon) : ''}</b> ({removing?.coupon}) from <b>{customer}</b>?
+          </>
+        }
+        consequences={removing ? removalConsequences(removing, byCode.get(removing.coupon)) : []}
+        confirmLabel={removing ? `Remove ${removing.coupon}` : 'Remove'}
+        onConfirm={async () => {
+          const r = await call('removeAppliedCoupon', { external_id: customer, coupon: removing!.coupon });
+          notifications.show({ color: 'teal', title: `Coupon ${r.coupon} removed`, message: `It no longer discounts ${customer}.` });
+          applied.reload();
+        }}
+      />
       <ApplyCouponDialog
         opened={applying}
         onClose={() => setApplying(false)}

@@ -57,8 +57,9 @@ const codeFrom = (name: string) =>
 const FIELDS = new Set(['code', 'name', 'asset', 'amount', 'percentage', 'frequency', 'periods', 'plans', 'metrics', 'expires_at']);
 
 /**
- * The server's answer on the fields it names: `validation_failed` issues by path, a taken code on
- * Code, an unknown asset on Asset. Returns what could not be placed on a field (shown under the form).
+ * The server's answer on the fields it names: `validation_failed` issues by path (an unknown plan
+ * or metric code, `plans[1]`, on its picker; several on one field joined), a taken code on Code, an
+ * unknown asset on Asset. Returns what could not be placed on a field (shown under the form).
  */
 export function serverFieldErrors(e: ApiError): { fields: Record<string, string>; rest: ApiError | null } {
   const fields: Record<string, string> = {};
@@ -68,10 +69,13 @@ export function serverFieldErrors(e: ApiError): { fields: Record<string, string>
     const issues = e.details.issues as { path?: unknown[]; message?: string }[];
     for (const i of issues) {
       const key = String(i.path?.[0] ?? '');
+      if (!FIELDS.has(key)) continue;
       // One issue: the message is the server's whole sentence ("percentage must be above 0 and at
-      // most 100."), clearer than the issue's short text ("out of range").
-      const text = issues.length === 1 ? e.message.replace(new RegExp(`^${key}: `), '') : (i.message ?? e.message);
-      if (FIELDS.has(key) && !fields[key]) fields[key] = text;
+      // most 100."), clearer than the issue's short text ("out of range"), less the path it starts
+      // with ("percentage: ", "plans[1]: ").
+      const text = issues.length === 1 ? e.message.replace(new RegExp(`^${key}(\\[\\d+\\])*: `), '') : (i.message ?? e.message);
+      if (!fields[key]) fields[key] = text;
+      else if (!fields[key].split('; ').includes(text)) fields[key] = `${fields[key]}; ${text}`;
     }
   }
   return { fields, rest: Object.keys(fields).length ? null : e };

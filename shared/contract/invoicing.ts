@@ -13,7 +13,7 @@ export const InvoiceLine = z.object({
   unit: z.string().nullable(),
   unit_price: z.string().nullable(),
   amount: AmountOut,
-  informational: z.boolean().meta({ description: 'Custom-asset usage shown for information; not part of the money totals.' }),
+  informational: z.boolean().meta({ description: 'Custom-asset usage (tokens, GPU hours) shown for information; not part of the money totals. That usage was debited from the customer\'s wallet in that asset when it happened: invoices bill money only. A customer who goes below zero in a custom asset (an overdraft, or postpaid) owes it in that asset, shown as the wallet\'s `debt`, and repays it with a top-up of that asset (which can be priced in money).' }),
   tiers: z.array(z.object({ label: z.string(), units: z.string(), unit_price: z.string(), flat_fee: AmountOut, amount: AmountOut })),
   credited: AmountOut.meta({ description: 'Already credited by credit notes.' }),
 });

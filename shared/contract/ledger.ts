@@ -309,9 +309,9 @@ export const BatchResult = z.object({
       error: ErrorObject.optional(),
     }),
   ),
-  accepted: z.number().int(),
-  replayed: z.number().int(),
-  refused: z.number().int(),
+  accepted: z.number().int().meta({ description: 'Items recorded now (status 201).' }),
+  replayed: z.number().int().meta({ description: 'Items already recorded with the same transaction_id and body (status 200): nothing new was recorded.' }),
+  refused: z.number().int().meta({ description: 'Every other item: refused with its own error in `results` (402 funds or spend cap, 404 unknown customer, 409 a transaction_id reused with a different body, 422 a body that does not match), with no effect.' }),
 });
 export const ListEvents = z.strictObject({
   ...PageQuery,

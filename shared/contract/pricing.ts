@@ -45,7 +45,7 @@ export const ChargeInput = z.strictObject({
     description: [
       'The model\'s properties, Lago\'s names. Prices are decimal strings in **major units** of the charge\'s asset (`"0.01"` is one cent of USD), never minor units; quantities are decimal strings or JSON integers.',
       '`standard`: `{unit_price}`.',
-      '`graduated`: `{graduated_ranges: [{from_value, to_value, per_unit_amount, flat_amount}, ...]}`: each tier prices the units inside it; the last tier has `to_value: null`.',
+      '`graduated`: `{graduated_ranges: [{from_value, to_value, per_unit_amount, flat_amount}, ...]}`: each tier prices the units inside it; the last tier has `to_value: null`. Bounds are inclusive, as in Lago: `{from_value: 0, to_value: 100}` holds the first 100 units and the next tier starts at `101` (a next tier written from `100` is read the same way, "above 100").',
       '`volume`: `{volume_ranges: [...]}`, tiers as graduated: all units are priced at the tier the total reaches.',
       '`package`: `{amount, package_size, free_units?}`: `amount` per started package of `package_size` units, after `free_units`.',
       '`percentage`: `{rate, fixed_amount?, free_units_per_events?, free_units_per_total_aggregation?}`: `rate` percent of the summed value, plus `fixed_amount` per event.',
@@ -114,7 +114,7 @@ export const CreateSubscription = z.strictObject({
   plan: Code,
   external_id: ExternalId.optional(),
   start_at: Timestamp.optional().meta({ description: 'Default: now. Usage before the start is refused.' }),
-  billing_time: z.enum(['calendar', 'anniversary']).optional(),
+  billing_time: z.enum(['calendar', 'anniversary']).optional().meta({ description: '`calendar` (default): periods follow the calendar (the 1st of each month for `monthly`), the first one prorated. `anniversary`: periods repeat from the start date (the 17th to the 17th). Either way periods begin and end at midnight in the customer\'s billing time zone, and fees prorate by whole days: a subscription started during a day pays for that day in full.' }),
   carry_usage: z.boolean().optional().meta({ description: 'On a plan change mid-period, carry the period\'s usage into the new plan (default true), so a volume customer keeps their tier.' }),
   entitlements: EntitlementOverrides.optional(),
 });

@@ -280,7 +280,7 @@ export const EventResult = z.object({
   status: z.enum(['accepted', 'reversed']),
   replayed: z.boolean(),
   subscription: z.string().nullable(),
-  period: z.object({ start: IsoTime, end: IsoTime }).nullable(),
+  period: z.object({ start: IsoTime, end: IsoTime }).nullable().meta({ description: 'The billing segment the event was priced in: the billing period, or after a plan change the part of it on the new plan.' }),
   charges: z.array(EventCharge),
   debits: z.array(EventDebit),
   authorization: z.object({ id: z.string(), status: z.string(), captured: AmountOut, held: AmountOut }).nullable(),

@@ -1378,8 +1378,14 @@ export class Store {
     );
     return r?.v ?? 0n;
   }
-  listCouponUses(periodId: number): { applied_coupon_id: string; coupon_code: string; target: string; amount: bigint }[] {
-    return this.all<Record<string, unknown>>('SELECT u.applied_coupon_id, a.coupon_code, u.target, u.amount FROM coupon_uses u JOIN applied_coupons a ON a.id = u.applied_coupon_id WHERE u.period_id = ? ORDER BY u.id', [periodId], true).map((r) => ({
+  /** A coupon's use cut to a smaller amount (a fee it discounted shrank), or taken out when nothing is left of it. */
+  setCouponUseAmount(id: number, amount: bigint): void {
+    if (amount === 0n) this.run('DELETE FROM coupon_uses WHERE id = ?', [id]);
+    else this.run('UPDATE coupon_uses SET amount = ? WHERE id = ?', [amount, id]);
+  }
+  listCouponUses(periodId: number): { id: number; applied_coupon_id: string; coupon_code: string; target: string; amount: bigint }[] {
+    return this.all<Record<string, unknown>>('SELECT u.id, u.applied_coupon_id, a.coupon_code, u.target, u.amount FROM coupon_uses u JOIN applied_coupons a ON a.id = u.applied_coupon_id WHERE u.period_id = ? ORDER BY u.id', [periodId], true).map((r) => ({
+      id: Number(r.id),
       applied_coupon_id: r.applied_coupon_id as string,
       coupon_code: r.coupon_code as string,
       target: r.target as string,

@@ -290,3 +290,180 @@ describe('a fee given back into a lot that has expired since', () => {
   it('paid straight from the grant: the invoice nets the old fee to nothing (no tax on it), and the credit expires to breakage', () => upgradeAfterTheGrantExpired(true));
   it('booked as debt the grant repaid: the same', () => upgradeAfterTheGrantExpired(false));
 });
+
+// ------------------------------------------------------------------------------------------------
+describe('an advance fee ended early: its coupon covers the part kept, and gets the rest back', () => {
+  const applied = async () => (await fx.op<any>('listAppliedCoupons', { external_id: 'acme' })).data[0];
+  const feeLines = (inv: any) => inv.lines.filter((l: any) => l.kind === 'fixed_fee' || l.kind === 'coupon').map((l: any) => [l.description, l.amount]);
+  const sumOfLines = (inv: any) => inv.lines.filter((l: any) => !l.informational).reduce((s: bigint, l: any) => s + BigInt(l.amount), 0n);
+  const couponUses = (periodId: number) => fx.engine.store.listCouponUses(periodId).map((u) => [u.coupon_code, u.target, u.amount]);
+
+  it('the integrator\'s case: a $5 once coupon on a $50 advance fee terminated 18 s after the upgrade covers the day kept and keeps $3.33', async () => {
+    // Anniversary billing from 11 April 10:00: the period is 11 April - 11 May (30 days).
+    clock = new ManualClock(at('2026-04-11T10:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme' });
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '100000' });
+    await fx.op('createPlan', { code: 'p', name: 'P', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '2000', pay_in_advance: true } });
+    await fx.op('createPlan', { code: 'plus', name: 'Plus', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '5000', pay_in_advance: true } });
+    const sub = await fx.op<any>('createSubscription', { customer: 'acme', plan: 'p', billing_time: 'anniversary' });
+    await fx.op('createCoupon', { code: 'FIVE', kind: 'fixed', asset: 'USD', amount: '500', frequency: 'once' });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'FIVE' });
+    clock.set(at('2026-04-11T10:05:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'plus' });
+    const [, plus] = segments(sub.id);
+    expect(revenueByKind(plus!.id).fee).toBe(4500n); // the whole period in advance, less the coupon
+    expect(await applied()).toMatchObject({ status: 'used', amount_left: '0' });
+
+    clock.set(at('2026-04-11T10:05:18Z'));
+    await fx.op('terminateSubscription', { id: sub.id });
+    // 1 day of 30 of $50 kept: 167, all of it covered by the coupon; 333 of the coupon comes back
+    expect(revenueByKind(plus!.id).fee ?? 0n).toBe(0n);
+    expect(couponUses(plus!.id)).toEqual([['FIVE', 'fee:USD', 167n]]);
+    expect(await applied()).toMatchObject({ status: 'active', amount_left: '333' });
+    expect(revenueByKind().fee ?? 0n).toBe(0n); // the first plan's fee went back in full (the change day is the new plan's)
+
+    await advanceTo('2026-04-13T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(feeLines(inv)).toEqual([
+      ['Plus — fixed fee (prorated)', '167'],
+      ['Coupon FIVE', '-167'],
+    ]);
+    expect([inv.subtotal, inv.discounts, inv.total]).toEqual(['167', '-167', '0']);
+    expect(BigInt(inv.total)).toBe(sumOfLines(inv));
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  /** A prepaid customer with the coupon applied, then subscribed to `p` (calendar billing from 1 April). */
+  async function couponed(coupon: Record<string, unknown>, plan: Record<string, unknown>) {
+    clock = new ManualClock(at('2026-04-01T00:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme' });
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '100000' });
+    await fx.op('createPlan', { code: 'p', name: 'P', interval: 'monthly', ...plan });
+    await fx.op('createCoupon', { code: 'C', ...coupon });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'C' });
+    return fx.op<any>('createSubscription', { customer: 'acme', plan: 'p' });
+  }
+  const advanceFee = (amount: string) => ({ fixed_fee: { asset: 'USD', amount, pay_in_advance: true } });
+
+  it('a recurring percentage coupon on a fee in advance, terminated mid-period, discounts only the days kept', async () => {
+    const sub = await couponed({ kind: 'percentage', percentage: '10', frequency: 'recurring', periods: 3 }, advanceFee('3000'));
+    const [seg] = segments(sub.id);
+    expect(revenueByKind(seg!.id).fee).toBe(2700n);
+    clock.set(at('2026-04-11T15:00:00Z'));
+    await fx.op('terminateSubscription', { id: sub.id });
+    // 1-11 April kept: 1100, 10% off: 110
+    expect(revenueByKind(seg!.id).fee).toBe(990n);
+    expect(couponUses(seg!.id)).toEqual([['C', 'fee:USD', 110n]]);
+    expect(await applied()).toMatchObject({ status: 'active', periods_left: 2 }); // April counted, as before
+    await advanceTo('2026-04-13T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(feeLines(inv)).toEqual([
+      ['P — fixed fee (prorated)', '1100'],
+      ['Coupon C', '-110'],
+    ]);
+    expect([inv.subtotal, inv.discounts, inv.total]).toEqual(['1100', '-110', '990']);
+    expect(BigInt(inv.total)).toBe(sumOfLines(inv));
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a once percentage coupon spent on the period stays spent after a termination; only its amount shrinks', async () => {
+    const sub = await couponed({ kind: 'percentage', percentage: '20', frequency: 'once' }, advanceFee('3000'));
+    const [seg] = segments(sub.id);
+    expect(revenueByKind(seg!.id).fee).toBe(2400n);
+    clock.set(at('2026-04-11T15:00:00Z'));
+    await fx.op('terminateSubscription', { id: sub.id });
+    expect(revenueByKind(seg!.id).fee).toBe(880n); // 1100 less 20%
+    expect(couponUses(seg!.id)).toEqual([['C', 'fee:USD', 220n]]);
+    expect(await applied()).toMatchObject({ status: 'used', periods_left: 0 });
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a plan change gives back part of the old advance fee: its coupon covers the days kept, and what it gets back discounts the new plan', async () => {
+    const sub = await couponed({ kind: 'fixed', asset: 'USD', amount: '500', frequency: 'once' }, advanceFee('3000'));
+    await fx.op('createPlan', { code: 'pro', name: 'Pro', interval: 'monthly', ...advanceFee('6000') });
+    const [basic] = segments(sub.id);
+    expect(revenueByKind(basic!.id).fee).toBe(2500n);
+    expect(await applied()).toMatchObject({ status: 'used', amount_left: '0' });
+    // Upgrade on 2 April: 1 April is the old plan's (100 of $30), 2-30 April the new plan's (29/30 of $60 = 5800).
+    clock.set(at('2026-04-02T10:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    const [, pro] = segments(sub.id);
+    expect(revenueByKind(basic!.id).fee ?? 0n).toBe(0n); // 100 kept, covered by the coupon
+    expect(couponUses(basic!.id)).toEqual([['C', 'fee:USD', 100n]]);
+    expect(revenueByKind(pro!.id).fee).toBe(5400n); // the 400 it got back, off the new fee
+    expect(couponUses(pro!.id)).toEqual([['C', 'fee:USD', 400n]]);
+    expect(await applied()).toMatchObject({ status: 'used', amount_left: '0' });
+    await advanceTo('2026-05-01T00:00:00Z');
+    await advanceTo('2026-05-03T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(feeLines(inv)).toEqual([
+      ['P — fixed fee (prorated)', '100'],
+      ['Coupon C', '-100'],
+      ['Pro — fixed fee (prorated)', '5800'],
+      ['Coupon C', '-400'],
+    ]);
+    expect([inv.subtotal, inv.discounts, inv.total]).toEqual(['5900', '-500', '5400']);
+    expect(BigInt(inv.total)).toBe(sumOfLines(inv));
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a once percentage coupon on an advance fee given back in full at a same-day upgrade discounts the new plan only', async () => {
+    const sub = await couponed({ kind: 'percentage', percentage: '20', frequency: 'once' }, advanceFee('3000'));
+    await fx.op('createPlan', { code: 'pro', name: 'Pro', interval: 'monthly', ...advanceFee('6000') });
+    clock.set(at('2026-04-01T10:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    const [basic, pro] = segments(sub.id);
+    expect(revenueByKind(basic!.id).fee ?? 0n).toBe(0n);
+    expect(couponUses(basic!.id)).toEqual([]);
+    expect(revenueByKind(pro!.id).fee).toBe(4800n);
+    await advanceTo('2026-05-01T00:00:00Z');
+    await advanceTo('2026-05-03T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(feeLines(inv)).toEqual([
+      ['Pro — fixed fee (prorated)', '6000'],
+      ['Coupon C', '-1200'],
+    ]);
+    expect(inv.total).toBe('4800');
+    expect(await applied()).toMatchObject({ status: 'used', periods_left: 0 });
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a plan change with a fixed coupon that lasts: the old plan\'s discount shrinks to the days kept, the rest of the month\'s amount goes to the new plan', async () => {
+    const sub = await couponed({ kind: 'fixed', asset: 'USD', amount: '500', frequency: 'forever' }, advanceFee('3000'));
+    await fx.op('createPlan', { code: 'pro', name: 'Pro', interval: 'monthly', ...advanceFee('6000') });
+    clock.set(at('2026-04-02T10:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    const [basic, pro] = segments(sub.id);
+    expect(revenueByKind(basic!.id).fee ?? 0n).toBe(0n);
+    expect(revenueByKind(pro!.id).fee).toBe(5400n); // 5800 less the 400 of April's 500 not used on the old plan
+    expect(couponUses(basic!.id)).toEqual([['C', 'fee:USD', 100n]]);
+    expect(couponUses(pro!.id)).toEqual([['C', 'fee:USD', 400n]]);
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a percentage coupon on the old plan\'s advance fee is recomputed on the days kept at a plan change', async () => {
+    const sub = await couponed({ kind: 'percentage', percentage: '10', frequency: 'forever' }, advanceFee('3000'));
+    await fx.op('createPlan', { code: 'pro', name: 'Pro', interval: 'monthly', ...advanceFee('6000') });
+    clock.set(at('2026-04-11T10:00:00Z'));
+    await fx.op('updateSubscription', { id: sub.id, plan: 'pro' });
+    const [basic, pro] = segments(sub.id);
+    expect(revenueByKind(basic!.id).fee).toBe(900n); // 1-10 April: 1000, less 10%
+    expect(revenueByKind(pro!.id).fee).toBe(3600n); // 11-30 April: 4000, less 10%
+    await advanceTo('2026-05-01T00:00:00Z');
+    await advanceTo('2026-05-03T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(feeLines(inv)).toEqual([
+      ['P — fixed fee (prorated)', '1000'],
+      ['Coupon C', '-100'],
+      ['Pro — fixed fee (prorated)', '4000'],
+      ['Coupon C', '-400'],
+    ]);
+    expect(inv.total).toBe('4500');
+    expect(BigInt(inv.total)).toBe(sumOfLines(inv));
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+});

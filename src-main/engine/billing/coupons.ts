@@ -191,7 +191,7 @@ export class Coupons {
       if (base <= 0n) continue;
       let off: bigint;
       if (coupon.kind === 'percentage') {
-        off = toMinor(div(mul(dec(base), dec(coupon.percentage!)), dec(100), 6), 0, 'half_up');
+        off = percentOf(base, coupon.percentage!);
       } else {
         if (coupon.asset !== target.asset) continue;
         // A fixed coupon that lasts (recurring, forever) takes its amount off each billing period
@@ -207,6 +207,50 @@ export class Coupons {
       if (applied.amount_left !== null) {
         applied.amount_left -= off;
         if (applied.amount_left <= 0n) applied.status = 'used';
+        applied.updated_at = now;
+        this.ctx.store.updateAppliedCoupon(applied);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * A target a coupon discounted when it was posted turned out smaller: a fixed fee paid in advance
+   * whose segment ended early (a plan change, a termination) keeps only the part for its days. Its
+   * discount is worked out again on the part kept (`base`), coupon by coupon in the order they
+   * discounted it, as `discount` did: a percentage coupon takes its percentage of what is left of
+   * the base, a fixed one what it took before, at most what is left. No coupon takes more than it
+   * did. Each use is cut to its new amount (taken out if nothing is left of it), so the invoice's
+   * coupon lines and `couponAmountInPeriod` (what a lasting fixed coupon has left for the period's
+   * other segments and usage) follow; a `once` fixed coupon gets the difference back in
+   * `amount_left`, active again if this fee had used it up. A coupon that counts periods (recurring,
+   * once percentage) has still discounted this period as long as part of its discount stays: only
+   * the amount changes. One cut to nothing (nothing kept, as at a plan change on the segment's first
+   * day) has discounted nothing here, as `periodEnded` counts it, so it is left for what follows.
+   * Returns the new discount of the target (the sum of its uses).
+   */
+  rediscount(customer: CustomerRow, periodId: number, target: { kind: 'fee'; asset: string; base: bigint }): bigint {
+    const uses = this.ctx.store.listCouponUses(periodId).filter((u) => u.target === `${target.kind}:${target.asset}`);
+    if (uses.length === 0) return 0n;
+    const applications = new Map(this.ctx.store.listAppliedCoupons(customer.id).map((a) => [a.id, a]));
+    const now = this.ctx.now();
+    let remaining = target.base;
+    let total = 0n;
+    for (const use of uses) {
+      const coupon = this.row(use.coupon_code);
+      let off = coupon?.kind === 'percentage' ? percentOf(remaining, coupon.percentage!) : use.amount;
+      if (off > use.amount) off = use.amount;
+      if (off > remaining) off = remaining;
+      if (off < 0n) off = 0n;
+      remaining -= off;
+      total += off;
+      const back = use.amount - off;
+      if (back === 0n) continue;
+      this.ctx.store.setCouponUseAmount(use.id, off);
+      const applied = applications.get(use.applied_coupon_id);
+      if (applied && applied.amount_left !== null) {
+        applied.amount_left += back;
+        if (applied.status === 'used' && applied.amount_left > 0n) applied.status = 'active';
         applied.updated_at = now;
         this.ctx.store.updateAppliedCoupon(applied);
       }
@@ -273,4 +317,9 @@ export class Coupons {
       created_at: iso(r.created_at),
     };
   }
+}
+
+/** `percentage` % of `base`, rounded half up to the minor unit. */
+function percentOf(base: bigint, percentage: string): bigint {
+  return toMinor(div(mul(dec(base), dec(percentage)), dec(100), 6), 0, 'half_up');
 }

@@ -178,11 +178,14 @@ export class Billing {
 
     if (plan.fixedFee) {
       if (plan.fixedFee.payInAdvance) {
-        // Ended early: the part of the advance fee for [feeEnd, originalEnd) goes back.
+        // Ended early: the part of the advance fee for [feeEnd, originalEnd) goes back. The fee
+        // kept is discounted again on its own (a coupon covers the part kept, and what it took off
+        // the part given back returns to it), so the fee stays `kept - discount(kept)`.
         if (feeEnd < originalEnd) {
           const kept = this.fixedFeeFor(sub, customer, seg, plan, seg.start_at, feeEnd);
+          const off = this.coupons.rediscount(customer, seg.id, { kind: 'fee', asset: plan.fixedFee.asset.code, base: kept });
           const posted = this.feePosted(seg);
-          if (posted > kept) this.post(customer, plan.fixedFee.asset.code, kept - posted, { kind: 'fee', periodId: seg.id, ref: 'unused part of the fixed fee' });
+          if (posted > kept - off) this.post(customer, plan.fixedFee.asset.code, kept - off - posted, { kind: 'fee', periodId: seg.id, ref: 'unused part of the fixed fee' });
         }
       } else {
         this.postFixedFee(sub, customer, seg, plan, seg.start_at, feeEnd);

@@ -349,6 +349,26 @@ describe('an advance fee ended early: its coupon covers the part kept, and gets 
   }
   const advanceFee = (amount: string) => ({ fixed_fee: { asset: 'USD', amount, pay_in_advance: true } });
 
+  it('a once coupon used up and applied anew before the early end: what comes back goes to the active application, never two active', async () => {
+    clock = new ManualClock(at('2026-04-11T10:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme' });
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '100000' });
+    await fx.op('createPlan', { code: 'plus', name: 'Plus', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '5000', pay_in_advance: true } });
+    await fx.op('createCoupon', { code: 'FIVE', kind: 'fixed', asset: 'USD', amount: '500', frequency: 'once' });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'FIVE' });
+    const sub = await fx.op<any>('createSubscription', { customer: 'acme', plan: 'plus', billing_time: 'anniversary' });
+    const list = async () => (await fx.op<any>('listAppliedCoupons', { external_id: 'acme' })).data.map((a: any) => [a.status, a.amount_left]);
+    expect(await list()).toEqual([['used', '0']]);
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'FIVE' });
+    clock.set(at('2026-04-11T10:05:18Z'));
+    await fx.op('terminateSubscription', { id: sub.id });
+    // 167 kept and covered; the 333 the first application gives back joins the second one
+    expect(await list()).toEqual([['used', '0'], ['active', '833']]);
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
   it('a recurring percentage coupon on a fee in advance, terminated mid-period, discounts only the days kept', async () => {
     const sub = await couponed({ kind: 'percentage', percentage: '10', frequency: 'recurring', periods: 3 }, advanceFee('3000'));
     const [seg] = segments(sub.id);

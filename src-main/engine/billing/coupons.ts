@@ -247,7 +247,9 @@ export class Coupons {
       const back = use.amount - off;
       if (back === 0n) continue;
       this.ctx.store.setCouponUseAmount(use.id, off);
-      const applied = applications.get(use.applied_coupon_id);
+      let applied = applications.get(use.applied_coupon_id);
+      // Used up and applied anew since: the amount returns to the active application (one per code).
+      if (applied?.status === 'used') applied = [...applications.values()].find((a) => a.coupon_code === applied!.coupon_code && a.status === 'active' && a.amount_left !== null) ?? applied;
       if (applied && applied.amount_left !== null) {
         applied.amount_left += back;
         if (applied.status === 'used' && applied.amount_left > 0n) applied.status = 'active';

@@ -242,12 +242,17 @@ export const CaptureAuthorization = z.strictObject({
   final_capture: z.boolean().optional(),
   idempotency_key: IdempotencyKey.optional(),
 });
-export const IncrementAuthorization = z.strictObject({
-  id: z.string().max(64),
-  amount: PositiveAmount.optional(),
-  quantity: z.union([DecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional(),
-  idempotency_key: IdempotencyKey.optional(),
-});
+export const IncrementAuthorization = z
+  .strictObject({
+    id: z.string().max(64),
+    amount: PositiveAmount.optional().meta({ description: 'For a hold by amount: how much more to hold.' }),
+    quantity: z.union([DecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'For a hold by metric: how many more units to price and hold.' }),
+    idempotency_key: IdempotencyKey.optional(),
+  })
+  .superRefine((v, ctx) => {
+    // One or the other, as when the hold was taken: with both, one would be dropped without a word.
+    if (v.amount !== undefined && v.quantity !== undefined) ctx.addIssue({ code: 'custom', message: 'give either amount or quantity, not both', path: [] });
+  });
 export const ExtendAuthorization = z.strictObject({ id: z.string().max(64), ttl_seconds: z.number().int().min(1).max(86_400) });
 
 // ---------------------------------------------------------------- events
@@ -287,7 +292,7 @@ export const EventResult = z.object({
   debt_created: z.boolean(),
   warnings: z.array(z.string()).meta({
     description:
-      'Why an accepted event was priced differently than it may have meant: `no_metric_for_event_code` (no metric of the plan counts this code: nothing charged), `metric_property_missing:<metric>` (the event lacks the property that metric aggregates, so it does not feed it), `no_active_subscription` (nothing priced), `late_usage` (its period was finalized; priced in the current one), `authorization_captured` / `authorization_voided` / `authorization_expired` (the hold it names is closed: the event was debited from credit instead).',
+      'Why an accepted event was priced differently than it may have meant: `no_metric_for_event_code` (no metric of the plan counts this code: nothing charged), `metric_property_missing:<metric>` (the event lacks the property that metric aggregates, so it does not feed it), `filter_value_unknown:<metric>:<property>` (the event\'s value of that property is none of the values the metric declares for it: it was priced by a charge not filtered on it, such as the default, if there is one), `no_active_subscription` (nothing priced), `late_usage` (its period was finalized; priced in the current one), `authorization_captured` / `authorization_voided` / `authorization_expired` (the hold it names is closed: the event was debited from credit instead).',
   }),
 });
 /**

@@ -14,7 +14,7 @@ import { consume, giveBack } from './ledger/wallet-ops';
 import type { CompiledPlan } from './pricing/plans';
 import type { Plans } from './pricing/plans';
 import { selectCharge } from './pricing/plans';
-import { type ChargeEffect, missingPropertyWarnings, priceOf, rateCharge, rateEvent, type RatedEvent, type UniqueValues } from './pricing/rating';
+import { type ChargeEffect, filterValueWarnings, missingPropertyWarnings, priceOf, rateCharge, rateEvent, type RatedEvent, type UniqueValues } from './pricing/rating';
 import type { Billing } from './billing/lifecycle';
 import type { Settings } from './settings';
 import type { Subscriptions } from './pricing/subscriptions';
@@ -148,7 +148,7 @@ export class Events {
       const rated: RatedEvent = { timestamp, properties, preciseAmount: e.precise_total_amount === undefined ? null : dec(e.precise_total_amount) };
       effects = rateEvent(plan, e.code, period.id, this.usage, rated, this.unique);
       if (!plan.byEventType.has(e.code)) warnings.push('no_metric_for_event_code');
-      else warnings.push(...missingPropertyWarnings(plan, e.code, properties));
+      else warnings.push(...missingPropertyWarnings(plan, e.code, properties), ...filterValueWarnings(plan, e.code, properties));
     } else {
       const live = this.subscriptions.liveOf(customer.id);
       if (live && timestamp < live.started_at) {
@@ -194,6 +194,7 @@ export class Events {
           overdraft_limit: ws.wallet.overdraft_limit.toString(),
           debt: debtOf(ws).toString(),
           cost: t.net.toString(),
+          requested: t.net.toString(), // the name an authorization's refusal uses; `cost` kept for compatibility
           policy,
         });
       }
@@ -207,6 +208,7 @@ export class Events {
           spent: violation.spent.toString(),
           held: violation.held.toString(),
           cost: t.net.toString(),
+          requested: t.net.toString(), // as on an authorization's refusal; `cost` kept for compatibility
         });
       }
       floors.set(asset, floor);

@@ -4,6 +4,13 @@ import type { EngineContext } from './context';
 import type { Customers } from './customers';
 import { iso } from './format';
 
+/**
+ * Refusals counted (the refused listing, metrics) but never sent as `event.refused` /
+ * `authorization.declined` webhooks: an idempotency conflict is the caller's retry mistake (a key
+ * or transaction_id reused with other content), not a refused event nor a declined authorization.
+ */
+const NOT_SENT = new Set(['idempotency_conflict']);
+
 interface Pending {
   customerId: number;
   reason: string;
@@ -28,8 +35,12 @@ export class Refusals {
     private readonly customers: Customers,
   ) {}
 
-  /** Coalescing windows of refusal webhooks, per customer and type: the first goes at once, the rest as one summary when the window ends. */
-  private readonly windows = new Map<string, { customerId: number | null; type: string; start: number; suppressed: number; reasons: Map<string, number>; sample: string }>();
+  /**
+   * Coalescing windows of refusal webhooks, per customer and type: the first goes at once, the rest
+   * as one summary when the window ends. `sample` is the message of the first refusal the summary
+   * counts (the window's first was already sent on its own).
+   */
+  private readonly windows = new Map<string, CoalescingWindow>();
   /** Called (in the flush operation) with each webhook to queue. */
   onWebhook: ((type: string, data: Record<string, unknown>) => void) | null = null;
   private readonly queued: { type: string; data: Record<string, unknown> }[] = [];
@@ -40,15 +51,16 @@ export class Refusals {
     const w = this.windows.get(key);
     if (!w || now >= w.start + Refusals.WINDOW_MS) {
       if (w && w.suppressed > 0) this.queued.push({ type, data: this.windowSummary(w) });
-      this.windows.set(key, { customerId, type, start: now, suppressed: 0, reasons: new Map(), sample: message });
+      this.windows.set(key, { customerId, type, start: now, suppressed: 0, reasons: new Map(), sample: null });
       this.queued.push({ type, data: { customer: this.externalOf(customerId), reason, message, count: 1, window_start: iso(now), coalesced: false } });
       return;
     }
     w.suppressed++;
+    w.sample ??= message;
     w.reasons.set(reason, (w.reasons.get(reason) ?? 0) + 1);
   }
 
-  private windowSummary(w: { customerId: number | null; start: number; suppressed: number; reasons: Map<string, number>; sample: string }) {
+  private windowSummary(w: CoalescingWindow) {
     return { customer: this.externalOf(w.customerId), count: w.suppressed, reasons: Object.fromEntries(w.reasons), window_start: iso(w.start), window_end: iso(w.start + Refusals.WINDOW_MS), coalesced: true, sample_message: w.sample };
   }
 
@@ -68,7 +80,7 @@ export class Refusals {
    */
   note(customerId: number | null, reason: string, body: unknown, message: string, details: Record<string, unknown> | null, source: 'event' | 'authorization' = 'event'): void {
     const now = this.ctx.now();
-    this.coalesce(customerId, source === 'authorization' ? 'authorization.declined' : 'event.refused', reason, message, now);
+    if (!NOT_SENT.has(reason)) this.coalesce(customerId, source === 'authorization' ? 'authorization.declined' : 'event.refused', reason, message, now);
     if (reason === 'spend_cap_exceeded') this.coalesce(customerId, 'spend_cap.reached', reason, message, now);
     const minute = Math.floor(now / 60_000);
     const key = `${customerId ?? 0}:${reason}:${minute}`;
@@ -153,6 +165,15 @@ export class Refusals {
       })),
     };
   }
+}
+
+interface CoalescingWindow {
+  customerId: number | null;
+  type: string;
+  start: number;
+  suppressed: number;
+  reasons: Map<string, number>;
+  sample: string | null;
 }
 
 /** Parsed inputs and error details carry amounts as bigint (an authorization's `amount`): kept as the API writes them, strings. */

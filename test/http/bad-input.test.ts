@@ -86,6 +86,7 @@ const cases: Case[] = [
   { name: 'an ingest key creating a customer', method: 'POST', path: '/v1/customers', body: { external_id: 'x' }, headers: { authorization: 'INGEST' }, status: 403, code: 'forbidden' },
   { name: 'refunding more than is left', method: 'POST', path: () => `/v1/top-ups/${topUpId}/refund`, body: { amount: '101' }, status: 422, code: 'amount_exceeds_refundable' },
   { name: 'capturing a voided hold', method: 'POST', path: () => `/v1/authorizations/${voidedAuth}/capture`, body: { amount: '1' }, status: 409, code: 'invalid_state' },
+  { name: 'an increment with both an amount and a quantity (one would be dropped)', method: 'POST', path: () => `/v1/authorizations/${voidedAuth}/increment`, body: { amount: '1', quantity: '2' }, status: 422, code: 'validation_failed' },
   { name: 'an unknown authorization', method: 'GET', path: '/v1/authorizations/auth_nope', status: 404, code: 'authorization_not_found' },
   { name: 'an existing asset again', method: 'POST', path: '/v1/assets', body: { code: 'USD' }, status: 409, code: 'already_exists' },
   { name: 'a custom asset without a scale', method: 'POST', path: '/v1/assets', body: { code: 'TOKENS' }, status: 422, code: 'validation_failed' },

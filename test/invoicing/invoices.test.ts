@@ -124,7 +124,7 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '300' }); // repays 300 of the 3000 debt
     const after = async () => (await invoices()).map((i: any) => [i.status, i.amount_outstanding]);
     expect(await after()).toEqual([['overdue', '700'], ['open', '2000']]);
-    await expect(fx.op('recordPayment', { id: april.number, amount: '1000', method: 'bank_transfer' })).rejects.toMatchObject({ code: 'validation_failed', message: `Invoice ${april.number} has 7.00 USD outstanding; 10.00 USD was paid.`, details: { outstanding: '700', asset: 'USD' } });
+    await expect(fx.op('recordPayment', { id: april.number, amount: '1000', method: 'bank_transfer' })).rejects.toMatchObject({ code: 'validation_failed', message: `A payment of 10.00 USD is more than the 7.00 USD outstanding on invoice ${april.number}.`, details: { outstanding: '700', asset: 'USD' } });
     await fx.op('recordPayment', { id: april.number, amount: '700', method: 'bank_transfer' });
     await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '2500' }); // the rest of the debt, and 500 of credit
     expect(await after()).toEqual([['paid', '0'], ['paid', '0']]);

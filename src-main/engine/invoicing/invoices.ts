@@ -11,7 +11,7 @@ import type { Customers } from '../customers';
 import { fail } from '../errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull, moneyText } from '../format';
 import { newId } from '../ids';
-import { withIdempotency } from '../idempotency';
+import { isReplayed, markReplayed, withIdempotency } from '../idempotency';
 import { debtOf } from '../ledger/books';
 import { consume, giveBack } from '../ledger/wallet-ops';
 import type { Plans } from '../pricing/plans';
@@ -186,7 +186,7 @@ export class Invoices {
    */
   finalize(idOrNumber: string): InvoiceRow {
     const row = this.require(idOrNumber);
-    if (row.status !== 'draft') return row;
+    if (row.status !== 'draft') return markReplayed({ ...row }); // already final: changes nothing, so no audit row
     const customer = this.customers.byInternalId(row.customer_id);
     const now = this.ctx.now();
     let segments: PeriodRow[] = [];
@@ -266,7 +266,7 @@ export class Invoices {
   /** Void: only an invoice that went entirely to the receivable and has no payment. The charges are taken back. */
   void(idOrNumber: string, reason: string): InvoiceRow {
     const row = this.require(idOrNumber);
-    if (row.status === 'void') return row;
+    if (row.status === 'void') return markReplayed({ ...row }); // a retried void: the void invoice, nothing written again
     if (row.status !== 'finalized') fail('invalid_state', `Invoice ${row.id} is a draft; finalize it first, or let it change with the period.`, { invoice: row.id });
     if (row.amount_paid > 0n) fail('invalid_state', `Invoice ${row.number} has payments; correct it with a credit note.`, { invoice: row.number });
     if (row.credits_applied !== 0n) fail('invalid_state', `Invoice ${row.number} was paid from prepaid credit; correct it with a credit note.`, { invoice: row.number });
@@ -338,7 +338,7 @@ export class Invoices {
         const out = this.pay(row, input.amount, parseTimestampField(input.paid_at, 'paid_at', this.ctx.now()) ?? this.ctx.now(), input.method, input.reference ?? null);
         return { id: out.id, body: out };
       },
-      (id) => this.require(id),
+      (id) => ({ ...this.require(id) }), // a copy: withIdempotency marks what it answers as a replay
     );
   }
 
@@ -347,7 +347,7 @@ export class Invoices {
     const outstanding = this.outstanding(row);
     if (amount > outstanding) {
       const money = (v: bigint) => moneyText(v, row.currency, this.assets.find(row.currency)?.scale);
-      fail('validation_failed', `Invoice ${row.number} has ${money(outstanding)} outstanding; ${money(amount)} was paid.`, { issues: [{ path: ['amount'], message: `at most ${money(outstanding)}` }], outstanding: outstanding.toString(), asset: row.currency });
+      fail('validation_failed', `A payment of ${money(amount)} is more than the ${money(outstanding)} outstanding on invoice ${row.number}.`, { issues: [{ path: ['amount'], message: `at most ${money(outstanding)}` }], outstanding: outstanding.toString(), asset: row.currency });
     }
     const customer = this.customers.byInternalId(row.customer_id);
     const { books } = this.ctx;
@@ -500,7 +500,13 @@ export class Invoices {
     };
   }
 
+  /** The invoice as the API shows it; an answer to a replay (a row marked replayed) stays one. */
   toApi(row: InvoiceRow): z.output<typeof Invoice> {
+    const out = this.present(row);
+    return isReplayed(row) ? markReplayed(out) : out;
+  }
+
+  private present(row: InvoiceRow): z.output<typeof Invoice> {
     const customer = this.customers.byInternalId(row.customer_id);
     let lines: StatementLine[];
     let taxes: { label: string; rate: string; base: string; amount: string }[];

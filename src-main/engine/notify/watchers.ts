@@ -131,13 +131,17 @@ export class Watchers {
     const available = availableOf(ws);
     const posted = postedBalance(ws);
     const now = this.ctx.now();
-    // wallet.depleted: available reaching zero or below, once per crossing.
-    const depleted = this.ctx.store.getWalletDepleted(customer.id, asset);
-    if (available <= 0n && !depleted && (ws.wallet.credits_posted > 0n || ws.receivable.debits_posted > 0n)) {
-      this.ctx.store.setWalletDepleted(customer.id, asset, true);
-      this.fire(customer, null, 'wallet.depleted', asset, available.toString(), '0', `${customer.external_id}'s ${asset} wallet is depleted (available ${this.amount(asset, available)}).`);
-    } else if (available > 0n && depleted) {
-      this.ctx.store.setWalletDepleted(customer.id, asset, false);
+    // wallet.depleted: available reaching zero or below, once per crossing. Not for a postpaid
+    // customer: their available goes below zero by design (usage is billed later), so every fee
+    // would "deplete" the wallet; the balance alert rules the operator set still fire for them.
+    if (customer.billing_mode !== 'postpaid') {
+      const depleted = this.ctx.store.getWalletDepleted(customer.id, asset);
+      if (available <= 0n && !depleted && (ws.wallet.credits_posted > 0n || ws.receivable.debits_posted > 0n)) {
+        this.ctx.store.setWalletDepleted(customer.id, asset, true);
+        this.fire(customer, null, 'wallet.depleted', asset, available.toString(), '0', `${customer.external_id}'s ${asset} wallet is depleted (available ${this.amount(asset, available)}).`);
+      } else if (available > 0n && depleted) {
+        this.ctx.store.setWalletDepleted(customer.id, asset, false);
+      }
     }
     for (const rule of this.rulesOf(customer.id)) {
       if (rule.kind !== 'balance' || rule.asset !== asset || !rule.enabled) continue;

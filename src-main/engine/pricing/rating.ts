@@ -134,6 +134,28 @@ export function missingPropertyWarnings(plan: CompiledPlan, eventType: string, p
 }
 
 /**
+ * The filter properties of this event type's metrics whose value on the event is none of the values
+ * the metric declares for it (e.g. `model: "medium"` for a metric filtered by model in [large,
+ * small]). Such an event is still accepted and goes to the charges whose filters it matches (the
+ * unfiltered default, if any: Lago's rule); its answer says so with a
+ * `filter_value_unknown:<metric>:<property>` warning for each. An event without the property gets none.
+ */
+export function filterValueWarnings(plan: CompiledPlan, eventType: string, properties: Record<string, unknown>): string[] {
+  const byMetric = plan.byEventType.get(eventType);
+  if (!byMetric) return [];
+  const warnings: string[] = [];
+  for (const charges of byMetric.values()) {
+    const metric = charges[0]!.metric;
+    for (const f of metric.filters) {
+      const v = properties[f.property];
+      if (v === undefined || v === null) continue;
+      if (!f.values.includes(String(v))) warnings.push(`filter_value_unknown:${metric.code}:${f.property}`);
+    }
+  }
+  return warnings;
+}
+
+/**
  * One charge, one event: the next usage entry and the minor units to post for it. The price never
  * falls below the usage carried in over a plan change (`pricedAbove`), so the segment's usage fee
  * never goes negative.

@@ -244,7 +244,7 @@ export const CurrentUsage = z.object({
       exact_amount: z.string().meta({ description: '`amount` before rounding, in major units.' }),
       posted: AmountOut.meta({ description: 'Posted as transfers so far (the price of zero usage is posted at open or close).' }),
       held_units: z.string(),
-      time_based: z.boolean(),
+      time_based: z.boolean().meta({ description: 'A time-weighted charge (`weighted_sum`): priced at the close of the period; `units` and `amount` here hold the current level until the end of the period, as the invoice preview does.' }),
       lines: z.array(UsageLine).meta({ description: 'How the price of all `units` breaks down by tier, in major units: carried usage included, so after a plan change they add up to more than `exact_amount`.' }),
     }),
   ),

@@ -252,7 +252,12 @@ describe('recurring and time-based metrics', () => {
     await fx.op('ingestEvent', { transaction_id: 'w1', customer: 'acme', code: 'storage', properties: { gb: 10 } });
     clock.set(at('2026-04-25T00:00:00Z'));
     await fx.op('ingestEvent', { transaction_id: 'w2', customer: 'acme', code: 'storage', properties: { gb: 10 } });
-    expect((await fx.op<any>('getUsage', { external_id: 'acme' })).charges[0]).toMatchObject({ time_based: true, posted: '0' });
+    // So far: 10 GB since 1 April, 20 GB from now on, held to the end of April: what the close
+    // will charge if nothing changes, and what the invoice preview says.
+    const usage = (await fx.op<any>('getUsage', { external_id: 'acme' })).charges[0];
+    expect(usage).toMatchObject({ time_based: true, posted: '0', units: '12', amount: '1200' });
+    const preview = await fx.op<any>('previewInvoice', { external_id: 'acme' });
+    expect(preview.lines.find((l: any) => l.kind === 'usage')).toMatchObject({ quantity: '12', amount: '1200' });
     await advanceTo('2026-05-01T00:00:00Z');
     // (10 GB x 30 days + 10 GB x 6 days) / 30 days = 12 GB -> $12.00
     expect(revenueByKind().usage).toBe(1200n);

@@ -58,7 +58,10 @@ export class BillingViews {
     const charges = plan.charges.map((charge) => {
       const entry = this.usage.get(seg.id, charge.id);
       const timeBased = charge.metric.aggregation === 'weighted_sum';
-      const usage = timeBased ? withUnits(entry.usage, this.billing.weightedOf(customer, seg, charge, entry, now).units) : entry.usage;
+      // A time-weighted quantity is an average over the whole segment: the level now is held to its
+      // end, as the invoice preview and the close price it (an average over the time elapsed alone
+      // would say more than the period can ever cost).
+      const usage = timeBased ? withUnits(entry.usage, this.billing.weightedOf(customer, seg, charge, entry, seg.end_at).units) : entry.usage;
       const priced = timeBased ? pricedAbove(priceOf(charge, usage), entry) : entry.priced;
       const result = priceCharge(charge.spec, usage);
       // With usage carried over a plan change the fee is max(0, F(all) - F(carried)): never negative.

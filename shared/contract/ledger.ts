@@ -23,7 +23,7 @@ import {
 // ---------------------------------------------------------------- assets
 export const AssetRateInput = z.strictObject({
   currency: AssetCode.meta({ description: 'The fiat asset the rate is quoted in.' }),
-  rate: PositiveDecimalString.meta({ description: 'Fiat per one unit of this asset, e.g. "0.00001" (above zero).' }),
+  rate: PositiveDecimalString.meta({ description: 'Major units of the currency per one whole unit of this asset (not per minor unit), e.g. "0.00001" USD per token, or "2.50" USD per GPU hour for an asset of scale 3 (above zero).' }),
   effective_from: Timestamp.optional(),
 });
 export const CreateAsset = z.strictObject({
@@ -150,7 +150,7 @@ export const CreateTopUp = z.strictObject({
   payment_expires_at: Timestamp.nullable().optional().meta({ description: 'A pending top-up not confirmed by then expires.' }),
   reference: z.string().max(255).optional(),
   metadata: Metadata.optional(),
-  price: z.strictObject({ currency: AssetCode, amount: NonNegativeAmount }).optional().meta({ description: 'What was paid in fiat for a custom-asset top-up; defaults to the rate in force.' }),
+  price: z.strictObject({ currency: AssetCode, amount: NonNegativeAmount }).optional().meta({ description: 'What was paid in fiat for a custom-asset top-up: `amount` in minor units of `currency` (cents for USD). Defaults to the top-up\'s amount at the rate in force.' }),
   idempotency_key: IdempotencyKey.optional(),
 });
 export const TopUp = z.object({
@@ -257,7 +257,7 @@ export const ExtendAuthorization = z.strictObject({ id: z.string().max(64), ttl_
 
 // ---------------------------------------------------------------- events
 export const EventInput = z.strictObject({
-  transaction_id: z.string().min(1).max(255),
+  transaction_id: z.string().min(1).max(255).meta({ description: 'Your id for this event, unique per customer. A retry with the same transaction_id and the same code, properties, authorization_id, final_capture, cost and precise_total_amount answers 200 with the first answer (numbers compare by value: 1234 and 1234.0 agree; the timestamp is not compared, since without one each try is stamped at its own arrival); the same id with any of them different answers 409 idempotency_conflict.' }),
   customer: ExternalId,
   code: z.string().min(1).max(100),
   timestamp: Timestamp.optional().meta({ description: 'ISO 8601 with an offset, or Unix seconds. Default: now. At most 5 minutes (configurable) in the future.' }),

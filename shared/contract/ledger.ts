@@ -207,7 +207,7 @@ export const CreateAuthorization = z
     quantity: z.union([PositiveDecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'With `metric`: the units to price and hold, above zero.' }),
     properties: Properties.optional().meta({ description: 'Event properties that select a filtered charge of the metric.' }),
     idempotency_key: IdempotencyKey.optional(),
-    ttl_seconds: z.number().int().min(1).max(86_400).optional().meta({ description: 'Default 600; at most 86,400 (24 hours).' }),
+    ttl_seconds: z.number().int().min(1).max(86_400).optional().meta({ description: 'Default 600; at most 86,400 (24 hours). At its expiry an uncaptured hold stops holding at once: its credit is available again to the next request (the hold reads `expired` from then on; `POST …/extend` before then keeps it).' }),
   })
   .superRefine((v, ctx) => {
     const byAmount = v.amount !== undefined;

@@ -37,9 +37,14 @@ interface AppliedRow {
   updated_at: number;
 }
 
-/** What a coupon may discount: a fixed fee, or the usage of some charges (postpaid customers). */
+/**
+ * What a coupon may discount: a fixed fee, the usage of some charges (postpaid customers), or the
+ * minimum commitment's true-up (measured on the fees and usage before coupons; a coupon limited to
+ * metrics never discounts it, one limited to nothing or to its plan does, as Lago's coupons discount
+ * every fee of the invoice).
+ */
 export interface DiscountTarget {
-  kind: 'fee' | 'usage';
+  kind: 'fee' | 'usage' | 'minimum_commitment';
   asset: string;
   /** The amount before discount, in minor units. */
   base: bigint;
@@ -49,8 +54,9 @@ export interface DiscountTarget {
 
 /**
  * Coupons: a fixed amount or a percentage off, once, for N periods or forever, optionally limited
- * to plans or to metrics. They discount fixed fees (when posted) and, for postpaid customers, the
- * usage of a period (at close), before tax. Prepaid promotions are grants, not coupons.
+ * to plans or to metrics. They discount fixed fees (when posted), the minimum commitment's true-up
+ * (at close) and, for postpaid customers, the usage of a period (at close), before tax. Prepaid
+ * promotions are grants, not coupons.
  */
 export class Coupons {
   constructor(
@@ -183,7 +189,7 @@ export class Coupons {
       if (coupon.plans.length && !coupon.plans.includes(plan.row.code)) continue;
       let base = remaining;
       if (coupon.metrics.length) {
-        if (target.kind === 'fee' || !target.metricAmounts) continue;
+        if (target.kind !== 'usage' || !target.metricAmounts) continue;
         base = 0n;
         for (const m of coupon.metrics) base += target.metricAmounts.get(m) ?? 0n;
         if (base > remaining) base = remaining;

@@ -32,7 +32,8 @@ export interface PostMeta {
  *   advance at the price of their starting usage, recurring usage carried in;
  * - close: time-based quantities priced, every charge settled to its price (so the price of zero
  *   usage in arrears and any rounding are posted), fixed fees in arrears, unused advance fees given
- *   back on an early end, the minimum commitment trued up, coupons on postpaid usage;
+ *   back on an early end, the minimum commitment trued up (measured before coupons, then
+ *   discounted itself: see `trueUpMinimum`), coupons on postpaid usage;
  * - finalize (after the grace period): settle again for late events, then the segment is frozen.
  * `advance` runs these in order for a subscription up to now: the scheduler and the catch-up
  * after the engine was off both use it, and every step is recorded, so running it twice does
@@ -245,13 +246,34 @@ export class Billing {
     return previous && source ? (this.usage.get(previous.id, source.id).weighted?.current ?? dec(0)) : dec(0);
   }
 
+  /**
+   * The minimum commitment's true-up (Lago's rule): the commitment is measured on the segment's fees
+   * and usage charges before coupons, and coupons then discount, so a coupon always lowers what the
+   * customer pays. The fee transfers are posted net of their coupons, so what the coupons took off
+   * the fee (its `fee:` uses, after any rediscount of a fee cut short) is added back; usage coupons
+   * are posted apart (`discount` transfers, after this) and are not in the sum.
+   *
+   * The true-up is then discounted like a fixed fee, as Lago's coupons discount every fee of the
+   * invoice: by a coupon limited to nothing, or to this plan; never by a coupon limited to metrics
+   * (the true-up is no metric's usage). Its coupon uses are recorded as `minimum_commitment:ASSET`,
+   * and the invoice shows the true-up before them with a coupon line each.
+   */
   private trueUpMinimum(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan, end: number): void {
     const min = plan.minimumCommitment;
     if (!min) return;
+    const asset = min.asset.code;
     const fraction = prorationFraction({ startMs: seg.start_at, endMs: end }, { startMs: seg.period_start, endMs: seg.period_end, index: seg.idx, fullStartMs: seg.full_start }, this.customers.timezoneOf(customer));
     const minimum = roundRatio(min.amount * fraction.numerator, fraction.denominator);
-    const spent = this.ctx.store.sumPeriodTransfers(seg.id, ['usage', 'usage_credit', 'fee'], min.asset.code);
-    if (spent < minimum) this.post(customer, min.asset.code, minimum - spent, { kind: 'minimum_commitment', periodId: seg.id, ref: `minimum ${min.amount} for ${plan.row.code}` });
+    const posted = this.ctx.store.sumPeriodTransfers(seg.id, ['usage', 'usage_credit', 'fee'], asset);
+    const feeCoupons = this.ctx.store
+      .listCouponUses(seg.id)
+      .filter((u) => u.target === `fee:${asset}`)
+      .reduce((s, u) => s + u.amount, 0n);
+    const spent = posted + feeCoupons;
+    if (spent >= minimum) return;
+    const trueUp = minimum - spent;
+    const off = this.coupons.discount(customer, plan, seg.id, { kind: 'minimum_commitment', asset, base: trueUp });
+    this.post(customer, asset, trueUp - off, { kind: 'minimum_commitment', periodId: seg.id, ref: `minimum ${min.amount} for ${plan.row.code}` });
   }
 
   private discountUsage(customer: CustomerRow, seg: PeriodRow, plan: CompiledPlan): void {

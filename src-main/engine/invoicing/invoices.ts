@@ -182,7 +182,10 @@ export class Invoices {
   /**
    * Finalizes a draft: its periods are finalized (late events settled), the tax is posted, the
    * number assigned, the document frozen. Credits applied and amount due come from the transfers:
-   * what the wallet paid and what landed in the receivable; they add up to the total.
+   * what the wallet paid and what landed in the receivable; they add up to the total. Of what landed
+   * in the receivable, the part credit has repaid since (a prepaid customer's fee booked as debt,
+   * then a top-up) counts as paid from credit, by the rule of `stillOwed`: the document frozen now
+   * says so.
    */
   finalize(idOrNumber: string): InvoiceRow {
     const row = this.require(idOrNumber);
@@ -218,6 +221,7 @@ export class Invoices {
     if (funding.fromCredit + funding.toReceivable !== total) {
       throw new Error(`invoice ${row.id}: credits ${funding.fromCredit} + due ${funding.toReceivable} != total ${total}: the statement and the transfers disagree`);
     }
+    const owed = this.stillOwed(customer.id, row.currency, funding.toReceivable, new Set(segments.map((x) => x.id)));
     const tz = this.tzOf(customer);
     const terms = customer.payment_terms_days ?? s.payment_terms_days;
     const next: InvoiceRow = {
@@ -228,8 +232,8 @@ export class Invoices {
       discounts: statement.discounts,
       tax: taxTotal,
       total,
-      credits_applied: funding.fromCredit,
-      amount_due: funding.toReceivable,
+      credits_applied: funding.fromCredit + (funding.toReceivable - owed),
+      amount_due: owed,
       issue_date: dateIn(now, tz),
       due_at: now + terms * DAY_MS,
       finalized_at: now,
@@ -313,18 +317,64 @@ export class Invoices {
   /**
    * What the customer still owes on this invoice: its own amount due less payments and credit notes,
    * and never more than the customer's debt allows. Credit that arrives while the customer is in
-   * debt (a top-up, a grant) repays the debt first, which pays invoices oldest first: the debt left
-   * is handed to the newest invoices, and an older one is owed only what remains of it.
+   * debt (a top-up, a grant) repays the debt first, which pays invoices oldest first, and the
+   * charges no finalized invoice states yet (the current period, drafts) last: the debt left is
+   * handed first to those charges, then to the newest invoices, and an older one is owed only what
+   * remains of it (see `stillOwed`, the same rule at finalization).
    */
   outstanding(row: InvoiceRow): bigint {
     if (row.status !== 'finalized') return 0n;
     let debt = debtOf(this.ctx.books.wallet(row.customer_id, row.currency));
+    if (debt <= 0n) return 0n;
+    debt -= this.uninvoicedDebt(row.customer_id, row.currency);
+    if (debt <= 0n) return 0n;
     for (const invoice of this.ctx.store.finalizedInvoiceOwedOf(row.customer_id, row.currency)) {
       if (invoice.id === row.id) return debt < invoice.owed ? (debt > 0n ? debt : 0n) : invoice.owed;
       debt -= invoice.owed;
       if (debt <= 0n) return 0n;
     }
     return 0n;
+  }
+
+  /**
+   * Of `booked`, what an invoice's own transfers put on the receivable (net), the part still owed;
+   * the rest was repaid from credit since it was booked, and counts as credits applied.
+   *
+   * How repaid debt is attributed: the customer's debt in a currency is one pool, and what repays it
+   * without naming an invoice (credit arriving while the customer is in debt: `debt_repayment`)
+   * pays the oldest first, in this order: finalized invoices in the order they were finalized, then
+   * this invoice, then the charges no finalized invoice states yet (the current period's, other
+   * drafts'), whatever order the charges were booked in. Payments, credit applied and credit notes
+   * go to their own invoice (they lower its `owed`). So the debt left is the newest part: the
+   * charges not invoiced yet take it first, then this invoice up to `booked`, and older invoices
+   * keep the rest, exactly as `outstanding` hands it out afterwards; the invoice's credits applied
+   * and amount due still add up to its total. (Debt on no period, a capture outside a subscription
+   * or an adjustment, is not a charge of any period: as before, it stays with the invoices.)
+   * `except`: the invoice's own segments, left out of the charges not invoiced yet.
+   */
+  private stillOwed(customerId: number, currency: string, booked: bigint, except: ReadonlySet<number>): bigint {
+    if (booked <= 0n) return booked;
+    const open = debtOf(this.ctx.books.wallet(customerId, currency)) - this.uninvoicedDebt(customerId, currency, except);
+    return open <= 0n ? 0n : open < booked ? open : booked;
+  }
+
+  /**
+   * The customer's debt in `currency` that no finalized invoice states yet: what the segments not
+   * finalized (the current period, periods whose invoice is a draft) booked to the receivable, net,
+   * leaving out `except`. A finalized segment is on a finalized invoice (or on a void one, whose
+   * charges its void took back).
+   */
+  private uninvoicedDebt(customerId: number, currency: string, except: ReadonlySet<number> = new Set()): bigint {
+    const ids: number[] = [];
+    const page = 200;
+    for (let after: string | null = null; ; ) {
+      const subs = this.ctx.store.listSubscriptions({ customerId, status: null, after, limit: page });
+      for (const sub of subs) for (const seg of this.subscriptions.segmentsOf(sub.id)) if (seg.status !== 'finalized' && !except.has(seg.id)) ids.push(seg.id);
+      if (subs.length < page) break;
+      after = subs[subs.length - 1]!.id;
+    }
+    const booked = this.ctx.store.periodFunding(ids, currency).toReceivable;
+    return booked > 0n ? booked : 0n;
   }
 
   recordPayment(input: z.output<typeof RecordPayment>): InvoiceRow {
@@ -452,12 +502,15 @@ export class Invoices {
 
   /**
    * A draft's split so far: what the wallet has already paid for the period's charges (prepaid
-   * usage is debited as it happens) and the rest, which finalization posts (tax from credit first
-   * for a prepaid customer, so amount due may still fall). Finalization reads the same transfers.
+   * usage is debited as it happens), with what was booked as debt and repaid from credit since
+   * (`stillOwed`), and the rest, which finalization posts (tax from credit first for a prepaid
+   * customer, so amount due may still fall). Finalization reads the same transfers.
    */
   private draftFunding(row: InvoiceRow, statement: Statement, total: bigint): { credits_applied: bigint; amount_due: bigint } {
     if (row.replaces_id || !row.subscription_id) return { credits_applied: 0n, amount_due: total };
-    const paid = this.ctx.store.periodFunding(statement.segments.map((x) => x.id), row.currency).fromCredit;
+    const funding = this.ctx.store.periodFunding(statement.segments.map((x) => x.id), row.currency);
+    const repaid = funding.toReceivable - this.stillOwed(row.customer_id, row.currency, funding.toReceivable, new Set(statement.segments.map((x) => x.id)));
+    const paid = funding.fromCredit + repaid;
     return { credits_applied: paid, amount_due: total - paid };
   }
 

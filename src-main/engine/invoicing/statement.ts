@@ -145,8 +145,15 @@ export class Statements {
       // Explicit captures of holds (by amount, outside the plan's charges) charged in this segment.
       const captured = this.ctx.store.sumPeriodTransfers(seg.id, ['capture'], currency);
       if (captured !== 0n) lines.push(this.line(`captures-${seg.id}`, 'usage', 'Captured authorizations', split ? periodText : null, captured, currency, currency));
+      // Minimum commitment: the true-up before its coupons (net of the transfers plus what they took
+      // off), then a coupon line each, as for the fixed fee.
       const minimum = this.ctx.store.sumPeriodTransfers(seg.id, ['minimum_commitment'], currency);
-      if (minimum !== 0n) lines.push(this.line(`minimum-${seg.id}`, 'minimum_commitment', 'Minimum commitment true-up', split ? periodText : null, minimum, currency, currency));
+      const minimumCoupons = this.ctx.store.listCouponUses(seg.id).filter((u) => u.target === `minimum_commitment:${currency}`);
+      const minimumCouponed = minimumCoupons.reduce((s, u) => s + u.amount, 0n);
+      if (minimum !== 0n || minimumCouponed !== 0n) {
+        lines.push(this.line(`minimum-${seg.id}`, 'minimum_commitment', 'Minimum commitment true-up', split ? periodText : null, minimum + minimumCouponed, currency, currency));
+        for (const u of minimumCoupons) lines.push(this.line(`coupon-minimum-${seg.id}-${u.applied_coupon_id}`, 'coupon', `Coupon ${u.coupon_code}`, null, -u.amount, currency, currency));
+      }
       const discount = this.ctx.store.sumPeriodTransfers(seg.id, ['discount'], currency);
       if (discount !== 0n) {
         for (const u of this.ctx.store.listCouponUses(seg.id).filter((x) => x.target.startsWith('usage:'))) {

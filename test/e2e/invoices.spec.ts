@@ -91,7 +91,8 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
   await cn.getByRole('textbox', { name: /Amount to credit on Scale — fixed fee/ }).fill('30.00');
   await expect(cn).toContainText('More than is left');
   await cn.getByRole('textbox', { name: /Amount to credit on Scale — fixed fee/ }).fill('29.00');
-  await cn.getByRole('button', { name: 'Credit $29.00 as credit' }).click();
+  // The button states the note's total with tax, as the dialog does.
+  await cn.getByRole('button', { name: 'Credit $34.80 with tax as credit' }).click();
   await expect(page.getByTestId('credit-note-row')).toHaveCount(1);
   await expect(page.getByTestId('credit-note-row')).toContainText('$34.80');
   await expect(page.getByTestId('invoice-outstanding')).toContainText('$35.20');

@@ -99,8 +99,15 @@ test('a new plan opens on the standard model with no error showing; errors appea
 
   // Saving an empty form shows what is missing, on the fields and in the summary.
   await page.getByTestId('save-plan').click();
-  await expect(page.getByRole('alert').filter({ hasText: 'Fix these before saving' })).toBeVisible();
-  await expect(charge.locator('.mantine-InputWrapper-error')).toBeVisible();
+  const summary = page.getByRole('alert').filter({ hasText: 'Fix these before saving' });
+  await expect(summary).toBeVisible();
+  // Friendly text only, one line per problem: never a zod path ("charges.0.metric: Too small…").
+  await expect(summary).toContainText('Charge 1: Price per unit: is empty');
+  await expect(summary).toContainText('Name: enter the plan name');
+  await expect(summary).not.toContainText('charges.0');
+  await expect(summary).not.toContainText('unit_price');
+  await expect(summary).not.toContainText('Too small');
+  await expect(charge.locator('.mantine-InputWrapper-error').first()).toBeVisible();
   await expect(page.getByTestId('preview-errors')).toBeVisible();
   await expect(page).toHaveURL(/#\/plans\/new$/);
 });

@@ -1,5 +1,5 @@
 import { ActionIcon, AppShell, Badge, Box, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { Keyboard, KeyRound, LogOut, Monitor, Moon, Search, Sun } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
@@ -196,6 +196,8 @@ function useGlobalKeys(openSheet: () => void) {
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
   const [sheet, setSheet] = useState(false);
+  /** From the `sm` breakpoint to 1199 px the sidebar is a rail of icons (names in tooltips), so tables keep their width. */
+  const compact = useMediaQuery('(min-width: 48em) and (max-width: 1199.98px)', false, { getInitialValueInEffect: false }) ?? false;
   const location = useLocation();
   const navigate = useNavigate();
   const epoch = useLive((s) => s.epoch);
@@ -216,7 +218,7 @@ export function Layout() {
   const active = (path: string) => (path === '/' ? location.pathname === '/' : location.pathname === path || location.pathname.startsWith(path + '/'));
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 236, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={0}>
+    <AppShell header={{ height: 60 }} navbar={{ width: compact ? 64 : 236, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={0}>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -253,32 +255,43 @@ export function Layout() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Main">
+      <AppShell.Navbar p={compact ? 8 : 'sm'} aria-label="Main" data-compact={compact || undefined} data-testid="sidebar">
         <AppShell.Section grow component={ScrollArea}>
           <Stack gap={2}>
             {NAV.map((n) => {
               const Icon = n.icon;
-              return (
+              const link = (
                 <NavLink
                   key={n.path}
                   href={`#${n.path}`}
-                  label={n.label}
+                  label={compact ? undefined : n.label}
+                  aria-label={compact ? n.label : undefined}
                   active={active(n.path)}
-                  leftSection={<Icon size={18} strokeWidth={1.8} />}
-                  rightSection={<span className="tg-nav-kbd" aria-hidden>g {n.key}</span>}
+                  leftSection={<Icon size={compact ? 20 : 18} strokeWidth={1.8} />}
+                  rightSection={compact ? undefined : <span className="tg-nav-kbd" aria-hidden>g {n.key}</span>}
                   variant="light"
-                  style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                  style={{ borderRadius: 'var(--mantine-radius-md)', ...(compact ? { justifyContent: 'center', paddingInline: 0, height: 40 } : {}) }}
+                  styles={compact ? { section: { marginInlineEnd: 0 }, body: { display: 'none' } } : undefined}
                   aria-current={active(n.path) ? 'page' : undefined}
                 />
+              );
+              return compact ? (
+                <Tooltip key={n.path} label={`${n.label} · g ${n.key}`} position="right" withArrow openDelay={150}>
+                  {link}
+                </Tooltip>
+              ) : (
+                link
               );
             })}
           </Stack>
         </AppShell.Section>
-        <AppShell.Section>
-          <Text size="xs" c="dimmed" px="sm" pb={4}>
-            Press <Kbd>?</Kbd> for shortcuts
-          </Text>
-        </AppShell.Section>
+        {!compact && (
+          <AppShell.Section>
+            <Text size="xs" c="dimmed" px="sm" pb={4}>
+              Press <Kbd>?</Kbd> for shortcuts
+            </Text>
+          </AppShell.Section>
+        )}
       </AppShell.Navbar>
       <AppShell.Main>
         <Box px={{ base: 'md', md: 'xl' }} py="lg" maw={1480} mx="auto">

@@ -1,6 +1,6 @@
 import { Badge, Group, Text } from '@mantine/core';
 import { createSpotlight, Spotlight } from '@mantine/spotlight';
-import { Archive, CreditCard, FileText, Hash, Lock, Plus, Search, Skull, User } from 'lucide-react';
+import { Activity, Archive, CreditCard, FileText, Hash, Lock, Plus, Search, Skull, User } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { call } from '../api';
@@ -31,10 +31,33 @@ interface Hit {
   label: string;
   description: string;
   to: string;
-  kind: 'customer' | 'hold' | 'top_up' | 'subscription' | 'plan' | 'invoice';
+  kind: 'customer' | 'hold' | 'top_up' | 'subscription' | 'plan' | 'invoice' | 'event';
 }
 
-const KIND_ICON = { customer: User, hold: Lock, top_up: CreditCard, subscription: Hash, plan: Hash, invoice: FileText } as const;
+const KIND_ICON = { customer: User, hold: Lock, top_up: CreditCard, subscription: Hash, plan: Hash, invoice: FileText, event: Activity } as const;
+/** Looks like an id someone pasted (a transaction id such as `a-tok-147`): no spaces, a digit in it. */
+const ID_LIKE = /^[A-Za-z0-9][A-Za-z0-9_.:\-/]{2,254}$/;
+
+type PlanRef = { code: string; name: string; version: number };
+/** The plan list, read once per palette session: a typed code is matched here, never asked as GET /v1/plans/<query>. */
+let plansCache: Promise<PlanRef[]> | null = null;
+function plansList(): Promise<PlanRef[]> {
+  plansCache ??= (async () => {
+    const out: PlanRef[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const page = await call('listPlans', { limit: 500, cursor });
+      out.push(...page.data.map((p) => ({ code: p.code, name: p.name, version: p.version })));
+      if (!page.next_cursor) break;
+      cursor = page.next_cursor;
+    }
+    return out;
+  })().catch((e) => {
+    plansCache = null;
+    throw e;
+  });
+  return plansCache;
+}
 /** An invoice number (PREFIX-YYYY-000123) or id (inv_…). */
 const INVOICE_REF = /^(inv_[0-9A-Z]+|[A-Z0-9][A-Z0-9-]{0,15}-\d{4}-\d{1,9})$/i;
 
@@ -52,6 +75,7 @@ export function Palette() {
     const q = query.trim();
     if (q.length < 2) {
       setHits([]);
+      plansCache = null; // a new search reads the plans afresh
       return;
     }
     let cancelled = false;
@@ -90,15 +114,30 @@ export function Palette() {
           for (const c of page.data) found.push({ id: `c-${c.external_id}`, label: c.name ? `${c.name}` : c.external_id, description: `Customer · ${c.external_id}${c.plan ? ` · ${c.plan}` : ''}`, to: `/customers/${encodeURIComponent(c.external_id)}/wallet`, kind: 'customer' });
         }),
       );
-      if (/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(q)) {
+      // Plans: matched in the list (code or name), so a query that is no plan asks nothing that 404s.
+      lookups.push(
+        plansList().then((plans) => {
+          const lower = q.toLowerCase();
+          const matched = plans.filter((p) => p.code.toLowerCase() === lower || p.code.toLowerCase().startsWith(lower) || p.name.toLowerCase().includes(lower)).slice(0, 4);
+          for (const p of matched) found.push({ id: `p-${p.code}`, label: `Plan ${p.name}`, description: `${p.code} · v${p.version}`, to: `/plans/${encodeURIComponent(p.code)}`, kind: 'plan' });
+        }),
+      );
+      // Events: the API finds an event only with its customer, so the newest events are scanned for
+      // the transaction id; else the Events page searches further.
+      if (ID_LIKE.test(q) && /\d/.test(q) && !/^(auth|tu|sub|inv)_/i.test(q)) {
         lookups.push(
-          call('getPlan', { code: q }).then((p) => {
-            found.push({ id: `p-${p.code}`, label: `Plan ${p.name}`, description: `${p.code} · v${p.version}`, to: `/plans/${encodeURIComponent(p.code)}`, kind: 'plan' });
+          call('listEvents', { order: 'desc', limit: 500 }).then((page) => {
+            const exact = page.data.filter((e) => e.transaction_id === q);
+            for (const e of exact.slice(0, 4))
+              found.push({ id: `ev-${e.customer}-${e.transaction_id}`, label: `Event ${e.transaction_id}`, description: `${e.code} · ${e.customer} · ${e.status}`, to: `/events?tx=${encodeURIComponent(e.transaction_id)}&sel=${encodeURIComponent(e.customer)}`, kind: 'event' });
+            if (exact.length === 0) found.push({ id: `ev-search-${q}`, label: `Events: search for “${q}” in Events`, description: 'Transaction ids containing it, newest first', to: `/events?find=${encodeURIComponent(q)}`, kind: 'event' });
           }),
         );
       }
       await Promise.allSettled(lookups);
       if (!cancelled) {
+        // The search-in-Events action goes last: real matches first.
+        found.sort((a, b) => Number(a.id.startsWith('ev-search-')) - Number(b.id.startsWith('ev-search-')));
         setHits(found);
         setSearching(false);
       }
@@ -143,7 +182,7 @@ export function Palette() {
 
   return (
     <Spotlight.Root store={paletteStore} query={query} onQueryChange={setQuery} shortcut={['mod + K']} scrollable maxHeight={480}>
-      <Spotlight.Search placeholder="Search pages, customers, or paste an id (invoice number, auth_…, tu_…, sub_…)" leftSection={<Search size={18} />}
+      <Spotlight.Search placeholder="Search pages, customers, plans, or paste an id (transaction, invoice number, auth_…, tu_…, sub_…)" leftSection={<Search size={18} />}
         aria-label="Command palette search"
         onKeyDown={(e) => {
           // Enter right after typing (before the selection effect ran): open the first result.

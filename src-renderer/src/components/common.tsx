@@ -113,7 +113,7 @@ export function StatusBadge({ status }: { status: WalletStatus }) {
   };
   const m = map[status];
   return (
-    <Badge variant="light" color={m.color} radius="sm" leftSection={<span className={`tg-dot tg-dot-${m.color}`} aria-hidden />}>
+    <Badge variant="light" color={m.color} radius="sm" leftSection={<span className={`tg-dot tg-dot-${m.color}`} aria-hidden />} style={{ flexShrink: 0, overflow: 'visible' }} styles={{ label: { overflow: 'visible' } }}>
       {m.label}
     </Badge>
   );

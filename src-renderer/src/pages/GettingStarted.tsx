@@ -14,7 +14,20 @@ import { useLive } from '../state/live';
 import { formatQuantity } from '../lib/format';
 
 const KEY_PLACEHOLDER = 'tg_YOUR_KEY';
-const TEST = { customer: 'test-customer', metric: 'api_calls', plan: 'starter' };
+/** Its own codes, so the test never touches the operator's plans or metrics. */
+const TEST = { customer: 'test-customer', metric: 'getting_started_calls', plan: 'getting-started', grantKey: 'getting-started-grant' };
+
+/** Whether a list (paged by cursor) holds `code`: asked before creating, so nothing answers 409. */
+async function listHas(list: (cursor: string | undefined) => Promise<{ data: { code: string }[]; next_cursor: string | null }>, code: string): Promise<boolean> {
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 20; pages++) {
+    const page = await list(cursor);
+    if (page.data.some((x) => x.code === code)) return true;
+    if (!page.next_cursor) return false;
+    cursor = page.next_cursor;
+  }
+  return false;
+}
 
 function useChecklist() {
   const epoch = useLive((s) => s.eventsSeen + s.customersSeq);
@@ -100,21 +113,46 @@ export function GettingStartedPage() {
       throw e;
     };
     try {
-      note((await call('createAsset', { code: 'USD' }).catch(ignore(['already_exists']))) ? 'Created asset USD' : 'Asset USD exists');
-      note((await call('createCustomer', { external_id: TEST.customer, name: 'Test customer', on_insufficient_funds: 'refuse' }).catch(ignore(['already_exists']))) ? `Created customer ${TEST.customer}` : `Customer ${TEST.customer} exists`);
-      note((await call('createMetric', { code: TEST.metric, name: 'API calls', aggregation: 'count' }).catch(ignore(['already_exists']))) ? `Created metric ${TEST.metric}` : `Metric ${TEST.metric} exists`);
-      const plan = await call('getPlan', { code: TEST.plan }).catch(ignore(['plan_not_found']));
-      if (!plan) {
-        await call('createPlan', { code: TEST.plan, name: 'Starter', interval: 'monthly', charges: [{ metric: TEST.metric, asset: 'USD', model: 'standard', properties: { unit_price: '0.002' } }] });
-        note(`Created plan ${TEST.plan} ($0.002 per call)`);
-      } else note(`Plan ${TEST.plan} exists`);
-      const subs = await call('listSubscriptions', { customer: TEST.customer, status: 'active', limit: 1 });
-      if (subs.data.length === 0) {
+      // The customer first: when it is already on another plan, stop before creating anything.
+      const customers = await call('listCustomers', { search: TEST.customer, status: 'all', limit: 50 });
+      const customer = customers.data.find((x) => x.external_id === TEST.customer);
+      const live = customer ? (await call('listSubscriptions', { customer: TEST.customer, limit: 20 })).data.find((x) => x.status !== 'terminated') : undefined;
+      if (live && live.plan !== TEST.plan) {
+        note(`${TEST.customer} is on plan ${live.plan}: left as it is, nothing sent. Terminate that subscription to use the test.`);
+        return;
+      }
+      if (customer && customer.status === 'closed') {
+        note(`${TEST.customer} is closed: nothing sent.`);
+        return;
+      }
+      if (await listHas((cursor) => call('listAssets', { limit: 500, cursor }), 'USD')) note('Asset USD exists');
+      else {
+        await call('createAsset', { code: 'USD' }).catch(ignore(['already_exists']));
+        note('Created asset USD');
+      }
+      if (customer) note(`Customer ${TEST.customer} exists`);
+      else {
+        await call('createCustomer', { external_id: TEST.customer, name: 'Test customer', on_insufficient_funds: 'refuse' }).catch(ignore(['already_exists']));
+        note(`Created customer ${TEST.customer}`);
+      }
+      if (await listHas((cursor) => call('listMetrics', { limit: 500, cursor }), TEST.metric)) note(`Metric ${TEST.metric} exists`);
+      else {
+        await call('createMetric', { code: TEST.metric, name: 'Getting started calls', aggregation: 'count' }).catch(ignore(['already_exists']));
+        note(`Created metric ${TEST.metric}`);
+      }
+      if (await listHas((cursor) => call('listPlans', { limit: 500, cursor }), TEST.plan)) note(`Plan ${TEST.plan} exists`);
+      else {
+        await call('createPlan', { code: TEST.plan, name: 'Getting started (test)', interval: 'monthly', charges: [{ metric: TEST.metric, asset: 'USD', model: 'standard', properties: { unit_price: '0.002' } }] }).catch(ignore(['already_exists']));
+        note(`Created plan ${TEST.plan} ($0.002 per call, no fixed fee)`);
+      }
+      if (live) note(`${TEST.customer} is subscribed to ${TEST.plan}`);
+      else {
         await call('createSubscription', { customer: TEST.customer, plan: TEST.plan });
         note(`Subscribed ${TEST.customer} to ${TEST.plan}`);
-      } else note(`${TEST.customer} is subscribed to ${subs.data[0]!.plan}`);
-      const top = await call('createTopUp', { external_id: TEST.customer, asset: 'USD', amount: '1000', idempotency_key: 'getting-started-top-up' });
-      note(`Top-up of $10.00 ${top.created_at === top.updated_at ? 'recorded' : 'already recorded'} (idempotency key getting-started-top-up)`);
+      }
+      // Promotional credit, not money received: no cash, no receipt, once per data dir.
+      const top = await call('createTopUp', { external_id: TEST.customer, asset: 'USD', amount: '1000', kind: 'granted', reference: 'Getting started test credit', idempotency_key: TEST.grantKey });
+      note(`$10.00 test credit granted ${Date.now() - Date.parse(top.created_at) < 30_000 ? 'now' : 'earlier'} (a grant, not a payment)`);
       const event = await call('ingestEvent', { transaction_id: `test-${Date.now()}`, customer: TEST.customer, code: TEST.metric, properties: { source: 'console' } });
       note(`Event ${event.transaction_id} accepted`);
       const balance = await call('getBalances', { external_id: TEST.customer });
@@ -177,7 +215,7 @@ export function GettingStartedPage() {
                 </Title>
               </Group>
               <Text size="sm" c="dimmed" mb="sm">
-                Creates what is missing (asset USD, customer <Code>{TEST.customer}</Code>, metric <Code>{TEST.metric}</Code>, plan <Code>{TEST.plan}</Code>, a subscription and a $10.00 top-up), safely repeatable, then posts one event.
+                Creates only what is missing, with codes of its own: asset USD, customer <Code>{TEST.customer}</Code>, metric <Code>{TEST.metric}</Code>, plan <Code>{TEST.plan}</Code> ($0.002 a call, no fee), its subscription and a $10.00 <b>granted</b> credit (once; not a payment). Then posts one event. Your own plans and customers are never touched; safe to repeat.
               </Text>
               <Button leftSection={<Send size={16} />} onClick={sendTest} loading={busy} data-testid="send-test-event">
                 Send test event

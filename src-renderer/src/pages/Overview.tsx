@@ -356,13 +356,13 @@ function LowWallets() {
               <Table.Th>Customer</Table.Th>
               <Table.Th className="tg-right">Available</Table.Th>
               <Table.Th className="tg-right">Time to empty</Table.Th>
-              <Table.Th>Status</Table.Th>
+              <Table.Th style={{ whiteSpace: 'nowrap' }}>Status</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {q.data!.wallets.map((w) => (
               <Table.Tr key={w.customer + w.asset} onClick={() => navigate(`/customers/${encodeURIComponent(w.customer)}/wallet`)} style={{ cursor: 'pointer' }}>
-                <Table.Td>
+                <Table.Td style={{ maxWidth: 180, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={w.name ?? w.customer}>
                   <Anchor component={Link} to={`/customers/${encodeURIComponent(w.customer)}/wallet`} size="sm" c="inherit" fw={500}>
                     {w.name ?? w.customer}
                   </Anchor>
@@ -371,7 +371,7 @@ function LowWallets() {
                   <Money amount={w.available} asset={w.asset} />
                 </Table.Td>
                 <Table.Td className="tg-right tg-num">{humanDuration(w.time_to_empty_seconds)}</Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 104 }} data-testid="low-wallet-status">
                   <StatusBadge status={walletStatus(w.available, w.burn_rate_per_hour, w.time_to_empty_seconds)} />
                 </Table.Td>
               </Table.Tr>

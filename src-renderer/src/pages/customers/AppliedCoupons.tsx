@@ -198,6 +198,7 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
           </Button>
         </Group>
       ) : (
+        <Table.ScrollContainer minWidth={860} type="native">
         <Table aria-label="Applied coupons" verticalSpacing="sm">
           <Table.Thead>
             <Table.Tr>
@@ -225,7 +226,7 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
               const s = STATUS[a.status];
               return (
                 <Table.Tr key={a.id} data-testid="applied-coupon-row" data-code={a.coupon} data-status={a.status}>
-                  <Table.Td>
+                  <Table.Td style={{ minWidth: 160 }}>
                     <Text size="sm" fw={600}>
                       {c?.name ?? a.coupon}
                     </Text>
@@ -233,7 +234,7 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
                       {a.coupon}
                     </Text>
                   </Table.Td>
-                  <Table.Td className="tg-right">
+                  <Table.Td className="tg-right" style={{ whiteSpace: 'nowrap' }}>
                     {c ? (
                       <Stack gap={0} align="flex-end">
                         <CouponDiscount coupon={c} size="sm" />
@@ -253,8 +254,12 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
                     </Badge>
                   </Table.Td>
                   <Table.Td className="tg-right" data-testid="applied-periods-left">
-                    {a.periods_left !== null ? (
-                      <Text size="sm" className="tg-num">
+                    {a.status === 'removed' ? (
+                      <Text size="sm" c="dimmed" title="Removed: it has no periods left">
+                        —
+                      </Text>
+                    ) : a.periods_left !== null ? (
+                      <Text size="sm" className="tg-num" c={a.status === 'active' ? undefined : 'dimmed'}>
                         {a.periods_left}
                       </Text>
                     ) : (
@@ -264,8 +269,12 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
                     )}
                   </Table.Td>
                   <Table.Td className="tg-right" data-testid="applied-amount-left">
-                    {a.amount_left !== null && a.asset ? (
-                      <Money amount={a.amount_left} asset={a.asset} size="sm" />
+                    {a.status === 'removed' ? (
+                      <Text size="sm" c="dimmed" title="Removed: nothing is left on it">
+                        —
+                      </Text>
+                    ) : a.amount_left !== null && a.asset ? (
+                      <Money amount={a.amount_left} asset={a.asset} size="sm" c={a.status === 'active' ? undefined : 'dimmed'} />
                     ) : (
                       <Text size="sm" c="dimmed">
                         —
@@ -292,6 +301,7 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
             })}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
       {rows.some((a) => a.status === 'active') && (
         <Group gap={6} mt={6}>

@@ -531,7 +531,7 @@ export function CustomerPage() {
           <ActivityTab customer={id} balances={balances} />
         </Tabs.Panel>
         <Tabs.Panel value="subscription">
-          <SubscriptionTab customer={id} />
+          <SubscriptionTab customer={id} customerName={customerQ.data?.name} />
         </Tabs.Panel>
         <Tabs.Panel value="invoices">
           <InvoicesTab customer={id} />

@@ -176,8 +176,11 @@ export function AdjustmentDialog({ opened, onClose, customer, balances, onDone }
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [key, setKey] = useState('');
+  /** Errors show once a field was left (blur) or a submit was tried, never while the dialog is fresh. */
+  const [touched, setTouched] = useState({ amount: false, reason: false, submitted: false });
   useEffect(() => {
     if (!opened) return;
+    setTouched({ amount: false, reason: false, submitted: false });
     setKey(newIdempotencyKey('console_adjust'));
     setAsset(defaultAsset(balances, choices));
     setAmount('');
@@ -191,8 +194,11 @@ export function AdjustmentDialog({ opened, onClose, customer, balances, onDone }
   const before = availableOf(balances, asset);
   const signed = parsed.ok ? (direction === 'credit' ? parsed.minor : `-${parsed.minor}`) : null;
   const ready = parsed.ok && !!asset && reason.trim().length > 0;
+  const showAmount = touched.amount || touched.submitted;
+  const showReason = touched.reason || touched.submitted;
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
+    setTouched((t) => ({ ...t, submitted: true }));
     if (!ready || !signed || !asset) return;
     setBusy(true);
     setError(null);
@@ -225,7 +231,8 @@ export function AdjustmentDialog({ opened, onClose, customer, balances, onDone }
               placeholder={a?.scale ? '5.00' : '5000'}
               value={amount}
               onChange={(e) => setAmount(e.currentTarget.value)}
-              error={parsed.ok ? undefined : parsed.error}
+              onBlur={() => amount && setTouched((t) => ({ ...t, amount: true }))}
+              error={parsed.ok || !showAmount ? undefined : (parsed.error ?? 'Enter an amount')}
               inputMode="decimal"
               className="tg-tier-input"
               required
@@ -234,7 +241,7 @@ export function AdjustmentDialog({ opened, onClose, customer, balances, onDone }
               rightSectionWidth={64}
             />
           </SimpleGrid>
-          <Textarea label="Reason" description="Required: it is kept with the adjustment in the ledger." placeholder="Goodwill credit for the outage of Nov 12" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} error={reason.trim() || !amount ? undefined : 'A reason is required for a manual adjustment'} />
+          <Textarea label="Reason" description="Required: it is kept with the adjustment in the ledger." placeholder="Goodwill credit for the outage of Nov 12" required value={reason} onChange={(e) => setReason(e.currentTarget.value)} onBlur={() => setTouched((t) => ({ ...t, reason: true }))} autosize minRows={2} error={reason.trim() || !showReason ? undefined : 'A reason is required for a manual adjustment'} />
           {asset && <Preview asset={asset} before={before} after={signed ? addAmounts(before, signed) : null} />}
           {direction === 'debit' && parsed.ok && asset && BigInt(subAmounts(before, parsed.minor)) < 0n && (
             <Text size="xs" c="orange">
@@ -250,7 +257,7 @@ export function AdjustmentDialog({ opened, onClose, customer, balances, onDone }
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" loading={busy} disabled={!ready} color={direction === 'debit' ? 'orange' : undefined}>
+              <Button type="submit" loading={busy} color={direction === 'debit' ? 'orange' : undefined}>
                 {parsed.ok && a ? `${direction === 'credit' ? 'Credit' : 'Debit'} ${formatAmount(parsed.minor, a)}` : direction === 'credit' ? 'Credit' : 'Debit'}
               </Button>
             </Group>

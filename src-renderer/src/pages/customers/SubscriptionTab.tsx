@@ -1,13 +1,12 @@
-import { Badge, Box, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Box, Button, Card, Group, List, Modal, Radio, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { CalendarClock, Tags } from 'lucide-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { type ApiError, call, type OutputOf } from '../../api';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { type ApiError, call, type OutputOf, toApiError } from '../../api';
 import { CopyId } from '../../components/common';
 import { ErrorState, InlineError, NothingYet, TableSkeleton } from '../../components/states';
-import { formatDate, formatDateTime } from '../../lib/format';
+import { formatDate, formatDateTime, formatQuantity } from '../../lib/format';
 import { Money } from '../../lib/money';
 import { useQuery, useThrottledEffect } from '../../lib/useQuery';
 import { assetLike } from '../../state/assets';
@@ -16,6 +15,77 @@ import { formatUnitPrice } from '@shared/money';
 import { AppliedCoupons } from './AppliedCoupons';
 
 type Usage = OutputOf<'getUsage'>;
+type Subscription = OutputOf<'listSubscriptions'>['data'][number];
+
+/** "1 unit", "161,750 units": grouped, singular for exactly one. */
+export function unitsText(q: string, word = 'unit'): string {
+  return `${formatQuantity(q)} ${/^1(\.0+)?$/.test(q) ? word : `${word}s`}`;
+}
+
+/** Terminate now (settled and prorated) or at the end of the period: the subscription named by plan and customer. */
+function TerminateDialog({ sub, planName, customerName, onClose, onDone }: { sub: Subscription | null; planName: string | null; customerName: string; onClose: () => void; onDone: (at: 'now' | 'period_end') => void }) {
+  const [at, setAt] = useState<'now' | 'period_end'>('period_end');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
+  if (sub && shown !== sub.id) {
+    setShown(sub.id);
+    setAt('period_end');
+    setError(null);
+  }
+  const end = sub?.current_period ? formatDate(sub.current_period.end) : null;
+  const plan = planName ? `${planName} (${sub?.plan})` : sub?.plan;
+  const consequences =
+    at === 'now'
+      ? ['The period is settled and prorated now; unused fixed fees paid in advance are credited back.', 'Events after termination are refused until a new subscription starts.', 'This cannot be undone.']
+      : [`Nothing changes until ${end ?? 'the end of the period'}: usage is priced and billed as usual.`, 'At the end of the period the subscription ends; later events are refused until a new subscription starts.'];
+  return (
+    <Modal opened={!!sub} onClose={onClose} title={<Text fw={600}>Terminate the subscription</Text>} centered size="md">
+      <Stack gap="md">
+        <Text size="sm" data-testid="terminate-object">
+          End <b>{customerName}</b>'s subscription to <b>{plan}</b>?
+        </Text>
+        <Radio.Group value={at} onChange={(v) => setAt(v as 'now' | 'period_end')} label="When" data-testid="terminate-when">
+          <Stack gap={6} mt={4}>
+            <Radio value="period_end" label={end ? `At the end of the period (${end})` : 'At the end of the period'} />
+            <Radio value="now" label="Now, settled and prorated" />
+          </Stack>
+        </Radio.Group>
+        <List size="sm" spacing={4}>
+          {consequences.map((c) => (
+            <List.Item key={c}>{c}</List.Item>
+          ))}
+        </List>
+        <InlineError error={error} />
+        <Group justify="flex-end" gap="sm" wrap="nowrap">
+          <Button variant="default" onClick={onClose} data-autofocus>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            loading={busy}
+            style={{ flexShrink: 0 }}
+            onClick={async () => {
+              if (!sub) return;
+              setBusy(true);
+              setError(null);
+              try {
+                await call('terminateSubscription', { id: sub.id, at });
+                onDone(at);
+              } catch (e) {
+                setError(toApiError(e));
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            {at === 'now' ? 'Terminate now' : 'Terminate at period end'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
 
 function SubscribeDialog({ opened, onClose, customer, onDone }: { opened: boolean; onClose: () => void; customer: string; onDone: () => void }) {
   const plans = useQuery(() => call('listPlans', { limit: 500 }), [], { enabled: opened });
@@ -58,10 +128,16 @@ function SubscribeDialog({ opened, onClose, customer, onDone }: { opened: boolea
   );
 }
 
-function UsageTable({ usage }: { usage: Usage }) {
+function UsageTable({ usage, metricNames }: { usage: Usage; metricNames: Map<string, string> }) {
+  if (!usage.subscription)
+    return (
+      <Text size="sm" c="dimmed" data-testid="usage-empty">
+        No subscription: nothing is metered or priced for this customer.
+      </Text>
+    );
   if (usage.charges.length === 0)
     return (
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="dimmed" data-testid="usage-empty">
         The plan has no usage charges.
       </Text>
     );
@@ -73,7 +149,12 @@ function UsageTable({ usage }: { usage: Usage }) {
           <Card key={c.charge_id} padding="md">
             <Group justify="space-between" mb="xs">
               <Group gap="xs">
-                <Text fw={600}>{c.metric}</Text>
+                <Text fw={600}>{metricNames.get(c.metric) ?? c.metric}</Text>
+                {metricNames.has(c.metric) && metricNames.get(c.metric) !== c.metric && (
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {c.metric}
+                  </Text>
+                )}
                 <Badge variant="light" color="gray" tt="none">
                   {c.model}
                 </Badge>
@@ -84,13 +165,14 @@ function UsageTable({ usage }: { usage: Usage }) {
                 )}
               </Group>
               <Group gap="xs">
-                <Text size="sm" c="dimmed">
-                  {c.units} units{c.held_units !== '0' ? ` (+${c.held_units} held)` : ''}
+                <Text size="sm" c="dimmed" data-testid="usage-units">
+                  {unitsText(c.units)}
+                  {c.held_units !== '0' ? ` (+${formatQuantity(c.held_units)} held)` : ''}
                 </Text>
                 <Money amount={c.amount} asset={c.asset} fw={700} />
               </Group>
             </Group>
-            <Table fz="sm" verticalSpacing={4} aria-label={`Usage lines of ${c.metric}`}>
+            <Table fz="sm" verticalSpacing={4} aria-label={`Usage lines of ${metricNames.get(c.metric) ?? c.metric}`}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Line</Table.Th>
@@ -104,7 +186,7 @@ function UsageTable({ usage }: { usage: Usage }) {
                 {c.lines.map((l, i) => (
                   <Table.Tr key={i}>
                     <Table.Td>{l.label}</Table.Td>
-                    <Table.Td className="tg-right tg-num">{l.units}</Table.Td>
+                    <Table.Td className="tg-right tg-num">{formatQuantity(l.units)}</Table.Td>
                     <Table.Td className="tg-right tg-num">{l.unit_price === null ? '—' : formatUnitPrice(l.unit_price, a)}</Table.Td>
                     <Table.Td className="tg-right tg-num">{formatUnitPrice(l.flat_fee, a)}</Table.Td>
                     <Table.Td className="tg-right tg-num">{formatUnitPrice(l.amount, a)}</Table.Td>
@@ -114,7 +196,7 @@ function UsageTable({ usage }: { usage: Usage }) {
             </Table>
             <Group justify="space-between" mt={6}>
               <Text size="xs" c="dimmed">
-                {c.billable_units !== c.units ? `${c.billable_units} billable units · ` : ''}exact {formatUnitPrice(c.exact_amount, a)}, rounded once to the minor unit
+                {c.billable_units !== c.units ? `${unitsText(c.billable_units, 'billable unit')} · ` : ''}exact {formatUnitPrice(c.exact_amount, a)}, rounded once to the minor unit
               </Text>
               <Text size="xs" c="dimmed">
                 Posted so far <Money amount={c.posted} asset={c.asset} size="xs" />
@@ -127,7 +209,7 @@ function UsageTable({ usage }: { usage: Usage }) {
   );
 }
 
-export function SubscriptionTab({ customer }: { customer: string }) {
+export function SubscriptionTab({ customer, customerName }: { customer: string; customerName?: string | null }) {
   const seq = useLive((s) => s.customerSeq[customer] ?? 0);
   const balanceTick = useLive((s) => {
     const w = s.balances[customer];
@@ -135,7 +217,10 @@ export function SubscriptionTab({ customer }: { customer: string }) {
   });
   const subs = useQuery(() => call('listSubscriptions', { customer, limit: 50 }), [customer]);
   const usage = useQuery(() => call('getUsage', { external_id: customer }), [customer]);
+  const plans = useQuery(() => call('listPlans', { limit: 500 }), []);
   const ent = useQuery(() => call('getEntitlements', { external_id: customer }), [customer]);
+  const metrics = useQuery(() => call('listMetrics', { limit: 500 }), []);
+  const metricNames = new Map((metrics.data?.data ?? []).filter((m) => m.name).map((m) => [m.code, m.name as string]));
   // Coupons follow the customer's own changes (an application, a period closing), not every debit.
   const [couponTick, setCouponTick] = useState(0);
   useThrottledEffect(() => {
@@ -144,12 +229,13 @@ export function SubscriptionTab({ customer }: { customer: string }) {
   }, `${seq}:${balanceTick}`, 2000);
   useThrottledEffect(() => setCouponTick((t) => t + 1), seq, 2000);
   const [subscribing, setSubscribing] = useState(false);
-  const [terminating, setTerminating] = useState<string | null>(null);
+  const [terminating, setTerminating] = useState<Subscription | null>(null);
 
   if (subs.loading) return <TableSkeleton rows={4} cols={4} />;
   if (subs.error) return <ErrorState error={subs.error} onRetry={subs.reload} what="subscriptions" />;
   const list = subs.data?.data ?? [];
   const active = list.find((s) => s.status === 'active') ?? list.find((s) => s.status === 'pending');
+  const planName = active ? (plans.data?.data.find((p) => p.code === active.plan)?.name ?? null) : null;
   return (
     <Stack gap="xl">
       {!active ? (
@@ -166,7 +252,7 @@ export function SubscriptionTab({ customer }: { customer: string }) {
               <Group gap="xs">
                 <Title order={2} fz="lg">
                   <Link to={`/plans/${encodeURIComponent(active.plan)}`} style={{ color: 'inherit' }}>
-                    {active.plan}
+                    {planName ?? active.plan}
                   </Link>
                 </Title>
                 <Badge variant="light">v{active.plan_version}</Badge>
@@ -176,7 +262,7 @@ export function SubscriptionTab({ customer }: { customer: string }) {
               </Group>
               <CopyId value={active.id} label="subscription id" />
             </Box>
-            <Button variant="subtle" color="red" size="xs" onClick={() => setTerminating(active.id)}>
+            <Button variant="subtle" color="red" size="xs" onClick={() => setTerminating(active)}>
               Terminate…
             </Button>
           </Group>
@@ -228,7 +314,7 @@ export function SubscriptionTab({ customer }: { customer: string }) {
             </Group>
           ))}
         </Group>
-        {usage.loading ? <TableSkeleton rows={3} cols={5} /> : usage.error ? <ErrorState error={usage.error} onRetry={usage.reload} what="usage" /> : usage.data && <UsageTable usage={usage.data} />}
+        {usage.loading ? <TableSkeleton rows={3} cols={5} /> : usage.error ? <ErrorState error={usage.error} onRetry={usage.reload} what="usage" /> : usage.data && <UsageTable usage={usage.data} metricNames={metricNames} />}
       </Box>
       <Box>
         <Title order={2} fz="lg" mb="xs">
@@ -237,8 +323,8 @@ export function SubscriptionTab({ customer }: { customer: string }) {
         {ent.error ? (
           <ErrorState error={ent.error} onRetry={ent.reload} what="entitlements" />
         ) : (ent.data?.entitlements.length ?? 0) === 0 ? (
-          <Text size="sm" c="dimmed">
-            The plan grants no features.
+          <Text size="sm" c="dimmed" data-testid="entitlements-empty">
+            {active ? 'The plan grants no features.' : 'No subscription: no features are granted.'}
           </Text>
         ) : (
           <Table aria-label="Entitlements">
@@ -314,22 +400,18 @@ export function SubscriptionTab({ customer }: { customer: string }) {
           ent.reload();
         }}
       />
-      <ConfirmDialog
-        opened={!!terminating}
+      <TerminateDialog
+        sub={terminating}
+        planName={planName}
+        customerName={customerName || customer}
         onClose={() => setTerminating(null)}
-        title="Terminate the subscription"
-        object={
-          <>
-            Terminate <b>{terminating}</b> of <b>{customer}</b> now?
-          </>
-        }
-        consequences={['The period is settled and prorated now; unused fixed fees paid in advance are credited back.', 'Events after termination are refused until a new subscription starts.', 'This cannot be undone.']}
-        confirmLabel={`Terminate ${terminating ?? ''}`}
-        onConfirm={async () => {
-          await call('terminateSubscription', { id: terminating!, at: 'now' });
-          notifications.show({ message: `Subscription ${terminating} terminated` });
+        onDone={(at) => {
+          const what = `${customerName || customer}'s subscription to ${planName ?? terminating?.plan}`;
+          notifications.show({ message: at === 'now' ? `Terminated ${what}` : `${what} ends at the end of the period` });
+          setTerminating(null);
           subs.reload();
           usage.reload();
+          ent.reload();
         }}
       />
     </Stack>

@@ -228,11 +228,15 @@ function StreamTab() {
   const customer = params.get('customer') ?? '';
   const code = params.get('code') ?? '';
   const tx = params.get('tx');
+  /** A transaction id (or part of one): the API cannot search by it, so the loaded events are filtered. */
+  const find = params.get('find') ?? '';
   const [draftCustomer, setDraftCustomer] = useState(customer);
   const [draftCode, setDraftCode] = useState(code);
+  const [draftFind, setDraftFind] = useState(find);
   useEffect(() => setDraftCustomer(customer), [customer]);
   useEffect(() => setDraftCode(code), [code]);
-  const q = useQuery(() => call('listEvents', { order: 'desc', limit: 100, ...(customer ? { customer } : {}), ...(code ? { code } : {}) }), [customer, code]);
+  useEffect(() => setDraftFind(find), [find]);
+  const q = useQuery(() => call('listEvents', { order: 'desc', limit: find ? 500 : 100, ...(customer ? { customer } : {}), ...(code ? { code } : {}) }), [customer, code, !!find]);
   const [older, setOlder] = useState<Row[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -252,8 +256,9 @@ function StreamTab() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
 
-  const matches = (r: { customer: string; code: string }) => (!customer || r.customer === customer) && (!code || r.code === code);
-  const fresh = useMemo(() => liveEvents.filter((e) => e.receivedAt >= mark && matches(e)), [liveEvents, mark, customer, code]);
+  const findLower = find.toLowerCase();
+  const matches = (r: { customer: string; code: string; transaction_id: string }) => (!customer || r.customer === customer) && (!code || r.code === code) && (!findLower || r.transaction_id.toLowerCase().includes(findLower));
+  const fresh = useMemo(() => liveEvents.filter((e) => e.receivedAt >= mark && matches(e)), [liveEvents, mark, customer, code, findLower]);
   const visibleFresh = paused && pausedAt ? fresh.filter((e) => e.receivedAt <= pausedAt) : fresh;
   const pendingCount = fresh.length - visibleFresh.length;
 
@@ -271,12 +276,35 @@ function StreamTab() {
     }
     for (const e of stored) {
       const k = rowKey(e);
-      if (seen.has(k)) continue;
+      if (seen.has(k) || !matches(e)) continue;
       seen.add(k);
       out.push(e);
     }
     return out;
-  }, [visibleFresh, q.data, older]);
+  }, [visibleFresh, q.data, older, findLower]);
+  const loadedCount = (q.data?.data.length ?? 0) + older.length;
+  const loadOlder = () => {
+    if (!cursor) return;
+    setLoadingOlder(true);
+    call('listEvents', { order: 'desc', limit: find ? 500 : 100, cursor, ...(customer ? { customer } : {}), ...(code ? { code } : {}) })
+      .then((p) => {
+        setOlder((o) => [...o, ...p.data.map(fromStored)]);
+        setCursor(p.next_cursor);
+      })
+      .catch((e: ApiError) => notifications.show({ color: 'red', title: e.code, message: e.message }))
+      .finally(() => setLoadingOlder(false));
+  };
+  // A transaction id found exactly: open it, as the palette's "search in Events" promises.
+  useEffect(() => {
+    if (!find || tx) return;
+    const exact = rows.find((r) => r.transaction_id === find);
+    if (!exact) return;
+    const next = new URLSearchParams(params);
+    next.set('tx', exact.transaction_id);
+    next.set('sel', exact.customer);
+    setParams(next, { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [find, tx, rows]);
 
   // "N new events" when scrolled away from the top: count rows above what the operator last saw.
   const topKey = rows[0] ? rowKey(rows[0]) : null;
@@ -321,15 +349,17 @@ function StreamTab() {
     const next = new URLSearchParams();
     if (draftCustomer.trim()) next.set('customer', draftCustomer.trim());
     if (draftCode.trim()) next.set('code', draftCode.trim());
+    if (draftFind.trim()) next.set('find', draftFind.trim());
     setParams(next, { replace: true });
   };
   const clear = () => {
     setDraftCustomer('');
     setDraftCode('');
+    setDraftFind('');
     setParams(new URLSearchParams(), { replace: true });
   };
 
-  const filtered = !!customer || !!code;
+  const filtered = !!customer || !!code || !!find;
 
   return (
     <Grid gap="lg">
@@ -338,6 +368,7 @@ function StreamTab() {
           <Group mb="sm" gap="xs" wrap="wrap">
             <TextInput data-page-search placeholder="Customer external id" aria-label="Filter by customer" leftSection={<Search size={16} />} value={draftCustomer} onChange={(e) => setDraftCustomer(e.currentTarget.value)} w={220} />
             <TextInput placeholder="Event code" aria-label="Filter by event code" value={draftCode} onChange={(e) => setDraftCode(e.currentTarget.value)} w={160} />
+            <TextInput placeholder="Transaction id" aria-label="Find a transaction id" value={draftFind} onChange={(e) => setDraftFind(e.currentTarget.value)} w={180} />
             <Button type="submit" variant="default">
               Filter
             </Button>
@@ -359,6 +390,16 @@ function StreamTab() {
             />
           </Group>
         </form>
+        {find && (
+          <Text size="xs" c="dimmed" mb="xs" data-testid="find-note">
+            Transaction ids containing “{find}” among the {formatCount(loadedCount)} newest events loaded{cursor ? '. ' : '.'}
+            {cursor && (
+              <Button size="compact-xs" variant="subtle" loading={loadingOlder} onClick={loadOlder}>
+                Search older events
+              </Button>
+            )}
+          </Text>
+        )}
         {q.error && !q.data ? (
           <ErrorState error={q.error} onRetry={q.reload} what="events" />
         ) : q.loading ? (
@@ -442,16 +483,7 @@ function StreamTab() {
                     size="xs"
                     variant="default"
                     loading={loadingOlder}
-                    onClick={() => {
-                      setLoadingOlder(true);
-                      call('listEvents', { order: 'desc', limit: 100, cursor, ...(customer ? { customer } : {}), ...(code ? { code } : {}) })
-                        .then((p) => {
-                          setOlder((o) => [...o, ...p.data.map(fromStored)]);
-                          setCursor(p.next_cursor);
-                        })
-                        .catch((e: ApiError) => notifications.show({ color: 'red', title: e.code, message: e.message }))
-                        .finally(() => setLoadingOlder(false));
-                    }}
+                    onClick={loadOlder}
                   >
                     Load older events
                   </Button>

@@ -465,7 +465,7 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
                 Cancel
               </Button>
               <Button type="submit" color="red" loading={busy} disabled={!valid} data-testid="credit-note-submit">
-                {net ? `Credit ${formatAmount(net, a)} ${settlement === 'refund' ? 'as a refund' : 'as credit'}` : 'Issue credit note'}
+                {net && noteTotal !== null ? `Credit ${formatAmount(noteTotal.toString(), a)}${noteTotal !== big(net) ? ' with tax' : ''} ${settlement === 'refund' ? 'as a refund' : 'as credit'}` : 'Issue credit note'}
               </Button>
             </Group>
           </Group>

@@ -3,6 +3,7 @@ import { Copy } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { formatUnitPrice } from '@shared/money';
+import { parseChargeSpec } from '@shared/pricing/parse';
 import { call, type OutputOf } from '../../api';
 import { ErrorState, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
@@ -34,19 +35,49 @@ function chargeDraft(c: Charge) {
   return d;
 }
 
+/** A plan property as the rest of the console shows it: prices with their asset, counts grouped, a rate in %. */
+const PROPERTY_VIEW: Record<string, { label: string; kind: 'price' | 'quantity' | 'percent' }> = {
+  unit_price: { label: 'Unit price', kind: 'price' },
+  amount: { label: 'Price per package', kind: 'price' },
+  package_size: { label: 'Units per package', kind: 'quantity' },
+  free_units: { label: 'Free units', kind: 'quantity' },
+  rate: { label: 'Rate', kind: 'percent' },
+  fixed_amount: { label: 'Fee per event', kind: 'price' },
+  free_units_per_events: { label: 'Free events', kind: 'quantity' },
+  free_units_per_total_aggregation: { label: 'Free amount', kind: 'price' },
+  per_transaction_min_amount: { label: 'Minimum per event', kind: 'price' },
+  per_transaction_max_amount: { label: 'Maximum per event', kind: 'price' },
+};
+
+function propertyText(key: string, value: unknown, a: ReturnType<typeof assetLike>): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const view = PROPERTY_VIEW[key];
+  const text = String(value);
+  if (!view || typeof value === 'object' || !/^-?\d+(\.\d+)?$/.test(text)) return typeof value === 'object' ? JSON.stringify(value) : text;
+  if (view.kind === 'price') return formatUnitPrice(text, a);
+  if (view.kind === 'percent') return `${text}%`;
+  return formatQuantity(text);
+}
+
 function ChargeSummary({ c }: { c: Charge }) {
   const a = assetLike(c.asset);
   const p = c.properties as Record<string, unknown>;
   const ranges = (p.graduated_ranges ?? p.volume_ranges) as { from_value: unknown; to_value: unknown; per_unit_amount: string; flat_amount: string }[] | undefined;
+  // The invoice's own tier names ("101 – 1,000", "3,601 and above"), from the shared pricing code.
+  const labels = useMemo(() => {
+    const parsed = parseChargeSpec(c.model, c.properties);
+    if (!parsed.ok || (parsed.spec.model !== 'graduated' && parsed.spec.model !== 'volume')) return null;
+    return parsed.spec.properties.tiers.map((t) => t.label);
+  }, [c.model, c.properties]);
+  const fallbackLabel = (r: { from_value: unknown; to_value: unknown }) => (r.to_value === null || r.to_value === undefined ? `${formatQuantity(String(r.from_value))} and above` : `${formatQuantity(String(r.from_value))} – ${formatQuantity(String(r.to_value))}`);
   return (
     <Box>
       {ranges ? (
-        <Table fz="sm" verticalSpacing={4} withTableBorder aria-label={`Tiers of ${c.metric}`}>
+        <Table fz="sm" verticalSpacing={4} withTableBorder aria-label={`Tiers of ${c.metric}`} data-testid={`tiers-${c.metric}`}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th />
-              <Table.Th className="tg-right">First unit</Table.Th>
-              <Table.Th className="tg-right">Last unit</Table.Th>
+              <Table.Th>Tier</Table.Th>
+              <Table.Th className="tg-right">Units</Table.Th>
               <Table.Th className="tg-right">Per unit</Table.Th>
               <Table.Th className="tg-right">Flat fee</Table.Th>
             </Table.Tr>
@@ -54,9 +85,8 @@ function ChargeSummary({ c }: { c: Charge }) {
           <Table.Tbody>
             {ranges.map((r, i) => (
               <Table.Tr key={i}>
-                <Table.Td>{i === 0 ? 'For the first' : 'For the next'}</Table.Td>
-                <Table.Td className="tg-right tg-num">{String(r.from_value)}</Table.Td>
-                <Table.Td className="tg-right tg-num">{r.to_value === null ? '∞' : String(r.to_value)}</Table.Td>
+                <Table.Td className="tg-num">{i + 1}</Table.Td>
+                <Table.Td className="tg-right tg-num">{labels?.[i] ?? fallbackLabel(r)}</Table.Td>
                 <Table.Td className="tg-right tg-num">{formatUnitPrice(r.per_unit_amount, a)}</Table.Td>
                 <Table.Td className="tg-right tg-num">{formatUnitPrice(r.flat_amount, a)}</Table.Td>
               </Table.Tr>
@@ -64,14 +94,14 @@ function ChargeSummary({ c }: { c: Charge }) {
           </Table.Tbody>
         </Table>
       ) : (
-        <Group gap="lg">
+        <Group gap="lg" data-testid={`properties-${c.metric}`}>
           {Object.entries(p).map(([k, v]) => (
             <Box key={k}>
               <Text size="xs" c="dimmed">
-                {k.replace(/_/g, ' ')}
+                {PROPERTY_VIEW[k]?.label ?? k.replace(/_/g, ' ')}
               </Text>
               <Text size="sm" className="tg-num">
-                {String(v)}
+                {propertyText(k, v, a)}
               </Text>
             </Box>
           ))}

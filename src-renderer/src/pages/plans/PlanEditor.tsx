@@ -16,6 +16,63 @@ import { CHARGE_MODELS, type ChargeDraft, type ChargeModel, chargeInput, describ
 import { PricePreview } from './PricePreview';
 import { TierTable } from './TierTable';
 
+/** The model fields as the editor labels them, for the summary ("Price per unit: is empty…", not "unit_price: …"). */
+const FIELD_LABELS: Record<string, string> = {
+  unit_price: 'Price per unit',
+  amount: 'Price per package',
+  package_size: 'Units per package',
+  free_units: 'Free units',
+  rate: 'Rate',
+  fixed_amount: 'Fee per event',
+  free_units_per_events: 'Free events',
+  free_units_per_total_aggregation: 'Free amount',
+  allowance: 'Included units',
+};
+function summaryText(e: Parameters<typeof describeIssue>[0]): string {
+  const d = describeIssue(e);
+  if (d.tier !== null || !d.field) return d.text;
+  const label = FIELD_LABELS[d.field];
+  const detail = d.text.replace(/^[a-z_]+(\[\d+\])?(\.[a-z_]+)?:\s*/, '');
+  return `${label ?? d.field.replace(/_/g, ' ')}: ${detail}`;
+}
+
+/** A CreatePlan issue as a person reads it: the field it belongs to, what to do; never a zod path. */
+function friendlyIssue(path: readonly PropertyKey[], input: { code: string; name: string }): string | null {
+  const [key, index, field] = path;
+  const n = typeof index === 'number' ? index + 1 : null;
+  switch (key) {
+    case 'name':
+      return input.name ? 'Name: at most 200 characters' : 'Name: enter the plan name';
+    case 'code':
+      return input.code ? 'Code: letters, digits, _ . : - only (up to 100)' : 'Code: enter a code';
+    case 'description':
+      return 'Description: at most 2,000 characters';
+    case 'trial_days':
+      return 'Trial: whole days, 0 to 3,650';
+    case 'fixed_fee':
+      return 'Fixed fee: choose an asset and enter an amount';
+    case 'minimum_commitment':
+      return 'Minimum commitment: choose an asset and enter an amount above zero';
+    case 'tax_rate':
+      return 'Tax rate: a percentage such as 20';
+    case 'features':
+      if (n === null) return 'Features: at most 100';
+      if (field === 'code') return `Feature ${n}: enter a code (letters, digits, _ . : -)`;
+      if (field === 'name') return `Feature ${n}: the name is too long`;
+      return `Feature ${n}: enter a value`;
+    case 'charges':
+      if (n === null) return 'Charges: at most 100';
+      if (field === 'metric') return `Charge ${n}: choose a metric`;
+      if (field === 'asset') return `Charge ${n}: choose an asset`;
+      if (field === 'allowance') return `Charge ${n}: the allowance must be a number of units`;
+      if (field === 'filters') return `Charge ${n}: each filter needs a property and at least one value`;
+      if (field === 'display_name') return `Charge ${n}: the display name is too long`;
+      return `Charge ${n}: check its prices`;
+    default:
+      return 'Check the plan fields';
+  }
+}
+
 type Plan = OutputOf<'getPlan'>;
 /** A metric as the picker needs it; when the list cannot be read, only codes known from plans. */
 interface MetricOption {
@@ -214,6 +271,7 @@ function ChargeCard({
                 data={metrics.map((m) => m.code)}
                 value={c.metric ?? ''}
                 onChange={(v) => set({ metric: v.trim() || null })}
+                error={attempted && !c.metric ? 'Enter the metric code' : undefined}
                 style={{ flex: 1 }}
                 aria-label={`Charge ${index + 1} metric`}
               />
@@ -226,6 +284,7 @@ function ChargeCard({
                 onChange={(v) => set({ metric: v })}
                 allowDeselect={false}
                 nothingFoundMessage="No metric: create one"
+                error={attempted && !c.metric ? 'Choose a metric' : undefined}
                 style={{ flex: 1 }}
                 aria-label={`Charge ${index + 1} metric`}
               />
@@ -381,7 +440,7 @@ export function PlanEditorPage() {
     charges.forEach((c, i) => {
       if (!c.metric) problems.push(`Charge ${i + 1}: choose a metric`);
       const s = specOf(c);
-      if (!s.ok) for (const e of s.errors) problems.push(`Charge ${i + 1}: ${describeIssue(e).text}`);
+      if (!s.ok) for (const e of s.errors) problems.push(`Charge ${i + 1}: ${summaryText(e)}`);
     });
     if (feeParsed && !feeParsed.ok) problems.push(`Fixed fee: ${feeParsed.error ?? 'enter an amount'}`);
     if (commitParsed && !commitParsed.ok) problems.push(`Minimum commitment: ${commitParsed.error ?? 'enter an amount'}`);
@@ -399,8 +458,17 @@ export function PlanEditorPage() {
       charges: charges.map(chargeInput),
     };
     const parsed = CreatePlan.safeParse(input);
-    if (!parsed.success) for (const i of parsed.error.issues) problems.push(`${i.path.join('.') || 'plan'}: ${i.message}`);
-    setFormErrors(problems);
+    if (!parsed.success) {
+      // Friendly text only, one line per problem; a charge already named above is not repeated.
+      const chargesNamed = new Set(problems.filter((p) => p.startsWith('Charge ')).map((p) => p.split(':')[0]));
+      for (const i of parsed.error.issues) {
+        const text = friendlyIssue(i.path, input);
+        if (!text) continue;
+        if (i.path[0] === 'charges' && typeof i.path[1] === 'number' && chargesNamed.has(`Charge ${i.path[1] + 1}`) && !text.includes('asset')) continue;
+        problems.push(text);
+      }
+    }
+    setFormErrors([...new Set(problems)]);
     if (problems.length) return;
     setBusy(true);
     setError(null);
@@ -460,7 +528,7 @@ export function PlanEditorPage() {
                   placeholder="pro"
                   required
                   value={code}
-                  error={attempted && !code.trim() ? 'Enter a code: letters, digits, _ . : -' : undefined}
+                  error={attempted && !CreatePlan.shape.code.safeParse(code.trim()).success ? (code.trim() ? 'Letters, digits, _ . : - only' : 'Enter a code: letters, digits, _ . : -') : undefined}
                   onChange={(e) => {
                     setCode(e.currentTarget.value);
                     setCodeTouched(true);
@@ -567,7 +635,7 @@ export function PlanEditorPage() {
               </Group>
               {features.map((f, i) => (
                 <Group key={i} mt="xs" wrap="nowrap" align="flex-end">
-                  <TextInput label={i === 0 ? 'Code' : undefined} aria-label="Feature code" placeholder="sso" value={f.code} onChange={(e) => setFeatures(features.map((x, j) => (j === i ? { ...x, code: e.currentTarget.value } : x)))} />
+                  <TextInput label={i === 0 ? 'Code' : undefined} aria-label="Feature code" placeholder="sso" value={f.code} error={attempted && !/^[A-Za-z0-9_.:-]+$/.test(f.code.trim()) ? 'Enter a code' : undefined} onChange={(e) => setFeatures(features.map((x, j) => (j === i ? { ...x, code: e.currentTarget.value } : x)))} />
                   <TextInput label={i === 0 ? 'Name' : undefined} aria-label="Feature name" placeholder="Single sign-on" value={f.name} style={{ flex: 1 }} onChange={(e) => setFeatures(features.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)))} />
                   <Select
                     label={i === 0 ? 'Type' : undefined}

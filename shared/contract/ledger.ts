@@ -9,6 +9,7 @@ import {
   IsoTime,
   Metadata,
   NonNegativeAmount,
+  NonNegativeDecimalString,
   PageQuery,
   PositiveAmount,
   PositiveDecimalString,
@@ -47,7 +48,7 @@ export const AddAssetRate = AssetRateInput.extend({ code: AssetCode });
 // ---------------------------------------------------------------- customers
 export const InsufficientFundsPolicy = z.enum(['record_as_debt', 'refuse']).meta({
   description:
-    'What an event without an authorization does when the funded balance cannot cover it: `record_as_debt` lets it use the overdraft limit (the excess becomes debt); `refuse` answers 402. Nothing ever goes below minus the overdraft limit.',
+    'What an event does when the funded balance cannot cover its cost (for an event under a pending hold: its cost beyond what the hold holds): `record_as_debt` lets it use the overdraft limit (the excess becomes debt); `refuse` answers 402. Nothing ever goes below minus the overdraft limit.',
 });
 export const SpendCapInput = z.strictObject({
   asset: AssetCode,
@@ -164,9 +165,10 @@ export const TopUp = z.object({
   expires_at: IsoTime.nullable(),
   payment_expires_at: IsoTime.nullable(),
   lot_id: z.string().nullable(),
-  refunded_amount: AmountOut,
+  refunded_amount: AmountOut.meta({ description: 'Refunded to the customer (`POST /v1/top-ups/{id}/refund`, or on closing the customer). A chargeback is not counted here: see `charged_back_amount`.' }),
+  charged_back_amount: AmountOut.meta({ description: 'Taken back by a chargeback (`POST /v1/top-ups/{id}/reverse`): the whole top-up less what had been refunded before it (from the lot while credit was left in it, the rest as debt). 0 without a chargeback. `refunded_amount` + `charged_back_amount` never exceed `amount`.' }),
   refundable: AmountOut.meta({ description: 'The unused rest that a refund could still return.' }),
-  chargeback: z.boolean(),
+  chargeback: z.boolean().meta({ description: 'A chargeback was recorded; a top-up refunded in full cannot be charged back (409 `invalid_state`).' }),
   reference: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   price: z.object({ currency: z.string(), amount: AmountOut, rate: z.string().nullable() }).nullable(),
@@ -204,7 +206,7 @@ export const CreateAuthorization = z
     asset: AssetCode.optional(),
     amount: PositiveAmount.optional(),
     metric: z.string().max(100).optional(),
-    quantity: z.union([PositiveDecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'With `metric`: the units to price and hold, above zero.' }),
+    quantity: z.union([PositiveDecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'With `metric`: the units to price and hold, above zero, priced as `POST /v1/quotes` prices them: for a `max` or `latest` metric, the value the event is expected to carry (the hold takes what raising the peak, or setting the level, to it would cost now).' }),
     properties: Properties.optional().meta({ description: 'Event properties that select a filtered charge of the metric.' }),
     idempotency_key: IdempotencyKey.optional(),
     ttl_seconds: z.number().int().min(1).max(86_400).optional().meta({ description: 'Default 600; at most 86,400 (24 hours). At its expiry an uncaptured hold stops holding at once: its credit is available again to the next request (the hold reads `expired` from then on; `POST …/extend` before then keeps it).' }),
@@ -246,7 +248,7 @@ export const IncrementAuthorization = z
   .strictObject({
     id: z.string().max(64),
     amount: PositiveAmount.optional().meta({ description: 'For a hold by amount: how much more to hold.' }),
-    quantity: z.union([DecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'For a hold by metric: how many more units to price and hold.' }),
+    quantity: z.union([PositiveDecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'For a hold by metric: how many more units to price and hold, above zero. For a `max` or `latest` metric the hold then expects an event at its quantity plus these units, and holds what that event would cost now.' }),
     idempotency_key: IdempotencyKey.optional(),
   })
   .superRefine((v, ctx) => {
@@ -262,11 +264,14 @@ export const EventInput = z.strictObject({
   code: z.string().min(1).max(100),
   timestamp: Timestamp.optional().meta({ description: 'ISO 8601 with an offset, or Unix seconds. Default: now. At most 5 minutes (configurable) in the future.' }),
   properties: Properties.optional(),
-  authorization_id: z.string().max(64).optional().meta({ description: 'The hold this usage was delivered under: the event settles against it and is never refused for funds (beyond the hold it becomes debt). A hold already captured, voided or expired still exempts the event from the funds check; the answer warns `authorization_<status>` and the event is debited from credit, then debt.' }),
+  authorization_id: z.string().max(64).optional().meta({
+    description:
+      'The hold this usage was delivered under: the event settles against it. While the hold is `pending`, the part of the event\'s cost in the hold\'s asset that the hold still holds is drawn from it and is never refused (it was checked when it was held). The cost beyond that is checked exactly as any event\'s cost is: it must fit in available credit, then the overdraft limit, as the customer\'s `on_insufficient_funds` policy (or this event\'s) allows, and within the spend caps; a refusal (402 `insufficient_funds` or `spend_cap_exceeded`, `details.requested` being the part beyond the hold and `details.from_hold` what the hold covers) changes nothing, the hold included. Accepted, the excess is drawn from free credit first and only then, under `record_as_debt`, becomes debt (`debt_created`). So increment the hold before a job outgrows it. A hold covers cost in its own asset only: cost in another asset is checked in full. A hold no longer pending (captured, voided or expired) covers nothing: the whole cost is checked as any event\'s, and the answer warns `authorization_<status>`.',
+  }),
   final_capture: z.boolean().optional().meta({ description: 'With authorization_id: release the rest of the hold (default true); false keeps it open for more events.' }),
   cost: DecimalString.optional().meta({ description: 'Your own cost of serving this event, for margins (informational).' }),
   on_insufficient_funds: z.enum(['refuse']).optional().meta({ description: 'Ask for `refuse` for this event whatever the customer policy.' }),
-  precise_total_amount: DecimalString.optional().meta({ description: 'For dynamic charges: the event\'s own price, in major units of the charge\'s asset (e.g. "0.0123").' }),
+  precise_total_amount: NonNegativeDecimalString.optional().meta({ description: 'For dynamic charges: the event\'s own price, in major units of the charge\'s asset (e.g. "0.0123"); never negative (a negative price would credit money back: reverse the event instead).' }),
 });
 export const EventCharge = z.object({ charge_id: z.string(), metric: z.string(), asset: z.string(), units: z.string(), amount: AmountOut });
 export const EventDebit = z.object({
@@ -292,7 +297,7 @@ export const EventResult = z.object({
   debt_created: z.boolean(),
   warnings: z.array(z.string()).meta({
     description:
-      'Why an accepted event was priced differently than it may have meant: `no_metric_for_event_code` (no metric of the plan counts this code: nothing charged), `metric_property_missing:<metric>` (the event lacks the property that metric aggregates, so it does not feed it), `filter_value_unknown:<metric>:<property>` (the event\'s value of that property is none of the values the metric declares for it: it was priced by a charge not filtered on it, such as the default, if there is one), `no_active_subscription` (nothing priced), `late_usage` (its period was finalized; priced in the current one), `authorization_captured` / `authorization_voided` / `authorization_expired` (the hold it names is closed: the event was debited from credit instead).',
+      'Why an accepted event was priced differently than it may have meant: `no_metric_for_event_code` (no metric of the plan counts this code: nothing charged), `metric_property_missing:<metric>` (the event lacks the property that metric aggregates, so it does not feed it), `filter_value_unknown:<metric>:<property>` (the event\'s value of that property is none of the values the metric declares for it: it was priced by a charge not filtered on it, such as the default, if there is one), `no_active_subscription` (nothing priced), `late_usage` (its period was finalized; priced in the current one), `authorization_captured` / `authorization_voided` / `authorization_expired` (the hold it names is closed: the event was checked and debited like an event without one).',
   }),
 });
 /**

@@ -3,7 +3,7 @@ import { AmountOut, AssetCode, Code, DecimalString, ExternalId, IsoTime, NonNega
 
 export const Aggregation = z.enum(['count', 'sum', 'max', 'unique_count', 'latest', 'weighted_sum']).meta({
   description:
-    '`count` events; `sum`, `max`, `latest` of a numeric property; `unique_count` of distinct property values (an event with `operation_type: "remove"` takes one out); `weighted_sum`: the time-weighted level of a property (events carry changes, +10 / -4), per millisecond over the period. Every aggregation but `weighted_sum` is priced and debited per event; `weighted_sum` accrues with time, so it is priced when the period closes (and in usage previews): use it for postpaid customers.',
+    '`count` events; `sum`, `max`, `latest` of a numeric property; `unique_count` of distinct property values (an event with `operation_type: "remove"` takes one out); `weighted_sum`: the time-weighted level of a property (events carry changes, +10 / -4), per millisecond over the period. Every aggregation but `weighted_sum` is priced and debited per event; `weighted_sum` accrues with time, so it is priced when the period closes (and in usage previews): use it for postpaid customers. Usage is never negative: an event whose value for a `sum`, `max` or `latest` metric is below zero is refused (422 `invalid_event_property`, nothing recorded); to correct usage already recorded, reverse the event (`POST /v1/events/{transaction_id}/reverse`) and post the right one. Only `weighted_sum` takes negative values (its events are changes of a level); `unique_count` reads a value as an identity, so any value counts.',
 });
 export const MetricFilter = z.strictObject({
   property: z.string().min(1).max(100),
@@ -162,9 +162,9 @@ export const Quote = z.object({
   quantity: z.string(),
   amount: AmountOut.meta({
     description:
-      'What this quantity would add now, after current usage, held usage and allowances, rounded **up** to the minor unit: the amount a hold for it takes. The event itself debits round(F(usage after)) - round(F(usage before)) (half away from zero), so a sub-cent price may debit 0 on one event and 1 on the next; the period total is always priced once and rounded once.',
+      'What an event with this quantity would add now, after allowances, rounded **up** to the minor unit (never below 0): the amount a hold for it takes. For `sum`, `count` and `unique_count` (that many new values) the quantity is added to current usage and to the units pending holds hold; for `max` it is the new peak (0 while the peak is already at or above it), for `latest` the new value, priced against the usage recorded so far. The event itself debits round(F(usage after)) - round(F(usage before)) (half away from zero), so a sub-cent price may debit 0 on one event and 1 on the next; the period total is always priced once and rounded once.',
   }),
-  exact_amount: z.string().meta({ description: 'The same, unrounded: a decimal string in major units of the asset (`"2.5"` beside `amount: "250"` in USD).' }),
+  exact_amount: z.string().meta({ description: 'The same, unrounded: a decimal string in major units of the asset (`"2.5"` beside `amount: "250"` in USD). Negative for a `latest` value below the current one: the event would give that back.' }),
 });
 export { AmountOut };
 

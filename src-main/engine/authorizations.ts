@@ -149,7 +149,7 @@ export class Authorizations {
       if (input.asset && input.asset !== asset) fail('validation_failed', `Metric ${input.metric} is priced in ${asset}, not ${input.asset}.`, { issues: [{ path: ['asset'], message: `must be ${asset}` }] });
       quantity = dec(input.quantity!);
       const entry = this.usage.get(pricing.periodId, pricing.charge.id);
-      const est = estimate(pricing.charge, entry, quantity);
+      const est = estimate(pricing.charge, entry, quantity, now);
       amount = est.amount > 0n ? est.amount : 0n;
     } else {
       asset = this.assets.require(input.asset!).code;
@@ -329,7 +329,17 @@ export class Authorizations {
       units = dec(input.quantity);
       const charge = this.plans.byId(this.subscriptions.liveOf(customer.id)!.plan_id).charges.find((c) => c.id === hold.row.charge_id);
       if (!charge) fail('invalid_state', 'The charge this hold was priced through is no longer on the customer\'s plan.', { authorization: hold.row.id });
-      extra = estimate(charge, this.usage.get(hold.row.period_id!, charge.id), units).amount;
+      const entry = this.usage.get(hold.row.period_id!, charge.id);
+      let more: bigint;
+      if (charge.metric.aggregation === 'max' || charge.metric.aggregation === 'latest') {
+        // A level: the hold now expects an event at its quantity plus these units. It must hold what
+        // that event would cost against the usage recorded so far; it holds `held` already.
+        more = estimate(charge, entry, add(dec(hold.row.quantity ?? '0'), units), now).amount - hold.row.held;
+      } else {
+        more = estimate(charge, entry, units, now).amount;
+      }
+      // Priced lower than held (a level that would give money back): nothing more to hold.
+      extra = more > 0n ? more : 0n;
     } else if (input.amount !== undefined) {
       extra = input.amount;
     } else {

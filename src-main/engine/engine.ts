@@ -420,7 +420,7 @@ export class Engine {
   quote(input: z.output<typeof CreateQuote>): z.output<typeof Quote> {
     const customer = this.customers.require(input.customer);
     const pricing = this.authorizations.pricingFor(customer, input.metric, input.properties ?? {}, this.now(), { readOnly: true });
-    const est = estimate(pricing.charge, this.usage.get(pricing.periodId, pricing.charge.id), dec(input.quantity));
+    const est = estimate(pricing.charge, this.usage.get(pricing.periodId, pricing.charge.id), dec(input.quantity), this.now());
     return {
       customer: customer.external_id,
       metric: input.metric,

@@ -166,9 +166,11 @@ export class Events {
       if (h.row.status === 'pending') hold = h;
       else warnings.push(`authorization_${h.row.status}`);
     }
-    const authorized = e.authorization_id !== undefined;
 
-    // ---- per-asset totals and the funds check for events without an authorization
+    // ---- per-asset totals, then the funds and caps check. A pending hold in an asset was checked
+    // for what it holds when it was taken (and increased): the part of the event's cost it still
+    // holds is never refused. Everything else (the cost beyond the hold, the cost in another asset,
+    // the whole cost under a hold no longer pending) is checked as any event's cost is.
     const byAsset = new Map<string, { net: bigint; scale: number; effects: ChargeEffect[] }>();
     for (const fx of effects) {
       const t = byAsset.get(fx.charge.asset.code) ?? { net: 0n, scale: fx.charge.asset.scale, effects: [] };
@@ -182,33 +184,42 @@ export class Events {
     for (const [asset, t] of byAsset) {
       const ws = books.wallet(customer.id, asset);
       this.authorizations.applyDeadlines(ws);
-      if (authorized || t.net <= 0n) continue;
+      if (t.net <= 0n) continue;
+      const underHold = hold !== null && hold.row.asset === asset && hold.row.status === 'pending';
+      const fromHold = underHold ? (hold!.row.held < t.net ? hold!.row.held : t.net) : 0n;
+      const beyond = t.net - fromHold;
+      if (beyond <= 0n) continue;
+      // Messages state amounts as money at the asset's scale; `details` keep minor units.
+      const money = (v: bigint) => moneyText(v, asset, t.scale);
+      const heldPart = underHold ? ` (authorization ${hold!.row.id} holds ${money(fromHold)} of it; ${money(beyond)} is beyond the hold)` : '';
+      const heldDetails = underHold ? { authorization: hold!.row.id, from_hold: fromHold.toString() } : {};
       const floor = policy === 'refuse' ? 0n : -ws.wallet.overdraft_limit;
       const available = availableOf(ws);
-      if (available - t.net < floor) {
-        // Messages state amounts as money at the asset's scale; `details` keep minor units.
-        const money = (v: bigint) => moneyText(v, asset, t.scale);
-        fail('insufficient_funds', `The ${asset} wallet of ${customer.external_id} cannot cover this event: it costs ${money(t.net)}, available ${money(available)}${policy === 'refuse' ? '' : `, overdraft limit ${money(ws.wallet.overdraft_limit)}`}.`, {
+      if (available - beyond < floor) {
+        fail('insufficient_funds', `The ${asset} wallet of ${customer.external_id} cannot cover this event: it costs ${money(t.net)}${heldPart}, available ${money(available)}${policy === 'refuse' ? '' : `, overdraft limit ${money(ws.wallet.overdraft_limit)}`}.`, {
           asset,
           available: available.toString(),
           overdraft_limit: ws.wallet.overdraft_limit.toString(),
           debt: debtOf(ws).toString(),
           cost: t.net.toString(),
-          requested: t.net.toString(), // the name an authorization's refusal uses; `cost` kept for compatibility
+          requested: beyond.toString(), // the name an authorization's refusal uses: what the wallet was asked for (the cost, less what a pending hold covers)
           policy,
+          ...heldDetails,
         });
       }
-      const violation = this.caps.check(customer.id, asset, tz, t.net, ws.wallet.debits_pending);
+      // Pending holds count against the caps already (the `held` of the check): only the part
+      // beyond the hold is new spend.
+      const violation = this.caps.check(customer.id, asset, tz, beyond, ws.wallet.debits_pending);
       if (violation) {
-        const money = (v: bigint) => moneyText(v, asset, t.scale);
-        fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${asset} spend cap of ${customer.external_id} (${money(violation.cap)}) would be exceeded: spent ${money(violation.spent)}, held ${money(violation.held)}, this event ${money(violation.requested)}.`, {
+        fail('spend_cap_exceeded', `The ${violation.window === 'day' ? 'daily' : 'monthly'} ${asset} spend cap of ${customer.external_id} (${money(violation.cap)}) would be exceeded: spent ${money(violation.spent)}, held ${money(violation.held)}, this event ${underHold ? `${money(beyond)} beyond its hold` : money(violation.requested)}.`, {
           asset,
           window: violation.window,
           cap: violation.cap.toString(),
           spent: violation.spent.toString(),
           held: violation.held.toString(),
           cost: t.net.toString(),
-          requested: t.net.toString(), // as on an authorization's refusal; `cost` kept for compatibility
+          requested: beyond.toString(), // as on an authorization's refusal
+          ...heldDetails,
         });
       }
       floors.set(asset, floor);

@@ -227,7 +227,10 @@ export class Funding {
   /**
    * Chargeback: the whole top-up (less what was refunded) goes back to funding. What is still in its
    * lot leaves the lot (reservations of pending holds on it move to the overdraft, so they stay
-   * valid); what was already spent becomes debt.
+   * valid); what was already spent becomes debt. A top-up refunded in full has nothing left to
+   * charge back: the customer already has all of it back, so the chargeback is refused (409) rather
+   * than answered as if it had been recorded. (Money a bank takes back a second time, after a full
+   * refund, is the operator's dispute with its payment provider, not a debt of the customer's.)
    */
   reverseTopUp(input: z.output<typeof ReverseTopUp>): z.output<typeof TopUp> {
     const row = this.requireTopUp(input.id);
@@ -245,6 +248,10 @@ export class Funding {
     if (row.chargeback) return markReplayed(this.toApi(row));
     if (row.kind !== 'paid') fail('invalid_state', `Top-up ${row.id} is a grant; there is no payment to charge back.`, { top_up: row.id });
     if (row.status !== 'succeeded' && row.status !== 'refunded') fail('invalid_state', `Top-up ${row.id} is ${row.status}; only a succeeded top-up can be charged back.`, { top_up: row.id, status: row.status });
+    const owed = row.amount - row.refunded_amount;
+    if (owed <= 0n) {
+      fail('invalid_state', `Top-up ${row.id} was refunded in full: nothing left to charge back.`, { top_up: row.id, status: row.status, amount: row.amount.toString(), refunded_amount: row.refunded_amount.toString() });
+    }
     const { books } = this.ctx;
     const customer = this.customers.byInternalId(row.customer_id);
     const ws = this.wallet(customer, row.asset);
@@ -273,13 +280,13 @@ export class Funding {
         }
       }
     }
-    const owed = row.amount - row.refunded_amount;
     const fromLot = lot.remaining < owed ? lot.remaining : owed;
     drawFromLot(books, ws, lot, fromLot, funding, 'chargeback', ref);
     if (owed - fromLot > 0n) books.post(ws.receivable, funding, owed - fromLot, 0, { kind: 'chargeback', ref });
+    // `refunded_amount` stays what was refunded; what was charged back is the rest of the top-up
+    // (`charged_back_amount` in the answer).
     row.chargeback = 1;
     row.status = 'refunded';
-    row.refunded_amount = row.amount;
     row.updated_at = this.ctx.now();
     this.ctx.store.updateTopUp(row);
     this.ctx.emit({ type: 'top_up', customer: customer.external_id, id: row.id, asset: row.asset });
@@ -373,6 +380,7 @@ export class Funding {
       payment_expires_at: isoOrNull(row.payment_expires_at),
       lot_id: row.lot_id === null ? null : String(row.lot_id),
       refunded_amount: row.refunded_amount.toString(),
+      charged_back_amount: (row.chargeback ? row.amount - row.refunded_amount : 0n).toString(),
       refundable: refundable.toString(),
       chargeback: row.chargeback === 1,
       reference: row.reference,

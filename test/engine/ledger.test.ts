@@ -138,7 +138,8 @@ describe('authorizations', () => {
 
   it('books a capture beyond its hold as debt, flags it, and the debt blocks new authorizations until repaid', async () => {
     fx = openEngine();
-    await seedTokens(fx.op, { topUp: '100' });
+    // The part of the event beyond its hold is checked like any event's cost: the overdraft limit lets it become debt.
+    await seedTokens(fx.op, { topUp: '100', overdraft: '100' });
     const auth = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '100' });
     const ev = await fx.op<any>('ingestEvent', { transaction_id: 'over', customer: 'acme', code: 'tokens', properties: { tokens: 1_000_000 }, authorization_id: auth.id }); // 200 cents
     expect(ev.debits[0]).toMatchObject({ amount: '200', from_hold: '100', as_debt: '100' });

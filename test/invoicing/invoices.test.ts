@@ -93,7 +93,8 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
   });
 
   it('a capture beyond its hold appears as debt due', async () => {
-    await start({ topUp: '1000', plan: { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '15' } }] } });
+    // The part of the event beyond its hold is checked like any event's cost: the overdraft limit lets it become debt.
+    await start({ topUp: '1000', customer: { overdraft_limits: [{ asset: 'USD', amount: '500' }] }, plan: { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '15' } }] } });
     const auth = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '1000' });
     await call('big', { authorization_id: auth.id });
     await advanceTo('2026-05-01T00:00:00Z');

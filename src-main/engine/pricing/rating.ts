@@ -1,4 +1,4 @@
-import { add, cmp, type Dec, dec, DecimalError, isDecimalText, sub, toMinor, ZERO } from '../../../shared/decimal';
+import { add, cmp, type Dec, dec, DecimalError, isDecimalText, sub, toMinor, toText, ZERO } from '../../../shared/decimal';
 import { addEvent, chargeAmount, type ChargeUsage, emptyUsage, roundToMinor, withUnits } from '../../../shared/pricing';
 import { fail } from '../errors';
 import type { CompiledMetric } from './metrics';
@@ -45,6 +45,41 @@ export function propertyValue(metric: CompiledMetric, properties: Record<string,
   });
 }
 
+/**
+ * Aggregations whose value is usage consumed, never below zero: a `sum` adds it (a negative value
+ * would lower the period's usage and credit money back), `max` is a peak and `latest` a level of
+ * something used. `weighted_sum` is left out on purpose: its events carry changes of a level
+ * (+10, -4). `count` reads no value; `unique_count` reads an identity, not a quantity.
+ */
+const NON_NEGATIVE = new Set<CompiledMetric['aggregation']>(['sum', 'max', 'latest']);
+
+/**
+ * Refuses (422 `invalid_event_property`) an event whose value for a metric that takes no negative
+ * value is below zero. Checked when an event is ingested, not when a period's remaining events are
+ * re-aggregated (a reversal), so events recorded before this rule can still be reversed.
+ */
+export function refuseNegative(metric: CompiledMetric, properties: Record<string, unknown>): void {
+  if (!NON_NEGATIVE.has(metric.aggregation)) return;
+  const v = propertyValue(metric, properties);
+  if (v === null || v.c >= 0n) return;
+  fail('invalid_event_property', `Property ${JSON.stringify(metric.property)} of metric ${metric.code} (${metric.aggregation}) is ${toText(v)}; usage is never negative. To correct usage already recorded, reverse the event that recorded it (POST /v1/events/{transaction_id}/reverse) and post the right one.`, {
+    metric: metric.code,
+    property: metric.property,
+    value: toText(v),
+  });
+}
+
+/**
+ * A level metric after one event with value `v` at `at`: `max` keeps the period's peak (the first
+ * event of a period sets it), `latest` takes the value of the newest event (one older than the
+ * value held changes nothing). Events and estimates (quotes, holds by metric) both use it.
+ */
+function levelAfter(aggregation: 'max' | 'latest', entry: UsageEntry, v: Dec, at: number): { units: Dec; latestAt: number | null } {
+  if (aggregation === 'max') return { units: entry.usage.events === 0 || cmp(v, entry.usage.units) > 0 ? v : entry.usage.units, latestAt: entry.latestAt };
+  const newer = entry.latestAt === null || at >= entry.latestAt;
+  return newer ? { units: v, latestAt: at } : { units: entry.usage.units, latestAt: entry.latestAt };
+}
+
 /** Where unique_count metrics keep the values seen in a period. */
 export interface UniqueValues {
   add(periodId: number, chargeId: number, value: string): boolean;
@@ -67,19 +102,13 @@ function aggregate(charge: CompiledCharge, entry: UsageEntry, event: RatedEvent,
       if (v === null) return null;
       return { next: { ...entry, usage: addEvent(spec, entry.usage, withAmount(v)) }, units: v };
     }
-    case 'max': {
-      const v = propertyValue(metric, event.properties);
-      if (v === null) return null;
-      const counted = addEvent(spec, entry.usage, withAmount(ZERO));
-      const units = entry.usage.events === 0 || cmp(v, entry.usage.units) > 0 ? v : entry.usage.units;
-      return { next: { ...entry, usage: withUnits(counted, units) }, units: v };
-    }
+    case 'max':
     case 'latest': {
       const v = propertyValue(metric, event.properties);
       if (v === null) return null;
+      const level = levelAfter(metric.aggregation, entry, v, event.timestamp);
       const counted = addEvent(spec, entry.usage, withAmount(ZERO));
-      const newer = entry.latestAt === null || event.timestamp >= entry.latestAt;
-      return { next: { ...entry, usage: withUnits(counted, newer ? v : entry.usage.units), latestAt: newer ? event.timestamp : entry.latestAt }, units: v };
+      return { next: { ...entry, usage: withUnits(counted, level.units), latestAt: level.latestAt }, units: v };
     }
     case 'unique_count': {
       const raw = metric.property ? event.properties[metric.property] : undefined;
@@ -109,6 +138,7 @@ export function rateEvent(plan: CompiledPlan, eventType: string, periodId: numbe
   if (!byMetric) return [];
   const effects: ChargeEffect[] = [];
   for (const charges of byMetric.values()) {
+    refuseNegative(charges[0]!.metric, event.properties);
     const charge = selectCharge(charges, event.properties);
     if (!charge) continue;
     const fx = rateCharge(charge, usage.get(periodId, charge.id), event, unique);
@@ -174,15 +204,33 @@ export function priceOf(charge: CompiledCharge, usage: ChargeUsage): bigint {
 }
 
 /**
- * What `quantity` more of a metric would cost now for this charge, on top of current usage and
- * the units already held by pending holds, after allowances: exact, and rounded UP to the minor
- * unit so a sub-cent estimate never becomes a zero hold. round(F(u + q)) - round(F(u)) never
- * exceeds ceil(F(u + q) - F(u)), so a hold sized this way covers the event it estimates.
+ * What an event with `quantity` of a metric would cost now (at `at`) for this charge, after
+ * allowances: exact, and rounded UP to the minor unit so a sub-cent estimate never becomes a zero
+ * hold. round(F(after)) - round(F(before)) never exceeds ceil(F(after) - F(before)), so a hold
+ * sized this way covers the event it estimates.
+ * - Additive metrics (`sum`, `count`, `unique_count`: `quantity` more units, for `unique_count`
+ *   that many new values) are priced on top of current usage and of the units pending holds
+ *   already hold, as those events are expected too.
+ * - Level metrics are priced as the event would set the level: `max` the new peak (nothing while
+ *   the peak is at or above `quantity`), `latest` the new value (negative `exact` when it is lower:
+ *   the event would give money back). Holds' units are not added to a level: each estimate is
+ *   against the usage recorded so far, so a `max` hold covers its own event whichever comes first
+ *   (a `latest` one too, unless an event lowers the level in between; what the event then costs
+ *   beyond its hold is checked like any event's).
  */
-export function estimate(charge: CompiledCharge, entry: UsageEntry, quantity: Dec): { exact: Dec; amount: bigint } {
-  const heldUsage = withUnits(entry.usage, add(entry.usage.units, entry.heldUnits));
-  const before = chargeAmount(charge.spec, heldUsage);
-  const after = chargeAmount(charge.spec, addEvent(charge.spec, heldUsage, { units: quantity }));
+export function estimate(charge: CompiledCharge, entry: UsageEntry, quantity: Dec, at: number): { exact: Dec; amount: bigint } {
+  const aggregation = charge.metric.aggregation;
+  let before: Dec;
+  let after: Dec;
+  if (aggregation === 'max' || aggregation === 'latest') {
+    const level = levelAfter(aggregation, entry, quantity, at);
+    before = chargeAmount(charge.spec, entry.usage);
+    after = chargeAmount(charge.spec, withUnits(addEvent(charge.spec, entry.usage, { units: ZERO }), level.units));
+  } else {
+    const heldUsage = withUnits(entry.usage, add(entry.usage.units, entry.heldUnits));
+    before = chargeAmount(charge.spec, heldUsage);
+    after = chargeAmount(charge.spec, addEvent(charge.spec, heldUsage, { units: quantity }));
+  }
   const exact = sub(after, before);
   return { exact, amount: toMinor(exact, charge.asset.scale, 'ceil') };
 }

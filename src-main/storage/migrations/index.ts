@@ -7,6 +7,7 @@ import * as m007 from './007-operations';
 import * as m006 from './006-imports';
 import * as m008 from './008-lookup-indexes';
 import * as m009 from './009-refusal-details';
+import * as m010 from './010-chargeback-split';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'operations', sql: m007.sql },
   { version: 8, name: 'lookup indexes', sql: m008.sql },
   { version: 9, name: 'refusal details', sql: m009.sql },
+  { version: 10, name: 'chargeback split', sql: m010.sql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

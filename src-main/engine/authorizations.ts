@@ -268,6 +268,11 @@ export class Authorizations {
     return withIdempotency(this.ctx, `capture:${id}`, input.idempotency_key, { ...input, idempotency_key: undefined }, () => {
       const { hold, customer, ws } = this.live(id);
       this.requirePending(hold, 'captured');
+      // What the hold still holds was checked when it was taken; a capture beyond it is new spend,
+      // checked as a new authorization would be (funds within the overdraft limit, spend caps), as
+      // an event's cost beyond its hold is: a hold of a cent must not open unlimited credit.
+      const beyond = input.amount - hold.row.held;
+      if (beyond > 0n) this.checkFunds(customer, ws, beyond);
       this.settle(hold, customer, ws, input.amount, input.final_capture ?? true, { kind: 'capture', periodId: this.capturePeriod(customer) ?? undefined });
       return { id, body: this.toApi(hold) };
     }, (held) => this.get(held));
@@ -288,7 +293,8 @@ export class Authorizations {
 
   /**
    * Settles `amount` against a hold: drawn from its reservations first, then free credit, then debt
-   * (a capture beyond the hold is delivered usage: never refused). Final: the rest is released.
+   * (what is beyond the hold was checked by the caller: an event's or a capture's funds check).
+   * Final: the rest is released.
    */
   settle(hold: Hold, customer: CustomerRow, ws: WalletState, amount: bigint, final: boolean, meta: { kind: 'capture' | 'usage'; eventId?: number; chargeId?: number; periodId?: number; units?: Dec }): ConsumeResult {
     const { books } = this.ctx;

@@ -158,3 +158,31 @@ describe('events under a hold are checked beyond what the hold holds', () => {
     expect([plain.status, plain.body.error?.code]).toEqual([402, 'spend_cap_exceeded']);
   });
 });
+
+describe('a capture beyond its hold is checked like a new authorization', () => {
+  it('a 1-cent hold cannot capture $50 past the overdraft limit; within funds the excess comes from credit', async () => {
+    const { api } = await setUp();
+    const hold = (await api('POST', '/v1/authorizations', { customer: 'gpu', asset: 'USD', amount: '1' })).body;
+    // Before: 200, captured 5000, 4900 of it as debt.
+    const big = await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '5000' });
+    expect([big.status, big.body.error?.code]).toEqual([402, 'insufficient_funds']);
+    expect(big.body.error.details).toMatchObject({ asset: 'USD', available: '99', overdraft_limit: '0', requested: '4999' });
+    expect((await api('GET', `/v1/authorizations/${hold.id}`)).body).toMatchObject({ status: 'pending', held: '1', captured: '0' });
+    expect(await usd(api)).toMatchObject({ posted: '100', pending: '1', debt: '0', available: '99' });
+
+    const fits = await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '60' });
+    expect(fits.status).toBe(200);
+    expect(fits.body).toMatchObject({ status: 'captured', captured: '60', held: '0' });
+    expect(await usd(api)).toMatchObject({ posted: '40', pending: '0', debt: '0', available: '40' });
+    expect((await api('GET', '/v1/ledger/verify')).body.ok).toBe(true);
+  });
+
+  it('with an overdraft limit the excess may become debt, up to the limit and no further', async () => {
+    const { api } = await setUp({ overdraft_limits: [{ asset: 'USD', amount: '500' }] });
+    const hold = (await api('POST', '/v1/authorizations', { customer: 'gpu', asset: 'USD', amount: '1' })).body;
+    expect((await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '601' })).status).toBe(402);
+    const ok = await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '600' });
+    expect(ok.status).toBe(200);
+    expect(await usd(api)).toMatchObject({ debt: '500', available: '-500' });
+  });
+});

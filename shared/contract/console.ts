@@ -5,11 +5,21 @@ import { StoredEvent, Transfer } from './ledger';
 
 /** Reads the console needs: the overview, the live wallet monitor, event detail, API keys. */
 
+/**
+ * A wallet's state, one definition for the overview's counts and every list (console-views.ts,
+ * `walletState`). A postpaid customer's available below zero is usage billed later, which its
+ * invoice collects: not `negative`.
+ */
+export const WalletStatus = z.enum(['ok', 'low', 'negative', 'empty']).meta({
+  description:
+    '`negative`: a prepaid wallet below zero (debt, or its overdraft in use); counted in the overview\'s `negative_wallets`. A postpaid wallet is never `negative`: below zero is its usage and fees billed later, which its invoice collects. `empty`: nothing left for new consumption (a prepaid wallet at exactly zero; a postpaid wallet at or past its credit limit, the overdraft limit). `low`: reaches its overdraft limit within 24 hours at the current burn rate (counted in `low_wallets`). `ok`: none of these.',
+});
+
 export const Overview = z.object({
   as_of: IsoTime,
   attention: z.object({
     low_wallets: z.number().int().meta({ description: 'Wallets whose time to empty at the current burn rate is under 24 hours.' }),
-    negative_wallets: z.number().int().meta({ description: 'Wallets with available below zero (debt or overdraft in use).' }),
+    negative_wallets: z.number().int().meta({ description: 'Wallets whose `status` is `negative`: prepaid wallets with available below zero (debt or overdraft in use). A postpaid customer below zero is billed later and is not counted.' }),
     refused_events_24h: z.number().int().meta({ description: 'Requests refused in the last 24 hours: events and declined authorizations together (the counts are kept per reason, not per route).' }),
     periods_to_finalize: z.number().int().meta({ description: 'Closed periods still in their grace period (draft invoices).' }),
   }),
@@ -56,9 +66,12 @@ export const WalletMonitor = z.object({
       available: AmountOut,
       pending: AmountOut,
       debt: AmountOut,
-      burn_rate_per_hour: AmountOut.meta({ description: 'Usage per hour over the last 15 minutes.' }),
+      burn_rate_per_hour: AmountOut.meta({ description: 'Usage per hour over the last 15 minutes: events\' debits and captures of holds, not fees, tax or what a period posts at its close.' }),
       spend_last_minute: AmountOut,
       time_to_empty_seconds: z.number().int().nullable().meta({ description: '(available + overdraft limit) / burn rate: when the wallet reaches its limit; null when nothing burns.' }),
+      billing_mode: z.enum(['prepaid', 'postpaid']),
+      overdraft_limit: AmountOut.meta({ description: 'How far below zero available may go (a postpaid customer\'s credit limit).' }),
+      status: WalletStatus,
     }),
   ),
 });
@@ -79,8 +92,10 @@ export const CustomerWallets = z.object({
           posted: AmountOut,
           pending: AmountOut,
           debt: AmountOut,
-          burn_rate_per_hour: AmountOut.meta({ description: 'Spend over the last hour, per hour.' }),
+          burn_rate_per_hour: AmountOut.meta({ description: 'Usage per hour over the last 15 minutes, as in the wallet monitor.' }),
           time_to_empty_seconds: z.number().nullable().meta({ description: 'Until the wallet reaches its overdraft limit at the current burn rate; null when nothing is burning.' }),
+          overdraft_limit: AmountOut.meta({ description: 'How far below zero available may go (a postpaid customer\'s credit limit).' }),
+          status: WalletStatus,
         }),
       ),
     }),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CustomerWallets, EventDetail, Overview, WalletMonitor } from '../../shared/contract/console';
+import type { CustomerWallets, EventDetail, Overview, WalletMonitor, WalletStatus as WalletStatusOut } from '../../shared/contract/console';
 import { startOfDay, startOfMonth } from '../../shared/time';
 import type { CustomerStatusFilter } from '../storage/store';
 import type { Assets } from './assets';
@@ -15,6 +15,33 @@ import type { Subscriptions } from './pricing/subscriptions';
 import type { Stats } from './stats';
 
 const sumOf = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
+
+type WalletStatus = z.output<typeof WalletStatusOut>;
+
+/**
+ * A wallet's state: the one definition behind the overview's counts (`negative_wallets`,
+ * `low_wallets`) and the `status` of every list (the wallet monitor, the customer list), so the
+ * overview cannot count 0 wallets below zero while its "Running low" list shows two as negative.
+ *
+ * - negative: a prepaid wallet below zero (debt, or its overdraft in use). A postpaid customer
+ *   below zero is in its normal state (its usage and fees are billed later and its invoice
+ *   collects them; its credit limit, the overdraft limit, bounds new usage): never negative.
+ * - empty: nothing left for new consumption: a prepaid wallet at exactly zero (whatever it burns),
+ *   a postpaid wallet at or past its credit limit.
+ * - low: at its burn rate it reaches its overdraft limit within 24 hours (`low_wallets` counts
+ *   these, whatever the status shown first).
+ * - ok: none of these.
+ */
+export function walletState(w: { posted: bigint; pending: bigint; debt: bigint; overdraft_limit: bigint }, billingMode: 'prepaid' | 'postpaid', rate: bigint) {
+  const available = w.posted - w.pending - w.debt;
+  const room = available + w.overdraft_limit; // it runs out at its overdraft limit, not at zero
+  const timeToEmpty = rate > 0n ? (room > 0n ? (room * 3600n) / rate : 0n) : null;
+  const low = rate > 0n && room >= 0n && timeToEmpty! < 24n * 3600n;
+  const negative = billingMode !== 'postpaid' && available < 0n;
+  const empty = billingMode === 'postpaid' ? room <= 0n : available === 0n;
+  const status: WalletStatus = negative ? 'negative' : empty ? 'empty' : low ? 'low' : 'ok';
+  return { available, room, timeToEmpty: timeToEmpty === null ? null : Number(timeToEmpty), low, negative, status };
+}
 
 /** The console's read models. Everything here reads running totals and statistics, never the whole ledger. */
 export class ConsoleViews {
@@ -47,22 +74,19 @@ export class ConsoleViews {
     const account = (asset: string, type: string) => totals.find((t) => t.asset === asset && t.type === type);
 
     // A closed (or erased) customer takes no new usage: its wallet cannot run out and is nothing to
-    // watch, whatever burn rate its last minutes left behind. Its status is read only for wallets
-    // that would count, so this stays one pass over the balances.
-    // A wallet runs out when it reaches its overdraft limit, not zero. A postpaid customer below
-    // zero is the normal state of one billed later (the invoice collects it): not counted as below zero.
+    // watch, whatever burn rate its last minutes left behind. Its row is read only for wallets that
+    // could count (below zero, or burning), so this stays one pass over the balances.
+    // Counted by walletState, as the lists' `status` is.
     let low = 0;
     let negative = 0;
     for (const w of wallets) {
-      const available = w.posted - w.pending - w.debt;
-      const room = available + w.overdraft_limit;
-      const rate = burn.get(`${w.customer_id}:${w.asset}`);
-      const isLow = !!rate && rate > 0n && room >= 0n && (room * 3600n) / rate < 24n * 3600n;
-      if (available >= 0n && !isLow) continue;
+      const rate = burn.get(`${w.customer_id}:${w.asset}`) ?? 0n;
+      if (rate <= 0n && w.posted - w.pending - w.debt >= 0n) continue;
       const customer = this.customers.byInternalId(w.customer_id);
       if (customer.status === 'closed') continue;
-      if (available < 0n && customer.billing_mode !== 'postpaid') negative++;
-      if (isLow) low++;
+      const state = walletState(w, customer.billing_mode, rate);
+      if (state.negative) negative++;
+      if (state.low) low++;
     }
 
     const assets = assetCodes.map((code) => {
@@ -148,20 +172,22 @@ export class ConsoleViews {
       .map((w) => {
         const key = `${w.customer_id}:${w.asset}`;
         const rate = burn.get(key) ?? 0n;
-        const available = w.posted - w.pending - w.debt;
-        const room = available + w.overdraft_limit; // it runs out at its overdraft limit
         const customer = this.customers.byInternalId(w.customer_id);
         if (customer.status === 'closed') return null;
+        const state = walletState(w, customer.billing_mode, rate);
         return {
           customer: customer.external_id,
           name: customer.name,
           asset: w.asset,
-          available: available.toString(),
+          available: state.available.toString(),
           pending: w.pending.toString(),
           debt: w.debt.toString(),
           burn_rate_per_hour: rate.toString(),
           spend_last_minute: (last.get(key) ?? 0n).toString(),
-          time_to_empty_seconds: rate > 0n ? Number(room > 0n ? (room * 3600n) / rate : 0n) : null,
+          time_to_empty_seconds: state.timeToEmpty,
+          billing_mode: customer.billing_mode,
+          overdraft_limit: w.overdraft_limit.toString(),
+          status: state.status,
           rate,
         };
       })
@@ -188,17 +214,18 @@ export class ConsoleViews {
           balances: balances
             .filter((b) => b.customer_id === c.id)
             .map((b) => {
-              const available = b.posted - b.pending - b.debt;
-              const room = available + b.overdraft_limit;
               const rate = burn.get(`${c.id}:${b.asset}`) ?? 0n;
+              const state = walletState(b, c.billing_mode, rate);
               return {
                 asset: b.asset,
-                available: available.toString(),
+                available: state.available.toString(),
                 posted: b.posted.toString(),
                 pending: b.pending.toString(),
                 debt: b.debt.toString(),
                 burn_rate_per_hour: rate.toString(),
-                time_to_empty_seconds: rate > 0n ? Number(room > 0n ? (room * 3600n) / rate : 0n) : null,
+                time_to_empty_seconds: state.timeToEmpty,
+                overdraft_limit: b.overdraft_limit.toString(),
+                status: state.status,
               };
             }),
         };

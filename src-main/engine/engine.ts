@@ -222,6 +222,8 @@ export class Engine {
 
     if (options.timers ?? true) {
       this.timers.push(setInterval(() => this.flushRefusals(), 1000).unref());
+      // API keys' last use: noted in memory per request, written here (each key at most once a minute).
+      this.timers.push(setInterval(() => this.flushKeyUses(), 5000).unref());
       this.timers.push(setInterval(() => void this.sweep().catch(() => undefined), 30_000).unref());
       this.timers.push(setInterval(() => void this.runBilling().catch(() => undefined), 2000).unref());
       // The backup schedule (settings: every interval_hours, keep N); checked every minute.
@@ -314,6 +316,12 @@ export class Engine {
   flushRefusals(): Promise<void> {
     if (!this.refusals.dirty || this.closed) return Promise.resolve();
     return this.writer.run(() => this.refusals.flush()).catch(() => undefined);
+  }
+
+  /** Writes the API keys' last uses noted in memory: those due (each key at most once a minute), or all of them. */
+  flushKeyUses(all = false): Promise<void> {
+    if (this.closed || !this.keys.usesDue(all)) return Promise.resolve();
+    return this.writer.run(() => void this.keys.flushUses(all)).catch(() => undefined);
   }
 
   /**
@@ -481,6 +489,7 @@ export class Engine {
     for (const t of this.timers) clearInterval(t);
     this.deliverer.stop();
     if (this.refusals.dirty) await this.writer.run(() => this.refusals.flush()).catch(() => undefined);
+    await this.flushKeyUses(true);
     this.closed = true;
     await this.documents.renderPending().catch(() => undefined);
     await this.writer.close();

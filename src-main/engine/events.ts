@@ -258,9 +258,11 @@ export class Events {
       debits: totals.map((t) => ({
         asset: t.asset,
         amount: t.net.toString(),
-        from_hold: t.fromHold.toString(),
+        // A hold that reserved on the overdraft (postpaid, or no free credit) settles into debt the
+        // hold itself covered: that part is from the hold; as_debt is only debt the event created.
+        from_hold: (t.fromHold + t.heldAsDebt).toString(),
         from_credit: t.fromCredit.toString(),
-        as_debt: t.asDebt.toString(),
+        as_debt: (t.asDebt - t.heldAsDebt).toString(),
         credited_back: t.creditedBack.toString(),
       })),
       authorization: e.authorization_id

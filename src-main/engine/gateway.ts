@@ -33,6 +33,9 @@ export class LocalGateway implements EngineGateway {
 
   async call(id: OperationId, input: unknown, call: CallContext): Promise<CallOutcome> {
     const handler = this.handlers[id] as (i: unknown, c: CallContext) => unknown;
+    // Every door's calls come through here (serve mode's door thread too, by worker-main.ts): the
+    // key's last use is noted in memory; the engine writes it about once a minute (keys.ts).
+    if (call.keyId) this.engine.keys.noteUse(call.keyId);
     let value: unknown;
     try {
       value = await handler(input, call);

@@ -4,7 +4,7 @@ import type { ApiKey, CreateApiKey, CreatedApiKey, RotateApiKey, UpdateApiKey } 
 import type { Scope } from '../../shared/contract/operations';
 import type { ApiKeyRow, Store } from '../storage/store';
 import { fail } from './errors';
-import { iso } from './format';
+import { iso, isoOrNull } from './format';
 import { KEY_RE } from '../key-format';
 import { parseTimestampField } from './timestamps';
 
@@ -67,6 +67,15 @@ export class ApiKeys {
   private readonly cache = new Map<string, { row: ApiKeyRow; principal: KeyPrincipal }>();
   /** Told when a key is created, changed or revoked (doors on other threads drop their caches). */
   onChange: (() => void) | null = null;
+  /**
+   * Last use per key id (ms), in memory: a request costs a map write here, never a database write.
+   * `flushUses` writes it, each key at most once per USE_WRITE_EVERY_MS (and every key when the
+   * engine closes); the API shows it when newer than the stored value.
+   */
+  private readonly lastUse = new Map<string, number>();
+  /** Per key: the last use written, and when (engine clock), for the once-a-minute bound. */
+  private readonly useWritten = new Map<string, { value: number; at: number }>();
+  static readonly USE_WRITE_EVERY_MS = 60_000;
 
   constructor(
     private readonly store: Store,
@@ -133,6 +142,53 @@ export class ApiKeys {
 
   count(): number {
     return this.store.countApiKeys();
+  }
+
+  // ---------------------------------------------------------------- last use
+  /** A request ran as key `id` (any door, any route; read tokens and console sessions run as their key). */
+  noteUse(id: string): void {
+    const now = this.now();
+    const seen = this.lastUse.get(id);
+    if (seen === undefined || now > seen) this.lastUse.set(id, now);
+  }
+
+  /** The last use of a key: the stored value, or the one in memory when newer. */
+  lastUsed(row: Pick<ApiKeyRow, 'id' | 'last_used_at'>): number | null {
+    const seen = this.lastUse.get(row.id);
+    if (seen === undefined) return row.last_used_at;
+    return row.last_used_at === null || seen > row.last_used_at ? seen : row.last_used_at;
+  }
+
+  private useDue(id: string, value: number, now: number, all: boolean): boolean {
+    const w = this.useWritten.get(id);
+    if (!w) return true;
+    if (value <= w.value) return false;
+    return all || now - w.at >= ApiKeys.USE_WRITE_EVERY_MS || now < w.at;
+  }
+
+  /** Is a last use to be written now (`all`: whatever its key's last write, as on close)? */
+  usesDue(all = false): boolean {
+    const now = this.now();
+    for (const [id, value] of this.lastUse) if (this.useDue(id, value, now, all)) return true;
+    return false;
+  }
+
+  /** Writes the last uses that are due; runs inside a writer operation (undone if it rolls back). */
+  flushUses(all = false): number {
+    const now = this.now();
+    let written = 0;
+    for (const [id, value] of this.lastUse) {
+      if (!this.useDue(id, value, now, all)) continue;
+      const before = this.useWritten.get(id);
+      this.store.touchApiKey(id, value);
+      this.useWritten.set(id, { value, at: now });
+      this.onUndo(() => {
+        if (before) this.useWritten.set(id, before);
+        else this.useWritten.delete(id);
+      });
+      written++;
+    }
+    return written;
   }
 
   // ---------------------------------------------------------------- administration (the API's key routes)
@@ -221,7 +277,7 @@ export class ApiKeys {
       support_caps: [...p.supportCaps].map(([asset, amount]) => ({ asset, amount: amount.toString() })),
       rate_limit: p.rate ? { per_second: p.rate.perSecond, burst: p.rate.burst } : null,
       created_at: iso(k.created_at),
-      last_used_at: k.last_used_at === null ? null : iso(k.last_used_at),
+      last_used_at: isoOrNull(this.lastUsed(k)),
       expires_at: k.expires_at === null ? null : iso(k.expires_at),
       revoked_at: k.revoked_at === null ? null : iso(k.revoked_at),
       replaced_by: k.replaced_by,

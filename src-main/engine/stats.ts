@@ -4,8 +4,19 @@ import type { EngineContext } from './context';
 
 /** Consumption as operators read it: what customers were charged (credits back count negative). */
 const SPEND: Record<string, 1 | -1> = { usage: 1, capture: 1, fee: 1, minimum_commitment: 1, usage_credit: -1, discount: -1 };
-/** What moves a wallet's burn rate: usage, not fees. */
-const BURN: Record<string, 1 | -1> = { usage: 1, capture: 1, usage_credit: -1 };
+/**
+ * What moves a wallet's burn rate: usage as it happens, nothing posted once. That is an event's
+ * debit (`usage`, or `usage_credit` when an event lowers its charge's price, both naming the event)
+ * and an explicit capture of a hold (usage delivered under it, `capture`). Not fees, minimum
+ * commitment true-ups, discounts, tax, invoice settlement, refunds or adjustments, and not the
+ * `usage` a period posts when it closes or opens (time-weighted charges priced at the close,
+ * charges billed in advance): that is the whole period's usage in one transfer, and counted as
+ * burn it made a wallet look as if it burned four times its period's usage per hour.
+ */
+function isBurn(t: Pick<TransferRow, 'kind' | 'event_id' | 'authorization_id'>): boolean {
+  if (t.kind === 'usage' || t.kind === 'usage_credit') return t.event_id !== null;
+  return t.kind === 'capture' && t.authorization_id !== null;
+}
 
 interface MinuteRow {
   events: number;
@@ -81,7 +92,8 @@ export class Stats {
         this.op.revenue.set(key, (this.op.revenue.get(key) ?? 0n) + amount);
       }
     }
-    if (BURN[t.kind] !== undefined) {
+    // Signed as spend is: a credit back (revenue -> customer) lowers the burn.
+    if (isBurn(t)) {
       const wk = `${customer.customerId}:${customer.asset}`;
       let b = this.op.burn.get(wk);
       if (!b) this.op.burn.set(wk, (b = new Map()));

@@ -540,6 +540,10 @@ export class Store {
   listApiKeys(): ApiKeyRow[] {
     return this.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at');
   }
+  /** Records a key's last use; never moves it back (a value written later by another path wins). */
+  touchApiKey(id: string, at: number): number {
+    return this.run('UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)', [at, id, at]).changes;
+  }
   revokeApiKey(id: string, at: number): number {
     return this.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]).changes;
   }

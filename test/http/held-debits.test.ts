@@ -9,8 +9,7 @@
  * `debt_created`); `from_hold + from_credit + as_debt` is still the amount.
  *
  * The split is built in src-main/engine/events.ts (`debits:` of the answer, from the totals of
- * `post`), which another change owns: these tests are marked `fails` until the fix described with
- * them lands there (then drop `.fails`).
+ * `post`).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';

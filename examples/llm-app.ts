@@ -6,7 +6,9 @@
  *   2. authorize that amount (POST /v1/authorizations): a 402 means do not serve;
  *   3. do the work;
  *   4. post ONE event with the real input and output token counts and the authorization id
- *      (POST /v1/events): it settles the hold, releases the rest, and is never refused for funds.
+ *      (POST /v1/events): it settles the hold and releases the rest. The worst case was held, so
+ *      the real cost fits in the hold and the event is never refused; a cost beyond the hold
+ *      would be checked for funds like any event's.
  *
  * It uses the resilient client (shared/client/resilient.ts): every call has a timeout (1 s for the
  * quote and the authorization, 2 s for the event) and is retried with backoff; after repeated

@@ -133,6 +133,48 @@ test('a $0.00 wallet that burns is Empty everywhere (never Negative), and its ca
   }
 });
 
+test('a postpaid customer within its credit limit is never Negative: the list and the overview show its credit used against the limit', async ({ page }) => {
+  const client = api(server().url);
+  const id = uid('postpaid-ok');
+  await client.call('createAsset', { code: 'USD' }).catch(() => null);
+  await client.call('createMetric', { code: 'pp_calls', aggregation: 'count' }).catch(() => null);
+  await client.call('createPlan', { code: 'pp-plan', name: 'PP', interval: 'monthly', charges: [{ metric: 'pp_calls', asset: 'USD', model: 'standard', properties: { unit_price: '340.16' } }] }).catch(() => null);
+  await client.call('createCustomer', { external_id: id, name: 'Postpaid Within Limit', billing_mode: 'postpaid', on_insufficient_funds: 'record_as_debt', overdraft_limits: [{ asset: 'USD', amount: '500000' }] } as never);
+  await client.call('createSubscription', { customer: id, plan: 'pp-plan' });
+  await client.call('ingestBatch', { events: [{ transaction_id: `${id}-0`, customer: id, code: 'pp_calls' }] });
+  const wallets = await client.call('listCustomerWallets', { search: id });
+  const usd = wallets.data[0]!.balances.find((b) => b.asset === 'USD')!;
+  expect(usd.available).toBe('-34016');
+  expect(usd.status).not.toBe('negative');
+  const mon = (await client.call('getWalletMonitor', { limit: 500 })).wallets.find((w) => w.customer === id);
+
+  await login(page, server().url);
+  await page.goto(`${server().url}/#/customers`);
+  const row = page.locator(`[data-testid="customer-row"][data-customer="${id}"]`);
+  await expect(row).toContainText('credit used $340.16 of $5,000.00');
+  await expect(row).toContainText(usd.status === 'low' ? 'Low' : 'OK');
+  await expect(row).not.toContainText('Negative');
+
+  await page.goto(`${server().url}/#/`);
+  const low = page.getByRole('table', { name: 'Wallets running low' });
+  const lowRow = page.getByRole('row').filter({ hasText: 'Postpaid Within Limit' });
+  if (mon && mon.status !== 'ok') {
+    // Near its limit at this burn rate: listed as Low, with its credit used, never as Negative.
+    await expect(low.getByRole('row').filter({ hasText: 'Postpaid Within Limit' })).toContainText('credit used $340.16 of $5,000.00');
+    await expect(low.getByRole('row').filter({ hasText: 'Postpaid Within Limit' }).getByTestId('low-wallet-status')).toHaveText('Low');
+  } else {
+    // Well inside its limit: ok, so not running low at all.
+    await expect(page.getByRole('heading', { name: 'Running low' })).toBeVisible();
+    await expect(lowRow).toHaveCount(0);
+  }
+
+  await page.goto(`${server().url}/#/customers/${id}/wallet`);
+  const card = page.getByTestId('wallet-USD');
+  await expect(card).toContainText('credit used $340.16 of $5,000.00');
+  await expect(card).not.toContainText('Negative');
+  await expect(card).not.toContainText('below zero');
+});
+
 test('command palette: Enter opens the first result of the query', async ({ page }) => {
   const client = api(server().url);
   const id = uid('palette');

@@ -2,6 +2,7 @@ import { ActionIcon, Badge, Box, CopyButton, Group, Stack, Text, Title, Tooltip,
 import { Check, Copy, Info } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { formatCount } from '../lib/format';
+import type { WalletStatus } from '../lib/wallet-state';
 
 export function PageHeader({ title, count, description, actions, children }: { title: string; count?: number | null; description?: ReactNode; actions?: ReactNode; children?: ReactNode }) {
   return (
@@ -88,21 +89,7 @@ export function Kbd({ children }: { children: ReactNode }) {
   return <kbd className="tg-kbd">{children}</kbd>;
 }
 
-export type WalletStatus = 'ok' | 'low' | 'negative' | 'empty';
-
-/**
- * A wallet's state from its available amount (minor units) alone for empty/negative, so every page
- * agrees: below zero is negative, exactly zero is empty (whatever it burns), and a wallet that
- * empties within a day at its burn rate is low. The burn rate is accepted for callers' convenience
- * but never turns a zero wallet negative.
- */
-export function walletStatus(available: string, _burnPerHour?: string | null, timeToEmpty?: number | null): WalletStatus {
-  const a = available.trim();
-  if (/^-0*[1-9]/.test(a)) return 'negative';
-  if (/^-?0+$/.test(a)) return 'empty';
-  if (timeToEmpty !== null && timeToEmpty !== undefined && timeToEmpty < 24 * 3600) return 'low';
-  return 'ok';
-}
+export type { WalletStatus } from '../lib/wallet-state';
 
 export function StatusBadge({ status }: { status: WalletStatus }) {
   const map: Record<WalletStatus, { color: string; label: string }> = {

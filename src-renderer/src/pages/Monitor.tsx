@@ -4,7 +4,8 @@ import { Gauge, Pause, Play } from 'lucide-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { call, type OutputOf } from '../api';
-import { PageHeader, StatusBadge, walletStatus } from '../components/common';
+import { PageHeader } from '../components/common';
+import { LiveCreditUsed, LiveWalletStatus } from '../components/WalletStatus';
 import { LiveAmount } from '../components/LiveAmount';
 import { ErrorState, NothingYet, TableSkeleton } from '../components/states';
 import { useTitle } from '../lib/chart';
@@ -231,8 +232,9 @@ export function MonitorPage() {
                         </Text>
                       </Box>
                       <Text size="sm">{w.asset}</Text>
-                      <Box className="tg-cell-right">
-                        <LiveAmount customer={w.customer} asset={w.asset} fallback={w.available} size="sm" fw={600} />
+                      <Box className="tg-cell-right" maw="100%" miw={0}>
+                        <LiveAmount customer={w.customer} asset={w.asset} fallback={w.available} size="sm" fw={600} postpaid={w.billing_mode === 'postpaid'} />
+                        <LiveCreditUsed customer={w.customer} asset={w.asset} wallet={w} truncate="end" />
                       </Box>
                       <Box className="tg-cell-right">
                         <Delta amount={spend} asset={w.asset} label="Change in the last minute" />
@@ -247,7 +249,7 @@ export function MonitorPage() {
                         <LiveAmount customer={w.customer} asset={w.asset} field="pending" fallback={w.pending} size="sm" c={w.pending === '0' ? 'dimmed' : undefined} />
                       </Box>
                       <Box>
-                        <StatusBadge status={walletStatus(w.available, w.burn_rate_per_hour, w.time_to_empty_seconds)} />
+                        <LiveWalletStatus customer={w.customer} asset={w.asset} row={w} />
                       </Box>
                     </VirtualRow>
                   );

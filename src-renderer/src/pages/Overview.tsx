@@ -7,7 +7,8 @@ import { Link, useNavigate } from 'react-router';
 import { dec, sub as decSub, toText, div as decDiv, mul as decMul, isZero } from '@shared/decimal';
 import { minorToDecimal } from '@shared/money';
 import { call, type OutputOf } from '../api';
-import { InfoTip, PageHeader, StatusBadge, walletStatus } from '../components/common';
+import { InfoTip, PageHeader, StatusBadge } from '../components/common';
+import { CreditUsed } from '../components/WalletStatus';
 import { CardsSkeleton, ErrorState, TableSkeleton } from '../components/states';
 import { amountAxis, chartNumber, SERIES_COLORS, useTitle } from '../lib/chart';
 import { formatCount, formatTime, humanCode, humanDuration } from '../lib/format';
@@ -327,8 +328,11 @@ function LowWallets() {
   const feedSeq = useLive((s) => s.feedSeq);
   const offline = useLive((s) => s.status !== 'live');
   // Live: reloaded on the feed's balance and event pushes (at most once a second); a slow poll only while the feed is down.
-  const q = useQuery(() => call('getWalletMonitor', { limit: 5, sort: 'time_to_empty' }), [], { refreshMs: offline ? 30_000 : undefined });
+  // The API's `status` (the rule the counts above use): ok wallets are not running low. Asked for
+  // more than five so that five at risk remain once the ok ones are left out.
+  const q = useQuery(() => call('getWalletMonitor', { limit: 100, sort: 'time_to_empty' }), [], { refreshMs: offline ? 30_000 : undefined });
   useThrottledEffect(q.reload, feedSeq, 1000);
+  const atRisk = (q.data?.wallets ?? []).filter((w) => w.status !== 'ok').slice(0, 5);
   return (
     <Card>
       <Group justify="space-between" mb="xs">
@@ -345,9 +349,9 @@ function LowWallets() {
         <TableSkeleton rows={5} cols={3} />
       ) : q.error ? (
         <ErrorState error={q.error} onRetry={q.reload} what="wallets" />
-      ) : (q.data?.wallets.length ?? 0) === 0 ? (
+      ) : atRisk.length === 0 ? (
         <Text size="sm" c="dimmed" py="lg" ta="center">
-          No wallet is burning credit right now.
+          {(q.data?.wallets.length ?? 0) === 0 ? 'No wallet is burning credit right now.' : 'No wallet runs out within 24 hours.'}
         </Text>
       ) : (
         <Table fz="sm" verticalSpacing={6} aria-label="Wallets running low">
@@ -360,7 +364,7 @@ function LowWallets() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {q.data!.wallets.map((w) => (
+            {atRisk.map((w) => (
               <Table.Tr key={w.customer + w.asset} onClick={() => navigate(`/customers/${encodeURIComponent(w.customer)}/wallet`)} style={{ cursor: 'pointer' }}>
                 <Table.Td style={{ maxWidth: 180, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={w.name ?? w.customer}>
                   <Anchor component={Link} to={`/customers/${encodeURIComponent(w.customer)}/wallet`} size="sm" c="inherit" fw={500}>
@@ -369,10 +373,11 @@ function LowWallets() {
                 </Table.Td>
                 <Table.Td className="tg-right">
                   <Money amount={w.available} asset={w.asset} />
+                  <CreditUsed asset={w.asset} wallet={w} />
                 </Table.Td>
                 <Table.Td className="tg-right tg-num">{humanDuration(w.time_to_empty_seconds)}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 104 }} data-testid="low-wallet-status">
-                  <StatusBadge status={walletStatus(w.available, w.burn_rate_per_hour, w.time_to_empty_seconds)} />
+                  <StatusBadge status={w.status} />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -5,7 +5,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { call, type OutputOf, toApiError } from '../../api';
 import { saveBytes } from '../../lib/bytes';
-import { CopyId, InfoTip, Kbd, StatusBadge, walletStatus } from '../../components/common';
+import { CopyId, InfoTip, Kbd, StatusBadge } from '../../components/common';
+import { CreditUsed } from '../../components/WalletStatus';
+import { type BillingMode, walletState } from '../../lib/wallet-state';
 import { LiveAmount, useBalanceValue } from '../../components/LiveAmount';
 import { ErrorState, NothingYet, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
@@ -86,10 +88,13 @@ const CUSTOMER_STATUS: Record<string, { label: string; color: string }> = {
   closed: { label: 'closed', color: 'red' },
 };
 
-function WalletCard({ customer, b, monitor }: { customer: string; b: Balance; monitor: Monitor | undefined }) {
+function WalletCard({ customer, b, monitor, billingMode }: { customer: string; b: Balance; monitor: Monitor | undefined; billingMode: BillingMode }) {
   const live = useBalanceValue(customer, b.asset, b);
   const value = live ?? b;
-  const status = walletStatus(value.available, monitor?.burn_rate_per_hour, monitor?.time_to_empty_seconds);
+  const postpaid = billingMode === 'postpaid';
+  // The monitor's status while it was read at this available; else the same rule (lib/wallet-state) on the live value.
+  const status = monitor && monitor.available === value.available ? monitor.status : walletState({ available: value.available, overdraft_limit: b.overdraft_limit, billing_mode: billingMode, burn_rate_per_hour: monitor?.burn_rate_per_hour }).status;
+  const wallet = { available: value.available, overdraft_limit: b.overdraft_limit, billing_mode: billingMode };
   return (
     <Card data-testid={`wallet-${b.asset}`}>
       <Group justify="space-between" mb={4}>
@@ -105,25 +110,26 @@ function WalletCard({ customer, b, monitor }: { customer: string; b: Balance; mo
         </Text>
         <InfoTip label="Posted credit minus pending holds minus debt. New consumption may take it down to minus the overdraft limit, never lower." />
       </Group>
-      <LiveAmount customer={customer} asset={b.asset} fallback={b.available} scale={b.scale} className="tg-card-value" component="div" testId={`available-${b.asset}`} />
+      <LiveAmount customer={customer} asset={b.asset} fallback={b.available} scale={b.scale} className="tg-card-value" component="div" testId={`available-${b.asset}`} postpaid={postpaid} />
+      <CreditUsed asset={b.asset} scale={b.scale} wallet={wallet} size="sm" />
       <Stack gap={4} mt="md">
         {(['posted', 'pending', 'debt'] as const).map((f) => (
           <Group key={f} justify="space-between" wrap="nowrap">
             <Text size="sm" c="dimmed">
               {f === 'pending' ? 'Held by holds' : f === 'posted' ? 'Posted credit' : 'Debt'}
             </Text>
-            <LiveAmount customer={customer} asset={b.asset} field={f} fallback={b[f]} scale={b.scale} size="sm" fw={500} c={f === 'debt' && value.debt !== '0' ? 'red' : undefined} testId={`${f}-${b.asset}`} />
+            <LiveAmount customer={customer} asset={b.asset} field={f} fallback={b[f]} scale={b.scale} size="sm" fw={500} c={f === 'debt' && value.debt !== '0' && !postpaid ? 'red' : undefined} testId={`${f}-${b.asset}`} />
           </Group>
         ))}
       </Stack>
       <Group justify="space-between" mt="sm" gap="xs">
         <Text size="xs" c="dimmed">
-          Overdraft limit {formatAmount(b.overdraft_limit, assetLike(b.asset, undefined, b.scale))}
+          {postpaid ? 'Credit limit' : 'Overdraft limit'} {formatAmount(b.overdraft_limit, assetLike(b.asset, undefined, b.scale))}
         </Text>
         {monitor && (
           <Text size="xs" c="dimmed">
             burns {formatAmount(monitor.burn_rate_per_hour, assetLike(b.asset, undefined, b.scale))}/h ·{' '}
-            {status === 'negative' ? 'below zero now' : status === 'empty' || (monitor.time_to_empty_seconds !== null && monitor.time_to_empty_seconds <= 0) ? 'empty now' : monitor.time_to_empty_seconds === null ? 'not emptying' : `empty in ${humanDuration(monitor.time_to_empty_seconds)}`}
+            {status === 'negative' ? 'below zero now' : status === 'empty' || (monitor.time_to_empty_seconds !== null && monitor.time_to_empty_seconds <= 0) ? (postpaid ? 'at its credit limit' : 'empty now') : monitor.time_to_empty_seconds === null ? 'not emptying' : postpaid ? `at its credit limit in ${humanDuration(monitor.time_to_empty_seconds)}` : `empty in ${humanDuration(monitor.time_to_empty_seconds)}`}
           </Text>
         )}
       </Group>
@@ -325,7 +331,7 @@ function Holds({ customer }: { customer: string }) {
   );
 }
 
-function WalletTab({ customer, balances, onTopUp }: { customer: string; balances: Balances | undefined; onTopUp: () => void }) {
+function WalletTab({ customer, balances, billingMode, onTopUp }: { customer: string; balances: Balances | undefined; billingMode: BillingMode | undefined; onTopUp: () => void }) {
   const monitor = useQuery(() => call('getWalletMonitor', { limit: 500 }), [], { refreshMs: 10_000 });
   if (!balances) return <Skeleton height={180} radius="md" />;
   const mon = (asset: string) => monitor.data?.wallets.find((w) => w.customer === customer && w.asset === asset);
@@ -336,7 +342,7 @@ function WalletTab({ customer, balances, onTopUp }: { customer: string; balances
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           {sortAssets(balances.balances).map((b) => (
-            <WalletCard key={b.asset} customer={customer} b={b} monitor={mon(b.asset)} />
+            <WalletCard key={b.asset} customer={customer} b={b} monitor={mon(b.asset)} billingMode={billingMode ?? mon(b.asset)?.billing_mode ?? 'prepaid'} />
           ))}
         </SimpleGrid>
       )}
@@ -525,7 +531,7 @@ export function CustomerPage() {
           ))}
         </Tabs.List>
         <Tabs.Panel value="wallet">
-          <WalletTab customer={id} balances={balancesQ.data} onTopUp={() => setDialog('paid')} />
+          <WalletTab customer={id} balances={balancesQ.data} billingMode={customerQ.data?.billing_mode} onTopUp={() => setDialog('paid')} />
         </Tabs.Panel>
         <Tabs.Panel value="activity">
           <ActivityTab customer={id} balances={balances} />

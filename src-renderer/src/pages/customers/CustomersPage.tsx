@@ -1,17 +1,17 @@
 import { Badge, Box, Button, Group, Loader, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Plus, Search, Users, X } from 'lucide-react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { type ApiError, call, type OutputOf } from '../../api';
-import { PageHeader, StatusBadge, walletStatus } from '../../components/common';
+import { PageHeader } from '../../components/common';
+import { LiveCreditUsed, LiveWalletStatus } from '../../components/WalletStatus';
 import { LiveAmount } from '../../components/LiveAmount';
 import { ErrorState, NothingMatches, NothingYet, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
 import { formatCount } from '../../lib/format';
 import { useListKeys } from '../../lib/keys';
 import { Money } from '../../lib/money';
-import { useQuery } from '../../lib/useQuery';
 import { useLive } from '../../state/live';
 import { assetLike } from '../../state/assets';
 import { CreateCustomerDialog } from './CreateCustomerDialog';
@@ -28,12 +28,11 @@ function currencyFirst(row: Row): Row {
 const ROW_H = 58;
 const COLS = 'minmax(220px, 2.2fr) minmax(110px, 1fr) minmax(170px, 1.3fr) 110px 100px';
 
-function Status({ row, tte }: { row: Row; tte: Map<string, number | null> }) {
+/** The first balance's status: the API's, recomputed by the same rule when a live available moves. */
+function Status({ row }: { row: Row }) {
   const b = row.balances[0];
-  const live = useLive((s) => (b ? s.balances[row.external_id]?.[b.asset]?.available : undefined));
   if (!b) return <Text size="sm" c="dimmed">No wallet</Text>;
-  const available = live ?? b.available;
-  return <StatusBadge status={walletStatus(available, null, tte.get(`${row.external_id}:${b.asset}`) ?? null)} />;
+  return <LiveWalletStatus customer={row.external_id} asset={b.asset} row={{ ...b, billing_mode: row.billing_mode }} />;
 }
 
 function OtherAssets({ row }: { row: Row }) {
@@ -91,8 +90,6 @@ export function CustomersPage() {
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // Time to empty per wallet, for the Low status.
-  const monitor = useQuery(() => call('getWalletMonitor', { limit: 500, sort: 'time_to_empty' }), [], { refreshMs: 15_000 });
-  const tte = useMemo(() => new Map((monitor.data?.wallets ?? []).map((w) => [`${w.customer}:${w.asset}`, w.time_to_empty_seconds])), [monitor.data]);
 
   const load = useCallback(
     (q: string) => {
@@ -240,12 +237,15 @@ export function CustomersPage() {
                       </Text>
                     </Box>
                     <Box>{r.plan ? <Badge variant="light" color="gray">{r.plan}</Badge> : <Text size="sm" c="dimmed">—</Text>}</Box>
-                    <Group justify="flex-end" gap={6} wrap="nowrap">
-                      {b ? <LiveAmount customer={r.external_id} asset={b.asset} fallback={b.available} size="sm" fw={500} /> : <Text size="sm" c="dimmed">—</Text>}
-                      <OtherAssets row={r} />
-                    </Group>
+                    <Box miw={0} ta="right">
+                      <Group justify="flex-end" gap={6} wrap="nowrap">
+                        {b ? <LiveAmount customer={r.external_id} asset={b.asset} fallback={b.available} size="sm" fw={500} postpaid={r.billing_mode === 'postpaid'} /> : <Text size="sm" c="dimmed">—</Text>}
+                        <OtherAssets row={r} />
+                      </Group>
+                      {b && <LiveCreditUsed customer={r.external_id} asset={b.asset} wallet={{ ...b, billing_mode: r.billing_mode }} truncate="end" />}
+                    </Box>
                     <Box>
-                      <Status row={r} tte={tte} />
+                      <Status row={r} />
                     </Box>
                     <Text size="sm" c="dimmed" tt="capitalize">
                       {r.billing_mode}

@@ -20,6 +20,8 @@ export interface Labels {
   unitPrice: string;
   amount: string;
   subtotal: string;
+  /** The totals row of an invoice's coupons (they are also listed among the lines). */
+  discounts: string;
   total: string;
   totalCredited: string;
   totalPaid: string;
@@ -52,6 +54,7 @@ const en: Labels = {
   unitPrice: 'Unit price',
   amount: 'Amount',
   subtotal: 'Subtotal',
+  discounts: 'Discounts',
   total: 'Total',
   totalCredited: 'Total credited',
   totalPaid: 'Total paid',
@@ -83,6 +86,7 @@ const fr: Labels = {
   unitPrice: 'Prix unitaire',
   amount: 'Montant',
   subtotal: 'Sous-total',
+  discounts: 'Remises',
   total: 'Total',
   totalCredited: "Total de l'avoir",
   totalPaid: 'Total payé',
@@ -114,6 +118,7 @@ const de: Labels = {
   unitPrice: 'Einzelpreis',
   amount: 'Betrag',
   subtotal: 'Zwischensumme',
+  discounts: 'Rabatte',
   total: 'Gesamtbetrag',
   totalCredited: 'Gutschriftsbetrag',
   totalPaid: 'Bezahlter Betrag',

@@ -197,6 +197,14 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     ]);
     expect(inv.taxes).toEqual([{ label: 'Tax', rate: '10', base: '3000', amount: '300' }]);
     expect(BigInt(inv.total)).toBe(periodTransfersNet(inv));
+    // The PDF's totals read as arithmetic: subtotal, the coupons as one row, tax on what is left.
+    await fx.engine.documents.renderPending();
+    const doc = await fx.op<any>('getInvoiceDocument', { id: inv.id });
+    const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+    writeFileSync(join(dir, 'inv.pdf'), Buffer.from(doc.base64, 'base64'));
+    const totals = execFileSync('pdftotext', ['-layout', join(dir, 'inv.pdf'), '-']).toString().split('\n').map((l) => l.trim().replace(/\s{2,}/g, ' | '));
+    const from = totals.findIndex((l) => l.startsWith('Subtotal'));
+    expect(totals.slice(from, from + 3)).toEqual(['Subtotal | $35.00', 'Discounts | ($5.00)', 'Tax 10% on $30.00 | $3.00']);
   });
 });
 

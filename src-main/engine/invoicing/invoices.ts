@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Invoice, RecordPayment } from '../../../shared/contract/invoicing';
 import { zonedDate } from '../../../shared/time';
 import type { DocumentLine, DocumentModel, Party } from '../../documents/model';
+import { labelsFor } from '../../documents/labels';
 import type { CustomerRow, InvoiceRow, PeriodRow, SubscriptionRow } from '../../storage/store';
 import type { Assets } from '../assets';
 import type { Billing } from '../billing/lifecycle';
@@ -539,7 +540,9 @@ export class Invoices {
       currency: { code: row.currency, scale: asset?.scale ?? 2 },
       lines: statement.lines.map(({ id: _id, asset: _a, taxable: _t, ...line }): DocumentLine => line),
       subtotal: statement.subtotal.toString(),
-      discounts: [],
+      // The coupon lines again as one totals row, so the subtotal (before coupons) and the tax base
+      // (after them) read as arithmetic: $500.00, discounts ($50.00), tax 20% on $450.00.
+      discounts: statement.discounts !== 0n ? [{ label: labelsFor(customer.language ?? 'en').discounts, amount: statement.discounts.toString() }] : [],
       taxes: taxes.map((t) => ({ label: t.label, rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })),
       total: row.total.toString(),
       creditsApplied: row.credits_applied.toString(),

@@ -385,6 +385,8 @@ export class Authorizations {
 
   void(id: string): z.output<typeof Authorization> {
     const { hold, customer, ws } = this.live(id);
+    // A retried void (its answer lost) finds the hold voided: the same answer, nothing changed.
+    if (hold.row.status === 'voided') return this.toApi(hold);
     this.requirePending(hold, 'voided');
     this.close(hold, ws, 'voided', this.ctx.now());
     this.ctx.emit({ type: 'authorization', customer: customer.external_id, id: hold.row.id, asset: ws.asset });

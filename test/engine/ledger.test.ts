@@ -133,6 +133,9 @@ describe('authorizations', () => {
     a = await fx.op<any>('getAuthorization', { id: auth.id });
     expect(a).toMatchObject({ status: 'voided', held: '0' });
     expect((await bal(fx)).available).toBe('850');
+    // A retried void (its answer lost) answers the voided hold again and changes nothing.
+    expect(await fx.op<any>('voidAuthorization', { id: auth.id })).toMatchObject({ status: 'voided', held: '0', captured: '150' });
+    expect((await bal(fx)).available).toBe('850');
     expectVerified(fx);
   });
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { CustomerWallets, EventDetail, Overview, WalletMonitor, WalletStatus as WalletStatusOut } from '../../shared/contract/console';
+import type { CustomerWallets, EventDetail, Overview, WalletMonitor } from '../../shared/contract/console';
+import { walletStateOf } from '../../shared/wallet-state';
 import { startOfDay, startOfMonth } from '../../shared/time';
 import type { CustomerStatusFilter } from '../storage/store';
 import type { Assets } from './assets';
@@ -16,31 +17,13 @@ import type { Stats } from './stats';
 
 const sumOf = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
-type WalletStatus = z.output<typeof WalletStatusOut>;
-
 /**
- * A wallet's state: the one definition behind the overview's counts (`negative_wallets`,
- * `low_wallets`) and the `status` of every list (the wallet monitor, the customer list), so the
- * overview cannot count 0 wallets below zero while its "Running low" list shows two as negative.
- *
- * - negative: a prepaid wallet below zero (debt, or its overdraft in use). A postpaid customer
- *   below zero is in its normal state (its usage and fees are billed later and its invoice
- *   collects them; its credit limit, the overdraft limit, bounds new usage): never negative.
- * - empty: nothing left for new consumption: a prepaid wallet at exactly zero (whatever it burns),
- *   a postpaid wallet at or past its credit limit.
- * - low: at its burn rate it reaches its overdraft limit within 24 hours (`low_wallets` counts
- *   these, whatever the status shown first).
- * - ok: none of these.
+ * A wallet's state from its running totals, by the rule in shared/wallet-state.ts: the one
+ * definition behind the overview's counts and every list's `status`, so they always agree.
  */
 export function walletState(w: { posted: bigint; pending: bigint; debt: bigint; overdraft_limit: bigint }, billingMode: 'prepaid' | 'postpaid', rate: bigint) {
   const available = w.posted - w.pending - w.debt;
-  const room = available + w.overdraft_limit; // it runs out at its overdraft limit, not at zero
-  const timeToEmpty = rate > 0n ? (room > 0n ? (room * 3600n) / rate : 0n) : null;
-  const low = rate > 0n && room >= 0n && timeToEmpty! < 24n * 3600n;
-  const negative = billingMode !== 'postpaid' && available < 0n;
-  const empty = billingMode === 'postpaid' ? room <= 0n : available === 0n;
-  const status: WalletStatus = negative ? 'negative' : empty ? 'empty' : low ? 'low' : 'ok';
-  return { available, room, timeToEmpty: timeToEmpty === null ? null : Number(timeToEmpty), low, negative, status };
+  return { available, ...walletStateOf(available, w.overdraft_limit, billingMode, rate) };
 }
 
 /** The console's read models. Everything here reads running totals and statistics, never the whole ledger. */

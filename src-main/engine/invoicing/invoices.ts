@@ -436,10 +436,11 @@ export class Invoices {
   }
 
   // ---------------------------------------------------------------- reads
-  statusOf(row: InvoiceRow): z.output<typeof Invoice>['status'] {
+  /** `outstanding`: when the caller has it already (it reads the customer's debt and invoices). */
+  statusOf(row: InvoiceRow, outstanding?: bigint): z.output<typeof Invoice>['status'] {
     if (row.status === 'draft') return 'draft';
     if (row.status === 'void') return 'void';
-    const outstanding = this.outstanding(row);
+    outstanding ??= this.outstanding(row);
     if (outstanding === 0n) return 'paid';
     if (row.due_at !== null && this.ctx.now() > row.due_at) return 'overdue';
     return row.amount_paid > 0n ? 'partially_paid' : 'open';
@@ -592,12 +593,14 @@ export class Invoices {
     const notes = row.id === 'preview' ? [] : this.ctx.store.listCreditNotes(row.id);
     const creditedByLine = new Map<string, bigint>();
     for (const n of notes) for (const l of JSON.parse(n.lines) as { line_id: string; amount: string }[]) creditedByLine.set(l.line_id, (creditedByLine.get(l.line_id) ?? 0n) + BigInt(l.amount));
-    const status = this.statusOf(row);
+    // Read once: it walks the customer's debt, open invoices and uninvoiced periods.
+    const outstanding = row.status === 'finalized' ? this.outstanding(row) : 0n;
+    const status = this.statusOf(row, outstanding);
     const actions: z.output<typeof Invoice>['allowed_actions'] = ['download_pdf'];
     if (row.status === 'draft' && row.id !== 'preview') actions.push('finalize');
     if (row.status === 'finalized') {
       if (row.amount_paid === 0n && row.credits_applied === 0n && row.credited === 0n) actions.push('void');
-      if (this.outstanding(row) > 0n) {
+      if (outstanding > 0n) {
         actions.push('record_payment');
         if (this.freeCredit(row.customer_id, row.currency) > 0n) actions.push('settle_from_credit');
       }
@@ -633,7 +636,7 @@ export class Invoices {
       credits_applied: creditsApplied.toString(),
       amount_due: amountDue.toString(),
       amount_paid: row.amount_paid.toString(),
-      amount_outstanding: (row.status === 'finalized' ? this.outstanding(row) : 0n).toString(),
+      amount_outstanding: outstanding.toString(),
       credited: row.credited.toString(),
       tax_note: taxNote,
       issue_date: row.issue_date,

@@ -1,17 +1,11 @@
 /**
- * A wallet's state, the same rule as the engine's `walletState` (src-main/engine/console-views.ts),
- * which fills the `status` of the wallet monitor and the customer list and counts the overview's
- * low and negative wallets. The console shows the API's `status` where a row has it; this is for a
- * LIVE available (balance pushes between refreshes), so a recomputed badge never disagrees with it.
- *
- * - negative: a PREPAID wallet below zero. A postpaid customer is never negative: below zero is
- *   usage billed later, and its credit limit (the overdraft limit) stops new usage.
- * - empty: prepaid at exactly 0; postpaid at or past its credit limit.
- * - low: reaches its overdraft limit within 24 h at the burn rate.
- * - ok: none of these.
+ * The console's side of shared/wallet-state.ts: the API's wallet rows carry amounts as strings. The
+ * console shows the API's `status` where a row has it; this recomputes it for a LIVE available
+ * (balance pushes between refreshes), by the same rule, so a badge never disagrees with the API.
  */
-export type WalletStatus = 'ok' | 'low' | 'negative' | 'empty';
-export type BillingMode = 'prepaid' | 'postpaid';
+import { type BillingMode, type WalletStatus, walletStateOf } from '@shared/wallet-state';
+
+export type { BillingMode, WalletStatus };
 
 export interface WalletFacts {
   /** Integer minor units: posted − pending − debt. */
@@ -31,16 +25,8 @@ function big(s: string | null | undefined): bigint {
   }
 }
 
-export function walletState(w: WalletFacts): { status: WalletStatus; room: bigint; timeToEmpty: number | null; low: boolean; negative: boolean } {
-  const available = big(w.available);
-  const rate = big(w.burn_rate_per_hour);
-  const room = available + big(w.overdraft_limit); // it runs out at its overdraft limit, not at zero
-  const timeToEmpty = rate > 0n ? (room > 0n ? (room * 3600n) / rate : 0n) : null;
-  const low = rate > 0n && room >= 0n && timeToEmpty! < 24n * 3600n;
-  const negative = w.billing_mode !== 'postpaid' && available < 0n;
-  const empty = w.billing_mode === 'postpaid' ? room <= 0n : available === 0n;
-  const status: WalletStatus = negative ? 'negative' : empty ? 'empty' : low ? 'low' : 'ok';
-  return { status, room, timeToEmpty: timeToEmpty === null ? null : Number(timeToEmpty), low, negative };
+export function walletState(w: WalletFacts) {
+  return walletStateOf(big(w.available), big(w.overdraft_limit), w.billing_mode, big(w.burn_rate_per_hour));
 }
 
 /**

@@ -199,108 +199,108 @@ export function AppliedCoupons({ customer, plan, reloadKey }: { customer: string
         </Group>
       ) : (
         <Table.ScrollContainer minWidth={860} type="native">
-        <Table aria-label="Applied coupons" verticalSpacing="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Coupon</Table.Th>
-              <Table.Th className="tg-right" w={130}>
-                Discount
-              </Table.Th>
-              <Table.Th w={110}>Status</Table.Th>
-              <Table.Th className="tg-right" w={120}>
-                Periods left
-              </Table.Th>
-              <Table.Th className="tg-right" w={130}>
-                Amount left
-              </Table.Th>
-              <Table.Th>Limited to</Table.Th>
-              <Table.Th w={120}>Applied</Table.Th>
-              <Table.Th w={48}>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sorted.map((a) => {
-              const c = byCode.get(a.coupon);
-              const s = STATUS[a.status];
-              return (
-                <Table.Tr key={a.id} data-testid="applied-coupon-row" data-code={a.coupon} data-status={a.status}>
-                  <Table.Td style={{ minWidth: 160 }}>
-                    <Text size="sm" fw={600}>
-                      {c?.name ?? a.coupon}
-                    </Text>
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {a.coupon}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td className="tg-right" style={{ whiteSpace: 'nowrap' }}>
-                    {c ? (
-                      <Stack gap={0} align="flex-end">
-                        <CouponDiscount coupon={c} size="sm" />
-                        <Text size="xs" c="dimmed">
-                          {durationLabel(c)}
+          <Table aria-label="Applied coupons" verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Coupon</Table.Th>
+                <Table.Th className="tg-right" w={130}>
+                  Discount
+                </Table.Th>
+                <Table.Th w={110}>Status</Table.Th>
+                <Table.Th className="tg-right" w={120}>
+                  Periods left
+                </Table.Th>
+                <Table.Th className="tg-right" w={130}>
+                  Amount left
+                </Table.Th>
+                <Table.Th>Limited to</Table.Th>
+                <Table.Th w={120}>Applied</Table.Th>
+                <Table.Th w={48}>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {sorted.map((a) => {
+                const c = byCode.get(a.coupon);
+                const s = STATUS[a.status];
+                return (
+                  <Table.Tr key={a.id} data-testid="applied-coupon-row" data-code={a.coupon} data-status={a.status}>
+                    <Table.Td style={{ minWidth: 160 }}>
+                      <Text size="sm" fw={600}>
+                        {c?.name ?? a.coupon}
+                      </Text>
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {a.coupon}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td className="tg-right" style={{ whiteSpace: 'nowrap' }}>
+                      {c ? (
+                        <Stack gap={0} align="flex-end">
+                          <CouponDiscount coupon={c} size="sm" />
+                          <Text size="xs" c="dimmed">
+                            {durationLabel(c)}
+                          </Text>
+                        </Stack>
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          —
                         </Text>
-                      </Stack>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        —
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={s.color} radius="sm" leftSection={<span className={`tg-dot tg-dot-${s.color}`} aria-hidden />}>
+                        {s.label}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td className="tg-right" data-testid="applied-periods-left">
+                      {a.status === 'removed' ? (
+                        <Text size="sm" c="dimmed" title="Removed: it has no periods left">
+                          —
+                        </Text>
+                      ) : a.periods_left !== null ? (
+                        <Text size="sm" className="tg-num" c={a.status === 'active' ? undefined : 'dimmed'}>
+                          {a.periods_left}
+                        </Text>
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          {c?.frequency === 'forever' ? '∞' : '—'}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td className="tg-right" data-testid="applied-amount-left">
+                      {a.status === 'removed' ? (
+                        <Text size="sm" c="dimmed" title="Removed: nothing is left on it">
+                          —
+                        </Text>
+                      ) : a.amount_left !== null && a.asset ? (
+                        <Money amount={a.amount_left} asset={a.asset} size="sm" c={a.status === 'active' ? undefined : 'dimmed'} />
+                      ) : (
+                        <Text size="sm" c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{c ? <CouponLimits coupon={c} /> : null}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" title={formatDateTime(a.created_at)}>
+                        {formatDate(a.created_at)}
                       </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={s.color} radius="sm" leftSection={<span className={`tg-dot tg-dot-${s.color}`} aria-hidden />}>
-                      {s.label}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td className="tg-right" data-testid="applied-periods-left">
-                    {a.status === 'removed' ? (
-                      <Text size="sm" c="dimmed" title="Removed: it has no periods left">
-                        —
-                      </Text>
-                    ) : a.periods_left !== null ? (
-                      <Text size="sm" className="tg-num" c={a.status === 'active' ? undefined : 'dimmed'}>
-                        {a.periods_left}
-                      </Text>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        {c?.frequency === 'forever' ? '∞' : '—'}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td className="tg-right" data-testid="applied-amount-left">
-                    {a.status === 'removed' ? (
-                      <Text size="sm" c="dimmed" title="Removed: nothing is left on it">
-                        —
-                      </Text>
-                    ) : a.amount_left !== null && a.asset ? (
-                      <Money amount={a.amount_left} asset={a.asset} size="sm" c={a.status === 'active' ? undefined : 'dimmed'} />
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{c ? <CouponLimits coupon={c} /> : null}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" title={formatDateTime(a.created_at)}>
-                      {formatDate(a.created_at)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td className="tg-right">
-                    {a.status === 'active' && (
-                      <Tooltip label="Remove the coupon">
-                        <ActionIcon variant="subtle" color="red" onClick={() => setRemoving(a)} aria-label={`Remove the coupon ${a.coupon}`}>
-                          <TicketX size={16} />
-                        </ActionIcon>
-                      </Tooltip>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+                    </Table.Td>
+                    <Table.Td className="tg-right">
+                      {a.status === 'active' && (
+                        <Tooltip label="Remove the coupon">
+                          <ActionIcon variant="subtle" color="red" onClick={() => setRemoving(a)} aria-label={`Remove the coupon ${a.coupon}`}>
+                            <TicketX size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
         </Table.ScrollContainer>
       )}
       {rows.some((a) => a.status === 'active') && (

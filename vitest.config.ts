@@ -8,6 +8,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'test/reliability/**'],
     pool: 'forks',
+    globalSetup: ['test/helpers/scratch-tmpdir.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

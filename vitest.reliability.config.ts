@@ -15,6 +15,7 @@ export default defineConfig(({ mode }) => ({
     environment: 'node',
     include: ['test/reliability/**/*.test.ts'],
     pool: 'forks',
+    globalSetup: ['test/helpers/scratch-tmpdir.ts'],
     fileParallelism: false,
     testTimeout: 30 * 60_000,
     hookTimeout: 120_000,

@@ -3,9 +3,10 @@
  * the engine, in batches, without HTTP. Run: node scripts/run-ts.js bench/profile-ingest.ts, or
  * node --cpu-prof out/run/profile-ingest.mjs after that, and open the .cpuprofile.
  * TABLE_ROWS=1 prints the rows each table holds per event; with --expose-gc it prints the heap
- * after a collection, and HEAP_SNAPSHOT=file writes a heap snapshot.
+ * after a collection, and HEAP_SNAPSHOT=file writes a heap snapshot. CPU_PROFILE=file profiles the
+ * ingestion alone; KEEP_DATA=1 keeps the data dir.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../src-main/engine/engine';
@@ -15,7 +16,8 @@ import { makeEvents, METRICS, PLAN, zipfSampler } from './lib/workload';
 
 const customers = Number(process.env.CUSTOMERS ?? 2000);
 const events = Number(process.env.EVENTS ?? 50_000);
-const engine = Engine.open({ dataDir: mkdtempSync(join(tmpdir(), 'tg-prof-')), timers: false, synchronous: 'FULL' });
+const dataDir = mkdtempSync(join(tmpdir(), 'tg-prof-'));
+const engine = Engine.open({ dataDir, timers: false, synchronous: 'FULL' });
 const handlers = createHandlers(engine) as unknown as Record<string, (i: unknown, c: unknown) => Promise<unknown>>;
 const call = { door: 'ipc', keyId: null, keyName: 'bench', osUser: 'bench', remoteAddress: null, requestId: 'p' };
 const op = (id: string, input: unknown) => handlers[id]!((operations as Record<string, { input: { parse(x: unknown): unknown } }>)[id]!.input.parse(input), call);
@@ -50,9 +52,16 @@ if (holds) {
   for (let i = 0; i < taking.length; i += 1000) await engine.writer.runEach(taking.slice(i, i + 1000), 'bulk');
   console.log(JSON.stringify({ holds: taking.length, seconds: Math.round((performance.now() - t) / 10) / 100 }));
 }
+// CPU_PROFILE=file: a CPU profile of the ingestion alone (not the set-up), for Chrome's DevTools.
+const inspector = process.env.CPU_PROFILE ? new (await import('node:inspector/promises')).Session() : null;
+if (inspector) { inspector.connect(); await inspector.post('Profiler.enable'); await inspector.post('Profiler.start'); }
 const started = performance.now();
 for (let i = 0; i < list.length; i += 1000) await engine.writer.runEach(list.slice(i, i + 1000).map((e) => () => engine.events.ingest(e as never)), 'bulk');
 const seconds = (performance.now() - started) / 1000;
+if (inspector) {
+  const { profile } = await inspector.post('Profiler.stop');
+  (await import('node:fs')).writeFileSync(process.env.CPU_PROFILE!, JSON.stringify(profile));
+}
 const count = (sql: string) => (engine.db.prepare(sql).get() as { n: number }).n;
 console.log(JSON.stringify({ events, seconds: Math.round(seconds * 100) / 100, events_per_second: Math.round(events / seconds), transfers_per_event: count("SELECT COUNT(*) AS n FROM transfers WHERE event_id IS NOT NULL") / events }));
 // TABLE_ROWS=1: rows per table and index entries per event, to see what an event writes.
@@ -99,3 +108,4 @@ if (gc) {
   }
 }
 await engine.close();
+if (!process.env.KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });

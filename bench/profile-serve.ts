@@ -4,7 +4,7 @@
  * Run: node scripts/run-ts.js bench/profile-serve.ts, with LOAD=auth|single|batch, RATE (auth,
  * per second), SECONDS, CUSTOMERS. Open the .cpuprofile files in Chrome's DevTools.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, closedLoop, openLoop, percentile } from './lib/http';
@@ -81,6 +81,7 @@ const kb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`
 console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), peak_rss_mb: kb('VmHWM'), rss_anon_mb: kb('RssAnon'), rss_file_mb: kb('RssFile'), rss_shmem_mb: kb('RssShmem'), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
 api.close();
 await serve.stop();
+if (!process.env.KEEP_DATA) rmSync(join(dataDir, '..'), { recursive: true, force: true });
 // The same requests as the server saw them (from its request log): what is left of the client's
 // tail beyond these figures was spent outside the server (the load generator, scheduling).
 const logged: Record<string, number[]> = {};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountOut, ExternalId, IdempotencyKey, IsoTime, PageQuery, PositiveAmount, Timestamp } from './common';
+import { AmountOut, AssetCode, ExternalId, IdempotencyKey, IsoTime, PageQuery, PositiveAmount, Timestamp } from './common';
 
 export const InvoiceStatus = z.enum(['draft', 'open', 'partially_paid', 'paid', 'overdue', 'void']);
 export const InvoiceAction = z.enum(['finalize', 'void', 'reissue', 'record_payment', 'settle_from_credit', 'create_credit_note', 'download_pdf']);
@@ -129,3 +129,39 @@ export const ExportInvoices = z.strictObject({
   folder: z.string().max(1000).optional().meta({ description: 'Where to write (default: <data dir>/exports/<timestamp>).' }),
 });
 export const ExportResult = z.object({ folder: z.string(), invoices: z.number().int(), files: z.array(z.string()) });
+
+// ------------------------------------------------------------------ receivables aging
+export const ReceivablesAgingQuery = z.strictObject({
+  currency: AssetCode.optional().meta({ description: 'Only this currency (default: every currency someone owes in).' }),
+  customer: ExternalId.optional().meta({ description: 'Only this customer.' }),
+  limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: 'How many customer rows, 1-1000 (default 100), most overdue first. The per-currency totals always cover everyone.' }),
+});
+/**
+ * What is owed, by how long past its due date. An invoice's part goes to one bucket by whole days
+ * past `due_at` at `as_of` (a second past due is day 1); amounts are what `amount_outstanding` says.
+ */
+const agingBuckets = {
+  not_due: AmountOut.meta({ description: 'Owed on finalized invoices not yet due (or with no due date).' }),
+  days_1_30: AmountOut.meta({ description: 'Owed on invoices 1 to 30 days past due.' }),
+  days_31_60: AmountOut,
+  days_61_90: AmountOut,
+  days_over_90: AmountOut.meta({ description: 'Owed on invoices more than 90 days past due.' }),
+  overdue: AmountOut.meta({ description: 'days_1_30 + days_31_60 + days_61_90 + days_over_90.' }),
+  uninvoiced: AmountOut.meta({ description: 'Debt no finalized invoice states yet: postpaid usage of the current period and of draft invoices. Not aged.' }),
+  total: AmountOut.meta({ description: 'not_due + overdue + uninvoiced: the whole receivable (the customer\'s debt).' }),
+};
+export const ReceivablesAging = z.object({
+  as_of: IsoTime,
+  currencies: z.array(z.object({ currency: z.string(), customers: z.number().int().meta({ description: 'Customers owing in this currency.' }), ...agingBuckets })).meta({ description: 'One row per currency owed in; amounts in its minor units. Never added across currencies.' }),
+  customers: z.array(
+    z.object({
+      customer: z.string(),
+      name: z.string().nullable(),
+      currency: z.string(),
+      ...agingBuckets,
+      invoices: z.number().int().meta({ description: 'Finalized invoices with something outstanding.' }),
+      oldest_due_at: IsoTime.nullable().meta({ description: 'Due date of the oldest invoice still owed (null: none has one).' }),
+    }),
+  ).meta({ description: 'One row per customer and currency, most overdue first (then most owed).' }),
+  customers_total: z.number().int().meta({ description: 'How many customer rows there are before `limit`.' }),
+});

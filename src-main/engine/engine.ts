@@ -41,6 +41,7 @@ import { Stats } from './stats';
 import { ConsoleViews } from './console-views';
 import { Statements } from './invoicing/statement';
 import { Invoices } from './invoicing/invoices';
+import { ReceivablesAgingReport } from './invoicing/aging';
 import { CreditNotes } from './invoicing/credit-notes';
 import { Receipts } from './invoicing/receipts';
 import { Documents } from './invoicing/documents';
@@ -109,6 +110,7 @@ export class Engine {
   readonly consoleViews: ConsoleViews;
   readonly statements: Statements;
   readonly invoices: Invoices;
+  readonly aging: ReceivablesAgingReport;
   readonly creditNotes: CreditNotes;
   readonly receipts: Receipts;
   readonly documents: Documents;
@@ -179,6 +181,7 @@ export class Engine {
     this.ctx.books.onTransfer = (t) => this.stats.transfer(t);
     this.statements = new Statements(this.ctx, this.assets, this.plans, this.subscriptions, this.usage, this.billing);
     this.invoices = new Invoices(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.statements, this.billing, this.settingsStore, dataDir);
+    this.aging = new ReceivablesAgingReport(this.ctx, this.customers, this.invoices);
     this.billing.onPeriodClosed = (sub, customer, periodStart) => void this.invoices.draft(sub, customer, periodStart);
     this.creditNotes = new CreditNotes(this.ctx, this.customers, this.invoices, this.settingsStore);
     this.receipts = new Receipts(this.ctx, this.customers, this.assets, this.settingsStore, this.invoices.numbers);

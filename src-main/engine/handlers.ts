@@ -247,6 +247,7 @@ export function createHandlers(engine: Engine): Handlers {
     listTransfers: (i) => engine.views.listTransfers(i),
 
     listInvoices: (i) => engine.invoices.list(i),
+    getReceivablesAging: (i) => engine.aging.report(i),
     getInvoice: (i) => engine.invoices.toApi(engine.invoices.require(i.id)),
     finalizeInvoice: (i, c) => audited('finalizeInvoice', i, c, () => engine.invoices.toApi(engine.invoices.finalize(i.id))),
     voidInvoice: (i, c) => audited('voidInvoice', i, c, () => engine.invoices.toApi(engine.invoices.void(i.id, i.reason))),

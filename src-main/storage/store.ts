@@ -1438,13 +1438,18 @@ export class Store {
    * less payments and the credit notes taken off the receivable, never below zero), the most
    * recently finalized first. One query with no documents or PDFs read: invoice outstanding walks it.
    */
-  finalizedInvoiceOwedOf(customerId: number, currency: string): { id: string; owed: bigint }[] {
-    return this.all<{ id: string; owed: bigint }>(
-      `SELECT i.id, MAX(0, i.amount_due - i.amount_paid - COALESCE((SELECT SUM(c.to_receivable) FROM credit_notes c WHERE c.invoice_id = i.id), 0)) AS owed
+  finalizedInvoiceOwedOf(customerId: number, currency: string): { id: string; owed: bigint; due_at: number | null }[] {
+    // Read as BigInts (the amounts); the due date is a time in milliseconds.
+    return this.all<{ id: string; owed: bigint; due_at: bigint | null }>(
+      `SELECT i.id, i.due_at, MAX(0, i.amount_due - i.amount_paid - COALESCE((SELECT SUM(c.to_receivable) FROM credit_notes c WHERE c.invoice_id = i.id), 0)) AS owed
        FROM invoices i WHERE i.customer_id = ? AND i.currency = ? AND i.status = 'finalized' ORDER BY i.finalized_at DESC, i.id DESC`,
       [customerId, currency],
       true,
-    );
+    ).map((r) => ({ id: r.id, owed: r.owed, due_at: r.due_at === null ? null : Number(r.due_at) }));
+  }
+  /** Customers' receivables in debt (posted debits above credits): whom an aging report is about. */
+  receivablesInDebt(): { customer_id: number; asset: string }[] {
+    return this.all<{ customer_id: number; asset: string }>("SELECT customer_id, asset FROM accounts WHERE type = 'receivable' AND debits_posted > credits_posted ORDER BY customer_id, asset");
   }
   listDraftsDue(now: number, limit: number): string[] {
     return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'draft' AND grace_until IS NOT NULL AND grace_until <= ? ORDER BY created_at, id LIMIT ?", [now, limit]).map((r) => r.id);

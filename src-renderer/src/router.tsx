@@ -20,6 +20,7 @@ import { TcoPage } from './pages/Tco';
 import { AuditLogPage } from './pages/audit/AuditLogPage';
 import { InvoiceDetailPage } from './pages/invoices/InvoiceDetail';
 import { InvoicesPage } from './pages/invoices/InvoicesPage';
+import { AgingPage } from './pages/invoices/AgingPage';
 import { OperationsPage } from './pages/OperationsPage';
 import { WebhooksPage } from './pages/webhooks/WebhooksPage';
 import { useSession } from './state/session';
@@ -78,6 +79,7 @@ export const router = createHashRouter([
       { path: 'events', element: <EventsPage tab="stream" /> },
       { path: 'events/refused', element: <EventsPage tab="refused" /> },
       { path: 'invoices', element: <InvoicesPage /> },
+      { path: 'invoices/aging', element: <AgingPage /> },
       { path: 'invoices/:id', element: <InvoiceDetailPage /> },
       { path: 'webhooks', element: <WebhooksPage /> },
       { path: 'webhooks/:tab', element: <WebhooksPage /> },

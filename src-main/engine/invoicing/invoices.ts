@@ -325,16 +325,29 @@ export class Invoices {
    */
   outstanding(row: InvoiceRow): bigint {
     if (row.status !== 'finalized') return 0n;
-    let debt = debtOf(this.ctx.books.wallet(row.customer_id, row.currency));
-    if (debt <= 0n) return 0n;
-    debt -= this.uninvoicedDebt(row.customer_id, row.currency);
-    if (debt <= 0n) return 0n;
-    for (const invoice of this.ctx.store.finalizedInvoiceOwedOf(row.customer_id, row.currency)) {
-      if (invoice.id === row.id) return debt < invoice.owed ? (debt > 0n ? debt : 0n) : invoice.owed;
-      debt -= invoice.owed;
-      if (debt <= 0n) return 0n;
+    return this.receivable(row.customer_id, row.currency).invoices.find((i) => i.id === row.id)?.outstanding ?? 0n;
+  }
+
+  /**
+   * Everything a customer owes in a currency, by the rule of `outstanding` applied to every
+   * finalized invoice at once: the invoices still owed (newest first, with their due dates) and the
+   * debt no finalized invoice states yet (the current period, drafts).
+   */
+  receivable(customerId: number, currency: string): { uninvoiced: bigint; invoices: { id: string; outstanding: bigint; due_at: number | null }[] } {
+    let debt = debtOf(this.ctx.books.wallet(customerId, currency));
+    if (debt <= 0n) return { uninvoiced: 0n, invoices: [] };
+    const pending = this.uninvoicedDebt(customerId, currency);
+    const uninvoiced = pending < debt ? pending : debt;
+    debt -= uninvoiced;
+    const invoices: { id: string; outstanding: bigint; due_at: number | null }[] = [];
+    if (debt <= 0n) return { uninvoiced, invoices };
+    for (const invoice of this.ctx.store.finalizedInvoiceOwedOf(customerId, currency)) {
+      const share = debt < invoice.owed ? debt : invoice.owed;
+      if (share > 0n) invoices.push({ id: invoice.id, outstanding: share, due_at: invoice.due_at });
+      debt -= share;
+      if (debt <= 0n) break;
     }
-    return 0n;
+    return { uninvoiced, invoices };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Box, Button, Card, Chip, Group, Loader, Select, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
-import { Download, Eye, FileText, Play } from 'lucide-react';
+import { Download, Eye, FileText, HandCoins, Play } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { type ApiError, call, toApiError } from '../../api';
 import { PageHeader } from '../../components/common';
 import { CustomerPicker } from '../../components/CustomerPicker';
@@ -208,6 +208,9 @@ export function InvoicesPage() {
         description="Drafts at period end, finalized invoices with their payments and credit notes. Filters run on the server; the list loads as you scroll."
         actions={
           <>
+            <Button component={Link} to="/invoices/aging" variant="default" leftSection={<HandCoins size={16} />}>
+              Aging
+            </Button>
             <Button variant="default" leftSection={<Eye size={16} />} onClick={() => setTool('preview')}>
               Preview a draft
             </Button>

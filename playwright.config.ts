@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { useScratchTmpdir } from './test/helpers/scratch-tmpdir';
 
 /**
  * End-to-end tests drive the console in Debian's Chromium against serve mode (the Electron binary
@@ -7,7 +8,12 @@ import { defineConfig } from '@playwright/test';
 export const E2E_PORT = 4174;
 export const E2E_ADMIN_KEY = 'tg_e2eadmin_0123456789abcdefghijklmnop';
 
+// The server's data dirs and Chromium's profiles go to one scratch directory per run, removed by
+// the global teardown (the config is read again in each worker; they reuse the runner's directory).
+useScratchTmpdir('tollgate-e2e-run-');
+
 export default defineConfig({
+  globalTeardown: './test/e2e/global-teardown.ts',
   testDir: 'test/e2e',
   timeout: 60_000,
   workers: 1,

@@ -342,7 +342,10 @@ export const ReverseEvent = z.strictObject({
   customer: ExternalId,
   reason: z.string().min(1).max(500),
 });
-export const ListRefusals = z.strictObject({ customer: ExternalId.optional(), since: Timestamp.optional() });
+export const ListRefusals = z.strictObject({
+  customer: ExternalId.optional().meta({ description: 'Only this customer\'s refusals (counts and samples).' }),
+  since: Timestamp.optional().meta({ description: 'Counts and samples from this time on (default: the last 24 hours). Counts are kept 90 days.' }),
+});
 export const Refusals = z.object({
   reasons: z.array(
     z.object({

@@ -155,7 +155,8 @@ export class Refusals {
       reasons: rows.map((r) => ({
         reason: r.reason,
         count: r.count,
-        samples: this.ctx.store.refusalSamples(r.reason, customerId, 5).map((s) => ({
+        // Samples from the same window as the counts: an old sample would explain a refusal not counted.
+        samples: this.ctx.store.refusalSamples(r.reason, customerId, sinceMs, 5).map((s) => ({
           customer: s.customer_id ? (this.ctx.store.getCustomer(s.customer_id)?.external_id ?? null) : null,
           at: iso(s.at),
           message: s.message,

@@ -1219,8 +1219,8 @@ export class Store {
       [customerId, customerId, sinceMinute],
     );
   }
-  refusalSamples(reason: string, customerId: number | null, limit: number): { customer_id: number | null; at: number; body: string; message: string; details: string | null }[] {
-    return this.all('SELECT customer_id, at, body, message, details FROM refusal_samples WHERE reason = ? AND (? IS NULL OR customer_id = ?) ORDER BY id DESC LIMIT ?', [reason, customerId, customerId, limit]);
+  refusalSamples(reason: string, customerId: number | null, sinceMs: number, limit: number): { customer_id: number | null; at: number; body: string; message: string; details: string | null }[] {
+    return this.all('SELECT customer_id, at, body, message, details FROM refusal_samples WHERE reason = ? AND (? IS NULL OR customer_id = ?) AND at >= ? ORDER BY id DESC LIMIT ?', [reason, customerId, customerId, sinceMs, limit]);
   }
 
   // -------------------------------------------------------------- authorizations

@@ -140,4 +140,16 @@ test('refusals are requests: a declined authorization and a refused event are co
   const unknown = page.getByTestId('refusal-customer_not_found');
   await unknown.getByRole('button').first().click();
   await expect(unknown.locator('tbody [data-testid="refusal-kind"]').first()).toHaveText('event');
+
+  // The listing says which window it counts, and narrows to one customer (kept in the URL).
+  await expect(page.getByTestId('refused-summary')).toContainText('in the last 24 hours');
+  await page.getByRole('combobox', { name: 'Customer' }).fill('steady');
+  await page.getByRole('option', { name: /steady/ }).first().click();
+  await expect(page.getByTestId('refused-summary')).toContainText('in the last 24 hours for steady');
+  await expect(page.getByTestId('refusal-insufficient_funds')).toBeVisible();
+  await expect(page.getByTestId('refusal-customer_not_found')).toHaveCount(0);
+  await expect(page).toHaveURL(/customer=steady/);
+  await page.getByText('1 hour', { exact: true }).click();
+  await expect(page.getByTestId('refused-summary')).toContainText('in the last hour for steady');
+  await expect(page).toHaveURL(/window=1h/);
 });

@@ -1,6 +1,8 @@
-import { Accordion, Badge, Box, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Accordion, Badge, Box, Code, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { CircleCheck, Lightbulb } from 'lucide-react';
+import { useSearchParams } from 'react-router';
 import { call } from '../../api';
+import { CustomerPicker } from '../../components/CustomerPicker';
 import { NothingYet, ErrorState, TableSkeleton } from '../../components/states';
 import { formatCount, formatDateTime, humanCode } from '../../lib/format';
 import { useQuery, useThrottledEffect } from '../../lib/useQuery';
@@ -43,21 +45,53 @@ export function KindBadge({ kind }: { kind: RequestKind }) {
   );
 }
 
+/** How far back the counts go (they are kept 90 days); the API's default is the last 24 hours. */
+const WINDOWS = [
+  { value: '1h', label: '1 hour', ms: 3_600_000, phrase: 'in the last hour' },
+  { value: '24h', label: '24 hours', ms: 86_400_000, phrase: 'in the last 24 hours' },
+  { value: '7d', label: '7 days', ms: 7 * 86_400_000, phrase: 'in the last 7 days' },
+  { value: '30d', label: '30 days', ms: 30 * 86_400_000, phrase: 'in the last 30 days' },
+  { value: '90d', label: '90 days', ms: 90 * 86_400_000, phrase: 'in the last 90 days (as far as counts are kept)' },
+];
+
 export function RefusedTab() {
   const seq = useLive((s) => s.refusalSeq);
-  const q = useQuery(() => call('listRefusals', {}), []);
+  const [params, setParams] = useSearchParams();
+  const customer = params.get('customer');
+  const window = WINDOWS.find((w) => w.value === params.get('window')) ?? WINDOWS[1]!;
+  const setParam = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  // The window is measured from each (re)load, so a live refresh keeps it sliding.
+  const q = useQuery(() => call('listRefusals', { since: new Date(Date.now() - window.ms).toISOString(), ...(customer ? { customer } : {}) }), [window.value, customer], { keepPreviousData: true });
   useThrottledEffect(q.reload, seq, 2000);
+  const filters = (
+    <Group gap="sm" data-testid="refused-filters">
+      <SegmentedControl size="xs" aria-label="Time window" data={WINDOWS.map((w) => ({ value: w.value, label: w.label }))} value={window.value} onChange={(v) => setParam('window', v === '24h' ? null : v)} />
+      <CustomerPicker value={customer} onChange={(v) => setParam('customer', v)} label="" aria-label="Customer" w={260} size="xs" />
+    </Group>
+  );
   if (q.loading) return <TableSkeleton rows={4} cols={3} />;
-  if (q.error) return <ErrorState error={q.error} onRetry={q.reload} what="refused requests" />;
+  if (q.error && !q.data) return <ErrorState error={q.error} onRetry={q.reload} what="refused requests" />;
   const reasons = q.data?.reasons ?? [];
+  const scope = `${window.phrase}${customer ? ` for ${customer}` : ''}`;
   if (reasons.length === 0) {
-    return <NothingYet icon={<CircleCheck size={28} />} title="No refused requests" description="When the API refuses an event or declines an authorization (unknown customer, no funds, bad payload), it is counted here by reason with samples and a fix hint." />;
+    return (
+      <Stack>
+        {filters}
+        <NothingYet icon={<CircleCheck size={28} />} title={`No refused requests ${scope}`} description="When the API refuses an event or declines an authorization (unknown customer, no funds, bad payload), it is counted here by reason with samples and a fix hint." />
+      </Stack>
+    );
   }
   const total = reasons.reduce((t, r) => t + r.count, 0);
   return (
     <Stack>
+      {filters}
       <Text size="sm" c="dimmed" data-testid="refused-summary">
-        {formatCount(total)} refused request{total === 1 ? '' : 's'} in {reasons.length} reason{reasons.length === 1 ? '' : 's'}: events the API refused and authorizations it declined, counted together. Samples are the newest few per reason and say which kind each was.
+        {formatCount(total)} refused request{total === 1 ? '' : 's'} in {reasons.length} reason{reasons.length === 1 ? '' : 's'} {scope}: events the API refused and authorizations it declined, counted together. Samples are the newest few per reason and say which kind each was.
       </Text>
       <Accordion variant="separated" multiple defaultValue={reasons.slice(0, 1).map((r) => r.reason)}>
         {reasons.map((r) => (

@@ -14,6 +14,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'credit_note.created',
   'spend_cap.reached',
   'usage.threshold_reached',
+  'webhook.endpoint_disabled',
 ] as const;
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 
@@ -71,12 +72,15 @@ export const CreateAlertRule = z
     asset: AssetCode.optional().meta({ description: 'balance rules: the wallet asset.' }),
     field: z.enum(['available', 'posted', 'units', 'amount']).optional().meta({ description: 'balance: available (default) or posted; usage: units (default) or amount.' }),
     metric: Code.optional().meta({ description: 'usage rules: the metric, in the current period.' }),
-    threshold: DecimalString.meta({ description: 'balance: minor units (fires when the value falls below); usage: units or minor units (fires when it rises to or above).' }),
+    threshold: DecimalString.meta({ description: 'balance: whole minor units (fires when the value falls below); usage: units, a decimal, or for `field: amount` whole minor units (fires when it rises to or above).' }),
     name: z.string().max(100).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'balance' && !v.asset) ctx.addIssue({ code: 'custom', message: 'a balance alert needs asset', path: ['asset'] });
     if (v.kind === 'usage' && !v.metric) ctx.addIssue({ code: 'custom', message: 'a usage alert needs metric', path: ['metric'] });
+    // A money threshold is compared with, and sent back in webhooks as, integer minor units.
+    const money = v.kind === 'balance' || v.field === 'amount';
+    if (money && !/^-?\d+(\.0*)?$/.test(v.threshold)) ctx.addIssue({ code: 'custom', message: 'a balance or amount threshold is a whole number of minor units', path: ['threshold'] });
   });
 export const AlertRule = z.object({
   id: z.string(),

@@ -1,19 +1,12 @@
-import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors';
+import { type JsonSchema, toSchema } from './json-schema';
+import { webhooksDoc } from './openapi-webhooks';
 import { OPERATION_LIST, type Operation } from './operations';
-
-type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
 const PATH_PARAM = /\{([a-z_]+)\}/g;
 
 export function pathParams(path: string): string[] {
   return [...path.matchAll(PATH_PARAM)].map((m) => m[1]!);
-}
-
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
-  delete out.$schema;
-  return out;
 }
 
 function without(schema: JsonSchema, keys: string[]): JsonSchema {
@@ -84,45 +77,9 @@ export function buildOpenApi(opts: { version: string; serverUrl?: string; extraR
     },
     tags: [...new Set(OPERATION_LIST.map((o) => o.tag))].map((name) => ({ name })),
     paths,
-    webhooks: { message: WEBHOOK_DOC },
+    webhooks: webhooksDoc(),
   };
 }
-
-/** What Tollgate posts to a webhook endpoint, and how to check that it came from Tollgate. */
-const WEBHOOK_DOC = {
-  post: {
-    summary: 'A webhook message, posted to each enabled endpoint subscribed to its type.',
-    description: [
-      'Headers: `Tollgate-Webhook-Id: <id>` (the message id, the same on every retry) and `Tollgate-Signature: t=<unix seconds>,v1=<hex>`, where `v1` is HMAC-SHA256 keyed with the endpoint\'s whole secret (including its `whsec_` prefix) over the string `<t>.<raw body>`. Compare in constant time and refuse a message whose `t` is more than five minutes from now.',
-      'Delivery is at least once and may be out of order: skip ids you have processed. Answer 2xx within 10 s; otherwise it is retried after 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h, 24 h, 24 h and 24 h (±20 % jitter), then kept as a dead letter (`GET /v1/webhook-deliveries?status=dead`).',
-      'High-rate types (`authorization.declined`, `event.refused`, `spend_cap.reached`) are coalesced per customer per minute: the first goes at once with `count: 1`, the rest of the minute arrive as one summary with `coalesced: true`, `count`, `window_start` and `reasons`.',
-      'Types: `wallet.low_balance`, `wallet.depleted`, `wallet.topped_up`, `authorization.declined`, `event.refused`, `spend_cap.reached`, `top_up.requested` (charge the customer, then `POST /v1/top-ups/{id}/confirm`), `top_up.expired`, `invoice.finalized`, `invoice.overdue`, `credit_note.created`, `usage.threshold_reached`.',
-    ].join('\n\n'),
-    parameters: [
-      { name: 'Tollgate-Webhook-Id', in: 'header', required: true, schema: { type: 'string' } },
-      { name: 'Tollgate-Signature', in: 'header', required: true, schema: { type: 'string', pattern: '^t=\\d+,v1=[0-9a-f]{64}$' } },
-    ],
-    requestBody: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: {
-            type: 'object',
-            required: ['id', 'type', 'created_at', 'api_version', 'data'],
-            properties: {
-              id: { type: 'string' },
-              type: { type: 'string' },
-              created_at: { type: 'string', format: 'date-time' },
-              api_version: { type: 'string' },
-              data: { type: 'object', additionalProperties: true, description: 'The customer and asset it concerns and the figures of the change (amounts as integer strings in minor units).' },
-            },
-          },
-        },
-      },
-    },
-    responses: { '2XX': { description: 'Received; anything else (or no answer within 10 s) is retried.' } },
-  },
-};
 
 function operationDoc(op: Operation) {
   const params = pathParams(op.path);

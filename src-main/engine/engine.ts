@@ -50,6 +50,7 @@ import { type DocumentRenderer, InlineRenderer, WorkerRenderer } from './invoici
 import { Outbox } from './notify/outbox';
 import { Deliverer } from './notify/deliverer';
 import { Watchers } from './notify/watchers';
+import { invoiceMessage } from './notify/messages';
 import { Writer } from './writer';
 import { WaitingSignal } from './waiting-signal';
 import { Backups } from './backups';
@@ -197,13 +198,13 @@ export class Engine {
     this.outbox = new Outbox(this.ctx);
     this.watchers = new Watchers(this.ctx, this.customers, this.assets, this.outbox, this.funding, this.metrics, this.plans, this.subscriptions, this.usage);
     this.deliverer = new Deliverer(this.ctx, this.writer, this.ctx.settings.webhookRetryMs, this.ctx.settings.webhookDisableAfterMs, (endpoint) =>
-      this.watchers.fire(null, null, 'webhook.endpoint_disabled', null, '0', null, `Webhook endpoint ${endpoint.url} was disabled: ${endpoint.disabled_reason}`),
+      this.watchers.fire(null, null, 'webhook.endpoint_disabled', null, '0', null, `Webhook endpoint ${endpoint.url} was disabled: ${endpoint.disabled_reason}`, { endpoint: this.outbox.toApi(endpoint) }),
     );
     this.outbox.onQueued = () => this.deliverer.wake();
     this.funding.onCredited = (topUp) => void this.outbox.enqueue('wallet.topped_up', { customer: topUp.customer, asset: topUp.asset, top_up: topUp });
-    this.funding.onExpired = (topUp) => this.watchers.fire(this.customers.find(topUp.customer) ?? null, null, 'top_up.expired', topUp.asset, topUp.amount, null, `Top-up ${topUp.id} of ${topUp.amount} ${topUp.asset} for ${topUp.customer} expired unconfirmed.`, { top_up: topUp });
-    this.invoices.onFinalized = (invoice) => void this.outbox.enqueue('invoice.finalized', { customer: invoice.customer, invoice: { ...invoice, lines: undefined } });
-    this.creditNotes.onCreated = (note) => void this.outbox.enqueue('credit_note.created', { credit_note: note });
+    this.funding.onExpired = (topUp) => this.watchers.topUpExpired(topUp);
+    this.invoices.onFinalized = (invoice) => void this.outbox.enqueue('invoice.finalized', invoiceMessage(invoice));
+    this.creditNotes.onCreated = (note, about) => void this.outbox.enqueue('credit_note.created', { ...about, credit_note: note });
     this.refusals.onWebhook = (type, data) => void this.outbox.enqueue(type, data);
     this.customerData = new CustomerData(this);
     this.consoleViews = new ConsoleViews(this.ctx, this.customers, this.assets, this.plans, this.subscriptions, this.events, this.views, this.stats);
@@ -347,7 +348,8 @@ export class Engine {
     const overdue = this.store.listOverdueInvoices(now, 500).map((id) => () => {
       this.store.markOverdueNotified(id, now);
       const invoice = this.invoices.toApi(this.invoices.require(id));
-      this.outbox.enqueue('invoice.overdue', { customer: invoice.customer, invoice: { ...invoice, lines: undefined } });
+      // The query sees payments only: credit notes, and credit that repaid the debt, may have settled it.
+      if (BigInt(invoice.amount_outstanding) > 0n) this.outbox.enqueue('invoice.overdue', invoiceMessage(invoice));
     });
     const retention = this.store.documentsPastRetention(now, 1).length > 0 ? [() => this.customerData.sweepRetention(now)] : [];
     // Refused events are kept as counts per customer, reason and minute for 90 days.

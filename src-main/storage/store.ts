@@ -1641,6 +1641,10 @@ export class Store {
   setTopUpRule(topUpId: string, ruleId: string): void {
     this.run('UPDATE top_ups SET auto_rule_id = ? WHERE id = ?', [ruleId, topUpId]);
   }
+  /** The auto top-up rule that requested a top-up (null: created through the API). */
+  autoRuleOfTopUp(topUpId: string): string | null {
+    return this.get<{ auto_rule_id: string | null }>('SELECT auto_rule_id FROM top_ups WHERE id = ?', [topUpId])?.auto_rule_id ?? null;
+  }
   listOverdueInvoices(now: number, limit: number): string[] {
     return this.all<{ id: string }>("SELECT id FROM invoices WHERE status = 'finalized' AND due_at IS NOT NULL AND due_at < ? AND overdue_notified_at IS NULL AND amount_due > amount_paid LIMIT ?", [now, limit]).map((r) => r.id);
   }

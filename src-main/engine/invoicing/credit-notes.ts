@@ -28,8 +28,8 @@ const REASONS: Record<z.output<typeof CreateCreditNote>['reason'], string> = {
  * credited amount comes back with it, at the invoice's rate.
  */
 export class CreditNotes {
-  /** Told (inside the operation) when a credit note is created. */
-  onCreated: ((note: z.output<typeof CreditNote>) => void) | null = null;
+  /** Told (inside the operation) when a credit note is created, with the customer and asset (the invoice's currency) it concerns. */
+  onCreated: ((note: z.output<typeof CreditNote>, about: { customer: string; asset: string }) => void) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -137,7 +137,7 @@ export class CreditNotes {
     this.ctx.store.updateInvoice({ ...invoice, credited: invoice.credited + total, updated_at: now });
     this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: invoice.id, data: { credit_note: number } });
     const out = this.get(invoice.id, id);
-    this.onCreated?.(out);
+    this.onCreated?.(out, { customer: customer.external_id, asset: invoice.currency });
     return out;
   }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { TopUp } from '../../../shared/contract/ledger';
 import type { AlertEvent, AlertRule, AutoTopUpRule, CreateAlertRule, CreateAutoTopUpRule } from '../../../shared/contract/notify';
 import { add, cmp, dec, toText } from '../../../shared/decimal';
 import { startOfDay } from '../../../shared/time';
@@ -151,7 +152,7 @@ export class Watchers {
         rule.fired = 1;
         rule.last_fired_at = now;
         this.ctx.store.updateAlertRule(rule);
-        this.fire(customer, rule.id, 'wallet.low_balance', asset, value.toString(), rule.threshold, `${customer.external_id}'s ${asset} ${rule.field} balance fell below ${this.amount(asset, rule.threshold)} (now ${this.amount(asset, value)}).`);
+        this.fire(customer, rule.id, 'wallet.low_balance', asset, value.toString(), rule.threshold, `${customer.external_id}'s ${asset} ${rule.field} balance fell below ${this.amount(asset, rule.threshold)} (now ${this.amount(asset, value)}).`, { field: rule.field });
       } else if (!below && rule.fired) {
         rule.fired = 0;
         this.ctx.store.updateAlertRule(rule);
@@ -182,7 +183,7 @@ export class Watchers {
     rule.pending_top_up = topUp.id;
     rule.last_requested_at = now;
     this.ctx.store.upsertAutoTopUpRule(rule);
-    this.fire(customer, rule.id, 'top_up.requested', rule.asset, watched.toString(), rule.threshold.toString(), `Top-up of ${this.amount(rule.asset, amount)} requested for ${customer.external_id}.`, { top_up: topUp });
+    this.fire(customer, rule.id, 'top_up.requested', rule.asset, watched.toString(), rule.threshold.toString(), `Top-up of ${this.amount(rule.asset, amount)} requested for ${customer.external_id}.`, { field: rule.watch, top_up: topUp });
   }
 
   private evaluateUsage(customer: CustomerRow): void {
@@ -196,8 +197,9 @@ export class Watchers {
       if (!metric) continue;
       let units = dec(0);
       let amount = 0n;
+      const charges = plan.charges.filter((c) => c.metric.id === metric.id);
       // Filtered charges split one metric's events between them: the metric's usage is their sum.
-      for (const charge of plan.charges.filter((c) => c.metric.id === metric.id)) {
+      for (const charge of charges) {
         const e = this.usage.get(seg.id, charge.id);
         units = add(units, e.usage.units);
         amount += e.priced - e.baseline;
@@ -208,12 +210,23 @@ export class Watchers {
         rule.fired = 1;
         rule.last_fired_at = this.ctx.now();
         this.ctx.store.updateAlertRule(rule);
-        this.fire(customer, rule.id, 'usage.threshold_reached', null, toText(value), rule.threshold, `${customer.external_id}'s ${rule.metric} ${rule.field} reached ${rule.threshold} this period (now ${toText(value)}).`);
+        // An amount is minor units of the asset its charges are priced in: named, so it can be read as money.
+        const priced = new Set(charges.map((c) => c.asset.code));
+        const asset = rule.field === 'amount' && priced.size === 1 ? [...priced][0]! : null;
+        const shown = (v: string) => (asset ? this.amount(asset, v) : v);
+        this.fire(customer, rule.id, 'usage.threshold_reached', asset, toText(value), rule.threshold, `${customer.external_id}'s ${rule.metric} ${rule.field} reached ${shown(rule.threshold)} this period (now ${shown(toText(value))}).`, { metric: rule.metric, field: rule.field });
       } else if (!reached && rule.fired) {
         rule.fired = 0;
         this.ctx.store.updateAlertRule(rule);
       }
     }
+  }
+
+  /** A pending top-up expired unconfirmed: an alert and `top_up.expired`, naming the auto top-up rule that requested it, if one did. */
+  topUpExpired(topUp: z.output<typeof TopUp>): void {
+    const customer = this.customers.require(topUp.customer);
+    const ruleId = this.ctx.store.autoRuleOfTopUp(topUp.id);
+    this.fire(customer, ruleId, 'top_up.expired', topUp.asset, topUp.amount, null, `Top-up ${topUp.id} of ${this.amount(topUp.asset, topUp.amount)} for ${customer.external_id} expired unconfirmed.`, { top_up: topUp });
   }
 
   /** Records an alert (console, live feed) and queues its webhook. */

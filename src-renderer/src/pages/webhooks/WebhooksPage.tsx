@@ -18,7 +18,8 @@ import { AlertEventsTable, ruleText } from '../customers/AlertsTab';
 type Endpoint = OutputOf<'listWebhookEndpoints'>['data'][number];
 type Delivery = OutputOf<'listWebhookDeliveries'>['data'][number];
 
-const TYPE_HELP: Record<string, string> = {
+/** Typed by the contract's list, so a new type cannot reach the picker without its words. */
+const TYPE_HELP: Record<(typeof WEBHOOK_EVENT_TYPES)[number], string> = {
   'wallet.low_balance': 'a balance alert fell below its threshold',
   'wallet.depleted': 'a wallet reached zero',
   'wallet.topped_up': 'a top-up or grant credited a wallet',
@@ -31,8 +32,9 @@ const TYPE_HELP: Record<string, string> = {
   'invoice.overdue': 'an invoice passed its due date unpaid',
   'credit_note.created': 'a credit note was issued',
   'usage.threshold_reached': 'a usage alert reached its threshold',
+  'webhook.endpoint_disabled': 'an endpoint was disabled after failing for too long',
 };
-const TYPE_OPTIONS = [{ value: '*', label: 'Every event type (*)' }, ...WEBHOOK_EVENT_TYPES.map((t) => ({ value: t, label: `${t} — ${TYPE_HELP[t] ?? ''}` }))];
+const TYPE_OPTIONS = [{ value: '*', label: 'Every event type (*)' }, ...WEBHOOK_EVENT_TYPES.map((t) => ({ value: t, label: `${t} — ${TYPE_HELP[t]}` }))];
 
 /** The signing secret, shown once: copy it and confirm it is stored. */
 function SecretOnce({ secret, what, onDone }: { secret: string; what: string; onDone: () => void }) {

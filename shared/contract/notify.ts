@@ -64,6 +64,14 @@ export const WebhookDelivery = z.object({
 export const ListWebhookDeliveries = z.strictObject({ ...PageQuery, endpoint: z.string().max(64).optional(), status: z.enum(['pending', 'delivered', 'dead']).optional() });
 export const DeliveryRef = z.strictObject({ id: z.string().max(64) });
 export const EndpointRef = z.strictObject({ id: z.string().max(64) });
+export const WebhookTestResult = z.object({
+  message_id: z.string().meta({ description: 'The id of the test message (its `Tollgate-Webhook-Id`).' }),
+  delivered: z.boolean().meta({ description: 'The endpoint answered 2xx within 10 s.' }),
+  status: z.number().int().nullable().meta({ description: 'The HTTP status it answered (null: no answer: refused, timed out, bad TLS; see `error`).' }),
+  error: z.string().nullable().meta({ description: 'Why it did not count as delivered (null when delivered).' }),
+  latency_ms: z.number().int(),
+  body: z.string().meta({ description: 'The exact body posted (a `webhook.test` message), to compare with what your receiver logged.' }),
+});
 
 export const CreateAlertRule = z
   .strictObject({

@@ -1,6 +1,6 @@
 import { WEBHOOK_EVENT_TYPES } from './notify';
 import { toSchema } from './json-schema';
-import { COALESCED_TYPES, WEBHOOK_MESSAGES, webhookMessage, type WebhookType } from './webhook-messages';
+import { COALESCED_TYPES, WEBHOOK_MESSAGES, WEBHOOK_TEST_TYPE, webhookMessage, webhookTestMessage, type WebhookType } from './webhook-messages';
 
 /**
  * The OpenAPI `webhooks` map: `message` says how every message is signed, delivered and coalesced;
@@ -55,6 +55,12 @@ function oneType(type: WebhookType) {
   return post(`\`${type}\`: ${when}`, [when, ...coalesced, MONEY, SIGNATURE, DELIVERY].join('\n\n'), toSchema(webhookMessage(type), 'output'));
 }
 
+/** The test message: sent on request to one endpoint, never subscribed to. */
+function testMessage() {
+  const when = 'Sent only when you ask for it (`POST /v1/webhook-endpoints/{id}/test`), to that endpoint, whatever types it subscribes to: nothing happened. Not retried and not in the delivery log; the request\'s answer says what the endpoint answered.';
+  return post(`\`${WEBHOOK_TEST_TYPE}\`: a test, on request`, [when, SIGNATURE].join('\n\n'), toSchema(webhookTestMessage(), 'output'));
+}
+
 export function webhooksDoc(): Record<string, unknown> {
-  return { message: anyMessage(), ...Object.fromEntries(WEBHOOK_EVENT_TYPES.map((t) => [t, oneType(t)])) };
+  return { message: anyMessage(), ...Object.fromEntries(WEBHOOK_EVENT_TYPES.map((t) => [t, oneType(t)])), [WEBHOOK_TEST_TYPE]: testMessage() };
 }

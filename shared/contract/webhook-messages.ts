@@ -165,15 +165,32 @@ export const WEBHOOK_MESSAGES = {
   },
 } satisfies Record<WebhookType, { when: string; data: z.ZodType }>;
 
-/** The whole message posted for one type: the envelope with that type's `data`. */
-export function webhookMessage<T extends WebhookType>(type: T) {
+/** The envelope every message shares, around a type and its `data`. */
+function envelope<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.object({
     id: z.string().meta({ description: 'The message id (`evt_…`), also in the `Tollgate-Webhook-Id` header; the same on every retry: skip ids you have processed.' }),
     type: z.literal(type),
     created_at: IsoTime.meta({ description: 'When the change happened (the message was queued in the same transaction).' }),
     api_version: z.string().meta({ description: 'The version of the message format, e.g. `2026-11-01`.' }),
-    data: WEBHOOK_MESSAGES[type].data,
+    data,
   });
 }
+
+/** The whole message posted for one type: the envelope with that type's `data`. */
+export function webhookMessage<T extends WebhookType>(type: T) {
+  return envelope(type, WEBHOOK_MESSAGES[type].data);
+}
+
+/**
+ * `webhook.test`: posted only by `POST /v1/webhook-endpoints/{id}/test`, to that one endpoint
+ * whatever types it subscribes to, signed like every message. Not retried, not in the delivery log;
+ * nothing else is ever sent with this type, so a receiver can answer 2xx and ignore it.
+ */
+export const WEBHOOK_TEST_TYPE = 'webhook.test';
+export const WebhookTestData = z.object({
+  endpoint: z.string().meta({ description: 'The id of the endpoint tested (`we_…`).' }),
+  message: z.string().meta({ description: 'A sentence saying this is a test; nothing happened.' }),
+});
+export const webhookTestMessage = () => envelope(WEBHOOK_TEST_TYPE, WebhookTestData);
 
 export type WebhookData<T extends WebhookType> = z.output<(typeof WEBHOOK_MESSAGES)[T]['data']>;

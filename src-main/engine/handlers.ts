@@ -272,6 +272,11 @@ export function createHandlers(engine: Engine): Handlers {
     updateWebhookEndpoint: (i, c) => audited('updateWebhookEndpoint', i, c, () => engine.outbox.update(i)),
     deleteWebhookEndpoint: (i, c) => audited('deleteWebhookEndpoint', i, c, () => engine.outbox.delete(i.id)),
     listWebhookDeliveries: (i) => engine.outbox.deliveries(i),
+    testWebhookEndpoint: async (i) => {
+      const test = engine.outbox.testMessage(i.id);
+      const outcome = await engine.deliverer.post(test.endpoint, test.id, test.body);
+      return { message_id: test.id, delivered: outcome.ok, status: outcome.status, error: outcome.error, latency_ms: outcome.latencyMs, body: test.body };
+    },
     replayWebhookDelivery: (i, c) => audited('replayWebhookDelivery', i, c, () => engine.outbox.replay(i.id)),
     createAlertRule: (i, c) => audited('createAlertRule', i, c, () => engine.watchers.createAlert(i)),
     listAlerts: (i) => engine.watchers.listAlerts(i.customer),

@@ -79,6 +79,15 @@ test('webhooks: create an endpoint (secret shown once), signed deliveries in the
   await expect(row).toContainText('every type');
   const endpointId = (await row.getAttribute('data-endpoint'))!;
 
+  // "Send a test message": a signed webhook.test arrives, and the console says what the receiver answered.
+  await row.getByRole('button', { name: /^Actions for/ }).click();
+  await page.getByRole('menuitem', { name: 'Send a test message' }).click();
+  await expect(page.getByText('Test message delivered')).toBeVisible();
+  await expect(page.getByText(/answered HTTP 200 in \d+ ms/)).toBeVisible();
+  const probe = receiver.got.find((g) => g.type === 'webhook.test')!;
+  expect(verify(secret, probe.signature, probe.body)).toBe(true);
+  receiver.got.length = 0; // the rest counts real messages only
+
   // A top-up sends wallet.topped_up, signed with the secret.
   await client.call('createTopUp', { external_id: id, asset: 'USD', amount: '5000', idempotency_key: uid('tu') });
   await expect.poll(() => receiver.got.filter((g) => g.type === 'wallet.topped_up').length, { timeout: 15_000 }).toBe(1);

@@ -12,7 +12,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../shared/contract/notify';
-import { COALESCED_TYPES, webhookMessage, type WebhookType } from '../../shared/contract/webhook-messages';
+import { COALESCED_TYPES, WEBHOOK_TEST_TYPE, webhookMessage, type WebhookType } from '../../shared/contract/webhook-messages';
 import { ManualClock } from '../../src-main/engine/clock';
 import { openApiDocument } from '../../src-main/http/server';
 import { type EngineFixture, openEngine } from '../helpers/harness';
@@ -216,8 +216,8 @@ describe('webhook payloads', () => {
     await expect(rule({ kind: 'balance', asset: 'USD', threshold: '500.00' })).resolves.toMatchObject({ threshold: '500' });
   });
 
-  it('the OpenAPI document has an entry per type, with its type as a const, besides the general `message`', () => {
-    expect(Object.keys(doc.webhooks).sort()).toEqual(['message', ...WEBHOOK_EVENT_TYPES].sort());
+  it('the OpenAPI document has an entry per type, with its type as a const, besides the general `message` and the on-request test message', () => {
+    expect(Object.keys(doc.webhooks).sort()).toEqual(['message', WEBHOOK_TEST_TYPE, ...WEBHOOK_EVENT_TYPES].sort());
     for (const type of WEBHOOK_EVENT_TYPES) {
       const schema = doc.webhooks[type]!.post.requestBody.content['application/json'].schema as { properties: { type: { const: string } } };
       expect(schema.properties.type.const).toBe(type);

@@ -98,6 +98,11 @@ export class Deliverer {
   }
 
   private async send(row: OutboxRow, endpoint: WebhookEndpointRow): Promise<Outcome> {
+    return { row, ...(await this.post(endpoint, row.message_id, row.body)) };
+  }
+
+  /** One signed POST of a message to an endpoint, and what came of it. */
+  async post(endpoint: WebhookEndpointRow, messageId: string, body: string): Promise<Omit<Outcome, 'row'>> {
     const started = performance.now();
     const t = Math.floor(this.ctx.now() / 1000);
     try {
@@ -106,18 +111,22 @@ export class Deliverer {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Tollgate-Webhooks/1',
-          'tollgate-webhook-id': row.message_id,
-          'tollgate-signature': signature(endpoint.secret, t, row.body),
+          'tollgate-webhook-id': messageId,
+          'tollgate-signature': signature(endpoint.secret, t, body),
         },
-        body: row.body,
+        body,
         signal: AbortSignal.timeout(TIMEOUT_MS),
         redirect: 'manual',
       });
       await res.arrayBuffer().catch(() => undefined);
       const ok = res.status >= 200 && res.status < 300;
-      return { row, ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: Math.round(performance.now() - started) };
+      return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: Math.round(performance.now() - started) };
     } catch (err) {
-      return { row, ok: false, status: null, error: (err as Error)?.message ?? String(err), latencyMs: Math.round(performance.now() - started) };
+      const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+      // fetch says only "fetch failed"; the cause says what (ECONNREFUSED, a certificate error...).
+      const detail = cause?.code ?? cause?.message;
+      const error = (err as Error)?.message ?? String(err);
+      return { ok: false, status: null, error: detail ? `${error}: ${detail}` : error, latencyMs: Math.round(performance.now() - started) };
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { CreatedWebhookEndpoint, CreateWebhookEndpoint, UpdateWebhookEndpoint, WebhookDelivery, WebhookEndpoint } from '../../../shared/contract/notify';
+import { WEBHOOK_TEST_TYPE } from '../../../shared/contract/webhook-messages';
 import type { OutboxRow, WebhookEndpointRow } from '../../storage/store';
 import type { EngineContext } from '../context';
 import { fail } from '../errors';
@@ -114,6 +115,15 @@ export class Outbox {
     this.ctx.store.updateOutbox(next);
     this.ctx.afterCommit(() => this.onQueued?.());
     return deliveryToApi(next);
+  }
+
+  /** The test message for an endpoint (`webhook.test`): its id and body, built like every message but queued nowhere. */
+  testMessage(endpointId: string): { endpoint: WebhookEndpointRow; id: string; body: string } {
+    const endpoint = this.ctx.store.getWebhookEndpoint(endpointId) ?? fail('not_found', `No webhook endpoint ${endpointId}.`, { endpoint: endpointId });
+    const now = this.ctx.now();
+    const id = newId('evt', now);
+    const data = { endpoint: endpoint.id, message: 'A test message from Tollgate, sent on request: nothing happened. Answer 2xx to show the endpoint works.' };
+    return { endpoint, id, body: JSON.stringify({ id, type: WEBHOOK_TEST_TYPE, created_at: iso(now), api_version: API_VERSION, data }) };
   }
 
   toApi(e: WebhookEndpointRow): z.output<typeof WebhookEndpoint> {

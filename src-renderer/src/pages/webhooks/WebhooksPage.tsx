@@ -198,6 +198,25 @@ function EndpointsTab() {
       notifications.show({ color: 'red', title: x.code, message: x.message });
     }
   };
+  // A signed `webhook.test` posted now; the endpoint's answer shown as it came (nothing is logged or retried).
+  const sendTest = async (e: Endpoint) => {
+    const id = notifications.show({ loading: true, autoClose: false, withCloseButton: false, message: `Posting a test message to ${e.url}…` });
+    try {
+      const r = await call('testWebhookEndpoint', { id: e.id });
+      notifications.update({
+        id,
+        loading: false,
+        autoClose: r.delivered ? 5000 : 12000,
+        withCloseButton: true,
+        color: r.delivered ? 'teal' : 'red',
+        title: r.delivered ? 'Test message delivered' : 'Test message not delivered',
+        message: `${e.url} answered ${r.status === null ? `nothing (${r.error})` : `HTTP ${r.status}${r.delivered ? '' : ': only 2xx counts as delivered'}`} in ${r.latency_ms} ms. Message ${r.message_id}.`,
+      });
+    } catch (err) {
+      const x = toApiError(err);
+      notifications.update({ id, loading: false, autoClose: 8000, withCloseButton: true, color: 'red', title: x.code, message: x.message });
+    }
+  };
   return (
     <Stack>
       <Group justify="space-between">
@@ -290,6 +309,7 @@ function EndpointsTab() {
                         </ActionIcon>
                       </Menu.Target>
                       <Menu.Dropdown>
+                        <Menu.Item onClick={() => sendTest(e)}>Send a test message</Menu.Item>
                         <Menu.Item onClick={() => setEditing(e)}>Edit…</Menu.Item>
                         <Menu.Item onClick={() => navigate(`/webhooks/deliveries?endpoint=${encodeURIComponent(e.id)}`)}>Deliveries</Menu.Item>
                         <Menu.Item color="red" onClick={() => setRotating(e)}>

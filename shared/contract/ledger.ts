@@ -71,7 +71,7 @@ const customerFields = {
   tax_id: z.string().max(64).nullable().optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).nullable().optional().meta({ description: 'The fiat currency of this customer\'s invoices (default: the operator\'s).' }),
   language: z.string().max(16).nullable().optional().meta({ description: 'Invoice language (en, fr, de...).' }),
-  invoice_emails: z.array(z.string().max(320)).max(10).optional(),
+  invoice_emails: z.array(z.string().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'must be an email address, such as billing@example.com' })).max(10).optional().meta({ description: 'Who receives invoices; the first is printed on them (Tollgate sends no email: your system does, from the finalized-invoice webhook).' }),
   tax_rate: TaxRate.nullable().optional().meta({ description: 'Percent; overrides the operator\'s rate (a plan\'s rate overrides this).' }),
   tax_treatment: z.enum(['standard', 'exempt', 'reverse_charge']).optional().meta({ description: '`exempt` and `reverse_charge` invoice at 0% with their note printed.' }),
   tax_note: z.string().max(500).nullable().optional().meta({ description: 'Exemption or reverse-charge text printed on invoices.' }),

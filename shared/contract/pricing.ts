@@ -125,7 +125,8 @@ export const UpdateSubscription = z.strictObject({
   timing: z.enum(['now', 'period_end']).optional().meta({ description: 'When a plan change takes effect. Default: an upgrade (higher fixed fee) now, prorated; a downgrade at the end of the period.' }),
   carry_usage: z.boolean().optional(),
   entitlements: EntitlementOverrides.optional(),
-});
+  cancel_scheduled_change: z.literal(true).optional().meta({ description: 'Drop the plan change scheduled for the end of the period (`next_plan`): the subscription stays on its plan and version. Nothing to drop is not an error. Not with `plan`.' }),
+}).refine((v) => !(v.cancel_scheduled_change && v.plan), { error: 'cancel_scheduled_change and plan do not go together: send one', path: ['cancel_scheduled_change'] });
 export const TerminateSubscription = z.strictObject({
   id: z.string().max(255),
   at: z.enum(['now', 'period_end']).optional().meta({ description: '`now` (default): terminate and settle now, crediting back unused fixed fees paid in advance; `period_end`: cancel at the end of the current period.' }),

@@ -411,6 +411,10 @@ export class Engine {
       sub = { ...sub, overrides: JSON.stringify(overrides), carry_usage: input.carry_usage === undefined ? sub.carry_usage : input.carry_usage ? 1 : 0 };
       this.subscriptions.save(sub);
     }
+    if (input.cancel_scheduled_change && sub.next_plan_id !== null) {
+      sub = { ...sub, next_plan_id: null };
+      this.subscriptions.save(sub);
+    }
     if (input.plan) {
       const plan = this.plans.latest(input.plan);
       const current = this.plans.byId(sub.plan_id);

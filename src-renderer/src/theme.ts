@@ -20,6 +20,7 @@ export const theme = createTheme({
     Tooltip: { defaultProps: { withArrow: true } },
     Modal: { defaultProps: { radius: 'md', overlayProps: { backgroundOpacity: 0.45, blur: 2 }, closeButtonProps: { 'aria-label': 'Close dialog' } } },
     Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close panel' } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } },
     Table: { defaultProps: { verticalSpacing: 'sm', highlightOnHover: true } },
     Badge: { defaultProps: { radius: 'sm' } },
   },

@@ -100,6 +100,23 @@ describe('subscriptions, usage, quotes, entitlements', () => {
     expect((await fx.api('GET', '/v1/customers/acme/entitlements')).body.entitlements[0]).toMatchObject({ value: 12, source: 'override' });
   });
 
+  it('drops a scheduled plan change on request, even after the plan got a new version', async () => {
+    await fx.api('POST', '/v1/plans', { code: 'cheap', name: 'Cheap', interval: 'monthly' });
+    const before = (await fx.api('GET', '/v1/subscriptions/acme-main')).body;
+    expect((await fx.api('PATCH', '/v1/subscriptions/acme-main', { plan: 'cheap', timing: 'period_end' })).body.next_plan).toBe('cheap');
+    // A new version of the current plan: naming it in `plan` would move the subscription to it.
+    await fx.api('POST', '/v1/plans', { code: before.plan, name: 'Standard v2', interval: 'monthly' });
+    const dropped = await fx.api('PATCH', '/v1/subscriptions/acme-main', { cancel_scheduled_change: true });
+    expect(dropped.status).toBe(200);
+    expect(dropped.body).toMatchObject({ plan: before.plan, plan_version: before.plan_version, next_plan: null });
+    // Nothing left to drop: the same answer, not an error.
+    expect((await fx.api('PATCH', '/v1/subscriptions/acme-main', { cancel_scheduled_change: true })).body).toMatchObject({ next_plan: null, plan_version: before.plan_version });
+    const both = await fx.api('PATCH', '/v1/subscriptions/acme-main', { cancel_scheduled_change: true, plan: 'cheap' });
+    expect(both.status).toBe(422);
+    expect(both.body.error.code).toBe('validation_failed');
+    expect((await fx.api('GET', '/v1/subscriptions/acme-main')).body.next_plan).toBeNull();
+  });
+
   it('schedules a downgrade, cancels at period end, and terminates', async () => {
     await fx.api('POST', '/v1/plans', { code: 'cheap', name: 'Cheap', interval: 'monthly' });
     const down = await fx.api('PATCH', '/v1/subscriptions/acme-main', { plan: 'cheap', timing: 'period_end' });

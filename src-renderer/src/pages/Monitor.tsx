@@ -1,26 +1,147 @@
-import { Anchor, Badge, Box, Button, Drawer, Group, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Drawer, Group, SimpleGrid, Stack, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Gauge, Pause, Play } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { ArrowDownRight, ArrowUpRight, Gauge, Minus, Pause, Play } from 'lucide-react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { call, type OutputOf } from '../api';
 import { PageHeader } from '../components/common';
-import { LiveCreditUsed, LiveWalletStatus } from '../components/WalletStatus';
-import { LiveAmount } from '../components/LiveAmount';
+import { LiveWalletStatus, useLiveAvailable } from '../components/WalletStatus';
+import { LiveAmount, type BalanceField } from '../components/LiveAmount';
 import { ErrorState, NothingYet, TableSkeleton } from '../components/states';
 import { useTitle } from '../lib/chart';
 import { formatCount, formatTime, humanDuration } from '../lib/format';
 import { useListKeys } from '../lib/keys';
-import { Delta, formatAmount, Money } from '../lib/money';
+import { formatAmount } from '../lib/money';
 import { useQuery } from '../lib/useQuery';
-import { assetLike } from '../state/assets';
-import { useLive } from '../state/live';
+import { assetLike, useAsset } from '../state/assets';
+import { creditUsed } from '../lib/wallet-state';
+import { useLive, useLiveBalance } from '../state/live';
 import { VirtualBody, VirtualHead, VirtualRow, VirtualTable } from '../components/VirtualTable';
 
 type Wallet = OutputOf<'getWalletMonitor'>['wallets'][number];
 const ROW_H = 52;
-const COLS = 'minmax(200px, 2fr) 80px minmax(150px, 1.2fr) minmax(130px, 1fr) minmax(120px, 1fr) minmax(120px, 1fr) minmax(110px, 1fr) 96px';
 const keyOf = (w: Wallet) => `${w.customer}\u0000${w.asset}`;
+
+/**
+ * Three layouts, the richest that fits the list's width without scrolling sideways:
+ * - full: eight columns with room to spare;
+ * - tight: the same eight columns at their narrowest, with shorter headings (a 1280 px window);
+ * - merged: six columns (a 1024 px window): the asset goes under the customer, the last minute's
+ *   change under the burn rate.
+ * `vmin` is what a row needs: the columns' minimums, the gaps (16 px) and the row's padding (24 px).
+ */
+type Tier = 'full' | 'tight' | 'merged';
+const LAYOUTS: Record<Tier, { cols: string; vmin: number; labels: { label: string; right?: boolean }[] }> = {
+  full: {
+    cols: 'minmax(200px, 2fr) 80px minmax(150px, 1.2fr) minmax(130px, 1fr) minmax(120px, 1fr) minmax(120px, 1fr) minmax(110px, 1fr) 96px',
+    vmin: 1150,
+    labels: [{ label: 'Customer' }, { label: 'Asset' }, { label: 'Available', right: true }, { label: 'Δ last minute', right: true }, { label: 'Burn rate / h', right: true }, { label: 'Time to empty', right: true }, { label: 'Holds', right: true }, { label: 'Status' }],
+  },
+  tight: {
+    cols: 'minmax(150px, 2fr) 60px minmax(136px, 1.3fr) minmax(100px, 1fr) minmax(100px, 1fr) minmax(88px, 0.9fr) minmax(88px, 0.9fr) 96px',
+    vmin: 954,
+    labels: [{ label: 'Customer' }, { label: 'Asset' }, { label: 'Available', right: true }, { label: 'Δ 1 min', right: true }, { label: 'Burn / h', right: true }, { label: 'To empty', right: true }, { label: 'Holds', right: true }, { label: 'Status' }],
+  },
+  merged: {
+    cols: 'minmax(150px, 2fr) minmax(140px, 1.3fr) minmax(150px, 1.1fr) minmax(84px, 0.8fr) minmax(84px, 0.8fr) 96px',
+    vmin: 808,
+    labels: [{ label: 'Customer' }, { label: 'Available', right: true }, { label: 'Burn / h · Δ 1 min', right: true }, { label: 'To empty', right: true }, { label: 'Holds', right: true }, { label: 'Status' }],
+  },
+};
+const tierFor = (width: number): Tier => (width >= LAYOUTS.full.vmin ? 'full' : width >= LAYOUTS.tight.vmin ? 'tight' : 'merged');
+
+/** The width of an element, kept current (before paint, so the first frame has the right layout). */
+function useWidth(ref: React.RefObject<HTMLElement | null>, mounted: boolean): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref, mounted]);
+  return width;
+}
+
+/**
+ * Amounts in the table: every row names its asset once (the Asset column, or the badge under the
+ * customer), so a custom asset's amounts leave out the unit word ("925,925,963", not "925,925,963
+ * TOKENS"), which keeps wide numbers in their columns. Fiat keeps its symbol. Exact, to the full
+ * scale; the value with its unit on hover.
+ */
+function amountText(amount: string, a: ReturnType<typeof useAsset>, signed = false) {
+  try {
+    return { short: formatAmount(amount, a, { unit: false, signed }), full: formatAmount(amount, a, { signed }) };
+  } catch {
+    return { short: amount, full: amount };
+  }
+}
+
+/** LiveAmount without the unit word: the live value of this epoch when pushed, tinted on change. */
+function CellAmount({ customer, asset, field = 'available', fallback, postpaid, fw }: { customer: string; asset: string; field?: BalanceField; fallback: string; postpaid?: boolean; fw?: number }) {
+  const a = useAsset(asset);
+  const live = useLiveBalance(customer, asset);
+  const epoch = useLive((s) => s.epoch);
+  const fresh = live && live.epoch === epoch ? live : undefined;
+  const value = fresh ? fresh[field] : fallback;
+  const t = amountText(value, a);
+  const color = field === 'available' ? (value.startsWith('-') && !postpaid ? 'red' : undefined) : value === '0' ? 'dimmed' : undefined;
+  return (
+    <span key={fresh?.changedAt ?? 0} className={fresh?.changedAt ? 'tg-flash' : undefined} data-value={value}>
+      <Text component="span" size="sm" fw={fw} c={color} className="tg-num tg-amount" title={t.full !== t.short ? t.full : undefined}>
+        {t.short}
+      </Text>
+    </span>
+  );
+}
+
+/** A rate or a change, read from the monitor's answer: without the unit word, exact. */
+function CellMoney({ amount, asset, dimZero }: { amount: string; asset: string; dimZero?: boolean }) {
+  const t = amountText(amount, useAsset(asset));
+  return (
+    <Text size="sm" className="tg-num tg-amount" display="block" c={dimZero && amount === '0' ? 'dimmed' : undefined} title={t.full !== t.short ? t.full : undefined}>
+      {t.short}
+    </Text>
+  );
+}
+
+/** The last minute's change: sign, colour and icon together (as lib/money's Delta), without the unit word. */
+function CellDelta({ amount, asset, size = 'sm' }: { amount: string; asset: string; size?: 'sm' | 'xs' }) {
+  const t = amountText(amount, useAsset(asset), true);
+  const negative = amount.startsWith('-');
+  const zero = /^-?0+$/.test(amount);
+  const Icon = zero ? Minus : negative ? ArrowDownRight : ArrowUpRight;
+  const color = zero ? 'dimmed' : negative ? 'red' : 'teal';
+  return (
+    <Group gap={4} wrap="nowrap" justify="flex-end" component="span">
+      <VisuallyHidden>Change in the last minute</VisuallyHidden>
+      <Icon size={size === 'xs' ? 12 : 14} aria-hidden color={color === 'dimmed' ? 'var(--mantine-color-dimmed)' : `var(--mantine-color-${color}-text)`} />
+      <Text component="span" size={size} c={color} className="tg-num tg-amount" title={t.full !== t.short ? t.full : undefined}>
+        {t.short}
+      </Text>
+    </Group>
+  );
+}
+
+/**
+ * A postpaid wallet below zero, in the narrow Available cell: the amount above already reads the
+ * credit used (−$340.16), so this line names the limit it is used against, "of $5,000.00 limit".
+ * The whole sentence is there for screen readers and on hover.
+ */
+function MonitorCreditUsed({ w }: { w: Wallet }) {
+  const a = useAsset(w.asset);
+  const live = useLiveAvailable(w.customer, w.asset);
+  const c = creditUsed({ ...w, available: live ?? w.available });
+  if (!c) return null;
+  const full = `credit used ${formatAmount(c.used, a)} of ${formatAmount(c.limit, a)}`;
+  return (
+    <Text size="xs" c="dimmed" data-testid="credit-used" title={full} truncate="end" className="tg-num">
+      <span aria-hidden>of {formatAmount(c.limit, a, { unit: false })} limit</span>
+      <VisuallyHidden>{full}</VisuallyHidden>
+    </Text>
+  );
+}
 
 function SidePanel({ customer, onClose }: { customer: string | null; onClose: () => void }) {
   const q = useQuery(() => call('getBalances', { external_id: customer! }), [customer], { enabled: !!customer });
@@ -134,6 +255,9 @@ export function MonitorPage() {
   }, open, !selected);
 
   const wallets = q.data?.wallets ?? [];
+  const showTable = !(q.error && !q.data) && !q.loading && wallets.length > 0;
+  const tier = tierFor(useWidth(scrollRef, showTable));
+  const layout = LAYOUTS[tier];
   const burning = wallets.filter((w) => w.burn_rate_per_hour !== '0').length;
   const low = wallets.filter((w) => w.time_to_empty_seconds !== null && w.time_to_empty_seconds < 86400).length;
 
@@ -203,12 +327,9 @@ export function MonitorPage() {
             }
           }}
         >
-          <div className="tg-vlist" ref={scrollRef} style={{ ['--tg-vmin' as string]: '1150px', height: 'calc(100vh - 270px)', minHeight: 360 }} tabIndex={0}>
+          <div className="tg-vlist" ref={scrollRef} data-layout={tier} data-testid="monitor-list" style={{ ['--tg-vmin' as string]: `${layout.vmin}px`, height: 'calc(100vh - 270px)', minHeight: 360 }} tabIndex={0}>
             <VirtualTable label="Wallets by time to empty" rowCount={order.length}>
-              <VirtualHead
-                columns={COLS}
-                labels={[{ label: 'Customer' }, { label: 'Asset' }, { label: 'Available', right: true }, { label: 'Δ last minute', right: true }, { label: 'Burn rate / h', right: true }, { label: 'Time to empty', right: true }, { label: 'Holds', right: true }, { label: 'Status' }]}
-              />
+              <VirtualHead columns={layout.cols} labels={layout.labels} />
               <VirtualBody height={virtualizer.getTotalSize()}>
                 {virtualizer.getVirtualItems().map((vi) => {
                   const w = byKey.get(order[vi.index]!)!;
@@ -219,7 +340,7 @@ export function MonitorPage() {
                       index={vi.index}
                       key={order[vi.index]}
                       data-active={vi.index === active || selected === w.customer}
-                      style={{ top: vi.start, height: ROW_H, gridTemplateColumns: COLS }}
+                      style={{ top: vi.start, height: ROW_H, gridTemplateColumns: layout.cols }}
                       onClick={() => open(vi.index)}
                       data-testid="monitor-row"
                     >
@@ -227,26 +348,40 @@ export function MonitorPage() {
                         <Anchor component={Link} to={`/monitor?customer=${encodeURIComponent(w.customer)}`} c="inherit" size="sm" fw={600} onClick={(e) => e.stopPropagation()} truncate="end" display="block">
                           {w.name ?? w.customer}
                         </Anchor>
-                        <Text size="xs" c="dimmed" ff="monospace" truncate>
-                          {w.customer}
-                        </Text>
+                        {tier === 'merged' ? (
+                          <Group gap={6} wrap="nowrap" miw={0}>
+                            <Badge size="xs" variant="light" color="gray" radius="sm" style={{ flexShrink: 0 }} data-testid="monitor-asset">
+                              {w.asset}
+                            </Badge>
+                            <Text size="xs" c="dimmed" ff="monospace" truncate miw={0}>
+                              {w.customer}
+                            </Text>
+                          </Group>
+                        ) : (
+                          <Text size="xs" c="dimmed" ff="monospace" truncate>
+                            {w.customer}
+                          </Text>
+                        )}
                       </Box>
-                      <Text size="sm">{w.asset}</Text>
+                      {tier !== 'merged' && <Text size="sm">{w.asset}</Text>}
                       <Box className="tg-cell-right" maw="100%" miw={0}>
-                        <LiveAmount customer={w.customer} asset={w.asset} fallback={w.available} size="sm" fw={600} postpaid={w.billing_mode === 'postpaid'} />
-                        <LiveCreditUsed customer={w.customer} asset={w.asset} wallet={w} truncate="end" />
+                        <CellAmount customer={w.customer} asset={w.asset} fallback={w.available} fw={600} postpaid={w.billing_mode === 'postpaid'} />
+                        <MonitorCreditUsed w={w} />
                       </Box>
-                      <Box className="tg-cell-right">
-                        <Delta amount={spend} asset={w.asset} label="Change in the last minute" />
-                      </Box>
-                      <Box className="tg-cell-right">
-                        <Money amount={w.burn_rate_per_hour} asset={w.asset} size="sm" c={w.burn_rate_per_hour === '0' ? 'dimmed' : undefined} />
+                      {tier !== 'merged' && (
+                        <Box className="tg-cell-right">
+                          <CellDelta amount={spend} asset={w.asset} />
+                        </Box>
+                      )}
+                      <Box className="tg-cell-right" maw="100%" miw={0}>
+                        <CellMoney amount={w.burn_rate_per_hour} asset={w.asset} dimZero />
+                        {tier === 'merged' && <CellDelta amount={spend} asset={w.asset} size="xs" />}
                       </Box>
                       <Text size="sm" className="tg-num tg-cell-right" fw={w.time_to_empty_seconds !== null && w.time_to_empty_seconds < 86400 ? 700 : 400} c={w.time_to_empty_seconds !== null && w.time_to_empty_seconds < 3600 ? 'red' : undefined}>
                         {w.time_to_empty_seconds === null ? 'not burning' : humanDuration(w.time_to_empty_seconds)}
                       </Text>
                       <Box className="tg-cell-right">
-                        <LiveAmount customer={w.customer} asset={w.asset} field="pending" fallback={w.pending} size="sm" c={w.pending === '0' ? 'dimmed' : undefined} />
+                        <CellAmount customer={w.customer} asset={w.asset} field="pending" fallback={w.pending} />
                       </Box>
                       <Box>
                         <LiveWalletStatus customer={w.customer} asset={w.asset} row={w} />

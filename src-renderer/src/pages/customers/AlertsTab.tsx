@@ -57,7 +57,14 @@ function NewAlertDialog({ customer, opened, onClose, onDone }: { customer: strin
   // Balance thresholds are amounts (typed in major units, sent in minor units); usage thresholds are quantities.
   const amountThreshold = kind === 'balance' || field === 'amount';
   const thresholdAsset = kind === 'balance' ? asset : null;
-  const parsed = amountThreshold && thresholdAsset ? parseAmountInput(threshold, assetLike(thresholdAsset), { allowZero: true }) : /^\d+(\.\d+)?$/.test(threshold.trim()) ? { ok: true as const, minor: threshold.trim() } : { ok: false as const, error: threshold ? 'A number such as 1000000' : null };
+  // A usage amount is compared in minor units of its charges' asset (which a metric does not name): whole ones.
+  const wholeOnly = kind === 'usage' && field === 'amount';
+  const parsed =
+    amountThreshold && thresholdAsset
+      ? parseAmountInput(threshold, assetLike(thresholdAsset), { allowZero: true })
+      : (wholeOnly ? /^\d+$/ : /^\d+(\.\d+)?$/).test(threshold.trim())
+        ? { ok: true as const, minor: threshold.trim() }
+        : { ok: false as const, error: threshold ? (wholeOnly ? 'Whole minor units, such as 5000 for 50.00 USD' : 'A number such as 1000000') : null };
   const ready = parsed.ok && (kind === 'balance' ? !!asset : !!metric);
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>New alert for {customer}</Text>} size="lg">

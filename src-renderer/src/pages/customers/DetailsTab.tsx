@@ -4,12 +4,13 @@ import { Plus, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { minorToDecimal } from '@shared/money';
 import { UpdateCustomer } from '@shared/contract/ledger';
-import { type ApiError, call, type OutputOf } from '../../api';
+import { type ApiError, call, type OutputOf, toApiError } from '../../api';
 import { InlineError } from '../../components/states';
 import { parseAmountInput } from '../../lib/amountInput';
 import { formatDateTime } from '../../lib/format';
 import { Money } from '../../lib/money';
 import { assetLike, useAssets } from '../../state/assets';
+import { BillingDetailsCard, type BillingValues, billingExtraErrors, billingInput, billingValuesOf, customerIssueText } from './BillingDetails';
 
 type Customer = OutputOf<'getCustomer'>;
 interface LimitRow {
@@ -20,7 +21,7 @@ interface CapRow extends LimitRow {
   window: 'day' | 'month';
 }
 
-/** Edit a customer: overdraft limits, spend caps, billing mode, time zone. Fields given replace the stored ones. */
+/** Edit a customer: overdraft limits, spend caps, billing mode, time zone, invoice details. Fields given replace the stored ones. */
 export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved: (c: Customer) => void }) {
   const assets = useAssets((s) => s.assets);
   const assetCodes = useMemo(() => Object.keys(assets).sort(), [assets]);
@@ -31,6 +32,7 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
   const [tz, setTz] = useState(customer.billing_timezone ?? '');
   const [limits, setLimits] = useState<LimitRow[]>(customer.overdraft_limits.map((l) => ({ asset: l.asset, amount: minorToDecimal(l.amount, assetLike(l.asset).scale) })));
   const [caps, setCaps] = useState<CapRow[]>(customer.spend_caps.map((c) => ({ asset: c.asset, window: c.window, amount: minorToDecimal(c.amount, assetLike(c.asset).scale) })));
+  const [billing, setBilling] = useState(() => billingValuesOf(customer));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -38,6 +40,13 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
   const limitParsed = limits.map((l) => (l.asset ? parseAmountInput(l.amount, assetLike(l.asset), { allowZero: true }) : { ok: false as const, error: 'Choose an asset' }));
   const capParsed = caps.map((c) => (c.asset ? parseAmountInput(c.amount, assetLike(c.asset), { allowZero: true }) : { ok: false as const, error: 'Choose an asset' }));
   const valid = limitParsed.every((p) => p.ok) && capParsed.every((p) => p.ok);
+
+  /** An edited field loses its error: it is checked again on save. */
+  const editBilling = (next: BillingValues) => {
+    const changed = (Object.keys(next) as (keyof BillingValues)[]).filter((k) => next[k] !== billing[k]);
+    setBilling(next);
+    if (changed.some((k) => fieldErrors[k])) setFieldErrors(Object.fromEntries(Object.entries(fieldErrors).filter(([k]) => !changed.includes(k as keyof BillingValues))));
+  };
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -52,10 +61,14 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
       billing_timezone: tz.trim() || null,
       overdraft_limits: limits.map((l, i) => ({ asset: l.asset!, amount: (limitParsed[i] as { minor: string }).minor })),
       spend_caps: [...caps.map((c, i) => ({ asset: c.asset!, window: c.window, amount: (capParsed[i] as { minor: string }).minor })), ...removedCaps],
+      ...billingInput(billing),
     };
     const parsed = UpdateCustomer.safeParse(input);
-    if (!parsed.success) {
-      setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+    const errs: Record<string, string> = { ...billingExtraErrors(billing) };
+    // The first issue of each field, in words, next to that field.
+    if (!parsed.success) for (const i of parsed.error.issues) errs[String(i.path[0])] ??= customerIssueText(i, input);
+    if (Object.keys(errs).length) {
+      setFieldErrors(errs);
       return;
     }
     setFieldErrors({});
@@ -66,7 +79,13 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
       onSaved(c);
       notifications.show({ color: 'teal', message: `${customer.external_id} saved` });
     } catch (err) {
-      setError(err as ApiError);
+      const apiError = toApiError(err);
+      // The server's own field issues (an unknown time zone, say) go next to their fields too.
+      const issues = apiError.code === 'validation_failed' && Array.isArray(apiError.details?.issues) ? (apiError.details.issues as { path?: unknown[]; message?: string }[]) : [];
+      const byField: Record<string, string> = {};
+      for (const i of issues) if (typeof i.path?.[0] === 'string' && i.message) byField[i.path[0]] ??= i.message[0]!.toUpperCase() + i.message.slice(1);
+      setFieldErrors(byField);
+      setError(apiError);
     } finally {
       setBusy(false);
     }
@@ -105,6 +124,8 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
             <TextInput label="Billing time zone" description="IANA zone for this customer's periods and spend caps; empty uses the operator's." placeholder="America/New_York" value={tz} onChange={(e) => setTz(e.currentTarget.value)} error={fieldErrors.billing_timezone} />
           </SimpleGrid>
         </Card>
+
+        <BillingDetailsCard customer={customer} value={billing} onChange={editBilling} errors={fieldErrors} />
 
         <Card>
           <Group justify="space-between" mb="xs">
@@ -210,6 +231,11 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
           )}
         </Card>
         <InlineError error={error} />
+        {Object.keys(fieldErrors).length > 0 && !error && (
+          <Text size="sm" c="red" role="alert" data-testid="details-invalid">
+            Not saved: correct the {Object.keys(fieldErrors).length === 1 ? 'field' : `${Object.keys(fieldErrors).length} fields`} marked in red.
+          </Text>
+        )}
         <Group justify="space-between">
           <Text size="xs" c="dimmed">
             Created {formatDateTime(customer.created_at)} · updated {formatDateTime(customer.updated_at)}

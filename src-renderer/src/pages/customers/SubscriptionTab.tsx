@@ -13,6 +13,7 @@ import { assetLike } from '../../state/assets';
 import { useLive } from '../../state/live';
 import { formatUnitPrice } from '@shared/money';
 import { AppliedCoupons } from './AppliedCoupons';
+import { ChangePlanDialog, planLabel } from './ChangePlanDialog';
 
 type Usage = OutputOf<'getUsage'>;
 type Subscription = OutputOf<'listSubscriptions'>['data'][number];
@@ -230,12 +231,32 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
   useThrottledEffect(() => setCouponTick((t) => t + 1), seq, 2000);
   const [subscribing, setSubscribing] = useState(false);
   const [terminating, setTerminating] = useState<Subscription | null>(null);
+  const [changing, setChanging] = useState<Subscription | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelError, setCancelError] = useState<ApiError | null>(null);
 
   if (subs.loading) return <TableSkeleton rows={4} cols={4} />;
   if (subs.error) return <ErrorState error={subs.error} onRetry={subs.reload} what="subscriptions" />;
   const list = subs.data?.data ?? [];
   const active = list.find((s) => s.status === 'active') ?? list.find((s) => s.status === 'pending');
   const planName = active ? (plans.data?.data.find((p) => p.code === active.plan)?.name ?? null) : null;
+  const planList = plans.data?.data ?? [];
+  const who = customerName || customer;
+  /** Cancels a scheduled plan change: asking for the current plan clears it (engine.changeSubscription). */
+  const cancelChange = async () => {
+    if (!active) return;
+    setCancelling(true);
+    setCancelError(null);
+    try {
+      await call('updateSubscription', { id: active.id, cancel_scheduled_change: true });
+      notifications.show({ message: `${who} stays on ${planName ?? active.plan}: the scheduled change is cancelled` });
+      subs.reload();
+    } catch (e) {
+      setCancelError(toApiError(e));
+    } finally {
+      setCancelling(false);
+    }
+  };
   return (
     <Stack gap="xl">
       {!active ? (
@@ -262,9 +283,14 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
               </Group>
               <CopyId value={active.id} label="subscription id" />
             </Box>
-            <Button variant="subtle" color="red" size="xs" onClick={() => setTerminating(active)}>
-              Terminate…
-            </Button>
+            <Group gap="xs">
+              <Button variant="light" size="xs" onClick={() => setChanging(active)}>
+                Change plan…
+              </Button>
+              <Button variant="subtle" color="red" size="xs" onClick={() => setTerminating(active)}>
+                Terminate…
+              </Button>
+            </Group>
           </Group>
           <SimpleGrid cols={{ base: 2, md: 4 }} mt="md">
             <Box>
@@ -291,12 +317,28 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
               <Text size="xs" c="dimmed">
                 Scheduled
               </Text>
-              <Group gap={4}>
-                <CalendarClock size={14} aria-hidden />
-                <Text size="sm">{active.terminate_at ? `ends ${formatDate(active.terminate_at)}` : active.next_plan ? `moves to ${active.next_plan}` : 'nothing'}</Text>
+              <Group gap={4} wrap="nowrap" align="flex-start">
+                <CalendarClock size={14} aria-hidden style={{ marginTop: 3, flexShrink: 0 }} />
+                <Text size="sm" data-testid="scheduled-change">
+                  {active.terminate_at
+                    ? `ends ${formatDate(active.terminate_at)}`
+                    : active.next_plan
+                      ? `moves to ${planLabel(active.next_plan, planList)}${active.current_period ? ` on ${formatDate(active.current_period.end)}` : ''}`
+                      : 'nothing'}
+                </Text>
               </Group>
+              {active.next_plan && !active.terminate_at && (
+                <Button variant="subtle" size="compact-xs" ml={14} onClick={cancelChange} loading={cancelling}>
+                  Cancel the change
+                </Button>
+              )}
             </Box>
           </SimpleGrid>
+          {cancelError && (
+            <Box mt="sm">
+              <InlineError error={cancelError} />
+            </Box>
+          )}
         </Card>
       )}
       <AppliedCoupons customer={customer} plan={active?.plan ?? null} reloadKey={couponTick} />
@@ -395,6 +437,21 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
         customer={customer}
         onDone={() => {
           setSubscribing(false);
+          subs.reload();
+          usage.reload();
+          ent.reload();
+        }}
+      />
+      <ChangePlanDialog
+        sub={changing}
+        plans={planList}
+        plansLoading={plans.loading}
+        customerName={who}
+        onClose={() => setChanging(null)}
+        onDone={(updated, timing) => {
+          const to = planLabel(updated.next_plan ?? updated.plan, planList);
+          notifications.show({ color: 'teal', message: updated.next_plan ? `${who} moves to ${to}${updated.current_period ? ` on ${formatDate(updated.current_period.end)}` : ' at the end of the period'}` : `${who} is now on ${to}${timing === 'now' ? ', the period prorated' : ''}` });
+          setChanging(null);
           subs.reload();
           usage.reload();
           ent.reload();

@@ -55,9 +55,11 @@ if (holds) {
 // CPU_PROFILE=file: a CPU profile of the ingestion alone (not the set-up), for Chrome's DevTools.
 const inspector = process.env.CPU_PROFILE ? new (await import('node:inspector/promises')).Session() : null;
 if (inspector) { inspector.connect(); await inspector.post('Profiler.enable'); await inspector.post('Profiler.start'); }
+(globalThis as { __stmtReset?: () => void }).__stmtReset?.();
 const started = performance.now();
 for (let i = 0; i < list.length; i += 1000) await engine.writer.runEach(list.slice(i, i + 1000).map((e) => () => engine.events.ingest(e as never)), 'bulk');
 const seconds = (performance.now() - started) / 1000;
+(globalThis as { __stmtPrint?: (n: number) => void }).__stmtPrint?.(events);
 if (inspector) {
   const { profile } = await inspector.post('Profiler.stop');
   (await import('node:fs')).writeFileSync(process.env.CPU_PROFILE!, JSON.stringify(profile));

@@ -16,11 +16,14 @@ export function useScratchTmpdir(prefix: string): () => void {
   const scratch = mkdtempSync(join(tmpdir(), prefix));
   process.env.TOLLGATE_TEST_SCRATCH = scratch;
   process.env.TMPDIR = scratch;
-  return () => {
+  const remove = () => {
     // KEEP_TEST_TMP=1 keeps the data dirs of a failing run to look at.
     if (process.env.KEEP_TEST_TMP) return;
     rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
   };
+  // Also when the run stops before its teardown (a port in use, an interrupted run).
+  process.once('exit', remove);
+  return remove;
 }
 
 /** Vitest's global setup: the returned function is its teardown. */

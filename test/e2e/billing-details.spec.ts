@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN_KEY, api, uid } from './helpers/api';
+import { seriousViolations } from './helpers/a11y';
 import { serverForSpec } from './helpers/server';
 import { login } from './helpers/ui';
 
@@ -9,12 +9,6 @@ import { login } from './helpers/ui';
  * with the contract's zod schema (errors in words next to their fields), saved, and read back.
  */
 const server = serverForSpec(4193, { serial: true });
-
-/** Serious or critical WCAG 2.1 AA violations on the page (as screens.spec.ts audits). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 
 test.beforeAll(async () => {

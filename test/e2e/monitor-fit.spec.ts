@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { api } from './helpers/api';
 import { seedRealistic, trickle } from './helpers/seed';
+import { seriousViolations } from './helpers/a11y';
 import { serverForSpec } from './helpers/server';
 import { login } from './helpers/ui';
 
@@ -11,12 +11,6 @@ import { login } from './helpers/ui';
  * line is not cut short.
  */
 const server = serverForSpec(4195, { serial: true });
-
-/** Serious or critical WCAG 2.1 AA violations on the page (as screens.spec.ts audits). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 
 test.beforeAll(async () => {

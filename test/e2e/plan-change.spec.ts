@@ -1,17 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { api, uid } from './helpers/api';
+import { seriousViolations } from './helpers/a11y';
 import { serverForSpec } from './helpers/server';
 import { login } from './helpers/ui';
 
 /** "Change plan" on the Subscription tab: PATCH /v1/subscriptions/{id} with plan, timing and carry_usage. */
 const server = serverForSpec(4194, { serial: true });
-
-/** Serious or critical WCAG 2.1 AA violations on the page (as screens.spec.ts audits). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 test.beforeAll(async () => {
   const client = api(server().url);

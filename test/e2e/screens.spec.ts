@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { api } from './helpers/api';
 import { installFakeBridge } from './helpers/fake-bridge';
 import { billNow, seedPostpaid } from './helpers/invoices';
 import { seedRealistic, trickle } from './helpers/seed';
+import { seriousViolations } from './helpers/a11y';
 import { startServer, type OwnServer } from './helpers/server';
 import { login, pickMetric } from './helpers/ui';
 
@@ -142,10 +142,7 @@ async function settle(page: Page, ms = 1500) {
 
 async function audit(page: Page, where: string): Promise<string[]> {
   await page.mouse.move(0, 0);
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  return seriousViolations(page, where);
 }
 
 test('screenshots of every page (light), the overview in dark, and an axe audit of each in both themes', async ({ browser }) => {

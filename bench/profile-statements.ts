@@ -11,14 +11,19 @@ const stats = new Map<string, { n: number; ms: number }>();
 const origPrepare = (Database.prototype as any).prepare;
 (Database.prototype as any).prepare = function (sql: string) {
   const st = origPrepare.call(this, sql);
+  const text = sql.replace(/\s+/g, ' ').slice(0, 110);
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const f = st[m];
     if (typeof f !== 'function') continue;
+    // One counter per statement and method, made here: the wrapper itself must cost next to nothing.
+    const k = `${m} ${text}`;
+    const s = stats.get(k) ?? { n: 0, ms: 0 };
+    stats.set(k, s);
     st[m] = function (...a: unknown[]) {
       const t = performance.now();
       try { return f.apply(this, a); } finally {
-        const k = `${m} ${sql.replace(/\s+/g, ' ').slice(0, 110)}`;
-        const s = stats.get(k) ?? { n: 0, ms: 0 }; s.n++; s.ms += performance.now() - t; stats.set(k, s);
+        s.n++;
+        s.ms += performance.now() - t;
       }
     };
   }
@@ -33,7 +38,7 @@ const origExec = (Database.prototype as any).exec;
   }
 };
 (globalThis as any).__stmtStats = stats;
-(globalThis as any).__stmtReset = () => stats.clear();
+(globalThis as any).__stmtReset = () => { for (const s of stats.values()) { s.n = 0; s.ms = 0; } };
 (globalThis as any).__stmtPrint = (events: number) => {
   const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30);
   let tot = 0; for (const [, s] of stats) tot += s.ms;

@@ -117,6 +117,7 @@ const PAGES: { name: string; path: string | (() => string); dark?: boolean; shot
   { name: 'settings-billing', path: '/settings/operator', ready: async (p) => void (await expect(p.getByLabel('Grace period (hours)')).toBeVisible()) },
   { name: 'invoices', dark: true, path: '/invoices', ready: async (p) => void (await expect(p.getByTestId('invoice-row')).toHaveCount(4)) },
   { name: 'invoice-detail', dark: true, path: () => `/invoices/${detailId}`, ready: async (p) => void (await expect(p.getByTestId('pdf-viewer')).toHaveAttribute('data-pages', /[1-9]/, { timeout: 20_000 })) },
+  { name: 'receivables-aging', path: '/invoices/aging', ready: async (p) => void (await expect(p.getByRole('heading', { name: 'Receivables aging' })).toBeVisible()) },
   { name: 'customer-invoices', shot: false, path: '/customers/contoso/invoices', ready: async (p) => void (await expect(p.getByTestId('customer-invoice-row')).toHaveCount(1)) },
   { name: 'customer-alerts', shot: false, path: '/customers/soylent/alerts', ready: async (p) => void (await expect(p.getByTestId('alert-rule')).toHaveCount(1)) },
   { name: 'webhooks', dark: true, path: '/webhooks/deliveries', ready: async (p) => void (await expect(p.locator('[data-testid="delivery-row"][data-status="delivered"]').first()).toBeVisible()) },

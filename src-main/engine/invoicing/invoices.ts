@@ -218,7 +218,7 @@ export class Invoices {
       }
     }
     const total = statement.subtotal + statement.discounts + (s.tax_inclusive ? 0n : taxTotal);
-    const funding = row.replaces_id ? this.ctx.store.refFunding(ref, row.currency) : this.ctx.store.periodFunding(segments.map((x) => x.id), row.currency);
+    const funding = row.replaces_id ? this.ctx.store.refFunding(ref, row.currency) : this.ctx.store.periodFunding(segments.map((x) => x.id), customer.id, row.currency);
     if (funding.fromCredit + funding.toReceivable !== total) {
       throw new Error(`invoice ${row.id}: credits ${funding.fromCredit} + due ${funding.toReceivable} != total ${total}: the statement and the transfers disagree`);
     }
@@ -380,14 +380,10 @@ export class Invoices {
    */
   private uninvoicedDebt(customerId: number, currency: string, except: ReadonlySet<number> = new Set()): bigint {
     const ids: number[] = [];
-    const page = 200;
-    for (let after: string | null = null; ; ) {
-      const subs = this.ctx.store.listSubscriptions({ customerId, status: null, after, limit: page });
-      for (const sub of subs) for (const seg of this.subscriptions.segmentsOf(sub.id)) if (seg.status !== 'finalized' && !except.has(seg.id)) ids.push(seg.id);
-      if (subs.length < page) break;
-      after = subs[subs.length - 1]!.id;
+    for (const subscriptionId of this.ctx.store.subscriptionIdsOf(customerId)) {
+      for (const seg of this.subscriptions.segmentsOf(subscriptionId)) if (seg.status !== 'finalized' && !except.has(seg.id)) ids.push(seg.id);
     }
-    const booked = this.ctx.store.periodFunding(ids, currency).toReceivable;
+    const booked = this.ctx.store.periodFunding(ids, customerId, currency).toReceivable;
     return booked > 0n ? booked : 0n;
   }
 
@@ -523,7 +519,7 @@ export class Invoices {
    */
   private draftFunding(row: InvoiceRow, statement: Statement, total: bigint): { credits_applied: bigint; amount_due: bigint } {
     if (row.replaces_id || !row.subscription_id) return { credits_applied: 0n, amount_due: total };
-    const funding = this.ctx.store.periodFunding(statement.segments.map((x) => x.id), row.currency);
+    const funding = this.ctx.store.periodFunding(statement.segments.map((x) => x.id), row.customer_id, row.currency);
     const repaid = funding.toReceivable - this.stillOwed(row.customer_id, row.currency, funding.toReceivable, new Set(statement.segments.map((x) => x.id)));
     const paid = funding.fromCredit + repaid;
     return { credits_applied: paid, amount_due: total - paid };

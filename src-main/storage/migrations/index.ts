@@ -8,6 +8,7 @@ import * as m006 from './006-imports';
 import * as m008 from './008-lookup-indexes';
 import * as m009 from './009-refusal-details';
 import * as m010 from './010-chargeback-split';
+import * as m011 from './011-period-transfer-bound';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'lookup indexes', sql: m008.sql },
   { version: 9, name: 'refusal details', sql: m009.sql },
   { version: 10, name: 'chargeback split', sql: m010.sql },
+  { version: 11, name: 'period transfer bound', sql: m011.sql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

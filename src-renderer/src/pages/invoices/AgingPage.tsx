@@ -1,5 +1,5 @@
 import { Anchor, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { ArrowLeft, HandCoins } from 'lucide-react';
+import { ArrowLeft, HandCoins, RefreshCw } from 'lucide-react';
 import { Link, useSearchParams } from 'react-router';
 import { call } from '../../api';
 import { PageHeader } from '../../components/common';
@@ -33,7 +33,8 @@ export function AgingPage() {
   const [params, setParams] = useSearchParams();
   const currency = params.get('currency');
   const limit = params.get('limit') ?? '100';
-  const q = useQuery(() => call('getReceivablesAging', { ...(currency ? { currency } : {}), limit: Number(limit) }), [currency, limit], { keepPreviousData: true, refreshMs: 30_000 });
+  // No polling: the report walks every customer in debt on the engine's thread, and ages by days.
+  const q = useQuery(() => call('getReceivablesAging', { ...(currency ? { currency } : {}), limit: Number(limit) }), [currency, limit], { keepPreviousData: true });
   const setParam = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -64,7 +65,14 @@ export function AgingPage() {
             onChange={(v) => setParam('currency', v)}
           />
           <Select aria-label="Rows" w={140} data={LIMITS.map((l) => ({ value: l, label: `Top ${l}` }))} value={limit} onChange={(v) => setParam('limit', v === '100' ? null : v)} allowDeselect={false} />
-          {data && <Text size="sm" c="dimmed">As of {formatDateTime(data.as_of)}</Text>}
+          {data && (
+            <Text size="sm" c="dimmed">
+              As of {formatDateTime(data.as_of)}
+            </Text>
+          )}
+          <Button variant="subtle" size="compact-sm" leftSection={<RefreshCw size={14} />} onClick={q.reload} loading={q.fetching}>
+            Refresh
+          </Button>
         </Group>
       </PageHeader>
 

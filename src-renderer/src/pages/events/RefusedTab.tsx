@@ -1,6 +1,6 @@
 import { Accordion, Badge, Box, Code, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { CircleCheck, Lightbulb } from 'lucide-react';
-import { useSearchParams } from 'react-router';
+import { useUrlParams } from '../../lib/url-params';
 import { call } from '../../api';
 import { CustomerPicker } from '../../components/CustomerPicker';
 import { NothingYet, ErrorState, TableSkeleton } from '../../components/states';
@@ -56,15 +56,9 @@ const WINDOWS = [
 
 export function RefusedTab() {
   const seq = useLive((s) => s.refusalSeq);
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useUrlParams();
   const customer = params.get('customer');
   const window = WINDOWS.find((w) => w.value === params.get('window')) ?? WINDOWS[1]!;
-  const setParam = (key: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
   // The window is measured from each (re)load, so a live refresh keeps it sliding.
   const q = useQuery(() => call('listRefusals', { since: new Date(Date.now() - window.ms).toISOString(), ...(customer ? { customer } : {}) }), [window.value, customer], { keepPreviousData: true });
   useThrottledEffect(q.reload, seq, 2000);

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { ArrowLeft, HandCoins, RefreshCw } from 'lucide-react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useUrlParams } from '../../lib/url-params';
 import { call } from '../../api';
 import { PageHeader } from '../../components/common';
 import { ErrorState, NothingYet, TableSkeleton } from '../../components/states';
@@ -30,17 +31,11 @@ const LIMITS = ['100', '500', '1000'];
  */
 export function AgingPage() {
   useTitle('Receivables aging');
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useUrlParams();
   const currency = params.get('currency');
   const limit = params.get('limit') ?? '100';
   // No polling: the report walks every customer in debt on the engine's thread, and ages by days.
   const q = useQuery(() => call('getReceivablesAging', { ...(currency ? { currency } : {}), limit: Number(limit) }), [currency, limit], { keepPreviousData: true });
-  const setParam = (key: string, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
   const data = q.data;
 
   return (

@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Plus, Search, TicketPercent } from 'lucide-react';
-import { useSearchParams } from 'react-router';
+import { useUrlParams } from '../../lib/url-params';
 import { PageHeader } from '../../components/common';
 import { ErrorState, NothingMatches, NothingYet, TableSkeleton } from '../../components/states';
 import { useTitle } from '../../lib/chart';
@@ -15,18 +15,12 @@ import { CouponDiscount, CouponLimits, couponSummary, durationHint, durationLabe
 /** Coupons: what exists, how much each takes off, for how long, and where. `?new=1` opens the create dialog. */
 export function CouponsPage() {
   useTitle('Coupons');
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useUrlParams();
   const q = params.get('q') ?? '';
   const creating = params.get('new') === '1';
   const coupons = useQuery(() => listAllCoupons(), []);
   const all = coupons.data ?? [];
   const shown = all.filter((c) => !q || `${c.name} ${c.code} ${c.asset ?? ''} ${c.plans.join(' ')} ${c.metrics.join(' ')}`.toLowerCase().includes(q.toLowerCase()));
-  const setParam = (k: string, v: string | null) => {
-    const next = new URLSearchParams(params);
-    if (v) next.set(k, v);
-    else next.delete(k);
-    setParams(next, { replace: true });
-  };
   const newButton = (
     <Button leftSection={<Plus size={16} />} onClick={() => setParam('new', '1')}>
       New coupon

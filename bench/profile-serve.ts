@@ -81,7 +81,6 @@ const kb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`
 console.log(JSON.stringify({ rss_mb: Math.round(serve.rssBytes() / 2 ** 20), peak_rss_mb: kb('VmHWM'), rss_anon_mb: kb('RssAnon'), rss_file_mb: kb('RssFile'), rss_shmem_mb: kb('RssShmem'), engine: (await api.json<{ memory: unknown }>('GET', '/v1/stats/runtime')).memory }));
 api.close();
 await serve.stop();
-if (!process.env.KEEP_DATA) rmSync(join(dataDir, '..'), { recursive: true, force: true });
 // The same requests as the server saw them (from its request log): what is left of the client's
 // tail beyond these figures was spent outside the server (the load generator, scheduling).
 const logged: Record<string, number[]> = {};
@@ -93,4 +92,5 @@ for (const file of readdirSync(join(dataDir, 'logs'))) {
   }
 }
 for (const [route, ms] of Object.entries(logged)) if (ms.length >= 100) console.log(JSON.stringify({ server_side: route, count: ms.length, ...summary(ms) }));
+if (!process.env.KEEP_DATA) rmSync(join(dataDir, '..'), { recursive: true, force: true });
 console.log(`profiles in ${profileDir}`);

@@ -4,7 +4,8 @@
  * node --cpu-prof out/run/profile-ingest.mjs after that, and open the .cpuprofile.
  * TABLE_ROWS=1 prints the rows each table holds per event; with --expose-gc it prints the heap
  * after a collection, and HEAP_SNAPSHOT=file writes a heap snapshot. CPU_PROFILE=file profiles the
- * ingestion alone; KEEP_DATA=1 keeps the data dir.
+ * ingestion alone; KEEP_DATA=1 keeps the data dir. WAL_PAGES=n then runs 20 flushes of n events and
+ * counts the WAL pages their commits wrote, by table and index.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,27 @@ if (inspector) {
 }
 const count = (sql: string) => (engine.db.prepare(sql).get() as { n: number }).n;
 console.log(JSON.stringify({ events, seconds: Math.round(seconds * 100) / 100, events_per_second: Math.round(events / seconds), transfers_per_event: count("SELECT COUNT(*) AS n FROM transfers WHERE event_id IS NOT NULL") / events }));
+// WAL_PAGES=n: after the run, 20 flushes of n events each (n=25 is what a commit carries under the
+// single-event load, 150 a bulk slice), then the WAL frames those commits appended, by the B-tree
+// each page belongs to: what an event costs at COMMIT, table by table.
+if (process.env.WAL_PAGES) {
+  const perFlush = Number(process.env.WAL_PAGES);
+  const { readFileSync } = await import('node:fs');
+  engine.db.pragma('wal_autocheckpoint = 0');
+  engine.db.pragma('wal_checkpoint(TRUNCATE)');
+  const more = makeEvents(20 * perFlush, 'w', zipfSampler(customers)).map((e) => JSON.parse(e.body) as Record<string, unknown>);
+  for (let f = 0; f < 20; f++) await engine.writer.runEach(more.slice(f * perFlush, (f + 1) * perFlush).map((e) => () => engine.events.ingest(e as never)), 'interactive');
+  const wal = readFileSync(`${engine.db.name}-wal`);
+  const pageSize = wal.readUInt32BE(8);
+  const frames: number[] = [];
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) frames.push(wal.readUInt32BE(at));
+  const owner = new Map((engine.db.prepare('SELECT name, pageno FROM dbstat').all() as { name: string; pageno: number }[]).map((r) => [r.pageno, r.name]));
+  const byTree = new Map<string, number>();
+  for (const page of frames) byTree.set(owner.get(page) ?? '(free or header)', (byTree.get(owner.get(page) ?? '(free or header)') ?? 0) + 1);
+  const events = 20 * perFlush;
+  console.log(JSON.stringify({ wal_frames: frames.length, frames_per_event: Math.round((frames.length / events) * 100) / 100, commits: 20, events_per_commit: perFlush }));
+  for (const [tree, n] of [...byTree].sort((a, b) => b[1] - a[1])) console.log(JSON.stringify({ tree, frames_per_event: Math.round((n / events) * 100) / 100 }));
+}
 // TABLE_ROWS=1: rows per table and index entries per event, to see what an event writes.
 if (process.env.TABLE_ROWS) {
   const tables = engine.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];

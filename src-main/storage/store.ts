@@ -841,6 +841,9 @@ export class Store {
   deleteStackAbove(accountId: number, stack: 'usage' | 'repayment', afterId: number): void {
     this.run('DELETE FROM consumption_stack WHERE account_id = ? AND stack = ? AND id > ?', [accountId, stack, afterId]);
   }
+  updateStackAmount(id: number, amount: bigint): void {
+    this.run('UPDATE consumption_stack SET amount = ? WHERE id = ?', [amount, id]);
+  }
   insertStack(row: Omit<StackRow, 'id'>): number {
     return Number(this.run('INSERT INTO consumption_stack(account_id, stack, lot_id, amount) VALUES (@account_id, @stack, @lot_id, @amount)', row).lastInsertRowid);
   }
@@ -989,6 +992,13 @@ export class Store {
   }
   getPlan(id: number): PlanRow | undefined {
     return this.get<PlanRow>('SELECT * FROM plans WHERE id = ?', [id]);
+  }
+  getPlanVersion(code: string, version: number): PlanRow | undefined {
+    return this.get<PlanRow>('SELECT * FROM plans WHERE code = ? AND version = ?', [code, version]);
+  }
+  /** Newest first, below `beforeVersion` when paging (on the UNIQUE (code, version) index). */
+  listPlanVersions(code: string, beforeVersion: number | null, limit: number): PlanRow[] {
+    return this.all<PlanRow>('SELECT * FROM plans WHERE code = ? AND version < ? ORDER BY version DESC LIMIT ?', [code, beforeVersion ?? Number.MAX_SAFE_INTEGER, limit]);
   }
   listLatestPlans(afterCode: string | null, limit: number): PlanRow[] {
     return this.all<PlanRow>(

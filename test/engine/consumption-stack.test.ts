@@ -3,7 +3,8 @@
  * A random walk of pushes, pops, failed operations and flushes is checked against a plain array
  * (the model): after every step the stack reads as the model, and after every flush the rows in
  * SQLite, reloaded, are the model too. It also shows that a flush of a long stack with a changed
- * top writes a handful of rows, not the stack's length.
+ * top writes a handful of rows, not the stack's length, and that a merge into the top entry (the
+ * common event) is a single update in place.
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -104,8 +105,17 @@ describe('consumption stack', () => {
     store.db.exec('BEGIN');
     stack.flush(store, 9, 'usage');
     store.db.exec('COMMIT');
-    // Two rows deleted, two inserted (the reduced entry and the new one): not 5,000.
-    expect(changes() - start).toBe(4);
+    // The emptied top deleted, the reduced entry updated in place, the new one inserted: not 5,000.
+    expect(changes() - start).toBe(3);
+    // A merge into the top is one update, and leaves the index alone.
+    const before = changes();
+    stack.beginChange();
+    stack.push(3, 5n);
+    store.db.exec('BEGIN');
+    stack.flush(store, 9, 'usage');
+    store.db.exec('COMMIT');
+    expect(changes() - before).toBe(1);
+    expect(store.listStack(9, 'usage').at(-1)).toMatchObject({ lot_id: 3, amount: 12n });
     expect(store.listStack(9, 'usage').length).toBe(5000);
   });
 });

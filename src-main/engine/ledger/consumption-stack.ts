@@ -29,7 +29,7 @@ interface Journal {
  * stack that alternates between lots (a hold reserved from one, free credit drawn from another)
  * grows with every event, so neither its undo journal nor its write-back may cost its length:
  * both only touch what lies above the lowest index changed. Rows below that index stay as they
- * are; the flush deletes the rows above it and inserts the entries that are there now.
+ * are; the flush updates the rows still there, deletes those popped and inserts the new entries.
  */
 export class ConsumptionStack {
   private readonly entries: Entry[];
@@ -91,14 +91,26 @@ export class ConsumptionStack {
     return out;
   }
 
-  /** Writes what changed since the last flush: the rows above the lowest changed index. */
+  /**
+   * Writes what changed since the last flush: the entries above the lowest changed index. Those
+   * that still have their row (a run at the bottom of the changed part: only the top ever changes,
+   * what was popped is gone and what was pushed since has no row yet) are updated in place, which
+   * leaves the index on (account, stack, id) untouched: the common event, a merge into the top
+   * entry, then writes one table page instead of a deleted and an inserted row and two index
+   * entries (about half a WAL page less per event).
+   */
   flush(store: Store, accountId: number, stack: 'usage' | 'repayment'): void {
     if (this.dirtyFrom === Infinity) return;
     let from = Math.min(this.dirtyFrom, this.entries.length);
     // Entries below `from` were written by an earlier flush (or loaded) and so have rows.
     while (from > 0 && this.entries[from - 1]!.rowId === null) from--;
-    store.deleteStackAbove(accountId, stack, from === 0 ? 0 : this.entries[from - 1]!.rowId!);
-    for (let i = from; i < this.entries.length; i++) {
+    let kept = from;
+    while (kept < this.entries.length && this.entries[kept]!.rowId !== null) kept++;
+    // Rows keep the order of their entries (ids grow up the stack), so every row above the last
+    // kept one belongs to an entry popped since.
+    store.deleteStackAbove(accountId, stack, kept === 0 ? 0 : this.entries[kept - 1]!.rowId!);
+    for (let i = from; i < kept; i++) store.updateStackAmount(this.entries[i]!.rowId!, this.entries[i]!.amount);
+    for (let i = kept; i < this.entries.length; i++) {
       const e = this.entries[i]!;
       e.rowId = store.insertStack({ account_id: accountId, stack, lot_id: e.lotId, amount: e.amount });
     }

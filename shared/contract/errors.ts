@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   customer_not_found: { status: 404, description: 'No customer has this external_id.' },
   asset_not_found: { status: 404, description: 'No asset has this code.' },
   metric_not_found: { status: 404, description: 'No billable metric has this code.' },
-  plan_not_found: { status: 404, description: 'No plan has this code.' },
+  plan_not_found: { status: 404, description: 'No plan has this code (or, where a version is named, the plan has no such version).' },
   subscription_not_found: { status: 404, description: 'No such subscription.' },
   authorization_not_found: { status: 404, description: 'No such authorization (for this customer).' },
   top_up_not_found: { status: 404, description: 'No such top-up.' },

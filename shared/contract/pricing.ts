@@ -107,6 +107,17 @@ export const Plan = z.object({
   charges: z.array(Charge),
   created_at: IsoTime,
 });
+export const ListPlanVersions = z.strictObject({ code: z.string(), ...PageQuery });
+const VERSION_ERROR = 'must be a version number: a positive integer such as 1 or 2';
+/** Path params arrive as text, so the version is coerced (then held to a positive integer). */
+export const PlanVersionRef = z.strictObject({
+  code: z.string(),
+  version: z.coerce
+    .number({ error: VERSION_ERROR })
+    .int({ error: VERSION_ERROR })
+    .min(1, { error: VERSION_ERROR })
+    .meta({ description: 'A version number of the plan: 1 for the first, counting up (the `version` of a Plan, the `plan_version` of a Subscription).' }),
+});
 
 const EntitlementOverrides = z.record(z.string().max(100), FeatureValue.nullable()).meta({ description: 'Per feature code: a value replacing the plan\'s, or null to remove an override.' });
 export const CreateSubscription = z.strictObject({

@@ -159,6 +159,8 @@ export function createHandlers(engine: Engine): Handlers {
     createPlan: (i, c) => audited('createPlan', i, c, () => engine.plans.create(i)),
     listPlans: (i) => engine.plans.list(i.limit ?? 50, i.cursor),
     getPlan: (i) => engine.plans.get(i.code),
+    listPlanVersions: (i) => engine.plans.versions(i.code, i.limit ?? 50, i.cursor),
+    getPlanVersion: (i) => engine.plans.version(i.code, i.version),
     createSubscription: (i, c) =>
       audited('createSubscription', i, c, () => {
         const row = engine.subscriptions.create(i);

@@ -5,7 +5,7 @@ import type { AssetRow, PlanRow } from '../../storage/store';
 import type { Assets } from '../assets';
 import type { EngineContext } from '../context';
 import { fail } from '../errors';
-import { decodeCursor, encodeCursor, iso } from '../format';
+import { decodeCursor, decodeNumericCursor, encodeCursor, iso } from '../format';
 import type { CompiledMetric, Metrics } from './metrics';
 
 export interface ChargeDefinition {
@@ -199,6 +199,25 @@ export class Plans {
     const rows = this.ctx.store.listLatestPlans(decodeCursor(cursor), limit + 1);
     const page = rows.slice(0, limit);
     return { data: page.map((r) => this.toApi(this.byId(r.id))), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.code) : null };
+  }
+
+  /**
+   * Every version of a plan, newest first: subscriptions stay on the version they were moved to, so
+   * the older ones are still what some customers pay. The cursor is the last version shown.
+   */
+  versions(code: string, limit: number, cursor: string | undefined) {
+    this.latest(code); // an unknown code is a 404, not an empty list
+    const rows = this.ctx.store.listPlanVersions(code, decodeNumericCursor(cursor), limit + 1);
+    const page = rows.slice(0, limit);
+    return { data: page.map((r) => this.toApi(this.byId(r.id))), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.version) : null };
+  }
+
+  /** One version; the 404 says whether the code or the version is missing, and the latest version. */
+  version(code: string, version: number): z.output<typeof Plan> {
+    const row = this.ctx.store.getPlanVersion(code, version);
+    if (row) return this.toApi(this.byId(row.id));
+    const latest = this.latest(code).row.version;
+    fail('plan_not_found', `Plan ${code} has no version ${version} (its latest is version ${latest}).`, { plan: code, version, latest_version: latest });
   }
 
   toApi(p: CompiledPlan): z.output<typeof Plan> {

@@ -1,4 +1,4 @@
-import { Badge, Box, Button, Card, Group, List, Modal, Radio, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Card, Group, List, Modal, Radio, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { CalendarClock, Tags } from 'lucide-react';
 import { useState } from 'react';
@@ -14,6 +14,7 @@ import { useLive } from '../../state/live';
 import { formatUnitPrice } from '@shared/money';
 import { AppliedCoupons } from './AppliedCoupons';
 import { ChangePlanDialog, planLabel } from './ChangePlanDialog';
+import { planVersionPath } from '../plans/PlanVersions';
 
 type Usage = OutputOf<'getUsage'>;
 type Subscription = OutputOf<'listSubscriptions'>['data'][number];
@@ -241,6 +242,9 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
   const active = list.find((s) => s.status === 'active') ?? list.find((s) => s.status === 'pending');
   const planName = active ? (plans.data?.data.find((p) => p.code === active.plan)?.name ?? null) : null;
   const planList = plans.data?.data ?? [];
+  // A subscription keeps the version it was moved to: when the plan has moved on, say so and link to the prices it pays.
+  const latestVersion = active ? planList.find((p) => p.code === active.plan)?.version : undefined;
+  const behind = active !== undefined && latestVersion !== undefined && active.plan_version < latestVersion;
   const who = customerName || customer;
   /** Cancels a scheduled plan change: asking for the current plan clears it (engine.changeSubscription). */
   const cancelChange = async () => {
@@ -272,7 +276,7 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
             <Box>
               <Group gap="xs">
                 <Title order={2} fz="lg">
-                  <Link to={`/plans/${encodeURIComponent(active.plan)}`} style={{ color: 'inherit' }}>
+                  <Link to={planVersionPath(active.plan, behind ? active.plan_version : null)} style={{ color: 'inherit' }}>
                     {planName ?? active.plan}
                   </Link>
                 </Title>
@@ -281,6 +285,14 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
                   {active.status}
                 </Badge>
               </Group>
+              {behind && (
+                <Text size="sm" c="dimmed" data-testid="plan-version-behind">
+                  On version {active.plan_version} of {latestVersion}, not the latest:{' '}
+                  <Anchor component={Link} to={planVersionPath(active.plan, active.plan_version)} size="sm">
+                    see version {active.plan_version}'s charges
+                  </Anchor>
+                </Text>
+              )}
               <CopyId value={active.id} label="subscription id" />
             </Box>
             <Group gap="xs">

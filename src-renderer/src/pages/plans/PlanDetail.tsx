@@ -1,7 +1,7 @@
 import { Anchor, Badge, Box, Breadcrumbs, Button, Card, Grid, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Copy } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { formatUnitPrice } from '@shared/money';
 import { parseChargeSpec } from '@shared/pricing/parse';
 import { call, type OutputOf } from '../../api';
@@ -13,6 +13,7 @@ import { useQuery } from '../../lib/useQuery';
 import { assetLike } from '../../state/assets';
 import { emptyCharge, MODEL_INFO, type PreviewInput } from './draft';
 import { PricePreview } from './PricePreview';
+import { OlderVersionNote, PlanVersionList, planVersionPath, versionParam } from './PlanVersions';
 
 type Charge = OutputOf<'getPlan'>['charges'][number];
 
@@ -129,10 +130,16 @@ function ChargeSummary({ c }: { c: Charge }) {
 export function PlanDetailPage() {
   const { code = '' } = useParams();
   useTitle(code);
-  const q = useQuery(() => call('getPlan', { code }), [code]);
+  // `?version=N` shows an older version (a subscription's plan_version); without it, the latest.
+  const [params] = useSearchParams();
+  const asked = versionParam(params.get('version'));
+  const q = useQuery(() => (asked ? call('getPlanVersion', { code, version: asked }) : call('getPlan', { code })), [code, asked]);
+  const versions = useQuery(() => call('listPlanVersions', { code, limit: 500 }), [code]);
+  const latest = versions.data?.data[0]?.version;
   const [chargeIndex, setChargeIndex] = useState(0);
   const [preview, setPreview] = useState<PreviewInput>({ quantity: '65000', events: '100', dynamicTotal: '12.50' });
   const p = q.data;
+  const older = p !== undefined && latest !== undefined && p.version < latest;
   const charge = p?.charges[Math.min(chargeIndex, (p?.charges.length ?? 1) - 1)];
   const draft = useMemo(() => (charge ? chargeDraft(charge) : null), [charge]);
   return (
@@ -141,10 +148,17 @@ export function PlanDetailPage() {
         <Anchor component={Link} to="/plans" size="sm">
           Plans
         </Anchor>
-        <Text size="sm">{code}</Text>
+        {asked ? (
+          <Anchor component={Link} to={planVersionPath(code)} size="sm">
+            {code}
+          </Anchor>
+        ) : (
+          <Text size="sm">{code}</Text>
+        )}
+        {asked && <Text size="sm">v{asked}</Text>}
       </Breadcrumbs>
       {q.error ? (
-        <ErrorState error={q.error} onRetry={q.reload} what={`plan ${code}`} />
+        <ErrorState error={q.error} onRetry={q.reload} what={asked ? `version ${asked} of plan ${code}` : `plan ${code}`} />
       ) : !p ? (
         <TableSkeleton rows={6} cols={4} />
       ) : (
@@ -169,10 +183,13 @@ export function PlanDetailPage() {
                 </Text>
               )}
             </Box>
-            <Button variant="default" leftSection={<Copy size={16} />} component={Link} to={`/plans/new?from=${encodeURIComponent(p.code)}`}>
-              New version
-            </Button>
+            {!older && (
+              <Button variant="default" leftSection={<Copy size={16} />} component={Link} to={`/plans/new?from=${encodeURIComponent(p.code)}`}>
+                New version
+              </Button>
+            )}
           </Group>
+          {older && <OlderVersionNote plan={p} latest={latest} />}
           <SimpleGrid cols={{ base: 1, sm: 3 }} mb="lg">
             <Card padding="md">
               <Text size="xs" c="dimmed">
@@ -258,6 +275,7 @@ export function PlanDetailPage() {
                     </Table.Tbody>
                   </Table>
                 )}
+                {(versions.data?.data.length ?? 0) > 1 && <PlanVersionList versions={versions.data!.data} viewing={p.version} more={versions.data!.next_cursor !== null} />}
               </Stack>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 5 }}>{draft && <PricePreview charge={draft} input={preview} onInput={setPreview} />}</Grid.Col>

@@ -56,6 +56,41 @@ export const SpendCapInput = z.strictObject({
   amount: NonNegativeAmount.nullable().meta({ description: 'Cap in minor units; null removes the cap.' }),
 });
 export const OverdraftLimitInput = z.strictObject({ asset: AssetCode, amount: NonNegativeAmount });
+
+/**
+ * The languages invoices, credit notes and receipts are worded in: src-main/documents/labels.ts has
+ * one table of printed words for each (typed by this list: a language cannot be listed without its
+ * table). Any other tag printed English words, so a customer's `language` must be one of these.
+ */
+export const INVOICE_LANGUAGES = { en: 'English', fr: 'French', de: 'German' } as const;
+export type InvoiceLanguage = keyof typeof INVOICE_LANGUAGES;
+const LANGUAGE_CODES = Object.keys(INVOICE_LANGUAGES) as InvoiceLanguage[];
+const anyCase = (s: string) => [...s].map((ch) => `[${ch}${ch.toUpperCase()}]`).join('');
+/** A supported language, any case, optionally with a region of two letters after - or _ ("fr", "FR", "fr-ca", "de_CH"). */
+const LANGUAGE_TAG = new RegExp(`^(?:${LANGUAGE_CODES.map(anyCase).join('|')})(?:[-_][A-Za-z]{2})?$`);
+const LANGUAGE_ERROR = `must be ${LANGUAGE_CODES.slice(0, -1).join(', ')} or ${LANGUAGE_CODES[LANGUAGE_CODES.length - 1]} (${LANGUAGE_CODES.map((c) => INVOICE_LANGUAGES[c]).join(', ')}), optionally with a region such as fr-CA or de-CH`;
+
+/**
+ * The stored form of an invoice language tag: "FR" -> "fr", "fr_ca" -> "fr-CA"; null when the
+ * documents do not speak it ("es", "klingon"). The region only changes number and date formats
+ * (the printed words are the language's).
+ */
+export function invoiceLanguage(tag: string): string | null {
+  const t = tag.trim();
+  if (!LANGUAGE_TAG.test(t)) return null;
+  const [language, region] = t.split(/[-_]/);
+  return region ? `${language!.toLowerCase()}-${region.toUpperCase()}` : language!.toLowerCase();
+}
+
+const InvoiceLanguageTag = z
+  .string()
+  .regex(LANGUAGE_TAG, { error: LANGUAGE_ERROR })
+  .transform((v) => invoiceLanguage(v)!);
+const INVOICE_LANGUAGE_META = {
+  description: `The language of this customer's invoices, credit notes and receipts: ${LANGUAGE_CODES.map((c) => `\`${c}\` (${INVOICE_LANGUAGES[c]})`).join(', ')}, the languages their printed words exist in. A region of two letters may follow for the number and date formats (\`fr-CA\`, \`de-CH\`, \`en-GB\`); case and \`_\` are normalized (\`FR_ca\` is stored as \`fr-CA\`). Anything else is refused (422 \`validation_failed\`). null: English.`,
+  examples: ['fr', 'de-CH'],
+};
+
 const customerFields = {
   name: z.string().max(200).nullable().optional(),
   email: z.string().max(320).nullable().optional(),
@@ -69,8 +104,16 @@ const customerFields = {
   address: z.array(z.string().max(200)).max(8).optional().meta({ description: 'Billing address lines as printed.' }),
   country: z.string().regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code, e.g. FR' }).nullable().optional(),
   tax_id: z.string().max(64).nullable().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).nullable().optional().meta({ description: 'The fiat currency of this customer\'s invoices (default: the operator\'s).' }),
-  language: z.string().max(16).nullable().optional().meta({ description: 'Invoice language (en, fr, de...).' }),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, { error: 'must be the code of a fiat asset: three capital letters, such as EUR' })
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        'The currency of this customer\'s invoices: the code of an existing fiat asset (`kind: fiat` in `GET /v1/assets`), such as `EUR`. A code no asset has is refused with 404 `asset_not_found`, a custom asset (tokens, GPU hours) with 422 `validation_failed`; both name the fiat assets there are. null: the operator\'s `default_currency`.',
+    }),
+  language: InvoiceLanguageTag.nullable().optional().meta(INVOICE_LANGUAGE_META),
   invoice_emails: z.array(z.string().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'must be an email address, such as billing@example.com' })).max(10).optional().meta({ description: 'Who receives invoices; the first is printed on them (Tollgate sends no email: your system does, from the finalized-invoice webhook).' }),
   tax_rate: TaxRate.nullable().optional().meta({ description: 'Percent; overrides the operator\'s rate (a plan\'s rate overrides this).' }),
   tax_treatment: z.enum(['standard', 'exempt', 'reverse_charge']).optional().meta({ description: '`exempt` and `reverse_charge` invoice at 0% with their note printed.' }),
@@ -98,8 +141,8 @@ export const Customer = z.object({
   address: z.array(z.string()),
   country: z.string().nullable(),
   tax_id: z.string().nullable(),
-  currency: z.string().nullable(),
-  language: z.string().nullable(),
+  currency: z.string().nullable().meta({ description: 'The fiat asset invoices are issued in; null: the operator\'s `default_currency`.' }),
+  language: z.string().nullable().meta({ description: 'The language documents are worded in (`en`, `fr`, `de`, maybe with a region); null: English. A record saved before languages were checked may hold another tag: its documents print English until it is changed.' }),
   invoice_emails: z.array(z.string()),
   tax_rate: z.string().nullable(),
   tax_treatment: z.enum(['standard', 'exempt', 'reverse_charge']),

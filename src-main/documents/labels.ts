@@ -2,6 +2,7 @@
  * The fixed words printed on a document, per language. A language without a table (or a regional
  * variant such as "fr-CA" without its own) uses its base language, then English.
  */
+import type { InvoiceLanguage } from '../../shared/contract/ledger';
 import type { DocumentModel } from './model';
 
 export interface Labels {
@@ -134,7 +135,8 @@ const de: Labels = {
   statuses: { draft: 'Entwurf', void: 'Storniert', voided: 'Storniert', paid: 'Bezahlt', overdue: 'Überfällig', uncollectible: 'Uneinbringlich', pending: 'Ausstehend' },
 };
 
-const TABLES: Record<string, Labels> = { en, fr, de };
+/** One table per language of the customer contract (shared/contract/ledger.ts), which refuses any other. */
+const TABLES: Record<InvoiceLanguage, Labels> & Record<string, Labels | undefined> = { en, fr, de };
 
 export function labelsFor(language: string): Labels {
   const tag = language.trim().toLowerCase().replace('_', '-');

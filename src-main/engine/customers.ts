@@ -163,8 +163,34 @@ export class Customers {
     if (input.billing_timezone && !isValidTimeZone(input.billing_timezone)) {
       fail('validation_failed', `billing_timezone ${JSON.stringify(input.billing_timezone)} is not an IANA time zone.`, { issues: [{ path: ['billing_timezone'], message: 'unknown time zone' }] });
     }
+    if (input.currency) this.requireInvoiceCurrency(input.currency);
     for (const l of input.overdraft_limits ?? []) this.assets.require(l.asset);
     for (const c of input.spend_caps ?? []) this.assets.require(c.asset);
+  }
+
+  /**
+   * A customer's `currency` is what its invoices are drafted, posted and printed in, so it must be
+   * a fiat asset of the ledger: an unknown code is refused as an unknown asset (as a top-up's is),
+   * a custom asset (tokens, GPU hours) as invalid, each naming the field and the fiat assets there are.
+   */
+  private requireInvoiceCurrency(code: string): void {
+    const asset = this.assets.find(code);
+    if (asset?.kind === 'fiat') return;
+    const fiat = this.ctx.store
+      .listAssets(null, 10_000)
+      .filter((a) => a.kind === 'fiat')
+      .map((a) => a.code);
+    const shown = fiat.length > 20 ? `${fiat.slice(0, 20).join(', ')} and ${fiat.length - 20} more` : fiat.join(', ');
+    const allowed = fiat.length ? `a fiat asset (${shown})` : 'a fiat asset, and there is none yet: create one with POST /v1/assets (e.g. {"code": "EUR"})';
+    const details = { asset: code, field: 'currency', fiat_assets: fiat };
+    if (!asset) {
+      const iso = typeof Intl.supportedValuesOf === 'function' && Intl.supportedValuesOf('currency').includes(code);
+      fail('asset_not_found', `currency ${code}: no asset has this code. A customer's currency must be ${allowed}, or null for the operator's default currency.${iso ? ` To invoice in ${code}, create it first with POST /v1/assets.` : ''}`, details);
+    }
+    fail('validation_failed', `currency ${code} is a custom asset; a customer's currency must be ${allowed}, or null for the operator's default currency.`, {
+      ...details,
+      issues: [{ path: ['currency'], message: fiat.length ? `not a fiat asset: choose ${shown}` : 'not a fiat asset (there is none yet)' }],
+    });
   }
 
   private applyLimits(c: CustomerRow, input: CustomerInput): void {

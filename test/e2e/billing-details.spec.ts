@@ -15,6 +15,8 @@ test.beforeAll(async () => {
   const client = api(server().url);
   await client.call('createAsset', { code: 'USD' });
   await client.call('createAsset', { code: 'EUR' });
+  // A custom asset is no invoice currency: the currency select leaves it out.
+  await client.call('createAsset', { code: 'GPU', kind: 'custom', scale: 3 });
 });
 
 test('edit billing details: invalid fields are named in words, valid ones are saved and the API returns them', async ({ page }) => {
@@ -58,8 +60,13 @@ test('edit billing details: invalid fields are named in words, valid ones are sa
   await card.getByLabel('Invoice emails').fill('cfo@dupont.test');
   await card.getByLabel('Invoice emails').press('Enter');
   await card.getByLabel('Invoice currency').click();
+  await expect(page.getByRole('option')).toHaveText([/^Operator default/, 'EUR', 'USD']);
   await page.getByRole('option', { name: 'EUR', exact: true }).click();
-  await card.getByLabel('Invoice language').fill('fr');
+  // Currency and language are chosen from what exists: the fiat assets (not the custom ones) and the
+  // languages documents are worded in.
+  await card.getByLabel('Invoice language').click();
+  await expect(page.getByRole('option')).toHaveText(['Default: English (en)', 'English (en)', 'French (fr)', 'German (de)']);
+  await page.getByRole('option', { name: 'French (fr)', exact: true }).click();
   await card.getByLabel('Payment terms').fill('45');
   await card.getByLabel('Tax rate').fill('5.5');
   await card.getByLabel('Tax note').fill('TVA non applicable, art. 293 B du CGI');
@@ -99,6 +106,7 @@ test('edit billing details: invalid fields are named in words, valid ones are sa
   await expect(card.getByLabel('Legal name')).toHaveValue('Boulangerie Dupont SARL');
   await expect(card.getByLabel('Address')).toHaveValue('12 Rue de la Paix\n75002 Paris');
   await expect(card.getByLabel('Invoice currency')).toHaveValue('EUR');
+  await expect(card.getByLabel('Invoice language')).toHaveValue('French (fr)');
   await expect(card.getByLabel('Payment terms')).toHaveValue('45');
 
   // Reverse charge: the rate is not used; clearing fields sends null (the defaults apply again).
@@ -109,12 +117,14 @@ test('edit billing details: invalid fields are named in words, valid ones are sa
   await card.getByLabel('Payment terms').fill('');
   await card.getByLabel('Invoice currency').click();
   await page.getByRole('option', { name: /^Operator default/ }).click();
+  await card.getByLabel('Invoice language').click();
+  await page.getByRole('option', { name: 'Default: English (en)' }).click();
   await expect(preview).toContainText('Reverse charge: VAT to be accounted for by the recipient.');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText(`${id} saved`).first()).toBeVisible();
   await expect.poll(async () => (await client.call('getCustomer', { external_id: id })).tax_treatment).toBe('reverse_charge');
   const after = await client.call('getCustomer', { external_id: id });
-  expect(after).toMatchObject({ tax_note: null, payment_terms_days: null, currency: null, legal_name: 'Boulangerie Dupont SARL' });
+  expect(after).toMatchObject({ tax_note: null, payment_terms_days: null, currency: null, language: null, legal_name: 'Boulangerie Dupont SARL' });
   // The REST route answers the same (what the invoice code reads).
   const res = await page.request.get(`${server().url}/v1/customers/${id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
   expect(res.ok()).toBe(true);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
+import { INVOICE_LANGUAGES, invoiceLanguage } from '../../../shared/contract/ledger';
 import { type CreateImport, IMPORT_KINDS, IMPORT_ROW_SCHEMAS, type ImportKind, type ImportFileReport, type ImportReport } from '../../../shared/contract/migration';
 import { dec, isDecimalText, toText } from '../../../shared/decimal';
 import { chargeIssue, emptyUsage, parseChargeSpec } from '../../../shared/pricing';
@@ -44,6 +45,8 @@ interface Outcome {
   created: number;
   unchanged: number;
   errors: Problem[];
+  /** What the report's notes say about this file's rows (a source locale left out, say). */
+  notes: string[];
 }
 
 /** A row that passed validation, waiting to be applied. */
@@ -164,7 +167,7 @@ export class Importer {
       ok: errors.length === 0 && verify.ok,
       files,
       errors,
-      notes: plan.notes,
+      notes: [...plan.notes, ...outcomes.flatMap((o) => o.notes)],
       ledger: { ok: verify.ok, problems: verify.problems.length },
     };
   }
@@ -175,13 +178,14 @@ export class Importer {
    * the caller throws at the end anyway.
    */
   private importBatch(batch: Batch, source: SourceName, dryRun: boolean): Outcome {
-    const outcome: Outcome = { batch, created: 0, unchanged: 0, errors: [...batch.errors] };
+    const outcome: Outcome = { batch, created: 0, unchanged: 0, errors: [...batch.errors], notes: [] };
     const schema = IMPORT_ROW_SCHEMAS[batch.kind];
     const seen = new Map<string, number>();
     const ready: Ready[] = [];
     for (const row of batch.rows) {
       const problem = (reason: string, key: string | null = null) => outcome.errors.push({ file: row.file, line: row.line, key, reason });
-      const parsed = schema.safeParse(row.data);
+      const { data: input, note } = source === 'tollgate' ? { data: row.data, note: null } : this.fromSource(batch.kind, source, row);
+      const parsed = schema.safeParse(input);
       if (!parsed.success) {
         problem(issuesText(parsed.error), this.rawKey(batch.kind, row.data));
         continue;
@@ -216,6 +220,7 @@ export class Importer {
         continue;
       }
       ready.push({ row, key, hash, data: parsed.data });
+      if (note) outcome.notes.push(note);
     }
     if (outcome.errors.length) {
       if (dryRun) return outcome;
@@ -235,6 +240,24 @@ export class Importer {
       }
     }
     return outcome;
+  }
+
+  /**
+   * A Lago or Stripe customer's locale that Tollgate's documents are not worded in ("es", "pt-BR")
+   * becomes no language (English documents: what such a tag printed before languages were checked),
+   * with a note, rather than failing the customer; a supported one in any case ("FR", "fr_CA") is
+   * normalized by the contract. The row itself keeps the source's value, so its content hash (what
+   * makes a re-import of it "unchanged") is what earlier versions recorded.
+   */
+  private fromSource(kind: ImportKind, source: SourceName, row: MappedRow): { data: Record<string, unknown>; note: string | null } {
+    const language = row.data.language;
+    if (kind !== 'customers' || typeof language !== 'string' || invoiceLanguage(language) !== null) return { data: row.data, note: null };
+    const field = source === 'lago' ? 'billing_configuration.document_locale' : 'preferred_locales[0]';
+    const supported = Object.keys(INVOICE_LANGUAGES).join(', ');
+    return {
+      data: { ...row.data, language: null },
+      note: `${row.file} line ${row.line} (${String(row.data.external_id)}): ${field} ${JSON.stringify(language)} is not a language Tollgate's documents are worded in (${supported}); the customer is imported without one, so its documents print English. Set its language later if one of these fits.`,
+    };
   }
 
   private rawKey(kind: ImportKind, data: Record<string, unknown>): string | null {
@@ -288,6 +311,11 @@ export class Importer {
         if (e.customers.find(c.external_id)) return `a customer with external_id ${c.external_id} exists already (not from an import)`;
         for (const x of [...(c.overdraft_limits ?? []), ...(c.spend_caps ?? [])]) if (!e.assets.find(x.asset)) return `asset ${x.asset} does not exist`;
         if (c.billing_timezone && !isValidTimeZone(c.billing_timezone)) return `billing_timezone ${c.billing_timezone} is not an IANA time zone`;
+        if (c.currency) {
+          const currency = e.assets.find(c.currency);
+          if (!currency) return `currency ${c.currency}: no asset has this code (a customer's currency must be a fiat asset: import or create it first, or leave currency out for the operator's default)`;
+          if (currency.kind !== 'fiat') return `currency ${c.currency} is a custom asset; a customer's currency must be a fiat asset (or left out for the operator's default)`;
+        }
         return null;
       }
       case 'metrics': {

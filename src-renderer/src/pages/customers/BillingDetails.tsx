@@ -1,116 +1,31 @@
-import { Autocomplete, Box, Card, Divider, Group, Select, SimpleGrid, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { z } from 'zod';
-import type { UpdateCustomer } from '@shared/contract/ledger';
-import type { OutputOf } from '../../api';
+import { Box, Card, Divider, Group, Select, SimpleGrid, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { INVOICE_LANGUAGES } from '@shared/contract/ledger';
 import { useQuery } from '../../lib/useQuery';
 import { call } from '../../api';
 import { useAssets } from '../../state/assets';
 
-type Customer = OutputOf<'getCustomer'>;
-type TaxTreatment = Customer['tax_treatment'];
+import { addressLines, type BillingField, type BillingValues, type Customer, LANGUAGES, type TaxTreatment } from './billing-values';
 
-/** The invoice fields of a customer as the form holds them: text as typed, converted on save. */
-export interface BillingValues {
-  legal_name: string;
-  address: string;
-  country: string;
-  tax_id: string;
-  currency: string;
-  language: string;
-  invoice_emails: string[];
-  tax_rate: string;
-  tax_treatment: TaxTreatment;
-  tax_note: string;
-  payment_terms_days: string;
-}
-
-/** The fields this card edits (the keys of UpdateCustomer it owns). */
-export const BILLING_FIELDS = ['legal_name', 'address', 'country', 'tax_id', 'currency', 'language', 'invoice_emails', 'tax_rate', 'tax_treatment', 'tax_note', 'payment_terms_days'] as const;
-type BillingField = (typeof BILLING_FIELDS)[number];
-
-export function billingValuesOf(c: Customer): BillingValues {
-  return {
-    legal_name: c.legal_name ?? '',
-    address: c.address.join('\n'),
-    country: c.country ?? '',
-    tax_id: c.tax_id ?? '',
-    currency: c.currency ?? '',
-    language: c.language ?? '',
-    invoice_emails: c.invoice_emails,
-    tax_rate: c.tax_rate ?? '',
-    tax_treatment: c.tax_treatment,
-    tax_note: c.tax_note ?? '',
-    payment_terms_days: c.payment_terms_days === null ? '' : String(c.payment_terms_days),
-  };
-}
-
-/** Address lines as printed: blank lines dropped, spaces at either end trimmed. */
-const addressLines = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
 
 /**
- * The part of an UpdateCustomer body these fields make. Empty text clears a field (null: the
- * default applies). Payment terms that are not whole digits become NaN, which the contract's own
- * schema rejects, so it alone decides what is valid.
+ * The language options: the operator default (English), the languages documents are worded in, and
+ * the stored tag when it is none of them: a regional one ("fr-CA", which the contract accepts) by
+ * its name, or one saved before languages were checked, marked so (saving asks for another).
  */
-export function billingInput(v: BillingValues): Pick<z.input<typeof UpdateCustomer>, BillingField> {
-  const terms = v.payment_terms_days.trim();
-  return {
-    legal_name: v.legal_name.trim() || null,
-    address: addressLines(v.address),
-    country: v.country.trim() || null,
-    tax_id: v.tax_id.trim() || null,
-    currency: v.currency || null,
-    language: v.language.trim() || null,
-    invoice_emails: v.invoice_emails.flatMap((e) => e.split(/[,;\s]+/)).filter(Boolean),
-    tax_rate: v.tax_rate.trim().replace(/\s*%$/, '') || null,
-    tax_treatment: v.tax_treatment,
-    tax_note: v.tax_note.trim() || null,
-    payment_terms_days: terms === '' ? null : /^\d+$/.test(terms) ? Number(terms) : Number.NaN,
-  };
-}
-
-const sentence = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
-
-/**
- * A zod issue of UpdateCustomer in words, for the field it names. The contract decides what is
- * valid; this only says it the way an operator reads it ("At most 200 characters" rather than
- * "Too big: expected string to have <=200 characters").
- */
-export function customerIssueText(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
-  const [field, index] = issue.path as (string | number)[];
-  const max = 'maximum' in issue ? Number(issue.maximum) : undefined;
-  switch (field) {
-    case 'address':
-      if (typeof index === 'number') return `Line ${index + 1}: at most ${max} characters`;
-      return `At most ${max} lines`;
-    case 'invoice_emails':
-      if (typeof index === 'number') return `${String((input.invoice_emails as string[])[index])}: at most ${max} characters`;
-      return `At most ${max} addresses`;
-    case 'country':
-      return 'Two capital letters, such as FR or DE';
-    case 'currency':
-      return 'Three capital letters, an ISO 4217 code such as EUR';
-    case 'tax_rate':
-      return 'A percentage from 0 to 100, such as 20 or 5.5';
-    case 'payment_terms_days':
-      return 'Whole days from 0 to 365, such as 30';
-    case 'tax_treatment':
-      return 'Choose standard, exempt or reverse charge';
+function languageOptions(current: string): { value: string; label: string }[] {
+  const options = [{ value: '', label: 'Default: English (en)' }, ...LANGUAGES];
+  if (!current || options.some((o) => o.value === current)) return options;
+  const base = current.split('-')[0]!;
+  let label = `${current}: not supported, prints English`;
+  if (base in INVOICE_LANGUAGES) {
+    try {
+      label = `${languageNames.of(current) ?? current} (${current})`;
+    } catch {
+      label = current;
+    }
   }
-  if (issue.code === 'too_big' && max !== undefined) return `At most ${max} characters`;
-  return sentence(issue.message);
-}
-
-const emailSchema = z.email();
-
-/** Checks the console adds to the contract's: an invoice address must look like one. */
-export function billingExtraErrors(v: BillingValues): Partial<Record<BillingField, string>> {
-  const bad = v.invoice_emails.flatMap((e) => e.split(/[,;\s]+/)).filter((e) => e && !emailSchema.safeParse(e).success);
-  return bad.length ? { invoice_emails: `Not an email address: ${bad.join(', ')}` } : {};
+  return [...options, { value: current, label }];
 }
 
 const TREATMENTS: { value: TaxTreatment; label: string }[] = [
@@ -137,11 +52,12 @@ const DEFAULT_NOTES: Record<TaxTreatment, string | null> = {
  */
 export function BillingDetailsCard({ customer, value, onChange, errors }: { customer: Customer; value: BillingValues; onChange: (v: BillingValues) => void; errors: Record<string, string> }) {
   const assets = useAssets((s) => s.assets);
+  const assetsLoaded = useAssets((s) => s.loaded);
   // The operator's defaults, for placeholders; a key without the admin scope simply shows none.
   const settings = useQuery(() => call('getSettings', {}), [], { reloadOnHello: false });
   const s = settings.data;
   const set = <K extends keyof BillingValues>(k: K, x: BillingValues[K]) => onChange({ ...value, [k]: x });
-  const text = (k: Exclude<BillingField, 'invoice_emails' | 'tax_treatment' | 'currency'>) => ({
+  const text = (k: Exclude<BillingField, 'invoice_emails' | 'tax_treatment' | 'currency' | 'language'>) => ({
     value: value[k],
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => set(k, e.currentTarget.value),
     error: errors[k],
@@ -152,7 +68,7 @@ export function BillingDetailsCard({ customer, value, onChange, errors }: { cust
     .map((a) => a.code)
     .sort();
   const currencies = [...new Set([...fiat, ...(value.currency ? [value.currency] : [])])];
-  const currencyData = [{ value: '', label: s ? `Operator default (${s.default_currency})` : 'Operator default' }, ...currencies.map((c) => ({ value: c, label: c }))];
+  const currencyData = [{ value: '', label: s ? `Operator default (${s.default_currency})` : 'Operator default' }, ...currencies.map((c) => ({ value: c, label: fiat.includes(c) || !assetsLoaded ? c : `${c}: not a fiat asset` }))];
   const taxed = value.tax_treatment === 'standard';
   const lines = addressLines(value.address);
   const terms = value.payment_terms_days.trim();
@@ -196,7 +112,7 @@ export function BillingDetailsCard({ customer, value, onChange, errors }: { cust
               error={errors.invoice_emails}
             />
             <Select label="Invoice currency" description="The fiat asset invoices are issued in." data={currencyData} value={value.currency} onChange={(x) => set('currency', x ?? '')} allowDeselect={false} error={errors.currency} />
-            <Autocomplete label="Invoice language" description="en, fr and de have invoice wording; other tags print English." placeholder="Default: en" data={['en', 'fr', 'de']} value={value.language} onChange={(x) => set('language', x)} error={errors.language} />
+            <Select label="Invoice language" description="The language invoices are printed in." data={languageOptions(value.language)} value={value.language} onChange={(x) => set('language', x ?? '')} allowDeselect={false} error={errors.language} />
             <TextInput
               label="Payment terms"
               description="Days from issue to the due date."
@@ -260,7 +176,7 @@ export function BillingDetailsCard({ customer, value, onChange, errors }: { cust
             </Text>
           )}
           <Text size="xs" c="dimmed" mt="sm">
-            {value.currency || (s ? s.default_currency : 'Default currency')} · {value.language.trim() || 'en'} · due {terms === '' ? (s ? `in ${s.payment_terms_days} days` : 'on default terms') : /^\d+$/.test(terms) ? (terms === '0' ? 'on issue' : `in ${Number(terms)} day${terms === '1' ? '' : 's'}`) : '…'}
+            {value.currency || (s ? s.default_currency : 'Default currency')} · {value.language || 'en'} · due {terms === '' ? (s ? `in ${s.payment_terms_days} days` : 'on default terms') : /^\d+$/.test(terms) ? (terms === '0' ? 'on issue' : `in ${Number(terms)} day${terms === '1' ? '' : 's'}`) : '…'}
           </Text>
           <Text size="xs" c="dimmed">
             {taxed ? `Tax ${value.tax_rate.trim() ? `${value.tax_rate.trim().replace(/\s*%$/, '')}%` : s ? `${s.tax_rate}% (default)` : 'at the default rate'}` : value.tax_treatment === 'exempt' ? 'Tax exempt, 0%' : 'Reverse charge, 0%'}

@@ -10,7 +10,8 @@ import { parseAmountInput } from '../../lib/amountInput';
 import { formatDateTime } from '../../lib/format';
 import { Money } from '../../lib/money';
 import { assetLike, useAssets } from '../../state/assets';
-import { BillingDetailsCard, type BillingValues, billingExtraErrors, billingInput, billingValuesOf, customerIssueText } from './BillingDetails';
+import { BillingDetailsCard } from './BillingDetails';
+import { type BillingValues, billingExtraErrors, billingInput, billingValuesOf, customerIssueText } from './billing-values';
 
 type Customer = OutputOf<'getCustomer'>;
 interface LimitRow {
@@ -61,7 +62,7 @@ export function DetailsTab({ customer, onSaved }: { customer: Customer; onSaved:
       billing_timezone: tz.trim() || null,
       overdraft_limits: limits.map((l, i) => ({ asset: l.asset!, amount: (limitParsed[i] as { minor: string }).minor })),
       spend_caps: [...caps.map((c, i) => ({ asset: c.asset!, window: c.window, amount: (capParsed[i] as { minor: string }).minor })), ...removedCaps],
-      ...billingInput(billing),
+      ...billingInput(billing, customer),
     };
     const parsed = UpdateCustomer.safeParse(input);
     const errs: Record<string, string> = { ...billingExtraErrors(billing) };

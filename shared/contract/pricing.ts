@@ -107,6 +107,25 @@ export const Plan = z.object({
   charges: z.array(Charge),
   created_at: IsoTime,
 });
+/** A version as the version routes show it: the plan, and who is still billed on it. */
+export const PlanVersion = Plan.extend({
+  live_subscriptions: z
+    .number()
+    .int()
+    .min(0)
+    .meta({
+      description:
+        'Subscriptions on this version now (their `plan_version`) whose status is `pending` (starting later, on this version) or `active`, including those with a cancellation scheduled at period end: the ones this version still bills. Terminated subscriptions are not counted, nor those only scheduled to move here (`scheduled_subscriptions`). A subscription scheduled to move off this version is counted until it moves.',
+    }),
+  scheduled_subscriptions: z
+    .number()
+    .int()
+    .min(0)
+    .meta({
+      description:
+        'Pending or active subscriptions on another version (or plan) with a plan change onto this version scheduled at the end of their period (`next_plan`), and no cancellation scheduled: they join `live_subscriptions` when the period ends. A scheduled change keeps the version that was latest when it was made, so an older version can have some.',
+    }),
+});
 export const ListPlanVersions = z.strictObject({ code: z.string(), ...PageQuery });
 const VERSION_ERROR = 'must be a version number: a positive integer such as 1 or 2';
 /** Path params arrive as text, so the version is coerced (then held to a positive integer). */

@@ -442,6 +442,15 @@ export const PERSONAL_COLUMNS: readonly PersonalColumns[] = [
 
 type Params = unknown[] | object;
 
+/**
+ * Per plan version (`@plan`, a plans.id): `live`, its subscriptions still billed on it (pending or
+ * active); `scheduled`, the pending or active ones with a plan change onto it at period end and no
+ * cancellation scheduled. Exported so a test can check the plan uses the indexes (no table scan).
+ */
+export const PLAN_SUBSCRIPTION_COUNTS = /* sql */ `SELECT
+  (SELECT COUNT(*) FROM subscriptions WHERE plan_id = @plan AND status IN ('pending', 'active')) AS live,
+  (SELECT COUNT(*) FROM subscriptions WHERE next_plan_id = @plan AND status IN ('pending', 'active') AND terminate_at IS NULL) AS scheduled`;
+
 export class Store {
   private readonly cache = new Map<string, Statement>();
   private readonly bigCache = new Map<string, Statement>();
@@ -1019,6 +1028,14 @@ export class Store {
   }
   countSubscriptionsOnPlan(planId: number): number {
     return this.get<{ n: number }>('SELECT COUNT(*) AS n FROM subscriptions WHERE plan_id = ?', [planId])!.n;
+  }
+  /**
+   * The subscriptions on a plan version (pending or active: billed on it) and those scheduled to
+   * move onto it at period end (no cancellation scheduled, which would end them there instead).
+   * Served by indexes subscriptions_plan and subscriptions_next_plan (migration 12).
+   */
+  countPlanSubscriptions(planId: number): { live: number; scheduled: number } {
+    return this.get<{ live: number; scheduled: number }>(PLAN_SUBSCRIPTION_COUNTS, { plan: planId })!;
   }
   insertSubscription(row: SubscriptionRow): void {
     this.run(

@@ -2,7 +2,9 @@
  * Older plan versions over HTTP (answers validated against the OpenAPI document): a subscription
  * keeps the `plan_version` it was moved to, so every version must stay readable, newest first and
  * one by one, with 404s that say whether the code or the version is missing and 422 for a version
- * that is not a positive integer.
+ * that is not a positive integer. Each version says how many subscriptions it still bills
+ * (`live_subscriptions`: pending or active) and how many are scheduled to move onto it at period end
+ * (`scheduled_subscriptions`), and the counts follow subscriptions as they start, end and move.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerFixture, startApi } from '../helpers/harness';
@@ -72,10 +74,15 @@ describe('plan versions', () => {
     const [newest, oldest] = res.body.data;
     expect(newest).toMatchObject({ ...posted(v2), version: 2, description: null, minimum_commitment: v2.minimum_commitment });
     expect(oldest).toMatchObject({ ...posted(v1), version: 1, description: v1.description, minimum_commitment: null });
-    // The same objects POST answered and getPlan answers for the latest (charge ids included).
-    expect(newest).toEqual(second);
-    expect(oldest).toEqual(first);
-    expect(newest).toEqual((await fx.api('GET', '/v1/plans/api')).body);
+    // The same objects POST answered and getPlan answers for the latest (charge ids included), with
+    // who each version bills: sub-late on version 2, sub-early on version 1.
+    const one = { live_subscriptions: 1, scheduled_subscriptions: 0 };
+    expect(newest).toEqual({ ...second, ...one });
+    expect(oldest).toEqual({ ...first, ...one });
+    expect(newest).toEqual({ ...(await fx.api('GET', '/v1/plans/api')).body, ...one });
+    // The counts are the version routes' own: getPlan and createPlan answer the plan alone.
+    expect(second).not.toHaveProperty('live_subscriptions');
+    expect((await fx.api('GET', '/v1/plans/api')).body).not.toHaveProperty('live_subscriptions');
   });
 
   it('pages by version with limit and cursor', async () => {
@@ -90,10 +97,10 @@ describe('plan versions', () => {
   it('reads one version by number', async () => {
     const old = await fx.api('GET', '/v1/plans/api/versions/1');
     expect(old.status).toBe(200);
-    expect(old.body).toEqual(first);
+    expect(old.body).toEqual({ ...first, live_subscriptions: 1, scheduled_subscriptions: 0 });
     expect(old.body.charges[0]).toMatchObject({ model: 'standard', properties: { unit_price: '0.01' } });
     const latest = await fx.api('GET', '/v1/plans/api/versions/2');
-    expect(latest.body).toEqual(second);
+    expect(latest.body).toEqual({ ...second, live_subscriptions: 1, scheduled_subscriptions: 0 });
     expect(latest.body.charges[0].model).toBe('graduated');
   });
 
@@ -123,5 +130,71 @@ describe('plan versions', () => {
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.message).toBe('version: must be a version number: a positive integer such as 1 or 2');
     expect(res.body.error.details.issues[0].path).toEqual(['version']);
+  });
+});
+
+describe('subscriptions counted on each version', () => {
+  const team = (name: string) => ({ code: 'team', name, interval: 'monthly', charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '0.01' } }] });
+  /** Version -> [live, scheduled], from the list; each also checked against the one-version route. */
+  async function counts(): Promise<Record<number, [number, number]>> {
+    const list = await fx.api('GET', '/v1/plans/team/versions');
+    expect(list.status).toBe(200);
+    const out: Record<number, [number, number]> = {};
+    for (const v of list.body.data) {
+      out[v.version] = [v.live_subscriptions, v.scheduled_subscriptions];
+      const one = await fx.api('GET', `/v1/plans/team/versions/${v.version}`);
+      expect([one.body.live_subscriptions, one.body.scheduled_subscriptions], `version ${v.version}`).toEqual(out[v.version]);
+    }
+    return out;
+  }
+  const subscribe = async (customer: string, extra: Record<string, unknown> = {}) => {
+    expect((await fx.api('POST', '/v1/customers', { external_id: customer })).status).toBe(201);
+    const res = await fx.api('POST', '/v1/subscriptions', { customer, plan: 'team', external_id: `sub-${customer}`, ...extra });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+
+  it('follow subscriptions as they start on version 1 then 2, end, and move to the latest version', async () => {
+    expect((await fx.api('POST', '/v1/plans', team('Team'))).body.version).toBe(1);
+    expect(await counts()).toEqual({ 1: [0, 0] });
+
+    await subscribe('t-a');
+    await subscribe('t-b');
+    await subscribe('t-c');
+    expect(await counts()).toEqual({ 1: [3, 0] });
+
+    expect((await fx.api('POST', '/v1/plans', team('Team 2'))).body.version).toBe(2);
+    expect(await counts()).toEqual({ 2: [0, 0], 1: [3, 0] });
+    await subscribe('t-d');
+    // Pending (starting in a month) is counted: it will be billed on version 2.
+    const pending = await subscribe('t-e', { start_at: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    expect(pending).toMatchObject({ status: 'pending', plan_version: 2 });
+    expect(await counts()).toEqual({ 2: [2, 0], 1: [3, 0] });
+
+    // Terminated now: no longer counted. Cancelled at period end: still billed until then, counted.
+    expect((await fx.api('POST', '/v1/subscriptions/sub-t-a/terminate', { at: 'now' })).body.status).toBe('terminated');
+    expect((await fx.api('POST', '/v1/subscriptions/sub-t-b/terminate', { at: 'period_end' })).body).toMatchObject({ status: 'active', terminate_at: expect.any(String) });
+    expect(await counts()).toEqual({ 2: [2, 0], 1: [2, 0] });
+
+    // Moved to the latest version now: counted there, no longer on version 1.
+    expect((await fx.api('POST', '/v1/plans', team('Team 3'))).body.version).toBe(3);
+    expect((await fx.api('PATCH', '/v1/subscriptions/sub-t-c', { plan: 'team', timing: 'now' })).body).toMatchObject({ plan_version: 3, next_plan: null });
+    expect(await counts()).toEqual({ 3: [1, 0], 2: [2, 0], 1: [1, 0] });
+  });
+
+  it('count a move scheduled at period end on the version it goes to, which stays the same when a newer one is written', async () => {
+    // sub-t-d (active on version 2) moves to the latest version, 3, at the end of its period.
+    const moved = await fx.api('PATCH', '/v1/subscriptions/sub-t-d', { plan: 'team', timing: 'period_end' });
+    expect(moved.body).toMatchObject({ plan_version: 2, next_plan: 'team' });
+    expect(await counts()).toEqual({ 3: [1, 1], 2: [2, 0], 1: [1, 0] });
+    // A fourth version does not change where the scheduled move goes.
+    expect((await fx.api('POST', '/v1/plans', team('Team 4'))).body.version).toBe(4);
+    expect(await counts()).toEqual({ 4: [0, 0], 3: [1, 1], 2: [2, 0], 1: [1, 0] });
+    // A move scheduled on a subscription cancelled at the same period end never happens: not counted.
+    expect((await fx.api('PATCH', '/v1/subscriptions/sub-t-b', { plan: 'team', timing: 'period_end' })).body).toMatchObject({ plan_version: 1, next_plan: 'team' });
+    expect(await counts()).toEqual({ 4: [0, 0], 3: [1, 1], 2: [2, 0], 1: [1, 0] });
+    // Dropping the scheduled change takes it off the count.
+    expect((await fx.api('PATCH', '/v1/subscriptions/sub-t-d', { cancel_scheduled_change: true })).body.next_plan).toBeNull();
+    expect(await counts()).toEqual({ 4: [0, 0], 3: [1, 0], 2: [2, 0], 1: [1, 0] });
   });
 });

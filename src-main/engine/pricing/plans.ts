@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CreatePlan, Plan } from '../../../shared/contract/pricing';
+import type { CreatePlan, Plan, PlanVersion } from '../../../shared/contract/pricing';
 import { type ChargeSpec, chargeIssue, parseChargeSpec } from '../../../shared/pricing';
 import type { AssetRow, PlanRow } from '../../storage/store';
 import type { Assets } from '../assets';
@@ -203,21 +203,31 @@ export class Plans {
 
   /**
    * Every version of a plan, newest first: subscriptions stay on the version they were moved to, so
-   * the older ones are still what some customers pay. The cursor is the last version shown.
+   * the older ones are still what some customers pay (each says how many: two indexed counts). The
+   * cursor is the last version shown.
    */
   versions(code: string, limit: number, cursor: string | undefined) {
     this.latest(code); // an unknown code is a 404, not an empty list
     const rows = this.ctx.store.listPlanVersions(code, decodeNumericCursor(cursor), limit + 1);
     const page = rows.slice(0, limit);
-    return { data: page.map((r) => this.toApi(this.byId(r.id))), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.version) : null };
+    return { data: page.map((r) => this.versionToApi(this.byId(r.id))), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.version) : null };
   }
 
   /** One version; the 404 says whether the code or the version is missing, and the latest version. */
-  version(code: string, version: number): z.output<typeof Plan> {
+  version(code: string, version: number): z.output<typeof PlanVersion> {
     const row = this.ctx.store.getPlanVersion(code, version);
-    if (row) return this.toApi(this.byId(row.id));
+    if (row) return this.versionToApi(this.byId(row.id));
     const latest = this.latest(code).row.version;
     fail('plan_not_found', `Plan ${code} has no version ${version} (its latest is version ${latest}).`, { plan: code, version, latest_version: latest });
+  }
+
+  /**
+   * A version as the version routes show it: the plan, with the subscriptions billed on it now
+   * (pending or active) and those scheduled to move onto it at period end (see the contract).
+   */
+  private versionToApi(p: CompiledPlan): z.output<typeof PlanVersion> {
+    const counts = this.ctx.store.countPlanSubscriptions(p.row.id);
+    return { ...this.toApi(p), live_subscriptions: counts.live, scheduled_subscriptions: counts.scheduled };
   }
 
   toApi(p: CompiledPlan): z.output<typeof Plan> {

@@ -9,6 +9,7 @@ import * as m008 from './008-lookup-indexes';
 import * as m009 from './009-refusal-details';
 import * as m010 from './010-chargeback-split';
 import * as m011 from './011-period-transfer-bound';
+import * as m012 from './012-plan-subscription-counts';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'refusal details', sql: m009.sql },
   { version: 10, name: 'chargeback split', sql: m010.sql },
   { version: 11, name: 'period transfer bound', sql: m011.sql },
+  { version: 12, name: 'plan subscription counts', sql: m012.sql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -133,7 +133,7 @@ export function PlanDetailPage() {
   // `?version=N` shows an older version (a subscription's plan_version); without it, the latest.
   const [params] = useSearchParams();
   const asked = versionParam(params.get('version'));
-  const q = useQuery(() => (asked ? call('getPlanVersion', { code, version: asked }) : call('getPlan', { code })), [code, asked]);
+  const q = useQuery<OutputOf<'getPlanVersion'> | OutputOf<'getPlan'>>(() => (asked ? call('getPlanVersion', { code, version: asked }) : call('getPlan', { code })), [code, asked]);
   const versions = useQuery(() => call('listPlanVersions', { code, limit: 500 }), [code]);
   const latest = versions.data?.data[0]?.version;
   const [chargeIndex, setChargeIndex] = useState(0);
@@ -189,7 +189,8 @@ export function PlanDetailPage() {
               </Button>
             )}
           </Group>
-          {older && <OlderVersionNote plan={p} latest={latest} />}
+          {/* An older version is always read with getPlanVersion (`?version=N`), which counts its subscriptions. */}
+          {older && 'live_subscriptions' in p && <OlderVersionNote plan={p} latest={latest} />}
           <SimpleGrid cols={{ base: 1, sm: 3 }} mb="lg">
             <Card padding="md">
               <Text size="xs" c="dimmed">

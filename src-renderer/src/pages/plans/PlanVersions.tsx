@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Box, Table, Text, Title } from '@mantine/core';
 import { History } from 'lucide-react';
 import { Link } from 'react-router';
 import type { OutputOf } from '../../api';
-import { formatDateTime } from '../../lib/format';
+import { formatCount, formatDateTime, plural } from '../../lib/format';
 
 type Plan = OutputOf<'getPlanVersion'>;
 
@@ -20,15 +20,22 @@ export function versionParam(value: string | null): number | null {
   return value && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : null;
 }
 
+/** "3 subscriptions still on it", "1 subscription still on it", "none still on it". */
+export function stillOn(live: number): string {
+  return live === 0 ? 'none still on it' : `${plural(live, 'subscription')} still on it`;
+}
+
 /**
- * Shown above an older version: its prices still bill whoever is on it, but nothing here changes
- * them (versions are never edited; a change is a new version).
+ * Shown above an older version: its prices still bill whoever is on it (the title says how many:
+ * pending or active subscriptions), but nothing here changes them (versions are never edited; a
+ * change is a new version).
  */
 export function OlderVersionNote({ plan, latest }: { plan: Plan; latest: number }) {
   return (
-    <Alert variant="light" color="yellow" icon={<History size={16} />} mb="lg" data-testid="older-version-note" title={`Version ${plan.version} of ${latest} · read only`}>
+    <Alert variant="light" color="yellow" icon={<History size={16} />} mb="lg" data-testid="older-version-note" title={`Version ${plan.version} of ${latest} · read only · ${stillOn(plan.live_subscriptions)}`}>
       <Text size="sm">
         Subscriptions still on version {plan.version} are billed with these charges until they move to another version.{' '}
+        {plan.scheduled_subscriptions > 0 && `${plural(plan.scheduled_subscriptions, 'subscription is', 'subscriptions are')} scheduled to move onto it at the end of the period. `}
         <Anchor component={Link} to={planVersionPath(plan.code)} size="sm">
           See the latest version (v{latest})
         </Anchor>
@@ -51,6 +58,7 @@ export function PlanVersionList({ versions, viewing, more }: { versions: Plan[];
             <Table.Th>Version</Table.Th>
             <Table.Th>Name</Table.Th>
             <Table.Th>Created</Table.Th>
+            <Table.Th className="tg-right">Live subscriptions</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -79,6 +87,14 @@ export function PlanVersionList({ versions, viewing, more }: { versions: Plan[];
               </Table.Td>
               <Table.Td>{v.name}</Table.Td>
               <Table.Td>{formatDateTime(v.created_at)}</Table.Td>
+              <Table.Td className="tg-right" data-testid={`live-subscriptions-v${v.version}`}>
+                {formatCount(v.live_subscriptions)}
+                {v.scheduled_subscriptions > 0 && (
+                  <Text span size="xs" c="dimmed" ml={6}>
+                    +{v.scheduled_subscriptions} scheduled
+                  </Text>
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -10,6 +10,12 @@ function amountSchema(opts: { allowNegative: boolean; allowZero: boolean }) {
   return z
     .union([z.string(), z.number()], { error: `must be ${what} of minor units, as a string or a JSON integer` })
     .transform((v, ctx) => {
+      if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+        // JSON numbers are read as doubles: past 2^53 - 1 the digits sent are already lost
+        // (9007199254740993 arrives as 9007199254740992), so neither may be taken for the amount.
+        ctx.addIssue({ code: 'custom', message: `must be ${what} of minor units; a JSON number beyond the exact integer range (±9007199254740991, 2^53 − 1) cannot be read exactly: send it as a decimal string such as "9007199254740993"` });
+        return z.NEVER;
+      }
       if (typeof v === 'number' && !Number.isSafeInteger(v)) {
         ctx.addIssue({ code: 'custom', message: `must be ${what} of minor units; ${v} is not an integer (amounts are in the asset's minor unit, never a float)` });
         return z.NEVER;

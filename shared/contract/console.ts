@@ -36,16 +36,29 @@ export const Overview = z.object({
       holds: z.object({ count: z.number().int(), amount: AmountOut }),
       spend_today: AmountOut,
       spend_this_month: AmountOut,
-      cash_in: AmountOut.meta({ description: 'Paid top-ups received, less refunds and chargebacks.' }),
-      recognized_revenue: AmountOut.meta({ description: 'Usage, fees and minimum commitments charged, less credits back and discounts.' }),
+      cash_in: AmountOut.meta({ description: 'Money received (paid top-ups, with the tax taken on them under the top-up tax point, and invoice payments), less what refunds and chargebacks paid back (the tax they gave back included): the funding account.' }),
+      recognized_revenue: AmountOut.meta({ description: 'Usage, captures, fixed fees and minimum commitments charged, less credits back, discounts, voids and credit notes (and, under tax-inclusive prices, less the tax they included): the revenue account. `revenue_by_plan` splits it by plan and month.' }),
       deferred_revenue: AmountOut.meta({ description: 'Paid credit not yet used (and not expired): owed to customers as service.' }),
-      breakage: AmountOut.meta({ description: 'Paid credit that expired unused.' }),
-      grants_outstanding: AmountOut.meta({ description: 'Granted (promotional) credit not yet used.' }),
+      breakage: AmountOut.meta({ description: 'Paid credit that left to breakage: expired unused, or kept when its customer was closed with `settle: breakage`. Revenue that was `deferred_revenue`. Granted credit that expired is not in it: see `expired_grants`.' }),
+      expired_grants: AmountOut.meta({ description: 'Granted (promotional) credit that expired unused or was dropped when its customer was closed. It goes to the breakage account too, but was never paid for: it leaves `grants_outstanding` without being revenue or cash.' }),
+      grants_outstanding: AmountOut.meta({ description: 'Granted (promotional) credit not yet used: `posted` less `deferred_revenue` (never below zero).' }),
     }),
   ),
   events_per_minute: z.array(z.object({ minute: IsoTime, events: z.number().int() })),
   spend_per_minute: z.array(z.object({ minute: IsoTime, asset: z.string(), amount: AmountOut })),
-  revenue_by_plan: z.array(z.object({ month: z.string(), plan: z.string(), asset: z.string(), amount: AmountOut })).meta({ description: 'Per month, plan code and asset: the versions of a plan are added together.' }),
+  revenue_by_plan: z
+    .array(
+      z.object({
+        month: z.string().meta({ description: '`YYYY-MM`. A charge of a billing period (usage, fixed fee, minimum commitment, discount) belongs to the month in which its billing period starts, in the customer\'s billing time zone, whenever it is posted: October\'s usage billed on 1 November is October\'s. Voids, credit notes and reissues belong to the month of the invoice they concern; revenue not from a plan to the month (UTC) in which it took effect.' }),
+        plan: z.string().nullable().meta({ description: 'The plan code (its versions added together); null for revenue not from a plan (a capture of a hold for a customer without a subscription).' }),
+        asset: z.string(),
+        amount: AmountOut,
+      }),
+    )
+    .meta({
+      description:
+        'Recognized revenue per month, plan and asset, net of credit notes, voids and the tax taken out of revenue under tax-inclusive prices: a void or a credit note is taken off the plans of the invoice it reverses (spread over the invoice lines it concerns, which belong to the plan of their period). Every posted movement of revenue has a row, so per asset the rows add up to `recognized_revenue` exactly, as long as all of it falls in the months listed (the last six).',
+    }),
   margin: z
     .object({ currency: z.string(), revenue_this_month: AmountOut, cost_this_month: z.string().meta({ description: 'Sum of the events\' own `cost`, in major units.' }) })
     .nullable(),

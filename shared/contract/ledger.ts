@@ -96,7 +96,7 @@ const customerFields = {
   email: z.string().max(320).nullable().optional(),
   metadata: Metadata.optional(),
   on_insufficient_funds: InsufficientFundsPolicy.optional(),
-  billing_mode: z.enum(['prepaid', 'postpaid']).optional().meta({ description: '`prepaid` (default): usage draws on credit lots first. `postpaid`: usage goes to the receivable (up to the overdraft limit for authorizations) and is invoiced; credit is applied when the invoice is finalized.' }),
+  billing_mode: z.enum(['prepaid', 'postpaid']).optional().meta({ description: '`prepaid` (default): usage draws on credit lots first. `postpaid`: usage goes to the receivable (up to the overdraft limit for authorizations) and is invoiced; credit is applied when the invoice is finalized: credit arriving while the customer owes (a top-up, a grant) repays the debt at once, oldest invoice first, and the free credit still in the wallet when an invoice is finalized (lots neither expired nor reserved by a pending authorization, in consumption order) repays older invoices still owed first, then that invoice up to its amount due, as its `credits_applied`; the rest waits for the next invoice. The same happens at finalization for a prepaid customer who owes.' }),
   billing_timezone: z.string().max(64).nullable().optional().meta({ description: 'IANA zone for this customer\'s periods and spend caps; null uses the operator\'s.' }),
   overdraft_limits: z.array(OverdraftLimitInput).max(50).optional().meta({ description: 'Per asset: how far below zero available may go (the credit limit of a postpaid customer). Default 0.' }),
   spend_caps: z.array(SpendCapInput).max(50).optional(),
@@ -215,6 +215,14 @@ export const TopUp = z.object({
   reference: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
   price: z.object({ currency: z.string(), amount: AmountOut, rate: z.string().nullable() }).nullable(),
+  tax: z
+    .object({
+      currency: z.string().meta({ description: 'The receipt\'s currency (the fiat price\'s for a custom asset).' }),
+      amount: AmountOut.meta({ description: 'The tax the receipt took (tax point `top_up`).' }),
+      returned: AmountOut.meta({ description: 'What refunds and a chargeback gave back of it: after `g` of the top-up\'s `amount` has gone back in all, round(amount of tax × g / top-up amount), half up; all of it once the whole top-up is back. Each refund gives back that less what earlier ones did, so pieces add up exactly.' }),
+    })
+    .nullable()
+    .meta({ description: 'Tax taken at top-up (tax point `top_up`), posted funding -> tax; a refund or chargeback moves its share back tax -> funding. null when none was taken (another tax point, a rate of 0, a grant, no receipt).' }),
   created_at: IsoTime,
   updated_at: IsoTime,
 });

@@ -43,6 +43,7 @@ export type {
 export { type ParseChargeSpecResult, parseChargeSpec } from './parse';
 export { type ChargeUsage, addEvent, emptyUsage, withUnits } from './usage';
 export { type PriceResult, chargeAmount, priceCharge, roundToMinor } from './price';
+export { allocateMinor } from './allocate';
 export type { BreakdownLine, LineKind } from './lines';
 export { MAX_ROUNDING_PRECISION, type QuantityRounding, type QuantityRoundingMode, quantityRoundingSchema, roundQuantity } from './quantity';
 export { freeAmount, freeEventAllowance } from './free-units';

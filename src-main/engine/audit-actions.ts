@@ -114,4 +114,4 @@ export const AUDITED: Partial<Record<OperationId, AuditSpec>> = {
 /** Writing operations on the ingest path: recorded by the ledger itself, not audited. */
 export const INGEST_PATH = new Set<OperationId>(['ingestEvent', 'ingestBatch', 'createAuthorization', 'captureAuthorization', 'incrementAuthorization', 'extendAuthorization', 'voidAuthorization']);
 /** Writing methods that change nothing (they compute, mint a stateless token, or post a test message). */
-export const NOT_CHANGES = new Set<OperationId>(['createQuote', 'createReadToken', 'testWebhookEndpoint']);
+export const NOT_CHANGES = new Set<OperationId>(['createQuote', 'createReadToken', 'previewCreditNote', 'testWebhookEndpoint']);

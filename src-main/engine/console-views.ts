@@ -51,7 +51,9 @@ export class ConsoleViews {
     const wallets = store.walletBalances(null);
     const holds = new Map(store.pendingHoldsByAsset().map((h) => [h.asset, h]));
     const deferred = new Map(store.paidCreditRemaining(now).map((r) => [r.asset, r.remaining]));
-    const breakage = new Map(store.paidBreakage().map((r) => [r.asset, r.amount]));
+    const leftToBreakage = store.breakageByLotKind();
+    const breakage = new Map(leftToBreakage.filter((r) => r.lot_kind === 'paid').map((r) => [r.asset, r.amount]));
+    const expiredGrants = new Map(leftToBreakage.filter((r) => r.lot_kind === 'granted').map((r) => [r.asset, r.amount]));
     const burn = this.stats.burnRates();
     const assetCodes = [...new Set([...wallets.map((w) => w.asset), ...totals.map((t) => t.asset)])].sort();
     const account = (asset: string, type: string) => totals.find((t) => t.asset === asset && t.type === type);
@@ -95,6 +97,7 @@ export class ConsoleViews {
         recognized_revenue: (revenue ? revenue.credits_posted - revenue.debits_posted : 0n).toString(),
         deferred_revenue: (deferred.get(code) ?? 0n).toString(),
         breakage: (breakage.get(code) ?? 0n).toString(),
+        expired_grants: (expiredGrants.get(code) ?? 0n).toString(),
         grants_outstanding: (posted - (deferred.get(code) ?? 0n) > 0n ? posted - (deferred.get(code) ?? 0n) : 0n).toString(),
       };
     });
@@ -113,18 +116,20 @@ export class ConsoleViews {
     // another product, and two `llm` rows for one month would read as a duplicate. So versions of a
     // code are added together here (same asset, exact integers), one row per month, code and asset.
     const sixMonthsAgo = new Date(now - 183 * 86_400_000).toISOString().slice(0, 7);
-    const planCodes = new Map<number, string>();
-    const byPlan = new Map<string, { month: string; plan: string; asset: string; amount: bigint }>();
+    // Plan id 0 is revenue not from a plan (revenue-attribution.ts): its row has `plan: null`, so that
+    // the rows of an asset add up to its `recognized_revenue` (over the months shown).
+    const planCodes = new Map<number, string | null>([[0, null]]);
+    const byPlan = new Map<string, { month: string; plan: string | null; asset: string; amount: bigint }>();
     for (const r of store.statsRevenue(sixMonthsAgo)) {
       let code = planCodes.get(r.plan_id);
-      if (!code) planCodes.set(r.plan_id, (code = this.plans.byId(r.plan_id).row.code));
-      const key = `${r.month}\u0000${code}\u0000${r.asset}`;
+      if (code === undefined) planCodes.set(r.plan_id, (code = this.plans.byId(r.plan_id).row.code));
+      const key = `${r.month}\u0000${code ?? ''}\u0000${code === null ? 1 : 0}\u0000${r.asset}`;
       const row = byPlan.get(key);
       if (row) row.amount += r.amount;
       else byPlan.set(key, { month: r.month, plan: code, asset: r.asset, amount: r.amount });
     }
     const revenue_by_plan = [...byPlan.values()]
-      .sort((a, b) => a.month.localeCompare(b.month) || a.plan.localeCompare(b.plan) || a.asset.localeCompare(b.asset))
+      .sort((a, b) => a.month.localeCompare(b.month) || (a.plan === null ? 1 : 0) - (b.plan === null ? 1 : 0) || (a.plan ?? '').localeCompare(b.plan ?? '') || a.asset.localeCompare(b.asset))
       .map((r) => ({ month: r.month, plan: r.plan, asset: r.asset, amount: r.amount.toString() }));
 
     const fiat = assets.find((a) => a.kind === 'fiat');

@@ -38,6 +38,7 @@ import { Coupons } from './billing/coupons';
 import { BillingViews } from './billing/views';
 import { Settings } from './settings';
 import { Stats } from './stats';
+import { RevenueAttribution } from './revenue-attribution';
 import { ConsoleViews } from './console-views';
 import { Statements } from './invoicing/statement';
 import { Invoices } from './invoicing/invoices';
@@ -56,6 +57,9 @@ import { WaitingSignal } from './waiting-signal';
 import { Backups } from './backups';
 import { describeStorageFailure } from '../storage/database';
 import { Portability } from './migration';
+
+/** The rule revenue by plan is kept by (revenue-attribution.ts); a database kept by another is rebuilt at start-up. */
+const STATS_REVENUE_RULE = '2';
 
 export interface EngineOptions {
   dataDir: string;
@@ -169,7 +173,15 @@ export class Engine {
     this.ctx.registerCache(() => accountInfo.clear());
     this.stats = new Stats(
       this.ctx,
-      (periodId) => this.subscriptions.segment(periodId).plan_id,
+      new RevenueAttribution(
+        this.ctx,
+        (periodId) => this.subscriptions.segment(periodId),
+        (subscriptionId) => {
+          const sub = this.store.getSubscription(subscriptionId);
+          return sub ? this.store.getCustomer(sub.customer_id) : undefined;
+        },
+        (c) => this.customers.timezoneOf(c),
+      ),
       (id) => {
         let info = accountInfo.get(id);
         if (!info) {
@@ -187,6 +199,8 @@ export class Engine {
     this.creditNotes = new CreditNotes(this.ctx, this.customers, this.invoices, this.settingsStore);
     this.receipts = new Receipts(this.ctx, this.customers, this.assets, this.settingsStore, this.invoices.numbers);
     this.funding.onPaidTopUp = (topUpId) => void this.receipts.forTopUp(topUpId);
+    this.funding.onGivenBack = (topUp, givenBack, kind) => void this.receipts.returnTax(topUp, givenBack, kind);
+    this.funding.taxOf = (topUpId) => this.receipts.taxOf(topUpId);
     this.renderer = options.documentWorker ? new WorkerRenderer(options.documentWorker) : new InlineRenderer();
     this.documents = new Documents(this.ctx, this.writer, this.renderer, this.invoices);
     this.billingRuns = new BillingRuns(this);
@@ -223,6 +237,13 @@ export class Engine {
     if (this.store.getMeta('instance_id') === undefined) this.store.setMeta('instance_id', crypto.randomUUID());
     if (this.store.getMeta('session_secret') === undefined) this.store.setMeta('session_secret', randomBytes(32).toString('base64url'));
     this.sessionSecret = this.store.getMeta('session_secret')!;
+    // Revenue by plan is kept as the ledger is written; kept by an earlier rule, it is rebuilt once.
+    if (this.store.getMeta('stats_revenue_rule') !== STATS_REVENUE_RULE) {
+      this.db.transaction(() => {
+        this.stats.rebuildRevenue();
+        this.store.setMeta('stats_revenue_rule', STATS_REVENUE_RULE);
+      })();
+    }
 
     if (options.timers ?? true) {
       this.timers.push(setInterval(() => this.flushRefusals(), 1000).unref());

@@ -20,6 +20,10 @@ import { parseTimestampField } from './timestamps';
  *
  * Top-up states: pending -> succeeded | failed | expired; succeeded -> refunded (when its unused
  * rest has been refunded, or on a chargeback). A pending top-up credits nothing.
+ *
+ * Tax taken at top-up (tax point `top_up`: on the receipt, funding -> tax) goes back with the money:
+ * each refund and a chargeback gives back the tax on its part of the top-up (`onGivenBack`, see
+ * `Receipts.returnTax` for the rule), so cash in falls by all that is paid back, tax included.
  */
 export class Funding {
   /** Told (inside the operation) when a paid top-up succeeds: its receipt is made then. */
@@ -27,6 +31,14 @@ export class Funding {
   /** Told (inside the operation) when a top-up credits a wallet, or a pending one expires. */
   onCredited: ((topUp: z.output<typeof TopUp>) => void) | null = null;
   onExpired: ((topUp: z.output<typeof TopUp>) => void) | null = null;
+  /**
+   * Told (inside the operation) when part of a paid top-up went back to the customer: `givenBack`
+   * is how much of it has in all (refunds so far; the whole top-up after a chargeback). The tax its
+   * receipt took on that part is given back then.
+   */
+  onGivenBack: ((topUp: TopUpRow, givenBack: bigint, kind: 'refund' | 'chargeback') => void) | null = null;
+  /** The tax a top-up's receipt took and how much of it has been given back (null: none taken). */
+  taxOf: ((topUpId: string) => { currency: string; amount: bigint; returned: bigint } | null) | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -216,6 +228,7 @@ export class Funding {
     if (take === 0n) return markReplayed(this.toApi(row)); // nothing left: refunding "the rest" again changes nothing
     drawFromLot(this.ctx.books, ws, lot, take, this.ctx.books.systemAccount(row.asset, 'funding'), 'refund', reason ? `${row.id}: ${reason}` : row.id);
     row.refunded_amount += take;
+    this.onGivenBack?.(row, row.refunded_amount, 'refund');
     if (freeOf(lot) === 0n && lot.reserved === 0n) row.status = 'refunded';
     row.updated_at = this.ctx.now();
     this.ctx.store.updateTopUp(row);
@@ -283,6 +296,8 @@ export class Funding {
     const fromLot = lot.remaining < owed ? lot.remaining : owed;
     drawFromLot(books, ws, lot, fromLot, funding, 'chargeback', ref);
     if (owed - fromLot > 0n) books.post(ws.receivable, funding, owed - fromLot, 0, { kind: 'chargeback', ref });
+    // With the chargeback the whole top-up is back (refunds, then this): so is all of its tax.
+    this.onGivenBack?.(row, row.amount, 'chargeback');
     // `refunded_amount` stays what was refunded; what was charged back is the rest of the top-up
     // (`charged_back_amount` in the answer).
     row.chargeback = 1;
@@ -368,6 +383,7 @@ export class Funding {
       const lot = this.ctx.books.cachedWallet(row.customer_id, row.asset)?.lots.find((l) => l.id === row.lot_id) ?? this.ctx.store.getLot(row.lot_id);
       if (lot && !lot.expired && (lot.expires_at === null || lot.expires_at > this.ctx.now())) refundable = freeOf(lot);
     }
+    const tax = row.kind === 'paid' && row.status !== 'pending' ? (this.taxOf?.(row.id) ?? null) : null;
     return {
       id: row.id,
       customer: customer.external_id,
@@ -386,6 +402,7 @@ export class Funding {
       reference: row.reference,
       metadata: parseJsonObject(row.metadata),
       price: row.price_currency ? { currency: row.price_currency, amount: String(row.price_amount ?? 0n), rate: row.rate } : null,
+      tax: tax ? { currency: tax.currency, amount: tax.amount.toString(), returned: tax.returned.toString() } : null,
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
     };

@@ -256,6 +256,7 @@ export function createHandlers(engine: Engine): Handlers {
     reissueInvoice: (i, c) => audited('reissueInvoice', i, c, () => engine.invoices.toApi(engine.invoices.reissue(i.id))),
     recordPayment: (i, c) => audited('recordPayment', i, c, () => engine.invoices.toApi(engine.invoices.recordPayment(i))),
     settleInvoiceFromCredit: (i, c) => audited('settleInvoiceFromCredit', i, c, () => engine.invoices.toApi(engine.invoices.settleFromCredit(i.id))),
+    previewCreditNote: (i) => whatIf(() => engine.creditNotes.create({ ...i, idempotency_key: undefined })),
     createCreditNote: (i, c) => audited('createCreditNote', i, c, () => engine.creditNotes.create(i)),
     getInvoiceDocument: async (i) => fileOf(await engine.documents.invoicePdf(i.id)),
     getCreditNoteDocument: async (i) => fileOf(await engine.documents.creditNotePdf(i.id)),

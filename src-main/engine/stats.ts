@@ -1,6 +1,7 @@
 import { add, type Dec, dec, toText, ZERO } from '../../shared/decimal';
 import type { TransferRow } from '../storage/store';
 import type { EngineContext } from './context';
+import { attributionRef, type RevenueAttribution, utcMonth } from './revenue-attribution';
 
 /** Consumption as operators read it: what customers were charged (credits back count negative). */
 const SPEND: Record<string, 1 | -1> = { usage: 1, capture: 1, fee: 1, minimum_commitment: 1, usage_credit: -1, discount: -1 };
@@ -26,11 +27,17 @@ interface MinuteRow {
 
 interface Delta {
   minutes: Map<string, MinuteRow>;
+  /** "month:plan:asset" -> revenue (plan 0: not from a plan). */
   revenue: Map<string, bigint>;
+  /**
+   * Revenue moved under an invoice reference, "ref\0asset\0tax|rest" -> { amount, month }: attributed
+   * when the operation is merged, once the invoice or credit note it names has been written.
+   */
+  byRef: Map<string, { amount: bigint; month: string }>;
   burn: Map<string, Map<number, bigint>>;
 }
 
-const emptyDelta = (): Delta => ({ minutes: new Map(), revenue: new Map(), burn: new Map() });
+const emptyDelta = (): Delta => ({ minutes: new Map(), revenue: new Map(), byRef: new Map(), burn: new Map() });
 
 /**
  * Running statistics for the overview and the live wallet monitor, gathered from the transfers and
@@ -47,7 +54,7 @@ export class Stats {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly planOfPeriod: (periodId: number) => number | null,
+    private readonly attribution: RevenueAttribution,
     private readonly accountInfo: (accountId: number) => { customerId: number | null; asset: string; type: string } | undefined,
   ) {
     ctx.onEmitted((c) => {
@@ -76,22 +83,22 @@ export class Stats {
   /** Every transfer written (Books.onTransfer). */
   transfer(t: Omit<TransferRow, 'id'>): void {
     if (t.phase !== 0) return;
-    const sign = SPEND[t.kind];
-    if (sign === undefined) return;
     const debit = this.accountInfo(t.debit_account_id);
     const credit = this.accountInfo(t.credit_account_id);
-    const customer = debit?.customerId != null ? debit : credit?.customerId != null ? credit : null;
     const revenueSide = debit?.type === 'revenue' ? -1n : credit?.type === 'revenue' ? 1n : 0n;
-    if (!customer || customer.customerId === null || revenueSide === 0n) return;
+    if (revenueSide === 0n) return;
     const amount = t.amount * revenueSide;
+    // Revenue by plan: every posted transfer into or out of revenue, so that the rows add up to
+    // `recognized_revenue` (revenue-attribution.ts says which plan and month each belongs to).
+    const asset = (revenueSide > 0n ? credit : debit)!.asset;
+    const counter = revenueSide > 0n ? debit : credit;
+    this.revenue(this.op, t.kind, t.period_id, t.ref, asset, counter?.type === 'tax', amount, t.effective_at);
+
+    const sign = SPEND[t.kind];
+    if (sign === undefined) return;
+    const customer = debit?.customerId != null ? debit : credit?.customerId != null ? credit : null;
+    if (!customer || customer.customerId === null) return;
     this.minute(customer.asset, t.created_at).spend += amount;
-    if (t.period_id !== null) {
-      const plan = this.planOfPeriod(t.period_id);
-      if (plan !== null) {
-        const key = `${this.monthOf(t.effective_at)}:${plan}:${customer.asset}`;
-        this.op.revenue.set(key, (this.op.revenue.get(key) ?? 0n) + amount);
-      }
-    }
     // Signed as spend is: a credit back (revenue -> customer) lowers the burn.
     if (isBurn(t)) {
       const wk = `${customer.customerId}:${customer.asset}`;
@@ -102,6 +109,54 @@ export class Stats {
     }
   }
 
+  private revenue(d: Delta, kind: string, periodId: number | null, ref: string | null, asset: string, taxPart: boolean, amount: bigint, effectiveAt: number): void {
+    const byRef = attributionRef(kind, ref);
+    if (byRef !== null) {
+      const key = `${byRef}\u0000${asset}\u0000${taxPart ? 'tax' : 'rest'}`;
+      const row = d.byRef.get(key);
+      if (row) row.amount += amount;
+      else d.byRef.set(key, { amount, month: this.monthOf(effectiveAt) });
+      return;
+    }
+    const period = periodId !== null ? this.attribution.ofPeriod(periodId) : null;
+    const key = period ? `${period.month}:${period.planId}:${asset}` : `${this.monthOf(effectiveAt)}:0:${asset}`;
+    d.revenue.set(key, (d.revenue.get(key) ?? 0n) + amount);
+  }
+
+  /** Attributes the revenue moved under invoice references (their invoices and credit notes are written by now). */
+  private settleRefs(d: Delta): void {
+    for (const [key, { amount, month }] of d.byRef) {
+      if (amount === 0n) continue;
+      const [ref, asset] = key.split('\u0000') as [string, string];
+      for (const share of this.attribution.ofRef(ref, amount, month)) {
+        const k = `${share.month}:${share.planId}:${asset}`;
+        d.revenue.set(k, (d.revenue.get(k) ?? 0n) + share.amount);
+      }
+    }
+    d.byRef.clear();
+  }
+
+  /**
+   * Rebuilds the revenue statistics from the transfers, by the rules of revenue-attribution.ts. Run
+   * at start-up when the statistics were kept by an earlier rule (meta `stats_revenue_rule`): until
+   * rule 2 they counted only transfers naming a period, by the month they were posted, so credit
+   * notes and voids were missing from revenue by plan.
+   */
+  rebuildRevenue(): void {
+    const { store } = this.ctx;
+    const d = emptyDelta();
+    for (const g of store.revenueTransferGroups()) {
+      const [y, m] = g.month.split('-').map(Number) as [number, number];
+      this.revenue(d, g.kind, g.period_id, g.ref, g.asset, g.counter_type === 'tax', g.amount, Date.UTC(y, m - 1, 1));
+    }
+    this.settleRefs(d);
+    store.clearStatsRevenue();
+    for (const [k, v] of d.revenue) {
+      const [month, plan, asset] = k.split(':') as [string, string, string];
+      store.addStatsRevenue(month, Number(plan), asset, v);
+    }
+  }
+
   private month = { from: 0, to: -1, key: '' };
   /** "YYYY-MM" (UTC) of an instant; the current month's bounds are kept, since nearly every transfer falls in it. */
   private monthOf(ms: number): string {
@@ -109,7 +164,7 @@ export class Stats {
     if (ms >= m.from && ms < m.to) return m.key;
     const d = new Date(ms);
     const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-    this.month = { from, to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1), key: d.toISOString().slice(0, 7) };
+    this.month = { from, to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1), key: utcMonth(ms) };
     return this.month.key;
   }
 
@@ -121,6 +176,7 @@ export class Stats {
   }
 
   private mergeOp(): void {
+    this.settleRefs(this.op);
     const { minutes, revenue, burn } = this.op;
     if (!minutes.size && !revenue.size && !burn.size) return;
     for (const [k, v] of minutes) {

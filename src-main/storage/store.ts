@@ -1315,6 +1315,28 @@ export class Store {
   statsMinutes(fromMinute: number): { minute: number; asset: string; events: number; spend: bigint; cost: string }[] {
     return this.all<Record<string, unknown>>('SELECT * FROM stats_minutes WHERE minute >= ? ORDER BY minute', [fromMinute], true).map((r) => ({ minute: Number(r.minute), asset: r.asset as string, events: Number(r.events), spend: r.spend as bigint, cost: r.cost as string }));
   }
+  /** Empties the revenue statistics (before they are rebuilt from the transfers: Stats.rebuildRevenue). */
+  clearStatsRevenue(): void {
+    this.run('DELETE FROM stats_revenue');
+  }
+  /**
+   * Every posted transfer to or from a revenue account, added up per kind, period, reference, asset
+   * and UTC month of `effective_at`, signed as revenue (into revenue positive): what the revenue
+   * statistics are rebuilt from. One pass over the transfers.
+   */
+  revenueTransferGroups(): { kind: string; period_id: number | null; ref: string | null; asset: string; month: string; counter_type: string; amount: bigint }[] {
+    return this.all<Record<string, unknown>>(
+      `SELECT t.kind, t.period_id, t.ref, r.asset, strftime('%Y-%m', t.effective_at / 1000, 'unixepoch') AS month, o.type AS counter_type,
+         SUM(CASE WHEN t.credit_account_id = r.id THEN t.amount ELSE -t.amount END) AS amount
+       FROM transfers t
+       JOIN accounts r ON r.type = 'revenue' AND r.customer_id IS NULL AND (r.id = t.credit_account_id OR r.id = t.debit_account_id)
+       JOIN accounts o ON o.id = CASE WHEN t.credit_account_id = r.id THEN t.debit_account_id ELSE t.credit_account_id END
+       WHERE t.phase = 0
+       GROUP BY t.kind, t.period_id, t.ref, r.asset, month, o.type`,
+      [],
+      true,
+    ).map((r) => ({ kind: r.kind as string, period_id: r.period_id === null ? null : Number(r.period_id), ref: (r.ref as string | null) ?? null, asset: r.asset as string, month: r.month as string, counter_type: r.counter_type as string, amount: r.amount as bigint }));
+  }
   statsRevenue(fromMonth: string): { month: string; plan_id: number; asset: string; amount: bigint }[] {
     return this.all<Record<string, unknown>>('SELECT * FROM stats_revenue WHERE month >= ? ORDER BY month, plan_id', [fromMonth], true).map((r) => ({ month: r.month as string, plan_id: Number(r.plan_id), asset: r.asset as string, amount: r.amount as bigint }));
   }
@@ -1338,12 +1360,17 @@ export class Store {
       true,
     ).map((r) => ({ asset: r.asset as string, remaining: (r.remaining as bigint) ?? 0n }));
   }
-  paidBreakage(): { asset: string; amount: bigint }[] {
+  /**
+   * Credit that left wallets for breakage, per asset and kind of lot: expired unused (`expiry`) or
+   * kept when its customer was closed (`closure`). Paid credit's is the overview's `breakage`,
+   * granted credit's its `expired_grants`.
+   */
+  breakageByLotKind(): { asset: string; lot_kind: 'paid' | 'granted'; amount: bigint }[] {
     return this.all<Record<string, unknown>>(
-      "SELECT a.asset AS asset, SUM(t.amount) AS amount FROM transfers t JOIN lots l ON l.id = t.lot_id JOIN accounts a ON a.id = t.debit_account_id WHERE t.kind = 'expiry' AND l.kind = 'paid' GROUP BY a.asset",
+      "SELECT a.asset AS asset, l.kind AS lot_kind, SUM(t.amount) AS amount FROM transfers t JOIN lots l ON l.id = t.lot_id JOIN accounts a ON a.id = t.debit_account_id WHERE t.kind IN ('expiry', 'closure') AND t.phase = 0 GROUP BY a.asset, l.kind",
       [],
       true,
-    ).map((r) => ({ asset: r.asset as string, amount: (r.amount as bigint) ?? 0n }));
+    ).map((r) => ({ asset: r.asset as string, lot_kind: r.lot_kind as 'paid' | 'granted', amount: (r.amount as bigint) ?? 0n }));
   }
   pendingHoldsByAsset(): { asset: string; count: number; amount: bigint }[] {
     return this.all<Record<string, unknown>>("SELECT asset, COUNT(*) AS n, SUM(held) AS amount FROM authorizations WHERE status = 'pending' GROUP BY asset", [], true).map((r) => ({ asset: r.asset as string, count: Number(r.n), amount: (r.amount as bigint) ?? 0n }));
@@ -1540,11 +1567,37 @@ export class Store {
       created_at: Number(r.created_at),
     }));
   }
+  /** A credit note's invoice and lines, by id (the revenue statistics attribute its reversal to the invoice's plans). */
+  getCreditNoteLines(id: string): { invoice_id: string; lines: string; subtotal: bigint; tax: bigint } | undefined {
+    return this.get('SELECT invoice_id, lines, subtotal, tax FROM credit_notes WHERE id = ?', [id], true);
+  }
   getCreditNotePdf(idOrNumber: string): { number: string; pdf: Buffer | null; pdf_sha256: string | null; document: string } | undefined {
     return this.get('SELECT number, pdf, pdf_sha256, document FROM credit_notes WHERE id = ? OR number = ?', [idOrNumber, idOrNumber]);
   }
   setDocumentPdf(table: 'invoices' | 'credit_notes' | 'receipts', id: string, pdf: Buffer, sha: string): void {
     this.run(`UPDATE ${table} SET pdf = ?, pdf_sha256 = ? WHERE id = ? AND pdf IS NULL`, [pdf, sha, id]);
+  }
+  /**
+   * Which lots paid for an invoice, net, from the wallet's transfers that name a lot: those of its
+   * segments (`periodIds`, as `periodFunding` counts them) and those with one of `refs` (its own:
+   * tax, a reissue's charges, credit applied; and its earlier credit notes, which gave back). A lot
+   * that paid has `net` > 0; `last` is the id of its latest transfer that paid (recency).
+   */
+  invoiceLotFunding(walletId: number, periodIds: number[], refs: string[]): { lot_id: number; net: bigint; last: number }[] {
+    const periods = periodIds.length ? periodIds.map(() => '?').join(',') : 'NULL';
+    const refList = refs.length ? refs.map(() => '?').join(',') : 'NULL';
+    const bound = periodIds.length ? (this.get<{ b: number | null }>(`SELECT MIN(COALESCE(transfers_before, 0)) AS b FROM periods WHERE id IN (${periods})`, periodIds)?.b ?? 0) : 0;
+    return this.all<Record<string, unknown>>(
+      `SELECT lot_id, SUM(CASE WHEN debit_account_id = ? THEN amount ELSE -amount END) AS net, MAX(CASE WHEN debit_account_id = ? THEN id ELSE 0 END) AS last
+         FROM transfers
+        WHERE id IN (SELECT id FROM transfers WHERE debit_account_id = ? AND id > ? UNION ALL SELECT id FROM transfers WHERE credit_account_id = ? AND id > ?)
+          AND lot_id IS NOT NULL AND phase = 0
+          AND kind NOT IN ('hold', 'debt_repayment', 'top_up', 'grant', 'refund', 'chargeback', 'adjustment', 'expiry')
+          AND (period_id IN (${periods}) OR ref IN (${refList}))
+        GROUP BY lot_id`,
+      [walletId, walletId, walletId, bound, walletId, bound, ...periodIds, ...refs],
+      true,
+    ).map((r) => ({ lot_id: Number(r.lot_id), net: r.net as bigint, last: Number(r.last) }));
   }
   /** How an invoice's own transfers (a reissue, by ref) were paid: from the wallet or onto the receivable. */
   refFunding(ref: string, asset: string): { fromCredit: bigint; toReceivable: bigint } {
@@ -1557,6 +1610,14 @@ export class Store {
       true,
     );
     return { fromCredit: r?.w ?? 0n, toReceivable: r?.r ?? 0n };
+  }
+  /** A top-up's receipt's number, currency and tax (without its document and PDF). */
+  getReceiptTax(topUpId: string): { number: string; currency: string; tax: bigint } | undefined {
+    return this.get<{ number: string; currency: string; tax: bigint }>('SELECT number, currency, tax FROM receipts WHERE top_up_id = ?', [topUpId], true);
+  }
+  /** What the posted transfers from one account to another under one ref add up to (read through the debit account's index). */
+  sumTransfersByRef(debitAccountId: number, creditAccountId: number, ref: string): bigint {
+    return this.get<{ v: bigint | null }>('SELECT SUM(amount) AS v FROM transfers WHERE debit_account_id = ? AND credit_account_id = ? AND ref = ? AND phase = 0', [debitAccountId, creditAccountId, ref], true)?.v ?? 0n;
   }
   getInvoicePdf(id: string): { pdf: Buffer | null; pdf_sha256: string | null } | undefined {
     return this.get('SELECT pdf, pdf_sha256 FROM invoices WHERE id = ?', [id]);

@@ -282,7 +282,7 @@ describe('lifecycle', () => {
     expect(fx.engine.verify().ok).toBe(true);
   });
 
-  it('refuses a credit note beyond the invoice total (a coupon line), stating the total as money', async () => {
+  it('credits a couponed invoice in full at its total (lines net of their coupon share), never beyond', async () => {
     await start({
       customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] },
       plan: { fixed_fee: { asset: 'USD', amount: '3000' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '0.5' } }] },
@@ -293,34 +293,50 @@ describe('lifecycle', () => {
     await finishPeriod('2026-05-01T00:00:00Z');
     const [inv] = await invoices();
     expect(inv).toMatchObject({ number: 'TG-2026-000001', subtotal: '3150', total: '2450' });
-    // Every line in full is $31.50, more than the $24.50 invoiced.
+    // Every line in full is $31.50 of lines, less the $7.00 coupon on them: the $24.50 invoiced.
     const lines = inv.lines.filter((l: any) => l.kind !== 'coupon' && !l.informational).map((l: any) => ({ line_id: l.id, amount: l.amount }));
-    await expect(fx.op('createCreditNote', { id: inv.id, reason: 'other', settlement: 'credit', lines })).rejects.toMatchObject({
-      code: 'validation_failed',
-      message: 'Credit notes on TG-2026-000001 may not exceed its total 24.50 USD.',
-      details: { issues: [{ path: ['lines'], message: 'more than invoiced' }], asset: 'USD', total: '2450', credited: '0', requested: '3150' },
-    });
-    expect((await fx.op<any>('getInvoice', { id: inv.id })).credited).toBe('0');
+    const cn = await fx.op<any>('createCreditNote', { id: inv.id, reason: 'other', settlement: 'credit', lines });
+    expect(cn).toMatchObject({ subtotal: '3150', tax: '0', total: '2450' });
+    expect((await fx.op<any>('getInvoice', { id: inv.id })).credited).toBe('2450');
+    await expect(fx.op('createCreditNote', { id: inv.id, reason: 'other', settlement: 'credit', lines: [lines[0]] })).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(fx.engine.verify().ok).toBe(true);
   });
 
-  it('settles an open invoice from credit the customer had before it, offered only while there is free credit', async () => {
-    // a postpaid customer's charges go to the receivable even with credit in the wallet; credit that
-    // arrives later repays the debt by itself (see above), so settling is for credit already there
+  it('applies the credit a postpaid customer had to its invoice at finalization (credits applied), as billing_mode says', async () => {
+    // a postpaid customer's charges go to the receivable even with credit in the wallet; the credit
+    // is applied when the invoice is finalized, and credit arriving later repays the debt by itself
     await start({ customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '100000' }] }, plan: { fixed_fee: { asset: 'USD', amount: '2500' } } });
     await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000', kind: 'granted' });
     await finishPeriod('2026-05-01T00:00:00Z');
     let [inv] = await invoices();
-    expect(inv).toMatchObject({ amount_due: '2500', amount_outstanding: '2500' });
+    expect(inv).toMatchObject({ total: '2500', credits_applied: '1000', amount_due: '1500', amount_outstanding: '1500', status: 'open' });
+    expect(inv.allowed_actions).toContain('record_payment');
+    expect(inv.allowed_actions).not.toContain('settle_from_credit'); // no free credit left
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '5000' }); // repays the 1500 left, 3500 stays free
+    [inv] = await invoices();
+    expect(inv).toMatchObject({ status: 'paid', amount_outstanding: '0', repaid_from_credit: '1500', amount_paid: '0' });
+    expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0]).toMatchObject({ debt: '0', posted: '3500' });
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('settles an open invoice from credit freed after it was finalized (a hold released), offered only while there is free credit', async () => {
+    await start({ plan: { fixed_fee: { asset: 'USD', amount: '2500' } } });
+    clock.set(at('2026-04-30T23:00:00Z'));
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000' });
+    const hold = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '1000', ttl_seconds: 86_400 });
+    await advanceTo('2026-05-01T00:00:00Z'); // April's fee: all the credit is held, so it is debt
+    clock.set(at('2026-05-01T00:30:00Z'));
+    let inv = await fx.op<any>('finalizeInvoice', { id: (await invoices())[0].id }); // the held credit is not applied
+    expect(inv).toMatchObject({ credits_applied: '0', amount_due: '2500', amount_outstanding: '2500' });
+    expect(inv.allowed_actions).not.toContain('settle_from_credit');
+    await fx.op('voidAuthorization', { id: hold.id });
+    [inv] = await invoices();
     expect(inv.allowed_actions).toEqual(expect.arrayContaining(['record_payment', 'settle_from_credit']));
     const settled = await fx.op<any>('settleInvoiceFromCredit', { id: inv.id });
     expect(settled.payments.map((p: any) => [p.method, p.amount])).toEqual([['prepaid_credit', '1000']]);
     [inv] = await invoices();
-    expect(inv).toMatchObject({ status: 'partially_paid', amount_outstanding: '1500' });
+    expect(inv).toMatchObject({ status: 'partially_paid', amount_paid: '1000', amount_outstanding: '1500', repaid_from_credit: '0' });
     expect(inv.allowed_actions).not.toContain('settle_from_credit');
-    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '5000' }); // repays the 1500 left, 3500 stays free
-    [inv] = await invoices();
-    expect(inv).toMatchObject({ status: 'paid', amount_outstanding: '0' });
-    expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0]).toMatchObject({ debt: '0', posted: '3500' });
     expect(fx.engine.verify().ok).toBe(true);
   });
 

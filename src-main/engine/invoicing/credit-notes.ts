@@ -1,14 +1,18 @@
 import type { z } from 'zod';
 import type { CreateCreditNote, CreditNote } from '../../../shared/contract/invoicing';
 import type { DocumentModel } from '../../documents/model';
-import type { InvoiceRow } from '../../storage/store';
+import type { AccountRow, InvoiceRow } from '../../storage/store';
 import type { EngineContext } from '../context';
 import type { Customers } from '../customers';
 import { fail } from '../errors';
 import { iso, moneyText } from '../format';
 import { newId } from '../ids';
 import { withIdempotency } from '../idempotency';
+import { labelsFor } from '../../documents/labels';
+import type { StatementLine } from './statement';
+import { type Books, POSTED, type TransferMeta, type WalletState } from '../ledger/books';
 import { giveBack } from '../ledger/wallet-ops';
+import { taxOn } from './tax';
 import type { Settings } from '../settings';
 import type { Invoices } from './invoices';
 
@@ -23,9 +27,12 @@ const REASONS: Record<z.output<typeof CreateCreditNote>['reason'], string> = {
 
 /**
  * Credit notes against a finalized invoice, whole or per line, never more than was invoiced for a
- * line. Settled as credit (the money goes back the way it came, last in first out: to the lots that
- * paid, or off the amount still owed) or as a refund to be paid outside Tollgate. The tax of the
- * credited amount comes back with it, at the invoice's rate.
+ * line. A line is credited net of its share of the coupons on it; the tax of a note is the tax of
+ * everything credited so far (the cumulative base, rounded by the invoice's rule, see `taxPlan`)
+ * less the tax earlier notes credited, so notes together never give back more than the invoice's
+ * subtotal, tax and total, and crediting every line gives back exactly those. Settled as credit
+ * (the money goes back to the lots that paid for this invoice, most recent first, then off the
+ * amount still owed or along the usage stack) or as a refund to be paid outside Tollgate.
  */
 export class CreditNotes {
   /** Told (inside the operation) when a credit note is created, with the customer and asset (the invoice's currency) it concerns. */
@@ -60,22 +67,33 @@ export class CreditNotes {
     const requested = input.lines ?? api.lines.filter((l) => !l.informational && l.kind !== 'coupon' && BigInt(l.amount) - BigInt(l.credited) > 0n).map((l) => ({ line_id: l.id, amount: BigInt(l.amount) - BigInt(l.credited) }));
     if (!requested.length) fail('invalid_state', `Nothing is left to credit on ${invoice.number}.`, { invoice: invoice.number });
     // Messages state amounts as money at the invoice currency's scale; `details` keep minor units.
-    const money = (v: bigint | string) => moneyText(v, invoice.currency, this.ctx.store.getAsset(invoice.currency)?.scale);
+    const money_ = (v: bigint | string) => moneyText(v, invoice.currency, this.ctx.store.getAsset(invoice.currency)?.scale);
     const lines: { line_id: string; description: string; amount: bigint }[] = [];
     for (const [i, r] of requested.entries()) {
       const line = byId.get(r.line_id);
       if (!line || line.informational || line.kind === 'coupon') fail('validation_failed', `lines[${i}]: ${r.line_id} is not a line of ${invoice.number} that can be credited.`, { issues: [{ path: ['lines', i, 'line_id'], message: 'unknown line' }] });
       const left = BigInt(line.amount) - BigInt(line.credited) - lines.filter((x) => x.line_id === r.line_id).reduce((s, x) => s + x.amount, 0n);
-      if (r.amount > left) fail('validation_failed', `lines[${i}]: at most ${money(left)} is left to credit on "${line.description}" (${money(r.amount)} asked).`, { issues: [{ path: ['lines', i, 'amount'], message: `at most ${left}` }], asset: invoice.currency, left: left.toString(), requested: r.amount.toString() });
+      if (r.amount > left) fail('validation_failed', `lines[${i}]: at most ${money_(left)} is left to credit on "${line.description}" (${money_(r.amount)} asked).`, { issues: [{ path: ['lines', i, 'amount'], message: `at most ${left}` }], asset: invoice.currency, left: left.toString(), requested: r.amount.toString() });
       lines.push({ line_id: r.line_id, description: line.description, amount: r.amount });
     }
-    const s = this.settings.get();
     const subtotal = lines.reduce((a, l) => a + l.amount, 0n);
-    // The tax comes back at the invoice's effective rate: its tax scaled by the credited share of its taxable base.
-    const taxBase = api.taxes.reduce((a, t) => a + BigInt(t.base), 0n);
-    const tax = taxBase > 0n ? (BigInt(api.tax) * subtotal * 2n + taxBase) / (2n * taxBase) : 0n;
-    const total = subtotal + (s.tax_inclusive ? 0n : tax);
-    if (BigInt(api.credited) + total > BigInt(api.total)) fail('validation_failed', `Credit notes on ${invoice.number} may not exceed its total ${money(api.total)}.`, { issues: [{ path: ['lines'], message: 'more than invoiced' }], asset: invoice.currency, total: api.total, credited: api.credited, requested: total.toString() });
+    const requestedByLine = new Map<string, bigint>();
+    for (const l of lines) requestedByLine.set(l.line_id, (requestedByLine.get(l.line_id) ?? 0n) + l.amount);
+    const creditedBefore = new Map(api.lines.map((l) => [l.id, BigInt(l.credited)]));
+    const creditedAfter = new Map(api.lines.map((l) => [l.id, BigInt(l.credited) + (requestedByLine.get(l.id) ?? 0n)]));
+    const earlier = this.ctx.store.listCreditNotes(invoice.id);
+    const plan = this.taxPlan(invoice);
+    const before = plan.at(creditedBefore);
+    const after = plan.at(creditedAfter);
+    // What the lines credited so far are worth net of their coupons, and the tax of that cumulative
+    // base by the invoice's rule, less what earlier notes credited: never more than the invoice.
+    const money = after.money - before.money;
+    const discounts = money - subtotal;
+    const taxCredited = earlier.reduce((a, n) => a + n.tax, 0n);
+    const taxTarget = after.tax < invoice.tax ? after.tax : invoice.tax;
+    const tax = taxTarget > taxCredited ? taxTarget - taxCredited : 0n;
+    const total = money + (plan.inclusive ? 0n : tax);
+    if (BigInt(api.credited) + total > BigInt(api.total)) fail('validation_failed', `Credit notes on ${invoice.number} may not exceed its total ${money_(api.total)}.`, { issues: [{ path: ['lines'], message: 'more than invoiced' }], asset: invoice.currency, total: api.total, credited: api.credited, requested: total.toString() });
 
     const customer = this.customers.byInternalId(invoice.customer_id);
     const { books } = this.ctx;
@@ -84,13 +102,27 @@ export class CreditNotes {
     const ref = `credit_note:${id}`;
     const revenue = books.systemAccount(invoice.currency, 'revenue');
     const taxAccount = books.systemAccount(invoice.currency, 'tax');
-    const revenuePart = s.tax_inclusive ? subtotal - tax : subtotal;
+    const revenuePart = plan.inclusive ? money - tax : money;
     let toReceivable = 0n;
     if (input.settlement === 'credit') {
       const ws = books.wallet(customer.id, invoice.currency);
-      const a = giveBack(books, ws, revenuePart, revenue, { kind: 'credit_note', ref }, now);
-      const b = tax > 0n ? giveBack(books, ws, tax, taxAccount, { kind: 'credit_note', ref }, now) : { toDebt: 0n };
-      toReceivable = a.toDebt + b.toDebt;
+      const meta = { kind: 'credit_note' as const, ref };
+      // Back to the lots that paid for this invoice, most recent first; what they did not pay (the
+      // part booked on the receivable, or an invoice whose funding names no lot) as before: off the
+      // debt, or last in first out along the usage stack.
+      const payers = this.lotsThatPaid(invoice, ws);
+      for (const [amount, counter] of [[revenuePart, revenue], [tax, taxAccount]] as const) {
+        let rest = amount;
+        for (const p of payers) {
+          if (rest <= 0n) break;
+          const take = p.left < rest ? p.left : rest;
+          if (take <= 0n) continue;
+          returnToLot(books, ws, p.lotId, take, counter, meta, now);
+          p.left -= take;
+          rest -= take;
+        }
+        if (rest > 0n) toReceivable += giveBack(books, ws, rest, counter, meta, now).toDebt;
+      }
       this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: invoice.currency });
     } else {
       const refunds = books.systemAccount(invoice.currency, 'refunds');
@@ -109,8 +141,8 @@ export class CreditNotes {
       dueDate: null,
       lines: lines.map((l) => ({ kind: 'credit', description: l.description, period: null, quantity: null, unit: null, unitPrice: null, amount: l.amount.toString(), tiers: [], informational: false })),
       subtotal: subtotal.toString(),
-      discounts: [],
-      taxes: tax > 0n ? api.taxes.map((t) => ({ label: t.label, rate: t.rate, base: subtotal.toString(), amount: tax.toString() })).slice(0, 1) : [],
+      discounts: discounts !== 0n ? [{ label: labelsFor(base.language).discounts, amount: discounts.toString() }] : [],
+      taxes: tax > 0n ? noteTaxRows(api.taxes, before, after, money, tax) : [],
       total: total.toString(),
       creditsApplied: '0',
       amountDue: '0', // nothing is due on a credit note: its total is what is credited (or refunded)
@@ -141,6 +173,95 @@ export class CreditNotes {
     return out;
   }
 
+  /**
+   * How credited line amounts turn into money and tax. Each creditable line is worth its amount less
+   * its share of the coupons on it (a fee's and a minimum's own coupons; a segment's usage coupons
+   * spread over its usage lines by amount); `c` of a line of amount `a` and net `n` is worth
+   * round(c x n / a), so a line credited in full is worth exactly its net. The tax is that of the
+   * cumulative base per rate, rounded as the invoice rounded it (`taxOn`, once per rate); when the
+   * rates of today do not give the invoice's frozen tax rows back (a rate changed since), the
+   * invoice's tax in proportion to the cumulative base, rounded half up.
+   */
+  private taxPlan(invoice: InvoiceRow): { inclusive: boolean; at: (credited: Map<string, bigint>) => Cumulative } {
+    const doc = JSON.parse(invoice.document ?? '{"lines":[],"taxes":[]}') as { lines?: StatementLine[]; taxes?: { rate: string; base: string; amount: string }[] };
+    const all = doc.lines ?? [];
+    const frozenTaxes = doc.taxes ?? [];
+    // Tax-inclusive prices: the total is the lines and coupons, tax inside (as the invoice was made).
+    const inclusive = invoice.tax > 0n ? invoice.total === invoice.subtotal + invoice.discounts : this.settings.get().tax_inclusive;
+    const creditable = all.filter((l) => !l.informational && l.kind !== 'coupon');
+    const amountOf = new Map(creditable.map((l) => [l.id, BigInt(l.amount)]));
+    const net = new Map(amountOf);
+    for (const c of all) {
+      if (c.informational || c.kind !== 'coupon') continue;
+      const m = /^coupon-(fee|minimum|usage)-(\d+)-/.exec(c.id);
+      const own = (l: StatementLine) => (m ? (m[1] === 'fee' ? l.id === `fee-${m[2]}` : m[1] === 'minimum' ? l.id === `minimum-${m[2]}` : l.kind === 'usage' && l.id.startsWith(`charge-${m[2]}-`)) : false);
+      let group = creditable.filter((l) => own(l) && net.get(l.id)! > 0n);
+      if (!group.length) group = creditable.filter((l) => net.get(l.id)! > 0n);
+      spread(-BigInt(c.amount), group.map((l) => l.id), net);
+    }
+    const rates = this.invoices.lineTaxRates(invoice, all);
+    const worth = (id: string, c: bigint): bigint => {
+      const a = amountOf.get(id) ?? 0n;
+      const n = net.get(id) ?? 0n;
+      if (c >= a) return n;
+      if (a <= 0n || c <= 0n) return 0n;
+      return (2n * c * n + a) / (2n * a);
+    };
+    const basesAt = (credited: Map<string, bigint>): { money: bigint; bases: Map<string, bigint>; taxable: bigint } => {
+      let money = 0n;
+      let taxable = 0n;
+      const bases = new Map<string, bigint>();
+      for (const l of creditable) {
+        const v = worth(l.id, credited.get(l.id) ?? 0n);
+        money += v;
+        if (!l.taxable) continue;
+        taxable += v;
+        const r = rates.get(l.id);
+        if (r !== undefined) bases.set(r, (bases.get(r) ?? 0n) + v);
+      }
+      return { money, bases, taxable };
+    };
+    const taxOf = (bases: Map<string, bigint>) => {
+      const byRate = new Map<string, bigint>();
+      for (const [r, b] of bases) byRate.set(r, b > 0n ? taxOn(b, r, inclusive) : 0n);
+      return byRate;
+    };
+    const full = basesAt(amountOf);
+    const fullTax = taxOf(full.bases);
+    const sum = (m: Map<string, bigint>) => [...m.values()].reduce((a, v) => a + v, 0n);
+    // The rates of each line, checked against the frozen tax rows: same bases, same tax.
+    const ratesHold = invoice.tax > 0n && sum(fullTax) === invoice.tax && frozenTaxes.every((t) => full.bases.get(t.rate) === BigInt(t.base) && fullTax.get(t.rate) === BigInt(t.amount));
+    return {
+      inclusive,
+      at: (credited) => {
+        const now = basesAt(credited);
+        if (invoice.tax <= 0n) return { money: now.money, tax: 0n, byRate: new Map() };
+        if (ratesHold) {
+          const byRate = taxOf(now.bases);
+          return { money: now.money, tax: sum(byRate), byRate: new Map([...byRate].map(([r, t]) => [r, { base: now.bases.get(r) ?? 0n, tax: t }])) };
+        }
+        const tax = full.taxable > 0n ? (2n * invoice.tax * now.taxable + full.taxable) / (2n * full.taxable) : 0n;
+        return { money: now.money, tax, byRate: new Map() };
+      },
+    };
+  }
+
+  /**
+   * The lots that paid for an invoice and what of it each still has to get back, most recent payer
+   * first: the wallet's transfers that name a lot, of the invoice's segments and its own (tax, a
+   * reissue's charges, credit applied to it), net of what was given back in those periods and by
+   * its earlier credit notes. Debt repaid by later credit is not traced to an invoice here.
+   */
+  private lotsThatPaid(invoice: InvoiceRow, ws: WalletState): { lotId: number; left: bigint }[] {
+    const segments = invoice.subscription_id && !invoice.replaces_id ? this.ctx.store.listSubscriptionPeriods(invoice.subscription_id).filter((p) => p.period_start === invoice.period_start).map((p) => p.id) : [];
+    const refs = [`invoice:${invoice.id}`, ...this.ctx.store.listCreditNotes(invoice.id).map((n) => `credit_note:${n.id}`)];
+    return this.ctx.store
+      .invoiceLotFunding(ws.wallet.id, segments, refs)
+      .filter((r) => r.net > 0n)
+      .sort((a, b) => b.last - a.last)
+      .map((r) => ({ lotId: r.lot_id, left: r.net }));
+  }
+
   get(invoiceId: string, id: string): z.output<typeof CreditNote> {
     const n = this.ctx.store.listCreditNotes(invoiceId).find((x) => x.id === id) ?? fail('not_found', `No credit note ${id}.`, { credit_note: id });
     const invoice = this.invoices.require(invoiceId);
@@ -158,4 +279,54 @@ export class CreditNotes {
       created_at: iso(n.created_at),
     };
   }
+}
+
+interface Cumulative {
+  /** What the credited lines are worth, net of their coupons. */
+  money: bigint;
+  /** The tax of that cumulative base. */
+  tax: bigint;
+  /** Per rate, when the invoice's rates are known: cumulative base and tax. */
+  byRate: Map<string, { base: bigint; tax: bigint }>;
+}
+
+/** Spreads `amount` over `ids` in proportion to their values in `net` (taken off them), exactly: cumulative floors. */
+function spread(amount: bigint, ids: string[], net: Map<string, bigint>): void {
+  const total = ids.reduce((a, id) => a + net.get(id)!, 0n);
+  if (total <= 0n || amount <= 0n) return;
+  const take = amount < total ? amount : total;
+  let run = 0n;
+  let given = 0n;
+  for (const id of ids) {
+    run += net.get(id)!;
+    const upTo = (take * run) / total;
+    net.set(id, net.get(id)! - (upTo - given));
+    given = upTo;
+  }
+}
+
+/** The tax rows of a note: per rate, what its cumulative base and tax grew by; else one row at the invoice's first rate. */
+function noteTaxRows(taxes: { label: string; rate: string }[], before: Cumulative, after: Cumulative, money: bigint, tax: bigint): { label: string; rate: string; base: string; amount: string }[] {
+  const rows: { label: string; rate: string; base: string; amount: string }[] = [];
+  for (const [rate, a] of after.byRate) {
+    const b = before.byRate.get(rate) ?? { base: 0n, tax: 0n };
+    if (a.tax - b.tax === 0n && a.base - b.base === 0n) continue;
+    rows.push({ label: taxes.find((t) => t.rate === rate)?.label ?? 'Tax', rate, base: (a.base - b.base).toString(), amount: (a.tax - b.tax).toString() });
+  }
+  if (rows.length && rows.reduce((s, r) => s + BigInt(r.amount), 0n) === tax) return rows;
+  return taxes.slice(0, 1).map((t) => ({ label: t.label, rate: t.rate, base: money.toString(), amount: tax.toString() }));
+}
+
+const isExpired = (lot: { expired: number; expires_at: number | null }, now: number): boolean => lot.expired === 1 || (lot.expires_at !== null && lot.expires_at <= now);
+
+/** Gives `value` back into one lot from `counter`; a lot that has expired since takes it and expires it again at once (as `giveBack` does). */
+function returnToLot(books: Books, ws: WalletState, lotId: number, value: bigint, counter: AccountRow, meta: TransferMeta, now: number): void {
+  books.touch(ws);
+  const lot = books.lot(ws, lotId);
+  books.post(counter, ws.wallet, value, POSTED, meta, lotId);
+  if (isExpired(lot, now)) {
+    books.post(ws.wallet, books.systemAccount(ws.asset, 'breakage'), value, POSTED, { kind: 'expiry', lotId, ref: meta.ref ?? null }, lotId);
+    return;
+  }
+  books.changeLot(ws, lot, value, 0n);
 }

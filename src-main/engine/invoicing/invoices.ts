@@ -13,7 +13,7 @@ import { fail } from '../errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull, moneyText } from '../format';
 import { newId } from '../ids';
 import { isReplayed, markReplayed, withIdempotency } from '../idempotency';
-import { debtOf } from '../ledger/books';
+import { debtOf, freeOf, POSTED, type TransferMeta, type WalletState } from '../ledger/books';
 import { consume, giveBack } from '../ledger/wallet-ops';
 import type { Plans } from '../pricing/plans';
 import type { Subscriptions } from '../pricing/subscriptions';
@@ -179,6 +179,26 @@ export class Invoices {
     return { taxes, note };
   }
 
+  /**
+   * The tax rate of each line a finalized invoice taxed (its taxable lines and coupons), by the rule
+   * of `taxesFor`: credit notes tax what they credit at it. Rates as they are now; the caller checks
+   * them against the invoice's frozen tax rows.
+   */
+  lineTaxRates(row: InvoiceRow, lines: StatementLine[]): Map<string, string> {
+    const customer = this.customers.byInternalId(row.customer_id);
+    const s = this.settings.get();
+    const segments = row.subscription_id && !row.replaces_id ? this.subscriptions.segmentsOf(row.subscription_id).filter((x) => x.period_start === row.period_start) : [];
+    const segPlan = new Map(segments.map((seg) => [seg.id, seg.plan_id]));
+    const out = new Map<string, string>();
+    for (const line of lines) {
+      if (line.informational || !line.taxable && line.kind !== 'coupon') continue;
+      const segId = Number(/-(\d+)(?:-|$)/.exec(line.id)?.[1] ?? NaN);
+      const planId = segPlan.get(segId) ?? (row.subscription_id ? this.subscriptions.require(row.subscription_id).plan_id : null);
+      out.set(line.id, taxRateFor(s, customer, planId !== null ? this.plans.byId(planId) : null).rate);
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- finalization
   /**
    * Finalizes a draft: its periods are finalized (late events settled), the tax is posted, the
@@ -222,7 +242,10 @@ export class Invoices {
     if (funding.fromCredit + funding.toReceivable !== total) {
       throw new Error(`invoice ${row.id}: credits ${funding.fromCredit} + due ${funding.toReceivable} != total ${total}: the statement and the transfers disagree`);
     }
-    const owed = this.stillOwed(customer.id, row.currency, funding.toReceivable, new Set(segments.map((x) => x.id)));
+    const stillOwed = this.stillOwed(customer.id, row.currency, funding.toReceivable, new Set(segments.map((x) => x.id)));
+    // Free credit is applied now: to older invoices still owed first, then to this one (credits applied).
+    const applied = this.applyCredit(customer, row, stillOwed);
+    const owed = stillOwed - applied;
     const tz = this.tzOf(customer);
     const terms = customer.payment_terms_days ?? s.payment_terms_days;
     const next: InvoiceRow = {
@@ -233,7 +256,7 @@ export class Invoices {
       discounts: statement.discounts,
       tax: taxTotal,
       total,
-      credits_applied: funding.fromCredit + (funding.toReceivable - owed),
+      credits_applied: funding.fromCredit + (funding.toReceivable - stillOwed) + applied,
       amount_due: owed,
       issue_date: dateIn(now, tz),
       due_at: now + terms * DAY_MS,
@@ -246,6 +269,55 @@ export class Invoices {
     this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: 'open', number: next.number } });
     this.onFinalized?.(this.toApi(next));
     return next;
+  }
+
+  /**
+   * Credit applied when an invoice is finalized (both billing modes; what `billing_mode` promises
+   * for postpaid customers, whose usage and fees go to the receivable as they happen). The
+   * customer's free credit in the invoice's currency (lots neither expired nor reserved by a pending
+   * authorization, in consumption order) repays the debt the way credit arriving would, oldest first:
+   * finalized invoices still owed (older than this one; their `repaid_from_credit`), then this
+   * invoice, up to `owed`, what it still owes after the repayments before finalization. Returns the
+   * part applied to this invoice (its credits applied). The charges no finalized invoice states yet
+   * (the current period, other drafts) are left to their own invoices. The lots that paid are
+   * remembered (the repayment stack), so a credit note later gives the credit back to them.
+   */
+  private applyCredit(customer: CustomerRow, row: InvoiceRow, owed: bigint): bigint {
+    let free = this.freeCredit(customer.id, row.currency);
+    if (free <= 0n) return 0n;
+    // Computed while this invoice is still a draft: its debt counts as not invoiced yet, so what
+    // the finalized invoices are owed is theirs alone.
+    const older = this.receivable(customer.id, row.currency).invoices.reduce((a, i) => a + i.outstanding, 0n);
+    const toOlder = free < older ? free : older;
+    free -= toOlder;
+    const toThis = owed <= 0n ? 0n : free < owed ? free : owed;
+    if (toOlder === 0n && toThis === 0n) return 0n;
+    const { books } = this.ctx;
+    const ws = books.wallet(customer.id, row.currency);
+    const now = this.ctx.now();
+    // The older invoices: a repayment of the pool (no invoice named), which pays the oldest first.
+    this.drawCredit(ws, toOlder, { kind: 'debt_repayment', ref: `invoice:${row.id}` }, now);
+    this.drawCredit(ws, toThis, { kind: 'credit_applied', ref: `invoice:${row.id}` }, now);
+    this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: row.currency });
+    return toThis;
+  }
+
+  /** Moves `amount` of free credit from the wallet's lots, in consumption order, onto the receivable. */
+  private drawCredit(ws: WalletState, amount: bigint, meta: TransferMeta, now: number): void {
+    let rest = amount;
+    const { books } = this.ctx;
+    for (const lot of [...ws.lots]) {
+      if (rest <= 0n) break;
+      if (lot.expired || (lot.expires_at !== null && lot.expires_at <= now)) continue;
+      const free = freeOf(lot);
+      if (free <= 0n) continue;
+      const take = free < rest ? free : rest;
+      books.changeLot(ws, lot, -take, 0n);
+      books.post(ws.wallet, ws.receivable, take, POSTED, meta, lot.id);
+      books.push(ws, 'repayment', lot.id, take);
+      rest -= take;
+    }
+    if (rest > 0n) throw new Error(`invoice credit: ${rest} of free credit was counted but not found in the lots`);
   }
 
   /** Posts an amount the customer owes towards `counter` (revenue or tax): credit first for prepaid customers, else receivable. */
@@ -395,7 +467,16 @@ export class Invoices {
       input.idempotency_key,
       { ...input, idempotency_key: undefined },
       () => {
-        const out = this.pay(row, input.amount, parseTimestampField(input.paid_at, 'paid_at', this.ctx.now()) ?? this.ctx.now(), input.method, input.reference ?? null);
+        const now = this.ctx.now();
+        const paidAt = parseTimestampField(input.paid_at, 'paid_at', now) ?? now;
+        // A payment is recorded once received: `paid_at` may not be later than now, within the
+        // tolerance for clock skew that events get (a few minutes).
+        const tolerance = this.ctx.settings.futureToleranceMs;
+        if (paidAt > now + tolerance) {
+          const message = `may not be in the future (at most ${tolerance / 1000} s ahead of the server's clock, ${iso(now)})`;
+          fail('validation_failed', `paid_at: ${message}; record a payment once it is received.`, { issues: [{ path: ['paid_at'], message }], paid_at: iso(paidAt), now: iso(now) });
+        }
+        const out = this.pay(row, input.amount, paidAt, input.method, input.reference ?? null);
         return { id: out.id, body: out };
       },
       (id) => ({ ...this.require(id) }), // a copy: withIdempotency marks what it answers as a replay
@@ -604,6 +685,12 @@ export class Invoices {
     for (const n of notes) for (const l of JSON.parse(n.lines) as { line_id: string; amount: string }[]) creditedByLine.set(l.line_id, (creditedByLine.get(l.line_id) ?? 0n) + BigInt(l.amount));
     // Read once: it walks the customer's debt, open invoices and uninvoiced periods.
     const outstanding = row.status === 'finalized' ? this.outstanding(row) : 0n;
+    // What credit notes took off the amount owed (the rest of `credited` went back to credit or is refunded).
+    const creditedToReceivable = notes.reduce((a, n) => a + n.to_receivable, 0n);
+    // What the invoice was owed after its payments and credit notes, less what is outstanding: the
+    // credit that repaid it since it was finalized (the debt pool's oldest-first rule, `receivable`).
+    const owedAfter = row.amount_due - row.amount_paid - creditedToReceivable;
+    const repaidFromCredit = row.status === 'finalized' && owedAfter > outstanding ? owedAfter - outstanding : 0n;
     const status = this.statusOf(row, outstanding);
     const actions: z.output<typeof Invoice>['allowed_actions'] = ['download_pdf'];
     if (row.status === 'draft' && row.id !== 'preview') actions.push('finalize');
@@ -646,7 +733,9 @@ export class Invoices {
       amount_due: amountDue.toString(),
       amount_paid: row.amount_paid.toString(),
       amount_outstanding: outstanding.toString(),
+      repaid_from_credit: repaidFromCredit.toString(),
       credited: row.credited.toString(),
+      credited_to_receivable: creditedToReceivable.toString(),
       tax_note: taxNote,
       issue_date: row.issue_date,
       due_at: isoOrNull(row.due_at),

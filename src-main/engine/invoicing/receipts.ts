@@ -16,6 +16,10 @@ import { taxOn, taxRateFor } from './tax';
  * Receipts for succeeded paid top-ups. Under the top-up tax point the receipt is the tax
  * document: the tax on what was paid is shown and posted (funding -> tax), and usage of that
  * credit later carries no tax. A custom-asset top-up shows the fiat price paid for it.
+ *
+ * When part of such a top-up goes back to the customer (a refund, a chargeback), the tax taken on
+ * that part goes back with it (tax -> funding, under the receipt's ref `receipt:<number>`): see
+ * `returnTax`. A top-up made under the invoice tax point took no tax and returns none.
  */
 export class Receipts {
   constructor(
@@ -83,6 +87,42 @@ export class Receipts {
     return this.toApi({ ...row, pdf_sha256: null });
   }
 
+  /**
+   * The tax a top-up's receipt took and how much of it refunds and a chargeback have given back so
+   * far, read from the ledger (the tax -> funding transfers under the receipt's ref). null when no
+   * tax was taken (no receipt, another tax point, a rate of 0).
+   */
+  taxOf(topUpId: string): { currency: string; amount: bigint; returned: bigint } | null {
+    const r = this.ctx.store.getReceiptTax(topUpId);
+    if (!r || r.tax === 0n) return null;
+    return { currency: r.currency, amount: r.tax, returned: this.returnedOf(r.number, r.currency) };
+  }
+
+  private returnedOf(number: string, currency: string): bigint {
+    const { books, store } = this.ctx;
+    return store.sumTransfersByRef(books.systemAccount(currency, 'tax').id, books.systemAccount(currency, 'funding').id, `receipt:${number}`);
+  }
+
+  /**
+   * Gives back the tax on the part of a top-up that has gone back to the customer, once `givenBack`
+   * of its `amount` (asset units: refunds so far, plus the chargeback's share) has. Cumulative rule,
+   * exact in integers: the tax returned in all is round(tax × givenBack / amount), half up (all of
+   * it once the whole top-up is back); this transfer (tax -> funding) is that less what earlier
+   * ones returned. So refunds of a top-up in any number of pieces return exactly its tax between
+   * them, and no piece is off by more than one minor unit from its proportional share. Returns what
+   * this call gave back (0 when the receipt took no tax).
+   */
+  returnTax(topUp: { id: string; amount: bigint }, givenBack: bigint, kind: 'refund' | 'chargeback'): bigint {
+    const r = this.ctx.store.getReceiptTax(topUp.id);
+    if (!r || r.tax === 0n || topUp.amount <= 0n || givenBack <= 0n) return 0n;
+    const due = givenBack >= topUp.amount ? r.tax : (2n * r.tax * givenBack + topUp.amount) / (2n * topUp.amount);
+    const piece = due - this.returnedOf(r.number, r.currency);
+    if (piece <= 0n) return 0n;
+    const { books } = this.ctx;
+    books.post(books.systemAccount(r.currency, 'tax'), books.systemAccount(r.currency, 'funding'), piece, 0, { kind, ref: `receipt:${r.number}` });
+    return piece;
+  }
+
   private toApi(r: { id: string; number: string; top_up_id: string; customer_id: number; currency: string; net: bigint; tax: bigint; total: bigint; pdf_sha256: string | null; created_at: number }): z.output<typeof Receipt> {
     return {
       id: r.id,
@@ -93,6 +133,7 @@ export class Receipts {
       net: r.net.toString(),
       tax: r.tax.toString(),
       total: r.total.toString(),
+      tax_returned: (r.tax === 0n ? 0n : this.returnedOf(r.number, r.currency)).toString(),
       pdf_sha256: r.pdf_sha256,
       created_at: iso(r.created_at),
     };

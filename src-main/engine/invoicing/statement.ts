@@ -1,6 +1,6 @@
 import { cmp, toMinor, toText } from '../../../shared/decimal';
 import { formatAmount } from '../../../shared/money';
-import { priceCharge, withUnits } from '../../../shared/pricing';
+import { allocateMinor, priceCharge, withUnits } from '../../../shared/pricing';
 import { startOfDate, zonedDate } from '../../../shared/time';
 import type { DocumentLine, TierRow } from '../../documents/model';
 import type { CustomerRow, PeriodRow } from '../../storage/store';
@@ -111,17 +111,21 @@ export class Statements {
         const money = charge.asset.code === currency;
         const name = charge.definition.invoice_display_name ?? this.metricName(charge.metric.code);
         const unit = charge.metric.aggregation === 'count' ? 'events' : (charge.metric.property ?? 'units');
-        const tiers: TierRow[] = money
-          ? priced.lines
-              .filter((l) => l.kind !== 'included' || l.units.c !== 0n)
-              .map((l) => ({
-                label: l.label,
-                units: toText(l.units),
-                unitPrice: l.unitPrice === null ? '0' : toText(l.unitPrice),
-                flatFee: toMinor(l.flatFee, scale).toString(),
-                amount: toMinor(l.amount, scale).toString(),
-              }))
-          : [];
+        // The line's amount, rounded once, allocated to its tiers by cumulative rounding
+        // (shared/pricing/allocate.ts): the tiers printed under a line always add up to it.
+        const shown = money ? priced.lines.filter((l) => l.kind !== 'included' || l.units.c !== 0n) : [];
+        const allocated = allocateMinor(
+          shown.map((l) => l.amount),
+          posted,
+          scale,
+        );
+        const tiers: TierRow[] = shown.map((l, i) => ({
+          label: l.label,
+          units: toText(l.units),
+          unitPrice: l.unitPrice === null ? '0' : toText(l.unitPrice),
+          flatFee: toMinor(l.flatFee, scale).toString(),
+          amount: allocated[i]!.toString(),
+        }));
         const carried = entry.baseline !== 0n ? ` (after ${toText(entry.start?.units ?? usage.units)} carried from the previous plan)` : '';
         if (money) {
           lines.push({

@@ -25,10 +25,10 @@ const DEFS: Record<string, string> = {
   available: 'Sum over wallets of posted credit minus pending holds minus debt: what customers can still consume.',
   spend_today: 'Usage, fees and commitments charged today (operator time zone).',
   spend_this_month: 'Usage, fees and commitments charged this calendar month.',
-  cash_in: 'Paid top-ups received, less refunds and chargebacks.',
-  recognized_revenue: 'Usage, fees and minimum commitments charged, less credits back and discounts.',
+  cash_in: 'Money received (paid top-ups, with their tax under the top-up tax point, and invoice payments), less what refunds and chargebacks paid back. Credit notes to be refunded are not taken off.',
+  recognized_revenue: 'Usage, captures, fees and minimum commitments charged, less credits back, discounts, voids and credit notes (and tax included in prices). Revenue by plan adds up to it.',
   deferred_revenue: 'Paid credit not yet used (and not expired): owed to customers as service.',
-  breakage: 'Paid credit that expired unused.',
+  breakage: 'Paid credit that expired unused or was kept at a customer\'s closure. Expired granted credit is not revenue and is not counted here.',
   holds: 'Pending authorizations: amounts reserved before usage happens.',
 };
 
@@ -196,11 +196,14 @@ function EventsChart({ overview, fetchedAt }: { overview: Overview; fetchedAt: n
   );
 }
 
+const NOT_FROM_A_PLAN = 'Not from a plan';
+
 function RevenueByPlan({ overview }: { overview: Overview }) {
   const assets = [...new Set(overview.revenue_by_plan.map((r) => r.asset))];
   const [asset, setAsset] = useState<string | null>(null);
   const current = asset && assets.includes(asset) ? asset : (assets[0] ?? null);
-  const rows = overview.revenue_by_plan.filter((r) => r.asset === current);
+  // Revenue not from a plan (`plan: null`) has a row of its own, so the rows add up to recognized revenue.
+  const rows = overview.revenue_by_plan.filter((r) => r.asset === current).map((r) => ({ ...r, plan: r.plan ?? NOT_FROM_A_PLAN }));
   const plans = [...new Set(rows.map((r) => r.plan))];
   const months = [...new Set(rows.map((r) => r.month))].sort();
   const a = assetLike(current ?? 'USD', undefined, overview.assets.find((x) => x.asset === current)?.scale);
@@ -276,7 +279,7 @@ function RevenueByPlan({ overview }: { overview: Overview }) {
             </Table.Tbody>
           </Table>
           <Text size="xs" c="dimmed" mt={4}>
-            Per plan code: the versions of a plan are added together.
+            Per plan code: the versions of a plan are added together. Net of credit notes and voids, which count in the month of the invoice they reverse; a period's charges count in the month the period starts.
           </Text>
         </>
       )}

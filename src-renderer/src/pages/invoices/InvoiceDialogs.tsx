@@ -1,12 +1,12 @@
 import { Alert, Box, Button, Checkbox, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
-import { type ApiError, call, type OutputOf } from '../../api';
+import { type ApiError, call, type OutputOf, toApiError } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { InlineError } from '../../components/states';
 import { Preview } from '../customers/MoneyDialogs';
 import { parseAmountInput } from '../../lib/amountInput';
 import { newIdempotencyKey } from '../../lib/format';
-import { addAmounts, big, formatAmount, Money, subAmounts } from '../../lib/money';
+import { big, formatAmount, Money, subAmounts } from '../../lib/money';
 import { useQuery } from '../../lib/useQuery';
 import { minorToDecimal } from '@shared/money';
 import { assetLike } from '../../state/assets';
@@ -245,31 +245,28 @@ const REASONS = [
 type Reason = (typeof REASONS)[number]['value'];
 
 /**
- * What a credit note of `subtotal` (before tax) totals, as the engine computes it: the tax comes back at
- * the invoice's effective rate (its tax scaled by the credited share of its taxable base, rounded half
- * up) and is added unless prices include tax.
+ * The credit note the engine would issue for these lines (POST …/credit-notes/preview: same rules,
+ * nothing written), asked again a moment after the lines stop changing; its refusal in words.
  */
-export function creditNoteTotal(invoice: Invoice, subtotal: bigint): bigint {
-  const taxBase = invoice.taxes.reduce((t, x) => t + big(x.base), 0n);
-  const tax = taxBase > 0n ? (big(invoice.tax) * subtotal * 2n + taxBase) / (2n * taxBase) : 0n;
-  // Tax-exclusive invoices total subtotal + discounts + tax; tax-inclusive ones carry the tax inside.
-  const inclusive = big(invoice.tax) !== 0n && big(invoice.total) === big(invoice.subtotal) + big(invoice.discounts);
-  return subtotal + (inclusive ? 0n : tax);
-}
-
-/** How much may still be credited: the invoice's total less what credit notes took, and the largest pre-tax amount that fits in it. */
-export function creditCap(invoice: Invoice, lines: Invoice['lines']): { room: bigint; maxSubtotal: bigint } {
-  const r = big(invoice.total) - big(invoice.credited);
-  const room = r > 0n ? r : 0n;
-  let hi = lines.reduce((t, l) => t + big(l.amount) - big(l.credited), 0n);
-  if (creditNoteTotal(invoice, hi) <= room) return { room, maxSubtotal: hi };
-  let lo = 0n;
-  while (lo < hi) {
-    const mid = (lo + hi + 1n) / 2n;
-    if (creditNoteTotal(invoice, mid) <= room) lo = mid;
-    else hi = mid - 1n;
-  }
-  return { room, maxSubtotal: lo };
+function useCreditNotePreview(invoiceId: string, lines: { line_id: string; amount: string }[] | null): { note: OutputOf<'previewCreditNote'> | null; error: ApiError | null } {
+  const [state, setState] = useState<{ key: string; note: OutputOf<'previewCreditNote'> | null; error: ApiError | null }>({ key: '', note: null, error: null });
+  const key = lines ? JSON.stringify(lines) : '';
+  useEffect(() => {
+    if (!lines) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      call('previewCreditNote', { id: invoiceId, reason: 'other', settlement: 'credit', lines }).then(
+        (note) => live && setState({ key, note, error: null }),
+        (err) => live && setState({ key, note: null, error: toApiError(err) }),
+      );
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [invoiceId, key]);
+  return state.key === key && lines ? { note: state.note, error: state.error } : { note: null, error: null };
 }
 
 /**
@@ -279,7 +276,10 @@ export function creditCap(invoice: Invoice, lines: Invoice['lines']): { room: bi
 export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice: Invoice; opened: boolean; onClose: () => void; onDone: (n: OutputOf<'createCreditNote'>) => void }) {
   const a = assetLike(invoice.currency);
   const creditable = useMemo(() => invoice.lines.filter((l) => !l.informational && l.kind !== 'coupon' && big(l.amount) > big(l.credited)), [invoice]);
-  const cap = useMemo(() => creditCap(invoice, creditable), [invoice, creditable]);
+  const room = useMemo(() => {
+    const r = big(invoice.total) - big(invoice.credited);
+    return r > 0n ? r : 0n;
+  }, [invoice]);
   const [amounts, setAmounts] = useState<Record<string, string>>({});
   const [picked, setPicked] = useState<Record<string, boolean>>({});
   const [reason, setReason] = useState<Reason | null>('order_change');
@@ -307,10 +307,11 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
   });
   const chosen = rows.filter((r) => r.on);
   const linesValid = chosen.length > 0 && chosen.every((r) => r.parsed.ok && !r.over);
-  const net = linesValid ? addAmounts(...chosen.map((r) => (r.parsed as { minor: string }).minor)) : null;
-  const noteTotal = net !== null ? creditNoteTotal(invoice, big(net)) : null;
-  const tooMuch = noteTotal !== null && noteTotal > cap.room;
-  const valid = linesValid && !tooMuch;
+  const chosenLines = linesValid ? chosen.map((r) => ({ line_id: r.line.id, amount: (r.parsed as { minor: string }).minor })) : null;
+  // The note as the engine would issue it (coupon shares, cumulative tax, what is left): asked of
+  // the engine itself rather than estimated here, so the total shown is the total issued.
+  const preview = useCreditNotePreview(invoice.id, opened ? chosenLines : null);
+  const valid = linesValid && preview.note !== null;
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Credit note for {invoiceTitle(invoice)}</Text>} size="xl">
       <form
@@ -327,8 +328,7 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
                 settlement,
                 idempotency_key: key,
                 ...(description.trim() ? { description: description.trim() } : {}),
-                // Always the lines chosen: "the whole invoice" on the server credits every line in full,
-                // which a coupon makes more than the invoice's total.
+                // Always the lines chosen, as previewed (the total shown is the total issued).
                 lines: chosen.map((r) => ({ line_id: r.line.id, amount: (r.parsed as { minor: string }).minor })),
               }),
             );
@@ -349,20 +349,10 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
               size="xs"
               variant="default"
               onClick={() => {
-                // Every line in full, but never more than the invoice has left to credit: a coupon (a
-                // negative line) or an earlier credit note leaves less than the sum of the lines.
-                let budget = cap.maxSubtotal;
-                const pick: Record<string, boolean> = {};
-                const fill: Record<string, string> = {};
-                for (const l of creditable) {
-                  const left = big(l.amount) - big(l.credited);
-                  const take = left < budget ? left : budget;
-                  budget -= take;
-                  pick[l.id] = take > 0n;
-                  fill[l.id] = minorToDecimal((take > 0n ? take : left).toString(), a.scale);
-                }
-                setPicked(pick);
-                setAmounts(fill);
+                // Every line in full: the engine counts each at its value after coupons, so all of
+                // them together are exactly what is left of the invoice.
+                setPicked(Object.fromEntries(creditable.map((l) => [l.id, true])));
+                setAmounts(Object.fromEntries(creditable.map((l) => [l.id, minorToDecimal(subAmounts(l.amount, l.credited), a.scale)])));
               }}
             >
               Credit every line in full
@@ -413,22 +403,20 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
           </Table>
           <Group justify="space-between" gap="xs" data-testid="credit-room">
             <Text size="sm" c="dimmed">
-              Left to credit on the invoice: <Money amount={cap.room.toString()} asset={invoice.currency} fw={600} c="var(--mantine-color-text)" /> (total {formatAmount(invoice.total, a)}
+              Left to credit on the invoice: <Money amount={room.toString()} asset={invoice.currency} fw={600} c="var(--mantine-color-text)" /> (total {formatAmount(invoice.total, a)}
               {big(invoice.credited) > 0n ? `, ${formatAmount(invoice.credited, a)} already credited` : ''}
               {big(invoice.discounts) !== 0n ? `, discounts ${formatAmount(invoice.discounts, a)} included` : ''})
             </Text>
-            {noteTotal !== null && (
+            {preview.note && (
               <Text size="sm" data-testid="credit-note-total">
-                Credit note total <Money amount={noteTotal.toString()} asset={invoice.currency} fw={600} />
-                {noteTotal !== big(net) ? ' with tax' : ''}
+                Credit note total <Money amount={preview.note.total} asset={invoice.currency} fw={600} />
+                {preview.note.total !== preview.note.subtotal ? ` (${formatAmount(preview.note.subtotal, a)} of lines${big(preview.note.tax) > 0n ? `, ${formatAmount(preview.note.tax, a)} tax` : ''})` : ''}
               </Text>
             )}
           </Group>
-          {tooMuch && (
+          {preview.error && (
             <Alert color="red" variant="light" py="xs" data-testid="credit-too-much">
-              <Text size="sm">
-                That is {formatAmount(noteTotal!.toString(), a)} with tax, more than the {formatAmount(cap.room.toString(), a)} left to credit on this invoice. Lower the amounts (at most {formatAmount(cap.maxSubtotal.toString(), a)} before tax).
-              </Text>
+              <Text size="sm">{preview.error.message}</Text>
             </Alert>
           )}
           <SimpleGrid cols={2}>
@@ -451,7 +439,7 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
           </SimpleGrid>
           <Text size="xs" c="dimmed">
             {settlement === 'credit'
-              ? 'As credit: what was paid goes back to the lots that paid it (last in, first out); what is still owed is reduced.'
+              ? 'As credit: what was paid goes back to the lots that paid for this invoice, the most recent first; what is still owed is reduced.'
               : 'As a refund: you pay the money back outside Tollgate (your PSP or bank); the credit note records it.'}
           </Text>
           <Textarea label="Description (optional)" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} maxLength={500} />
@@ -465,7 +453,7 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
                 Cancel
               </Button>
               <Button type="submit" color="red" loading={busy} disabled={!valid} data-testid="credit-note-submit">
-                {net && noteTotal !== null ? `Credit ${formatAmount(noteTotal.toString(), a)}${noteTotal !== big(net) ? ' with tax' : ''} ${settlement === 'refund' ? 'as a refund' : 'as credit'}` : 'Issue credit note'}
+                {preview.note ? `Credit ${formatAmount(preview.note.total, a)}${big(preview.note.tax) > 0n ? ' with tax' : ''} ${settlement === 'refund' ? 'as a refund' : 'as credit'}` : 'Issue credit note'}
               </Button>
             </Group>
           </Group>

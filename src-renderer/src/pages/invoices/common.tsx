@@ -222,6 +222,7 @@ export function InvoiceTotals({ invoice }: { invoice: Invoice }) {
       <Row label={draft ? 'Amount due (once finalized)' : 'Amount due'} amount={invoice.amount_due} currency={c} strong={!draft} testId="invoice-amount-due" />
       {invoice.amount_paid !== '0' && <Row label="Payments" amount={`-${invoice.amount_paid}`} currency={c} />}
       {invoice.credited !== '0' && <Row label="Credit notes" amount={`-${invoice.credited}`} currency={c} />}
+      {invoice.repaid_from_credit !== '0' && <Row label="Repaid from credit since" hint="later top-ups and grants, oldest invoice first" amount={`-${invoice.repaid_from_credit}`} currency={c} testId="invoice-repaid-from-credit" />}
       {!draft && invoice.status !== 'void' && (
         <Box style={{ borderTop: '1px solid var(--tg-border)' }} pt={6}>
           <Row label="Outstanding" amount={invoice.amount_outstanding} currency={c} strong testId="invoice-outstanding" />

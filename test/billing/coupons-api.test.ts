@@ -12,7 +12,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
 import type { LiveChange } from '../../src-main/engine/context';
-import { ledgerDigest, type ServerFixture, startApi } from '../helpers/harness';
+import { ledgerDigest, type ServerFixture, startApi, advanceBilling } from '../helpers/harness';
 
 let fx: ServerFixture;
 let clock: ManualClock;
@@ -34,10 +34,7 @@ async function start() {
   await fx.op('createSubscription', { customer: 'acme', plan: 'pro' });
 }
 
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
 const callEvent = (id: string) => fx.op('ingestEvent', { transaction_id: id, customer: 'acme', code: 'calls' });
 /** The invoices of acme, oldest first, with their lines. */
 async function invoices(): Promise<any[]> {

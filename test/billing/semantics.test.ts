@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
-import { type EngineFixture, openEngine } from '../helpers/harness';
+import { type EngineFixture, openEngine, advanceBilling } from '../helpers/harness';
 
 let fx: EngineFixture;
 let clock: ManualClock;
@@ -46,10 +46,7 @@ function revenueByKind(periodId?: number): Record<string, bigint> {
   }
   return out;
 }
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
 /** What a segment's usage of a charge came to: debits less credits given back. */
 const usageNet = (periodId: number) => {
   const r = revenueByKind(periodId);

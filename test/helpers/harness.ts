@@ -111,3 +111,15 @@ export async function seedTokens(op: EngineFixture['op'], o: { customer?: string
   await op('createSubscription', { customer, plan: 'tok' });
   return customer;
 }
+
+/** Moves a test's manual clock to `iso` and runs billing as the engine's timer would: periods close, drafts past their grace finalize. */
+export async function advanceBilling(engine: Engine, clock: { set(ms: number): void }, iso: string): Promise<void> {
+  clock.set(Date.parse(iso));
+  await engine.runBilling();
+}
+
+/** Closes the period ending at `end`, then goes 25 h past it (past the 24 h grace the tests set): its invoice finalizes. */
+export async function finishBillingPeriod(engine: Engine, clock: { set(ms: number): void }, end: string): Promise<void> {
+  await advanceBilling(engine, clock, end);
+  await advanceBilling(engine, clock, new Date(Date.parse(end) + 25 * 3600_000).toISOString());
+}

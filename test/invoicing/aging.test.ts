@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
 import { bucketOf, daysPastDue } from '../../src-main/engine/invoicing/aging';
-import { type ServerFixture, startApi } from '../helpers/harness';
+import { type ServerFixture, startApi, advanceBilling } from '../helpers/harness';
 
 let fx: ServerFixture;
 let clock: ManualClock;
@@ -27,10 +27,7 @@ async function ok<T = any>(method: string, path: string, body?: unknown): Promis
   return res.body;
 }
 const aging = (query = '') => ok('GET', `/v1/receivables/aging${query}`);
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
 
 /**
  * Postpaid customers on a $100.00 monthly fee billed in arrears, invoices due 10 days after they

@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
-import { type ServerFixture, startApi } from '../helpers/harness';
+import { type ServerFixture, startApi, advanceBilling } from '../helpers/harness';
 
 let fx: ServerFixture;
 let clock: ManualClock;
@@ -30,10 +30,7 @@ async function ok<T = any>(method: string, path: string, body?: unknown): Promis
   expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
   return res.body;
 }
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
 const invoices = async (customer = 'acme') => (await ok('GET', `/v1/invoices?customer=${customer}&limit=500`)).data as any[];
 const balance = async (customer = 'acme') => (await ok('GET', `/v1/customers/${customer}/balances`)).balances.find((b: any) => b.asset === 'USD');
 const aging = async (customer = 'acme') => (await ok('GET', `/v1/receivables/aging?customer=${customer}`)).customers[0];

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
-import { type EngineFixture, openEngine, type ServerFixture, startApi } from '../helpers/harness';
+import { type EngineFixture, openEngine, type ServerFixture, startApi, advanceBilling, finishBillingPeriod } from '../helpers/harness';
 
 let fx: EngineFixture | ServerFixture;
 let clock: ManualClock;
@@ -16,14 +16,8 @@ afterEach(async () => {
 });
 
 const at = (s: string) => Date.parse(s);
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
-const finishPeriod = async (end: string) => {
-  await advanceTo(end);
-  await advanceTo(new Date(at(end) + 25 * 3600_000).toISOString());
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
+const finishPeriod = (end: string) => finishBillingPeriod(fx.engine, clock, end);
 const call = (id: string) => fx.op<any>('ingestEvent', { transaction_id: id, customer: 'acme', code: 'calls' });
 
 /** Tax of a base at `rate` %, half up, exclusive (base x rate / 100) or inclusive (base x rate / (100 + rate)). */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
-import { type EngineFixture, ledgerDigest, openEngine } from '../helpers/harness';
+import { type EngineFixture, ledgerDigest, openEngine, advanceBilling, finishBillingPeriod } from '../helpers/harness';
 
 let fx: EngineFixture;
 let clock: ManualClock;
@@ -32,15 +32,8 @@ async function start(o: { now?: string; customer?: Record<string, unknown>; plan
   return fx.op<any>('createSubscription', { customer: 'acme', plan: 'p' });
 }
 
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
-/** Closes the period ending at `end` (its grace starts then), then goes past the grace: the invoice finalizes. */
-const finishPeriod = async (end: string) => {
-  await advanceTo(end);
-  await advanceTo(new Date(at(end) + 25 * 3600_000).toISOString());
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
+const finishPeriod = (end: string) => finishBillingPeriod(fx.engine, clock, end);
 const call = (id: string, extra: Record<string, unknown> = {}) => fx.op<any>('ingestEvent', { transaction_id: id, customer: 'acme', code: 'calls', ...extra });
 const invoices = async () => (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
-import { type EngineFixture, openEngine } from '../helpers/harness';
+import { type EngineFixture, openEngine, advanceBilling } from '../helpers/harness';
 
 let fx: EngineFixture;
 let clock: ManualClock;
@@ -20,10 +20,7 @@ afterEach(async () => {
 });
 
 const at = (s: string) => Date.parse(s);
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
 const invoices = async () => (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
 const sumOfLines = (inv: any) => inv.lines.filter((l: any) => !l.informational).reduce((s: bigint, l: any) => s + BigInt(l.amount), 0n);
 const topUp = (amount: string) => fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount });

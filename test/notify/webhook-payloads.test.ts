@@ -15,7 +15,7 @@ import { WEBHOOK_EVENT_TYPES } from '../../shared/contract/notify';
 import { COALESCED_TYPES, WEBHOOK_TEST_TYPE, webhookMessage, type WebhookType } from '../../shared/contract/webhook-messages';
 import { ManualClock } from '../../src-main/engine/clock';
 import { openApiDocument } from '../../src-main/http/server';
-import { type EngineFixture, openEngine } from '../helpers/harness';
+import { type EngineFixture, openEngine, advanceBilling } from '../helpers/harness';
 
 interface Message {
   id: string;
@@ -84,10 +84,7 @@ let clock: ManualClock;
 /** Makes the engine send every webhook type, in one plausible month of a small Tollgate. */
 async function produceEveryType() {
   const op = fx.op;
-  const advanceTo = async (iso: string) => {
-    clock.set(at(iso));
-    await fx.engine.runBilling();
-  };
+  const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
   await op('createWebhookEndpoint', { url: rx.url, event_types: ['*'] });
   // Fails every delivery: disabled once its failures span webhookDisableAfterMs (webhook.endpoint_disabled).
   const down = await op<{ id: string }>('createWebhookEndpoint', { url: `${rx.url}?down`, event_types: ['wallet.topped_up'] });

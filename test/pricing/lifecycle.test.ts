@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
-import { type EngineFixture, openEngine } from '../helpers/harness';
+import { type EngineFixture, openEngine, advanceBilling } from '../helpers/harness';
 
 let fx: EngineFixture;
 let clock: ManualClock;
@@ -43,10 +43,7 @@ function revenueByKind(): Record<string, bigint> {
   }
   return out;
 }
-const advanceTo = async (iso: string) => {
-  clock.set(at(iso));
-  await fx.engine.runBilling();
-};
+const advanceTo = (iso: string) => advanceBilling(fx.engine, clock, iso);
 const balance = async () => (await fx.op<any>('getBalances', { external_id: 'acme' })).balances.find((b: any) => b.asset === 'USD');
 const call = (id: string, extra: Record<string, unknown> = {}) => fx.op<any>('ingestEvent', { transaction_id: id, customer: 'acme', code: 'calls', ...extra });
 

@@ -1,3 +1,4 @@
+import { roundQuotient } from '../../shared/decimal';
 import { zonedDate } from '../../shared/time';
 import type { CustomerRow, InvoiceRow, PeriodRow } from '../storage/store';
 import type { EngineContext } from './context';
@@ -45,16 +46,6 @@ const monthKey = (ms: number, tz: string) => {
 /** "YYYY-MM" (UTC). */
 export const utcMonth = (ms: number) => new Date(ms).toISOString().slice(0, 7);
 
-/** Round half away from zero of n / d (d > 0). */
-function roundDiv(n: bigint, d: bigint): bigint {
-  const q = n / d;
-  const r = n % d;
-  if (r === 0n) return q;
-  const twice = (r < 0n ? -r : r) * 2n;
-  if (twice < d) return q;
-  return n < 0n ? q - 1n : q + 1n;
-}
-
 /**
  * `total` spread over `weights` in proportion, by cumulative rounding: part k is the rounded
  * cumulative share up to k less the rounded cumulative share up to k-1, so the parts add up to
@@ -71,7 +62,7 @@ export function spread(total: bigint, weights: bigint[]): bigint[] {
   let prev = 0n;
   for (const w of weights) {
     cum += w;
-    const at = roundDiv(total * cum * sign, sum * sign);
+    const at = roundQuotient(total * cum * sign, sum * sign, 'half_up');
     parts.push(at - prev);
     prev = at;
   }

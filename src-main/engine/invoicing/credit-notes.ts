@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { roundQuotient } from '../../../shared/decimal';
 import type { CreateCreditNote, CreditNote } from '../../../shared/contract/invoicing';
 import type { DocumentModel } from '../../documents/model';
 import type { AccountRow, InvoiceRow } from '../../storage/store';
@@ -205,7 +206,7 @@ export class CreditNotes {
       const n = net.get(id) ?? 0n;
       if (c >= a) return n;
       if (a <= 0n || c <= 0n) return 0n;
-      return (2n * c * n + a) / (2n * a);
+      return roundQuotient(c * n, a, 'half_up');
     };
     const basesAt = (credited: Map<string, bigint>): { money: bigint; bases: Map<string, bigint>; taxable: bigint } => {
       let money = 0n;
@@ -240,7 +241,7 @@ export class CreditNotes {
           const byRate = taxOf(now.bases);
           return { money: now.money, tax: sum(byRate), byRate: new Map([...byRate].map(([r, t]) => [r, { base: now.bases.get(r) ?? 0n, tax: t }])) };
         }
-        const tax = full.taxable > 0n ? (2n * invoice.tax * now.taxable + full.taxable) / (2n * full.taxable) : 0n;
+        const tax = full.taxable > 0n ? roundQuotient(invoice.tax * now.taxable, full.taxable, 'half_up') : 0n;
         return { money: now.money, tax, byRate: new Map() };
       },
     };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Receipt } from '../../../shared/contract/invoicing';
+import { roundQuotient } from '../../../shared/decimal';
 import { minorToDecimal } from '../../../shared/money';
 import type { DocumentModel } from '../../documents/model';
 import type { Assets } from '../assets';
@@ -115,7 +116,7 @@ export class Receipts {
   returnTax(topUp: { id: string; amount: bigint }, givenBack: bigint, kind: 'refund' | 'chargeback'): bigint {
     const r = this.ctx.store.getReceiptTax(topUp.id);
     if (!r || r.tax === 0n || topUp.amount <= 0n || givenBack <= 0n) return 0n;
-    const due = givenBack >= topUp.amount ? r.tax : (2n * r.tax * givenBack + topUp.amount) / (2n * topUp.amount);
+    const due = givenBack >= topUp.amount ? r.tax : roundQuotient(r.tax * givenBack, topUp.amount, 'half_up');
     const piece = due - this.returnedOf(r.number, r.currency);
     if (piece <= 0n) return 0n;
     const { books } = this.ctx;

@@ -90,9 +90,10 @@ export const CreditNote = z.object({
   reason: CreditNoteReason,
   settlement: z.enum(['credit', 'refund']),
   lines: z.array(z.object({ line_id: z.string(), description: z.string(), amount: AmountOut })),
-  subtotal: AmountOut,
+  subtotal: AmountOut.meta({ description: 'The credited line amounts, before the coupons that discounted those lines on the invoice.' }),
+  discounts: AmountOut.meta({ description: 'The coupons\' share of the credited lines, negative or zero (as on the invoice): what the lines are worth is subtotal + discounts.' }),
   tax: AmountOut,
-  total: AmountOut,
+  total: AmountOut.meta({ description: 'subtotal + discounts + tax (tax-exclusive prices); subtotal + discounts under tax-inclusive prices (the tax is inside). What is credited or refunded.' }),
   pdf_sha256: z.string().nullable().meta({ description: 'Set once the PDF is rendered, just after the note is created.' }),
   created_at: IsoTime,
 });

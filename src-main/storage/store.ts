@@ -1552,14 +1552,17 @@ export class Store {
       row,
     );
   }
-  listCreditNotes(invoiceId: string): { id: string; number: string; reason: string; settlement: string; lines: string; subtotal: bigint; tax: bigint; total: bigint; to_receivable: bigint; pdf_sha256: string | null; created_at: number }[] {
-    return this.all<Record<string, unknown>>('SELECT id, number, reason, settlement, lines, subtotal, tax, total, to_receivable, pdf_sha256, created_at FROM credit_notes WHERE invoice_id = ? ORDER BY created_at, id', [invoiceId], true).map((r) => ({
+  listCreditNotes(invoiceId: string): { id: string; number: string; reason: string; settlement: string; lines: string; subtotal: bigint; discounts: bigint; tax: bigint; total: bigint; to_receivable: bigint; pdf_sha256: string | null; created_at: number }[] {
+    // A note's coupon share is kept only as the discount rows of its document.
+    const discounts = "(SELECT COALESCE(SUM(CAST(json_extract(d.value, '$.amount') AS INTEGER)), 0) FROM json_each(document, '$.model.discounts') d)";
+    return this.all<Record<string, unknown>>(`SELECT id, number, reason, settlement, lines, subtotal, ${discounts} AS discounts, tax, total, to_receivable, pdf_sha256, created_at FROM credit_notes WHERE invoice_id = ? ORDER BY created_at, id`, [invoiceId], true).map((r) => ({
       id: r.id as string,
       number: r.number as string,
       reason: r.reason as string,
       settlement: r.settlement as string,
       lines: r.lines as string,
       subtotal: r.subtotal as bigint,
+      discounts: r.discounts as bigint,
       tax: r.tax as bigint,
       total: r.total as bigint,
       to_receivable: r.to_receivable as bigint,

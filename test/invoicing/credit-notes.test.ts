@@ -111,6 +111,7 @@ describe('the tax of a credit note is cumulative', () => {
     expect(expectedTaxes).toEqual([1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
     expect(notes.map((n) => Number(n.tax))).toEqual(expectedTaxes);
     expect(notes.map((n) => n.total)).toEqual(Array(10).fill('3'));
+    expect(notes.map((n) => n.discounts)).toEqual(Array(10).fill('0')); // no coupon; under inclusive prices total = subtotal + discounts
     const rest = await note(inv);
     expect(rest).toMatchObject({ subtotal: '3470', tax: String(583 - 5), total: '3470' });
     const all = [...notes, rest];
@@ -132,6 +133,8 @@ describe('the tax of a credit note is cumulative', () => {
     const first = await note(inv, [{ line_id: fee.id, amount: '1000' }]);
     expect(first).toMatchObject({ subtotal: '1000', tax: String(taxOf(worth, 20, false)), total: String(worth + taxOf(worth, 20, false)) });
     expect(first).toMatchObject({ tax: '156', total: '937' });
+    // The coupon's share is stated, so the note reads as arithmetic: 1,000 - 219 + 156 = 937.
+    expect(first.discounts).toBe(String(worth - 1000));
     const second = await note(inv, [{ line_id: charge.id, amount: '100' }]);
     // charge has no coupon: cumulative base 781 + 100 = 881, tax round(176.2) = 176, so 20 now
     expect(second).toMatchObject({ subtotal: '100', tax: String(taxOf(881, 20, false) - 156), total: '120' });
@@ -140,6 +143,8 @@ describe('the tax of a credit note is cumulative', () => {
     expect(rest).toMatchObject({ subtotal: '2400', tax: '384', total: String(1719 + 200 + 384) });
     const all = [first, second, rest];
     expect([sum(all, 'subtotal'), sum(all, 'tax'), sum(all, 'total')]).toEqual([3500, 560, 3360]);
+    expect(sum(all, 'discounts')).toBe(-700);
+    for (const n of all) expect(Number(n.total)).toBe(Number(n.subtotal) + Number(n.discounts) + Number(n.tax));
     const after = await fx.op<any>('getInvoice', { id: inv.id });
     expect(after.credited).toBe('3360');
     for (const l of after.lines.filter((x: any) => !x.informational && x.kind !== 'coupon')) expect(l.credited).toBe(l.amount);
@@ -207,7 +212,7 @@ describe('a credit note preview', () => {
     const preview = await api<any>('POST', `/v1/invoices/${inv.id}/credit-notes/preview`, body);
     expect(preview.status).toBe(200);
     // 1,000 of the fee is worth 781 after its coupon share, taxed 156 (as the engine test above computes).
-    expect(preview.body).toMatchObject({ subtotal: '1000', tax: '156', total: '937' });
+    expect(preview.body).toMatchObject({ subtotal: '1000', discounts: '-219', tax: '156', total: '937' });
     expect(await digest()).toBe(before);
     // The whole invoice, previewed, is exactly what is left of it: its total.
     const whole = await api<any>('POST', `/v1/invoices/${inv.id}/credit-notes/preview`, { reason: 'other', settlement: 'credit' });

@@ -274,6 +274,7 @@ export class CreditNotes {
       settlement: n.settlement as 'credit' | 'refund',
       lines: JSON.parse(n.lines) as { line_id: string; description: string; amount: string }[],
       subtotal: n.subtotal.toString(),
+      discounts: n.discounts.toString(),
       tax: n.tax.toString(),
       total: n.total.toString(),
       pdf_sha256: n.pdf_sha256,

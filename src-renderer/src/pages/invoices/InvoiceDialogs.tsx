@@ -410,7 +410,9 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
             {preview.note && (
               <Text size="sm" data-testid="credit-note-total">
                 Credit note total <Money amount={preview.note.total} asset={invoice.currency} fw={600} />
-                {preview.note.total !== preview.note.subtotal ? ` (${formatAmount(preview.note.subtotal, a)} of lines${big(preview.note.tax) > 0n ? `, ${formatAmount(preview.note.tax, a)} tax` : ''})` : ''}
+                {preview.note.total !== preview.note.subtotal
+                  ? ` (${formatAmount(preview.note.subtotal, a)} of lines${big(preview.note.discounts) !== 0n ? `, discounts ${formatAmount(preview.note.discounts, a)}` : ''}${big(preview.note.tax) > 0n ? `, ${formatAmount(preview.note.tax, a)} tax` : ''})`
+                  : ''}
               </Text>
             )}
           </Group>

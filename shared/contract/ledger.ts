@@ -222,7 +222,7 @@ export const TopUp = z.object({
       returned: AmountOut.meta({ description: 'What refunds and a chargeback gave back of it: after `g` of the top-up\'s `amount` has gone back in all, round(amount of tax × g / top-up amount), half up; all of it once the whole top-up is back. Each refund gives back that less what earlier ones did, so pieces add up exactly.' }),
     })
     .nullable()
-    .meta({ description: 'Tax taken at top-up (tax point `top_up`), posted funding -> tax; a refund or chargeback moves its share back tax -> funding. null when none was taken (another tax point, a rate of 0, a grant, no receipt).' }),
+    .meta({ description: 'Tax taken at top-up (tax point `top_up`), posted funding -> tax when it is paid on top of the amount, revenue -> tax when prices include tax (it is inside the amount paid); a refund or chargeback moves its share back to where it came from. null when none was taken (another tax point, a rate of 0, a grant, no receipt).' }),
   created_at: IsoTime,
   updated_at: IsoTime,
 });

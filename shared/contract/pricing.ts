@@ -317,7 +317,7 @@ export const UpdateSettings = z.strictObject({
   default_currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   invoice_prefix: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, { error: 'upper-case letters, digits and - (at most 16)' }).optional().meta({ description: 'Invoices are numbered PREFIX-YYYY-000001, without gaps.' }),
   payment_terms_days: z.number().int().min(0).max(365).optional(),
-  tax_point: z.enum(['invoice', 'top_up']).optional().meta({ description: '`invoice`: tax is computed per rate on each invoice and posted; `top_up`: the top-up receipt is the tax document and usage statements of prepaid credit carry no tax; a refund or chargeback of such a top-up gives back the tax on the part returned (the top-up\'s `tax.returned`). Changing it changes nothing already taken: a top-up made under `invoice` took no tax and its refunds return none.' }),
+  tax_point: z.enum(['invoice', 'top_up']).optional().meta({ description: '`invoice`: tax is computed per rate on each invoice and posted; `top_up`: the top-up receipt is the tax document and usage statements of prepaid credit carry no tax; under tax-inclusive prices the receipt\'s tax is inside the amount paid (taken out of revenue, not added to cash in); a refund or chargeback of such a top-up gives back the tax on the part returned (the top-up\'s `tax.returned`). Changing it changes nothing already taken: a top-up made under `invoice` took no tax and its refunds return none.' }),
   tax_rate: TaxRate.optional().meta({ description: 'The operator\'s default rate, percent.' }),
   tax_inclusive: z.boolean().optional().meta({ description: 'Prices include tax (tax is the part of the total), or tax comes on top (default).' }),
   billing_timezone: z.string().max(64).optional(),

@@ -21,7 +21,7 @@ import { parseTimestampField } from './timestamps';
  * Top-up states: pending -> succeeded | failed | expired; succeeded -> refunded (when its unused
  * rest has been refunded, or on a chargeback). A pending top-up credits nothing.
  *
- * Tax taken at top-up (tax point `top_up`: on the receipt, funding -> tax) goes back with the money:
+ * Tax taken at top-up (tax point `top_up`: on the receipt, funding -> tax, or revenue -> tax when inside the price) goes back with the money:
  * each refund and a chargeback gives back the tax on its part of the top-up (`onGivenBack`, see
  * `Receipts.returnTax` for the rule), so cash in falls by all that is paid back, tax included.
  */

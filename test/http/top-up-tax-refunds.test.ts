@@ -8,6 +8,10 @@
  * The rule (cumulative, exact): after `g` of a top-up's `amount` has gone back in all, the tax
  * returned in all is round(tax × g / amount), half up; each piece returns that less what earlier
  * pieces returned.
+ *
+ * Under tax-inclusive prices the tax is inside what was paid: it comes out of revenue (revenue -> tax)
+ * rather than being counted as cash a second time, and goes back to revenue on a refund. Found in
+ * reconciliation: a 600 top-up including 100 of tax showed 700 of cash in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ServerFixture, startApi } from '../helpers/harness';
@@ -158,5 +162,33 @@ describe('refunds and chargebacks give back the tax taken at top-up', () => {
     const usd = (await api('GET', '/v1/overview')).body.assets.find((a: any) => a.asset === 'USD');
     expect(usd.cash_in).toBe('120');
     expect((await api('GET', '/v1/ledger/verify')).body.ok).toBe(true);
+  });
+
+  it('tax inside the price: cash in is what was paid, the tax comes out of revenue, and goes back there on a refund (600 including 100)', async () => {
+    const api = await setUp();
+    expect((await api('PATCH', '/v1/settings', { tax_inclusive: true })).status).toBe(200);
+    const revenue = async () => (await api('GET', '/v1/overview')).body.assets.find((a: any) => a.asset === 'USD').recognized_revenue;
+    const tu = (await api('POST', '/v1/customers/pre2/top-ups', { asset: 'USD', amount: '600' })).body;
+    // 600 including 20 %: tax round(600 x 20 / 120) = 100, net 500; the customer paid 600 in all.
+    expect((await api('GET', `/v1/top-ups/${tu.id}/receipt`)).body).toMatchObject({ net: '500', tax: '100', total: '600' });
+    // Before: cash_in 700 (the tax counted again on top of the 600 paid).
+    expect(await figures()).toEqual({ tax: 100n, posted: '600', debt: '0', cash_in: '600', ok: true });
+    expect(await revenue()).toBe('-100');
+    for (const id of ['e1', 'e2', 'e3']) expect((await api('POST', '/v1/events', { transaction_id: id, customer: 'pre2', code: 'calls' })).status).toBe(201);
+    // 300 of credit used at tax-inclusive prices: its revenue, net of the tax already taken, is 250 (300 x 100 / 120).
+    const r = await api('POST', `/v1/top-ups/${tu.id}/refund`, {});
+    expect(r.body).toMatchObject({ status: 'refunded', refunded_amount: '300', tax: { amount: '100', returned: '50' } });
+    expect(await figures()).toEqual({ tax: 50n, posted: '0', debt: '0', cash_in: '300', ok: true });
+    // 250 of revenue and the 50 still on the tax account: the 300 kept, the tax inside it included.
+    expect(await revenue()).toBe('250');
+  });
+
+  it('a receipt\'s tax goes back to where it came from, whatever the setting says at the refund', async () => {
+    const api = await setUp();
+    const onTop = (await api('POST', '/v1/customers/pre2/top-ups', { asset: 'USD', amount: '500' })).body; // taxed 100 on top
+    expect((await api('PATCH', '/v1/settings', { tax_inclusive: true })).status).toBe(200);
+    expect((await api('POST', `/v1/top-ups/${onTop.id}/refund`, {})).body.tax).toEqual({ currency: 'USD', amount: '100', returned: '100' });
+    // The customer got 500 back and 100 of tax: cash in falls by both, to nothing.
+    expect(await figures()).toEqual({ tax: 0n, posted: '0', debt: '0', cash_in: '0', ok: true });
   });
 });

@@ -15,11 +15,13 @@ import { taxOn, taxRateFor } from './tax';
 
 /**
  * Receipts for succeeded paid top-ups. Under the top-up tax point the receipt is the tax
- * document: the tax on what was paid is shown and posted (funding -> tax), and usage of that
+ * document: the tax on what was paid is shown and posted (see below), and usage of that
  * credit later carries no tax. A custom-asset top-up shows the fiat price paid for it.
  *
+ * Tax on top is posted funding -> tax (the customer paid it on top of the credit); tax inside the
+ * price, revenue -> tax (it was paid within the credit's own amount, so cash in is what was paid).
  * When part of such a top-up goes back to the customer (a refund, a chargeback), the tax taken on
- * that part goes back with it (tax -> funding, under the receipt's ref `receipt:<number>`): see
+ * that part goes back with it (to where it came from, under the receipt's ref `receipt:<number>`): see
  * `returnTax`. A top-up made under the invoice tax point took no tax and returns none.
  */
 export class Receipts {
@@ -54,8 +56,14 @@ export class Receipts {
     const seq = this.numbers.next(key);
     const number = `RC-${year}-${String(seq).padStart(6, '0')}`;
     if (tax > 0n) {
+      // Tax on top was paid on top (funding -> tax: cash in is the receipt's total). Tax inside the
+      // price of fiat credit was paid within the top-up's own amount, already cash in (funding ->
+      // wallet): it comes out of revenue instead, as under tax-inclusive invoices, since the credit
+      // is later used at tax-inclusive prices with no tax of its own. (A custom asset's fiat price
+      // is not in the ledger, only its tax: that stays funding -> tax.)
       const { books } = this.ctx;
-      books.post(books.systemAccount(currency, 'funding'), books.systemAccount(currency, 'tax'), tax, 0, { kind: 'tax', ref: `receipt:${number}` });
+      const from = s.tax_inclusive && asset.kind === 'fiat' ? 'revenue' : 'funding';
+      books.post(books.systemAccount(currency, from), books.systemAccount(currency, 'tax'), tax, 0, { kind: 'tax', ref: `receipt:${number}` });
     }
     const fiat = this.assets.require(currency);
     const description = asset.kind === 'fiat' ? `Prepaid credit top-up (${topUp.id})` : `${minorToDecimal(topUp.amount, asset.scale)} ${asset.code} prepaid (${topUp.id})${topUp.rate ? ` at ${topUp.rate} ${currency} each` : ''}`;
@@ -90,7 +98,8 @@ export class Receipts {
 
   /**
    * The tax a top-up's receipt took and how much of it refunds and a chargeback have given back so
-   * far, read from the ledger (the tax -> funding transfers under the receipt's ref). null when no
+   * far, read from the ledger (the transfers from tax back to where it came from, under the
+   * receipt's ref). null when no
    * tax was taken (no receipt, another tax point, a rate of 0).
    */
   taxOf(topUpId: string): { currency: string; amount: bigint; returned: bigint } | null {
@@ -101,14 +110,26 @@ export class Receipts {
 
   private returnedOf(number: string, currency: string): bigint {
     const { books, store } = this.ctx;
-    return store.sumTransfersByRef(books.systemAccount(currency, 'tax').id, books.systemAccount(currency, 'funding').id, `receipt:${number}`);
+    return store.sumTransfersByRef(books.systemAccount(currency, 'tax').id, this.taxSource(number, currency).id, `receipt:${number}`);
+  }
+
+  /**
+   * Where a receipt's tax came from, read from the ledger so that it goes back where it came from
+   * whatever the settings say now: revenue (tax inside the price) or funding (tax on top, and every
+   * receipt made before tax-inclusive receipts took it from revenue).
+   */
+  private taxSource(number: string, currency: string) {
+    const { books, store } = this.ctx;
+    const revenue = books.systemAccount(currency, 'revenue');
+    return store.sumTransfersByRef(revenue.id, books.systemAccount(currency, 'tax').id, `receipt:${number}`) > 0n ? revenue : books.systemAccount(currency, 'funding');
   }
 
   /**
    * Gives back the tax on the part of a top-up that has gone back to the customer, once `givenBack`
    * of its `amount` (asset units: refunds so far, plus the chargeback's share) has. Cumulative rule,
    * exact in integers: the tax returned in all is round(tax × givenBack / amount), half up (all of
-   * it once the whole top-up is back); this transfer (tax -> funding) is that less what earlier
+   * it once the whole top-up is back); this transfer (tax -> where the tax came from: funding, or
+   * revenue for tax inside the price) is that less what earlier
    * ones returned. So refunds of a top-up in any number of pieces return exactly its tax between
    * them, and no piece is off by more than one minor unit from its proportional share. Returns what
    * this call gave back (0 when the receipt took no tax).
@@ -120,7 +141,7 @@ export class Receipts {
     const piece = due - this.returnedOf(r.number, r.currency);
     if (piece <= 0n) return 0n;
     const { books } = this.ctx;
-    books.post(books.systemAccount(r.currency, 'tax'), books.systemAccount(r.currency, 'funding'), piece, 0, { kind, ref: `receipt:${r.number}` });
+    books.post(books.systemAccount(r.currency, 'tax'), this.taxSource(r.number, r.currency), piece, 0, { kind, ref: `receipt:${r.number}` });
     return piece;
   }
 

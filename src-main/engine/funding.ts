@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Adjustment, CreateAdjustment, CreateTopUp, RefundTopUp, ReverseTopUp, TopUp } from '../../shared/contract/ledger';
 import { dec, mul, toMinor } from '../../shared/decimal';
-import type { CustomerRow, TopUpRow } from '../storage/store';
+import type { CustomerRow, LotRow, TopUpRow } from '../storage/store';
 import type { Assets } from './assets';
 import type { Authorizations } from './authorizations';
 import type { EngineContext } from './context';
@@ -219,7 +219,7 @@ export class Funding {
     const customer = this.customers.byInternalId(row.customer_id);
     const ws = this.wallet(customer, row.asset);
     const lot = this.ctx.books.lot(ws, row.lot_id!);
-    const refundable = lot.expired ? 0n : freeOf(lot);
+    const refundable = lot.expired ? 0n : refundableOf(row, lot);
     const take = amount ?? refundable;
     if (take > refundable) {
       const money = (v: bigint) => moneyText(v, row.asset, this.assets.find(row.asset)?.scale);
@@ -229,7 +229,7 @@ export class Funding {
     drawFromLot(this.ctx.books, ws, lot, take, this.ctx.books.systemAccount(row.asset, 'funding'), 'refund', reason ? `${row.id}: ${reason}` : row.id);
     row.refunded_amount += take;
     this.onGivenBack?.(row, row.refunded_amount, 'refund');
-    if (freeOf(lot) === 0n && lot.reserved === 0n) row.status = 'refunded';
+    if (row.refunded_amount >= row.amount || (freeOf(lot) === 0n && lot.reserved === 0n)) row.status = 'refunded';
     row.updated_at = this.ctx.now();
     this.ctx.store.updateTopUp(row);
     this.ctx.emit({ type: 'top_up', customer: customer.external_id, id: row.id, asset: row.asset });
@@ -381,7 +381,7 @@ export class Funding {
     let refundable = 0n;
     if (row.lot_id !== null && row.kind === 'paid' && !row.chargeback) {
       const lot = this.ctx.books.cachedWallet(row.customer_id, row.asset)?.lots.find((l) => l.id === row.lot_id) ?? this.ctx.store.getLot(row.lot_id);
-      if (lot && !lot.expired && (lot.expires_at === null || lot.expires_at > this.ctx.now())) refundable = freeOf(lot);
+      if (lot && !lot.expired && (lot.expires_at === null || lot.expires_at > this.ctx.now())) refundable = refundableOf(row, lot);
     }
     const tax = row.kind === 'paid' && row.status !== 'pending' ? (this.taxOf?.(row.id) ?? null) : null;
     return {
@@ -407,4 +407,15 @@ export class Funding {
       updated_at: iso(row.updated_at),
     };
   }
+}
+
+/**
+ * What of a paid top-up can still be refunded: its lot's free credit, but never more than was paid
+ * less what was refunded already. A lot can hold more than its top-up left it (credit given back to
+ * it, e.g. by a credit note): that stays credit, since no payment can be refunded beyond its amount.
+ */
+function refundableOf(row: TopUpRow, lot: LotRow): bigint {
+  const free = freeOf(lot);
+  const unpaidBack = row.amount - row.refunded_amount;
+  return free < unpaidBack ? free : unpaidBack > 0n ? unpaidBack : 0n;
 }

@@ -201,6 +201,51 @@ describe('a note settled as credit goes back to the lots that paid for its invoi
   });
 });
 
+describe('a lot gets back at most what it paid', () => {
+  /**
+   * Found by a reviewer: an invoice's fee was booked as debt (an empty prepaid wallet) and repaid by
+   * a later top-up, while its usage and tax were drawn from another lot. A note on the fee returned
+   * the usage lot's share by the lots that paid, then, for the part no lot paid, popped the usage
+   * stack, whose top was that same draw: the lot got it twice, and its top-up became refundable for
+   * more than was paid ($109.10 of a $100.00 top-up).
+   */
+  it('a note on a fee paid through debt returns the usage lot its share once, and the fee to the lot that repaid the debt', async () => {
+    clock = new ManualClock(at('2026-04-01T00:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('updateSettings', { grace_period_hours: 24, tax_rate: '20' });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme', name: 'Acme' });
+    await fx.op('createMetric', { code: 'calls', aggregation: 'count' });
+    await fx.op('createPlan', { code: 'p', name: 'Pro', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '1000', pay_in_advance: true }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] });
+    await fx.op('createSubscription', { customer: 'acme', plan: 'p' }); // April's fee, 1,000, on an empty wallet: debt
+    const repayer = await fx.op<any>('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000' }); // repays that debt
+    const user = await fx.op<any>('createTopUp', { external_id: 'acme', asset: 'USD', amount: '2000' });
+    for (let i = 0; i < 3; i++) await call(`u${i}`); // 300 from the second lot
+    await finishPeriod('2026-05-01T00:00:00Z'); // April's tax (260) and May's fee (1,000) from the second lot too
+    const [april] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(april).toMatchObject({ subtotal: '1300', tax: '260', total: '1560' });
+    const lots = async () => new Map<string, number>((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0].lots.map((l: any) => [l.id, Number(l.remaining)]));
+    const [repayLot, useLot] = [...(await lots()).keys()];
+    const before = await lots();
+    expect([before.get(repayLot), before.get(useLot)]).toEqual([0, 2000 - 300 - 260 - 1000]);
+
+    const cn = await note(april);
+    expect(cn.total).toBe('1560');
+    const after = await lots();
+    // The second lot paid 560 of April (its usage and its tax): that, once (before: 560 + 740 + 260).
+    // The fee went to the receivable and the first lot repaid it: 1,000 to it (before: nothing).
+    expect(after.get(useLot)! - before.get(useLot)!).toBe(560);
+    expect(after.get(repayLot)! - before.get(repayLot)!).toBe(1000);
+    expect(after.size).toBe(2);
+    // So no top-up is refundable beyond what it was.
+    for (const t of [repayer, user]) {
+      const now = await fx.op<any>('getTopUp', { id: t.id });
+      expect(BigInt(now.refundable)).toBeLessThanOrEqual(BigInt(now.amount) - BigInt(now.refunded_amount));
+    }
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+});
+
 describe('a credit note preview', () => {
   it('answers the note the same body would issue, by the same rules, and writes nothing', async () => {
     const inv = await invoiceWithFeeAndCalls({ http: true, coupon: true });

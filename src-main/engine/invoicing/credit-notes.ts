@@ -109,8 +109,9 @@ export class CreditNotes {
       const ws = books.wallet(customer.id, invoice.currency);
       const meta = { kind: 'credit_note' as const, ref };
       // Back to the lots that paid for this invoice, most recent first; what they did not pay (the
-      // part booked on the receivable, or an invoice whose funding names no lot) as before: off the
-      // debt, or last in first out along the usage stack.
+      // part booked on the receivable) off the debt still owed, else to the lots that repaid debt
+      // (most recent first), and only then (an invoice whose funding names no lot) last in first out
+      // along the usage stack.
       const payers = this.lotsThatPaid(invoice, ws);
       for (const [amount, counter] of [[revenuePart, revenue], [tax, taxAccount]] as const) {
         let rest = amount;
@@ -119,10 +120,14 @@ export class CreditNotes {
           const take = p.left < rest ? p.left : rest;
           if (take <= 0n) continue;
           returnToLot(books, ws, p.lotId, take, counter, meta, now);
+          // The stacks still list this draw; taken off them, no later give-back (this note's rest
+          // below, a reversal) can return it to the lot a second time.
+          const offUsage = books.withdraw(ws, 'usage', p.lotId, take);
+          if (offUsage < take) books.withdraw(ws, 'repayment', p.lotId, take - offUsage);
           p.left -= take;
           rest -= take;
         }
-        if (rest > 0n) toReceivable += giveBack(books, ws, rest, counter, meta, now).toDebt;
+        if (rest > 0n) toReceivable += giveBack(books, ws, rest, counter, meta, now, { fromReceivable: true }).toDebt;
       }
       this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: invoice.currency });
     } else {

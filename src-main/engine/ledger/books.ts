@@ -332,6 +332,11 @@ export class Books {
     this.changing(ws, which).push(lotId, amount);
   }
 
+  /** Takes up to `amount` drawn from one lot off a stack, wherever it lies (see ConsumptionStack.withdraw). */
+  withdraw(ws: WalletState, which: 'usage' | 'repayment', lotId: number, amount: bigint): bigint {
+    return this.changing(ws, which).withdraw(lotId, amount);
+  }
+
   /** Takes up to `amount` off the top of a stack; returns the pieces, most recent first. */
   pop(ws: WalletState, which: 'usage' | 'repayment', amount: bigint): StackEntry[] {
     return this.changing(ws, which).pop(amount);

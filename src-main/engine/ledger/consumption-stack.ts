@@ -45,9 +45,9 @@ export class ConsumptionStack {
     return this.entries.length;
   }
 
-  /** A copy of the entries, bottom first (reports and tests). */
+  /** A copy of the entries that still carry something, bottom first (reports and tests). */
   snapshot(): StackEntry[] {
-    return this.entries.map((e) => ({ lotId: e.lotId, amount: e.amount }));
+    return this.entries.filter((e) => e.amount > 0n).map((e) => ({ lotId: e.lotId, amount: e.amount }));
   }
 
   /** Starts a new operation's journal; the returned function undoes what the operation changes. */
@@ -82,13 +82,47 @@ export class ConsumptionStack {
       const at = this.entries.length - 1;
       this.willChange(at);
       const top = this.entries[at]!;
+      if (top.amount === 0n) {
+        this.entries.pop(); // emptied by `withdraw`: nothing to give
+        continue;
+      }
       const take = top.amount < rest ? top.amount : rest;
       out.push({ lotId: top.lotId, amount: take });
       rest -= take;
       top.amount -= take;
       if (top.amount === 0n) this.entries.pop();
     }
+    this.dropEmptyTop();
     return out;
+  }
+
+  /**
+   * Takes up to `amount` drawn from `lotId` off the stack, most recent first, wherever it lies: for
+   * money that went back to that lot by another way (a credit note returns to the lots that paid
+   * its invoice), so that no later pop returns it to the lot a second time. An entry emptied below
+   * the top stays as a zero (its row is updated in place, see `flush`) until pops reach it; one at
+   * the top goes at once. Returns how much was taken. Rare (credit notes), so it may scan.
+   */
+  withdraw(lotId: number, amount: bigint): bigint {
+    let rest = amount;
+    for (let i = this.entries.length - 1; i >= 0 && rest > 0n; i--) {
+      const e = this.entries[i]!;
+      if (e.lotId !== lotId || e.amount === 0n) continue;
+      this.willChange(i);
+      const take = e.amount < rest ? e.amount : rest;
+      e.amount -= take;
+      rest -= take;
+    }
+    this.dropEmptyTop();
+    return amount - rest;
+  }
+
+  /** Entries emptied by `withdraw` that the top has reached go at once, so a push never lands above a zero. */
+  private dropEmptyTop(): void {
+    while (this.entries.length && this.entries[this.entries.length - 1]!.amount === 0n) {
+      this.willChange(this.entries.length - 1);
+      this.entries.pop();
+    }
   }
 
   /**

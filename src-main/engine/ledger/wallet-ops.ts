@@ -181,7 +181,10 @@ function repayDebt(books: Books, ws: WalletState, lot: LotRow, meta: TransferMet
  * Gives back `amount` of usage (a negative price delta, a reversal, a credit note): pops the usage
  * stack, last in first out. A piece drawn from a lot returns to that lot; if the lot has expired
  * since, it returns and expires again at once (to breakage). A piece that was debt first reduces the debt; if the debt was repaid since,
- * the rest returns to the lots that repaid it. Returns how the amount was split.
+ * the rest returns to the lots that repaid it. With `fromReceivable` the amount is known to have been
+ * booked on the receivable (a credit note's part that no lot paid): it is treated as such a piece
+ * before anything is popped off the usage stack, whose top may be other money altogether. Returns
+ * how the amount was split.
  */
 export function giveBack(
   books: Books,
@@ -190,6 +193,7 @@ export function giveBack(
   counter: AccountRow,
   meta: TransferMeta,
   now: number,
+  opts: { fromReceivable?: boolean } = {},
 ): { toCredit: bigint; toDebt: bigint; toBreakage: bigint } {
   const out = { toCredit: 0n, toDebt: 0n, toBreakage: 0n };
   if (amount <= 0n) return out;
@@ -217,25 +221,32 @@ export function giveBack(
     out.toCredit += value;
   };
 
-  let rest = amount;
-  for (const piece of books.pop(ws, 'usage', amount)) {
+  /** Money that was booked as debt: off the debt still owed, else back to the lots that repaid it. Returns what is left. */
+  const offDebt = (value: bigint): bigint => {
+    const debt = debtOf(ws);
+    const toDebt = debt < value ? (debt > 0n ? debt : 0n) : value;
+    if (toDebt > 0n) {
+      books.post(counter, ws.receivable, toDebt, POSTED, meta, null);
+      out.toDebt += toDebt;
+    }
+    let repaid = value - toDebt;
+    for (const r of books.pop(ws, 'repayment', repaid)) {
+      returnToLot(r.lotId, r.amount);
+      repaid -= r.amount;
+    }
+    return repaid;
+  };
+
+  // Known to have been booked on the receivable: the debt and its repayments first, then as usage.
+  let rest = opts.fromReceivable ? offDebt(amount) : amount;
+  for (const piece of books.pop(ws, 'usage', rest)) {
     rest -= piece.amount;
     if (piece.lotId !== null) {
       returnToLot(piece.lotId, piece.amount);
       continue;
     }
-    const debt = debtOf(ws);
-    const toDebt = debt < piece.amount ? (debt > 0n ? debt : 0n) : piece.amount;
-    if (toDebt > 0n) {
-      books.post(counter, ws.receivable, toDebt, POSTED, meta, null);
-      out.toDebt += toDebt;
-    }
-    let repaid = piece.amount - toDebt;
-    for (const r of books.pop(ws, 'repayment', repaid)) {
-      returnToLot(r.lotId, r.amount);
-      repaid -= r.amount;
-    }
-    if (repaid > 0n) returnToLot(null, repaid);
+    const left = offDebt(piece.amount);
+    if (left > 0n) returnToLot(null, left);
   }
   if (rest > 0n) returnToLot(null, rest);
   return out;

@@ -191,4 +191,22 @@ describe('refunds and chargebacks give back the tax taken at top-up', () => {
     // The customer got 500 back and 100 of tax: cash in falls by both, to nothing.
     expect(await figures()).toEqual({ tax: 0n, posted: '0', debt: '0', cash_in: '0', ok: true });
   });
+
+  it('credit in a custom unit is taxed on its receipt under the invoice tax point too: its usage is never invoiced in money', async () => {
+    const api = await setUp('invoice');
+    expect((await api('POST', '/v1/assets', { code: 'GPUH', kind: 'custom', scale: 4, rates: [{ currency: 'USD', rate: '3.20' }] })).status).toBe(201);
+    // 10 GPU hours at $3.20: $32.00 paid, plus 20 % = $6.40 (before: no tax at all, and a receipt
+    // saying the tax would be invoiced with the usage, whose invoice is in GPU hours and carries none)
+    const tu = (await api('POST', '/v1/customers/pre2/top-ups', { asset: 'GPUH', amount: '100000' })).body;
+    expect(tu.price).toMatchObject({ currency: 'USD', amount: '3200' });
+    expect(tu.tax).toEqual({ currency: 'USD', amount: '640', returned: '0' });
+    expect((await api('GET', `/v1/top-ups/${tu.id}/receipt`)).body).toMatchObject({ currency: 'USD', net: '3200', tax: '640', total: '3840' });
+    expect(system('tax')).toBe(640n);
+    // A fiat top-up at the same time still takes none (its usage is taxed on the invoice).
+    expect((await api('POST', '/v1/customers/pre2/top-ups', { asset: 'USD', amount: '500' })).body.tax).toBeNull();
+    // A refund of half the hours gives back half the tax.
+    expect((await api('POST', `/v1/top-ups/${tu.id}/refund`, { amount: '50000' })).body.tax).toEqual({ currency: 'USD', amount: '640', returned: '320' });
+    expect(system('tax')).toBe(320n);
+    expect((await api('GET', '/v1/ledger/verify')).body.ok).toBe(true);
+  });
 });

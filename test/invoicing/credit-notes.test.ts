@@ -225,7 +225,7 @@ describe('a lot gets back at most what it paid', () => {
     const [april] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
     expect(april).toMatchObject({ subtotal: '1300', tax: '260', total: '1560' });
     const lots = async () => new Map<string, number>((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0].lots.map((l: any) => [l.id, Number(l.remaining)]));
-    const [repayLot, useLot] = [...(await lots()).keys()];
+    const [repayLot, useLot] = [...(await lots()).keys()] as [string, string];
     const before = await lots();
     expect([before.get(repayLot), before.get(useLot)]).toEqual([0, 2000 - 300 - 260 - 1000]);
 

@@ -16,13 +16,14 @@ import { taxOn, taxRateFor } from './tax';
 /**
  * Receipts for succeeded paid top-ups. Under the top-up tax point the receipt is the tax
  * document: the tax on what was paid is shown and posted (see below), and usage of that
- * credit later carries no tax. A custom-asset top-up shows the fiat price paid for it.
+ * credit later carries no tax. A custom-asset top-up shows the fiat price paid for it, and is
+ * always taxed here: its usage is invoiced in its own unit, not in money.
  *
  * Tax on top is posted funding -> tax (the customer paid it on top of the credit); tax inside the
  * price, revenue -> tax (it was paid within the credit's own amount, so cash in is what was paid).
  * When part of such a top-up goes back to the customer (a refund, a chargeback), the tax taken on
  * that part goes back with it (to where it came from, under the receipt's ref `receipt:<number>`): see
- * `returnTax`. A top-up made under the invoice tax point took no tax and returns none.
+ * `returnTax`. A fiat top-up made under the invoice tax point took no tax and returns none.
  */
 export class Receipts {
   constructor(
@@ -46,7 +47,9 @@ export class Receipts {
     const currency = asset.kind === 'fiat' ? asset.code : (topUp.price_currency ?? fail('invalid_state', `Top-up ${topUpId} of ${asset.code} has no fiat price to put on a receipt.`, { top_up: topUpId }));
     const paid = asset.kind === 'fiat' ? topUp.amount : (topUp.price_amount ?? 0n);
     const { rate, note } = taxRateFor(s, customer, null);
-    const taxable = s.tax_point === 'top_up';
+    // Credit in a custom unit (GPU hours, tokens) is taxed when it is bought, whatever the tax point:
+    // its usage is invoiced in that unit, never in money, so no invoice would ever tax it.
+    const taxable = s.tax_point === 'top_up' || asset.kind !== 'fiat';
     const tax = taxable ? taxOn(paid, rate, s.tax_inclusive) : 0n;
     const net = taxable && s.tax_inclusive ? paid - tax : paid;
     const total = net + tax;

@@ -14,7 +14,7 @@ import { consume, giveBack } from './ledger/wallet-ops';
 import type { CompiledPlan } from './pricing/plans';
 import type { Plans } from './pricing/plans';
 import { selectCharge } from './pricing/plans';
-import { type ChargeEffect, filterValueWarnings, missingPropertyWarnings, priceOf, rateCharge, rateEvent, type RatedEvent, type UniqueValues } from './pricing/rating';
+import { type ChargeEffect, filterValueWarnings, missingPropertyWarnings, priceOf, rateCharge, rateEvent, type RatedEvent, type UniqueValues, unmatchedChargeWarnings } from './pricing/rating';
 import type { Billing } from './billing/lifecycle';
 import type { Settings } from './settings';
 import type { Subscriptions } from './pricing/subscriptions';
@@ -148,7 +148,7 @@ export class Events {
       const rated: RatedEvent = { timestamp, properties, preciseAmount: e.precise_total_amount === undefined ? null : dec(e.precise_total_amount) };
       effects = rateEvent(plan, e.code, period.id, this.usage, rated, this.unique);
       if (!plan.byEventType.has(e.code)) warnings.push('no_metric_for_event_code');
-      else warnings.push(...missingPropertyWarnings(plan, e.code, properties), ...filterValueWarnings(plan, e.code, properties));
+      else warnings.push(...missingPropertyWarnings(plan, e.code, properties), ...filterValueWarnings(plan, e.code, properties), ...unmatchedChargeWarnings(plan, e.code, properties));
     } else {
       const live = this.subscriptions.liveOf(customer.id);
       if (live && timestamp < live.started_at) {

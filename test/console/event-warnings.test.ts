@@ -25,7 +25,7 @@ describe('describeWarning', () => {
   });
 
   it('every warning code the API document lists has its own wording', () => {
-    for (const w of ['no_metric_for_event_code', 'metric_property_missing:m', 'filter_value_unknown:m:p', 'no_active_subscription', 'late_usage', 'authorization_captured', 'authorization_voided', 'authorization_expired']) {
+    for (const w of ['no_metric_for_event_code', 'metric_property_missing:m', 'filter_value_unknown:m:p', 'no_charge_matched:m', 'no_active_subscription', 'late_usage', 'authorization_captured', 'authorization_voided', 'authorization_expired']) {
       expect(describeWarning(w, 'c').text, w).not.toBe(w);
     }
   });

@@ -56,4 +56,27 @@ describe('event answers', () => {
     const replay = await ev('medium', { model: 'medium' });
     expect([replay.status, replay.body.warnings]).toEqual([200, ['filter_value_unknown:calls:model']]);
   });
+
+  it('says so when an event fits none of a metric\'s filtered charges and so costs nothing (no default charge)', async () => {
+    fx = await startApi();
+    const { api } = fx;
+    await api('POST', '/v1/assets', { code: 'USD' });
+    expect((await api('POST', '/v1/customers', { external_id: 'g', on_insufficient_funds: 'refuse' })).status).toBe(201);
+    await api('POST', '/v1/customers/g/top-ups', { asset: 'USD', amount: '100000' });
+    expect((await api('POST', '/v1/metrics', { code: 'gpu_seconds', event_type: 'gpu_job', aggregation: 'sum', property: 'seconds', filters: [{ property: 'gpu', values: ['a100', 'h100'] }] })).status).toBe(201);
+    const charges = ['a100', 'h100'].map((gpu, i) => ({ metric: 'gpu_seconds', asset: 'USD', model: 'standard', properties: { unit_price: i ? '0.0011' : '0.0008' }, filters: { gpu: [gpu] } }));
+    expect((await api('POST', '/v1/plans', { code: 'gpu', name: 'GPU', interval: 'monthly', charges })).status).toBe(201);
+    await api('POST', '/v1/subscriptions', { customer: 'g', plan: 'gpu' });
+    const ev = (id: string, properties: Record<string, unknown>) => api('POST', '/v1/events', { transaction_id: id, customer: 'g', code: 'gpu_job', properties });
+    // Before: 201, no charge and no warning at all for 100,000 GPU-seconds without a gpu.
+    const bare = await ev('no-gpu', { seconds: 100000 });
+    expect([bare.status, bare.body.charges, bare.body.warnings]).toEqual([201, [], ['no_charge_matched:gpu_seconds']]);
+    const upper = await ev('upper', { seconds: 10, gpu: 'A100' });
+    expect([upper.body.charges, upper.body.warnings]).toEqual([[], ['filter_value_unknown:gpu_seconds:gpu', 'no_charge_matched:gpu_seconds']]);
+    const priced = await ev('priced', { seconds: 1000, gpu: 'a100' });
+    expect([priced.body.charges.map((c: any) => c.amount), priced.body.warnings]).toEqual([['80'], []]);
+    // The authorization for the same unpriceable work is refused, as the warning says.
+    const hold = await api('POST', '/v1/authorizations', { customer: 'g', metric: 'gpu_seconds', quantity: '100', properties: { seconds: 100 } });
+    expect([hold.status, hold.body.error.code]).toEqual([422, 'no_price']);
+  });
 });

@@ -186,6 +186,21 @@ export function filterValueWarnings(plan: CompiledPlan, eventType: string, prope
 }
 
 /**
+ * The metrics of this event type none of whose charges the event matches: every charge on the
+ * metric is filtered and the event's properties fit none of the filters (a filter property missing,
+ * or a value no charge lists, with no unfiltered default). The event is accepted, as Lago accepts
+ * it, and feeds no charge of that metric: it costs nothing there, so its answer says so with a
+ * `no_charge_matched:<metric>` warning for each.
+ */
+export function unmatchedChargeWarnings(plan: CompiledPlan, eventType: string, properties: Record<string, unknown>): string[] {
+  const byMetric = plan.byEventType.get(eventType);
+  if (!byMetric) return [];
+  const warnings: string[] = [];
+  for (const charges of byMetric.values()) if (!selectCharge(charges, properties)) warnings.push(`no_charge_matched:${charges[0]!.metric.code}`);
+  return warnings;
+}
+
+/**
  * One charge, one event: the next usage entry and the minor units to post for it. The price never
  * falls below the usage carried in over a plan change (`pricedAbove`), so the segment's usage fee
  * never goes negative.

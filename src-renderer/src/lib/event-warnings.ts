@@ -13,7 +13,7 @@ export function describeWarning(warning: string, code: string): { short: string;
   return { short, ...d };
 }
 
-const SHORT: Record<string, string> = { no_metric_for_event_code: 'no metric', metric_property_missing: 'no property', filter_value_unknown: 'unknown value', no_active_subscription: 'no subscription', late_usage: 'late usage' };
+const SHORT: Record<string, string> = { no_metric_for_event_code: 'no metric', metric_property_missing: 'no property', filter_value_unknown: 'unknown value', no_charge_matched: 'no price', no_active_subscription: 'no subscription', late_usage: 'late usage' };
 
 function explain(warning: string, code: string): { title: string; text: string } {
   const [kind, arg] = warning.split(':', 2) as [string, string | undefined];
@@ -30,6 +30,11 @@ function explain(warning: string, code: string): { title: string; text: string }
         text: `The event's ${property ?? 'filter property'} is none of the values metric ${metric ?? '(unnamed)'} declares for it, so no charge filtered on it priced the event (a charge without that filter did, if the plan has one). Check the values the app sends, or add this one to the metric.`,
       };
     }
+    case 'no_charge_matched':
+      return {
+        title: `No charge matched for ${arg ?? 'a metric'}`,
+        text: `Every charge on metric ${arg ?? '(unnamed)'} is filtered and the event fits none of them (a filter property missing, or a value no charge lists), so it was recorded and cost nothing there. Check the properties the app sends, or give the plan a charge without filters for everything else.`,
+      };
     case 'no_active_subscription':
       return { title: 'No active subscription', text: 'The customer had no active subscription when the event happened, so nothing was priced.' };
     case 'late_usage':

@@ -1069,6 +1069,14 @@ export class Store {
     );
     return r?.v ?? 0n;
   }
+  /** The assets that transfers of these kinds moved in one segment. */
+  periodTransferAssets(periodId: number, kinds: string[]): string[] {
+    const list = kinds.map(() => '?').join(',');
+    return this.all<{ asset: string }>(
+      `SELECT DISTINCT d.asset AS asset FROM transfers t JOIN accounts d ON d.id = t.debit_account_id WHERE t.period_id = ? AND t.phase = 0 AND t.kind IN (${list}) ORDER BY d.asset`,
+      [periodId, ...kinds],
+    ).map((r) => r.asset);
+  }
   /** Net revenue of one charge in one segment: what its transfers took from the customer. */
   sumChargeTransfers(periodId: number, chargeId: number): bigint {
     const r = this.get<{ v: bigint | null }>(

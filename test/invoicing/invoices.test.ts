@@ -150,6 +150,24 @@ describe('golden invoices: the total is the sum of the period transfers', () => 
     expect(fx.engine.verify().ok).toBe(true);
   });
 
+  it('explicit captures in a custom asset are an informational line of what they debited, as that asset\'s charges are', async () => {
+    await start({ topUp: '1000', plan: { charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '0.10' } }] } });
+    await fx.op('createAsset', { code: 'GPUH', kind: 'custom', scale: 4, rates: [{ currency: 'USD', rate: '3.20' }] });
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'GPUH', amount: '100000', kind: 'granted' });
+    const hold = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'GPUH', amount: '5000' });
+    await fx.op('captureAuthorization', { id: hold.id, amount: '3333' });
+    await call('c0');
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = await invoices();
+    // Before: the 0.3333 GPU hours captured were on no line.
+    expect(inv.lines.map((l: any) => [l.description, l.amount, l.informational])).toEqual([
+      ['calls', '10', false],
+      ['Captured authorizations — 0.3333 GPUH debited', '0', true],
+    ]);
+    expect(inv).toMatchObject({ subtotal: '10', total: '10' });
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+
   it.each(['forever', 'recurring'])('a fixed %s coupon takes its amount off each period once, across the fee and the usage', async (frequency) => {
     await start({
       customer: { billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] },

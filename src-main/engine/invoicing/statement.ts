@@ -149,6 +149,14 @@ export class Statements {
       // Explicit captures of holds (by amount, outside the plan's charges) charged in this segment.
       const captured = this.ctx.store.sumPeriodTransfers(seg.id, ['capture'], currency);
       if (captured !== 0n) lines.push(this.line(`captures-${seg.id}`, 'usage', 'Captured authorizations', split ? periodText : null, captured, currency, currency));
+      // Captures in another asset (GPU hours, tokens) are shown as what they debited, like its charges.
+      for (const code of this.ctx.store.periodTransferAssets(seg.id, ['capture'])) {
+        if (code === currency) continue;
+        const other = this.ctx.store.sumPeriodTransfers(seg.id, ['capture'], code);
+        if (other === 0n) continue;
+        const asset = this.assets.require(code);
+        lines.push({ ...this.line(`captures-${seg.id}-${code}`, 'usage', `Captured authorizations — ${formatAmount(other, asset)} debited`, split ? periodText : null, 0n, code, currency), informational: true, taxable: false });
+      }
       // Minimum commitment: the true-up before its coupons (net of the transfers plus what they took
       // off), then a coupon line each, as for the fixed fee.
       const minimum = this.ctx.store.sumPeriodTransfers(seg.id, ['minimum_commitment'], currency);

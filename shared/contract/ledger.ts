@@ -298,8 +298,8 @@ export const CaptureAuthorization = z.strictObject({
 export const IncrementAuthorization = z
   .strictObject({
     id: z.string().max(64),
-    amount: PositiveAmount.optional().meta({ description: 'For a hold by amount: how much more to hold.' }),
-    quantity: z.union([PositiveDecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'For a hold by metric: how many more units to price and hold, above zero. For a `max` or `latest` metric the hold then expects an event at its quantity plus these units, and holds what that event would cost now.' }),
+    amount: PositiveAmount.optional().meta({ description: 'For a hold by amount: how much more to hold. A hold by metric refuses it (422 `validation_failed`): increment it by `quantity`.' }),
+    quantity: z.union([PositiveDecimalString, z.number().finite().positive().refine(decimalSafe, { error: DECIMAL_SAFE_ERROR })]).optional().meta({ description: 'For a hold by metric: how many more units to price and hold, above zero (a hold by amount refuses it). For a `max` or `latest` metric the hold then expects an event at its quantity plus these units, and holds what that event would cost now.' }),
     idempotency_key: IdempotencyKey.optional(),
   })
   .superRefine((v, ctx) => {

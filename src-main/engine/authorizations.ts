@@ -347,6 +347,8 @@ export class Authorizations {
       // Priced lower than held (a level that would give money back): nothing more to hold.
       extra = more > 0n ? more : 0n;
     } else if (input.amount !== undefined) {
+      // A hold by metric keeps its quantity and its price together; an amount would change one alone.
+      if (hold.row.charge_id !== null) fail('validation_failed', `This hold is priced by metric (quantity ${hold.row.quantity ?? '0'}); increment it by quantity.`, { issues: [{ path: ['amount'], message: 'hold is metric-priced' }] });
       extra = input.amount;
     } else {
       fail('validation_failed', 'Give amount or quantity.', { issues: [{ path: [], message: 'amount or quantity required' }] });

@@ -92,13 +92,16 @@ describe('quotes and holds price what the event would cost', () => {
     expect((await api('GET', '/v1/ledger/verify')).body.ok).toBe(true);
   });
 
-  it('an increment by quantity must be above zero', async () => {
+  it('an increment by quantity must be above zero, and a hold by metric is not incremented by amount', async () => {
     const api = await setUp();
     const hold = (await api('POST', '/v1/authorizations', { customer: 'gpu', metric: 'gpu_seconds', quantity: 10 })).body;
     for (const quantity of ['-5', '0']) {
       const r = await api('POST', `/v1/authorizations/${hold.id}/increment`, { quantity });
       expect([quantity, r.status, r.body.error?.code]).toEqual([quantity, 422, 'validation_failed']);
     }
-    expect((await api('GET', `/v1/authorizations/${hold.id}`)).body).toMatchObject({ amount: '100', held: '100' });
+    // Nor by an amount, which would hold more without a quantity to show for it (before: 100 -> 200, quantity still 10).
+    const byAmount = await api('POST', `/v1/authorizations/${hold.id}/increment`, { amount: '100' });
+    expect([byAmount.status, byAmount.body.error?.code, byAmount.body.error?.message]).toEqual([422, 'validation_failed', 'This hold is priced by metric (quantity 10); increment it by quantity.']);
+    expect((await api('GET', `/v1/authorizations/${hold.id}`)).body).toMatchObject({ amount: '100', held: '100', quantity: '10' });
   });
 });

@@ -92,6 +92,10 @@ export class Funding {
           const fiatScale = this.assets.require(fiat).scale;
           const major = mul(dec(input.amount), { c: 1n, s: asset.scale });
           price = { currency: fiat, amount: toMinor(mul(major, dec(rate)), fiatScale), rate };
+          // A sale worth less than the currency's smallest unit would be a paid top-up with a receipt of 0.
+          if (price.amount === 0n) {
+            fail('validation_failed', `At ${rate} ${fiat} per ${asset.code}, ${moneyText(input.amount, asset.code, asset.scale)} is worth less than the smallest ${fiat} unit: give its price explicitly (price), top up more, or grant it.`, { issues: [{ path: ['amount'], message: 'priced at 0 at the rate in force' }], rate, currency: fiat });
+          }
         }
       }
     }

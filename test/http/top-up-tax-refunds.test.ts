@@ -207,6 +207,10 @@ describe('refunds and chargebacks give back the tax taken at top-up', () => {
     // A refund of half the hours gives back half the tax.
     expect((await api('POST', `/v1/top-ups/${tu.id}/refund`, { amount: '50000' })).body.tax).toEqual({ currency: 'USD', amount: '640', returned: '320' });
     expect(system('tax')).toBe(320n);
+    // 0.0001 GPU hours is worth $0.00032: a paid top-up priced at 0 is refused, with what to do (before: a $0.00 receipt).
+    const tiny = await api('POST', '/v1/customers/pre2/top-ups', { asset: 'GPUH', amount: '1' });
+    expect([tiny.status, tiny.body.error.code, tiny.body.error.message]).toEqual([422, 'validation_failed', 'At 3.20 USD per GPUH, 0.0001 GPUH is worth less than the smallest USD unit: give its price explicitly (price), top up more, or grant it.']);
+    expect((await api('POST', '/v1/customers/pre2/top-ups', { asset: 'GPUH', amount: '1', price: { currency: 'USD', amount: '1' } })).status).toBe(201);
     expect((await api('GET', '/v1/ledger/verify')).body.ok).toBe(true);
   });
 });

@@ -214,7 +214,15 @@ export const TopUp = z.object({
   chargeback: z.boolean().meta({ description: 'A chargeback was recorded; a top-up refunded in full cannot be charged back (409 `invalid_state`).' }),
   reference: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
-  price: z.object({ currency: z.string(), amount: AmountOut, rate: z.string().nullable() }).nullable(),
+  price: z
+    .object({
+      currency: z.string(),
+      amount: AmountOut.meta({ description: 'What was paid in fiat for this custom-asset credit, in minor units of `currency` (before tax).' }),
+      rate: z.string().nullable(),
+      returned: AmountOut.meta({ description: 'The part of that price that refunds and a chargeback have given back, for you to pay back in that currency: round(price × g / top-up amount), half up, after `g` of the credit has gone back in all; all of it once the whole top-up is back. Tollgate records custom-asset credit in its own unit; the fiat price is not in the ledger, so this is not in any account\'s `cash_in`.' }),
+    })
+    .nullable()
+    .meta({ description: 'For a paid custom-asset top-up (GPU hours, tokens): its fiat price. null otherwise.' }),
   tax: z
     .object({
       currency: z.string().meta({ description: 'The receipt\'s currency (the fiat price\'s for a custom asset).' }),

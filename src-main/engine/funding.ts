@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Adjustment, CreateAdjustment, CreateTopUp, RefundTopUp, ReverseTopUp, TopUp } from '../../shared/contract/ledger';
-import { dec, mul, toMinor } from '../../shared/decimal';
+import { dec, mul, roundQuotient, toMinor } from '../../shared/decimal';
 import type { CustomerRow, LotRow, TopUpRow } from '../storage/store';
 import type { Assets } from './assets';
 import type { Authorizations } from './authorizations';
@@ -405,7 +405,7 @@ export class Funding {
       chargeback: row.chargeback === 1,
       reference: row.reference,
       metadata: parseJsonObject(row.metadata),
-      price: row.price_currency ? { currency: row.price_currency, amount: String(row.price_amount ?? 0n), rate: row.rate } : null,
+      price: row.price_currency ? { currency: row.price_currency, amount: String(row.price_amount ?? 0n), rate: row.rate, returned: priceReturned(row).toString() } : null,
       tax: tax ? { currency: tax.currency, amount: tax.amount.toString(), returned: tax.returned.toString() } : null,
       created_at: iso(row.created_at),
       updated_at: iso(row.updated_at),
@@ -422,4 +422,12 @@ function refundableOf(row: TopUpRow, lot: LotRow): bigint {
   const free = freeOf(lot);
   const unpaidBack = row.amount - row.refunded_amount;
   return free < unpaidBack ? free : unpaidBack > 0n ? unpaidBack : 0n;
+}
+
+/** The part of a custom-asset top-up's fiat price that has gone back with its credit (see TopUp.price.returned). */
+function priceReturned(row: TopUpRow): bigint {
+  const price = row.price_amount ?? 0n;
+  const back = row.chargeback ? row.amount : row.refunded_amount;
+  if (price === 0n || back <= 0n || row.amount <= 0n) return 0n;
+  return back >= row.amount ? price : roundQuotient(price * back, row.amount, 'half_up');
 }

@@ -205,7 +205,10 @@ describe('refunds and chargebacks give back the tax taken at top-up', () => {
     // A fiat top-up at the same time still takes none (its usage is taxed on the invoice).
     expect((await api('POST', '/v1/customers/pre2/top-ups', { asset: 'USD', amount: '500' })).body.tax).toBeNull();
     // A refund of half the hours gives back half the tax.
-    expect((await api('POST', `/v1/top-ups/${tu.id}/refund`, { amount: '50000' })).body.tax).toEqual({ currency: 'USD', amount: '640', returned: '320' });
+    const half = (await api('POST', `/v1/top-ups/${tu.id}/refund`, { amount: '50000' })).body;
+    expect(half.tax).toEqual({ currency: 'USD', amount: '640', returned: '320' });
+    // And the answer says what to pay back in money: half the $32.00 price (before: only GPU-hour figures).
+    expect(half.price).toEqual({ currency: 'USD', amount: '3200', rate: '3.20', returned: '1600' });
     expect(system('tax')).toBe(320n);
     // 0.0001 GPU hours is worth $0.00032: a paid top-up priced at 0 is refused, with what to do (before: a $0.00 receipt).
     const tiny = await api('POST', '/v1/customers/pre2/top-ups', { asset: 'GPUH', amount: '1' });

@@ -80,7 +80,10 @@ export function createClient(options: ClientOptions) {
       const e = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
       throw new TollgateApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details ?? {}, res.headers.get('retry-after'));
     }
-    return { status: res.status, body: parsed as OutputOf<K>, replayed: res.status === 200 && op.status === 201 };
+    // The header marks every replay (an increment or a capture answers 200 either way); the status
+    // alone still tells one from a server that predates the header.
+    const replayed = res.headers.get('idempotent-replayed') === 'true' || (res.status === 200 && op.status === 201);
+    return { status: res.status, body: parsed as OutputOf<K>, replayed };
   }
 
   return {

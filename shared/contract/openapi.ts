@@ -100,11 +100,16 @@ function operationDoc(op: Operation) {
     const status = ERROR_CODES[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const responses: Record<string, unknown> = {
-    [op.status]: { description: op.status === 201 ? 'Created.' : 'OK.', content: { 'application/json': { schema: toSchema(op.output, 'output') } } },
-  };
   const replayKey = op.replayKey ?? (input.properties?.idempotency_key ? 'idempotency_key' : null);
-  if (op.status === 201 && replayKey) responses['200'] = { description: `A replay (the same \`${replayKey}\` and the same request as before): the original result, nothing written again.`, content: { 'application/json': { schema: toSchema(op.output, 'output') } } };
+  const replayHeader = { 'Idempotent-Replayed': { description: '`true` on a replay: the original result, nothing written again. Absent otherwise.', schema: { type: 'string', enum: ['true'] } } };
+  const responses: Record<string, unknown> = {
+    [op.status]: {
+      description: op.status === 201 ? 'Created.' : replayKey ? 'OK (also a replay of the same request, marked by the `Idempotent-Replayed` header).' : 'OK.',
+      ...(replayKey && op.status !== 201 ? { headers: replayHeader } : {}),
+      content: { 'application/json': { schema: toSchema(op.output, 'output') } },
+    },
+  };
+  if (op.status === 201 && replayKey) responses['200'] = { description: `A replay (the same \`${replayKey}\` and the same request as before): the original result, nothing written again.`, headers: replayHeader, content: { 'application/json': { schema: toSchema(op.output, 'output') } } };
   for (const [status, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) {
     responses[status] = { description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join(' '), content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   }

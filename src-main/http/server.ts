@@ -434,7 +434,8 @@ export function createApiListener(gateway: EngineGateway, options: ServerOptions
         const pageOut = value as { data: { status: string }[]; next_cursor: string | null };
         value = { ...pageOut, data: pageOut.data.filter((inv) => inv.status !== 'draft') };
       }
-      sendJson(res, status, value);
+      // A replay says so whatever the operation's status: an increment or a capture answers 200 either way.
+      sendJson(res, status, value, out.replayed ? { 'idempotent-replayed': 'true' } : {});
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         status = 413;

@@ -24,6 +24,7 @@ describe('HTTP API', () => {
     const replay = await api('POST', '/v1/customers/acme/top-ups', { asset: 'USD', amount: '5000', idempotency_key: 'tu-1' });
     expect(replay.status).toBe(200);
     expect(replay.body.id).toBe(topUp.body.id);
+    expect([topUp.headers.get('idempotent-replayed'), replay.headers.get('idempotent-replayed')]).toEqual([null, 'true']);
     await api('POST', '/v1/metrics', { code: 'input_tokens', event_type: 'llm_call', aggregation: 'sum', property: 'input_tokens' });
     await api('POST', '/v1/metrics', { code: 'output_tokens', event_type: 'llm_call', aggregation: 'sum', property: 'output_tokens' });
     const plan = await api('POST', '/v1/plans', {
@@ -103,6 +104,8 @@ describe('HTTP API', () => {
     const replays = (path: string) => '200' in doc.paths[path].post.responses;
     expect([replays('/v1/customers/{external_id}/top-ups'), replays('/v1/events'), replays('/v1/authorizations')]).toEqual([true, true, true]);
     expect([replays('/v1/assets'), replays('/v1/customers'), replays('/v1/metrics'), replays('/v1/subscriptions')]).toEqual([false, false, false, false]);
+    // where a replay answers the same 200 as a first call, the header that marks it is documented
+    expect(Object.keys(doc.paths['/v1/authorizations/{id}/increment'].post.responses['200'].headers ?? {})).toEqual(['Idempotent-Replayed']);
     // a batch's items are documented as events, though the server checks each on its own
     const item = doc.paths['/v1/events/batch'].post.requestBody.content['application/json'].schema.properties.events.items;
     expect(item.required).toEqual(expect.arrayContaining(['transaction_id', 'customer', 'code']));
@@ -154,6 +157,11 @@ describe('HTTP API', () => {
     const increments = [];
     for (let i = 0; i < 3; i++) increments.push(await api('POST', `/v1/authorizations/${hold.id}/increment`, { amount: '10', idempotency_key: 'inc-1' }));
     expect(increments.map((r) => [r.status, r.body.amount, r.body.held])).toEqual([[200, '410', '410'], [200, '410', '410'], [200, '410', '410']]);
+    // Both 200: the header tells the retries from the first (before: nothing did).
+    expect(increments.map((r) => r.headers.get('idempotent-replayed'))).toEqual([null, 'true', 'true']);
+    // and the typed client reads it
+    const viaClient = await fx.client.send('incrementAuthorization', { id: hold.id, amount: '10', idempotency_key: 'inc-1' });
+    expect([viaClient.status, viaClient.replayed]).toEqual([200, true]);
     const partial = [];
     for (let i = 0; i < 3; i++) partial.push(await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '100', final_capture: false, idempotency_key: 'cap-1' }));
     expect(partial.map((r) => [r.status, r.body.captured, r.body.held])).toEqual([[200, '100', '310'], [200, '100', '310'], [200, '100', '310']]);

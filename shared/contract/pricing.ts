@@ -282,12 +282,15 @@ export const CurrentUsage = z.object({
   totals: z.array(z.object({ asset: z.string(), amount: AmountOut })),
 });
 
+/** A logo is copied into every document issued, so it is kept small. */
+export const LOGO_MAX_CHARS = 20_000;
 export const Company = z.object({
   legal_name: z.string(),
   address: z.array(z.string()),
   country: z.string().nullable(),
   tax_id: z.string().nullable(),
   email: z.string().nullable(),
+  logo_svg: z.string().nullable().meta({ description: 'The seller\'s logo (SVG markup) at the top of invoices, credit notes and receipts; null: the legal name is printed there.' }),
 });
 export const Settings = z.object({
   billing_timezone: z.string(),
@@ -311,6 +314,13 @@ export const UpdateSettings = z.strictObject({
       country: z.string().regex(/^[A-Z]{2}$/).nullable().optional(),
       tax_id: z.string().max(64).nullable().optional(),
       email: z.string().max(320).nullable().optional(),
+      logo_svg: z
+        .string()
+        .max(LOGO_MAX_CHARS, { error: `at most ${LOGO_MAX_CHARS / 1000} KB of SVG: every document keeps a copy` })
+        .refine((v) => /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(v) && /<\/svg>\s*$/i.test(v), { error: 'an SVG document: <svg ...> ... </svg>' })
+        .nullable()
+        .optional()
+        .meta({ description: `The seller's logo, as SVG markup (at most ${LOGO_MAX_CHARS / 1000} KB; every document issued keeps a copy, so a later change never alters one already issued). null removes it: documents then print the legal name in its place. A logo the PDF renderer cannot draw prints the legal name too.` }),
     })
     .optional()
     .meta({ description: 'The seller on invoices. Finalized documents keep what they were issued with.' }),

@@ -13,6 +13,12 @@ export interface Party {
   country: string | null;
   taxId: string | null;
   email: string | null;
+  /**
+   * The seller's logo as SVG markup, frozen with the document: null prints the seller's name in its
+   * place; absent (documents made before logos were a setting) prints Tollgate's default logo, as
+   * those documents were issued.
+   */
+  logoSvg?: string | null;
 }
 
 export interface TierRow {

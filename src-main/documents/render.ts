@@ -13,7 +13,10 @@ import { defaultLogoSvg, defaultResourcesDir, fontsDir } from './resources';
 import { storeRtlLigaturesInVisualOrder } from './rtl-ligature-text';
 
 export interface RenderOptions {
-  /** SVG markup of the seller's logo; defaults to resources/logo.svg. An empty string prints none. */
+  /**
+   * SVG markup of the seller's logo, overriding the document's own (`seller.logoSvg`); an empty
+   * string prints none. Without either, resources/logo.svg (documents made before logos were a setting).
+   */
   logoSvg?: string;
   /** Folder holding fonts/ and logo.svg; defaults to the repository's resources/ folder. */
   resourcesDir?: string;
@@ -21,9 +24,18 @@ export interface RenderOptions {
 
 export async function renderDocument(doc: DocumentModel, opts: RenderOptions = {}): Promise<Buffer> {
   const resourcesDir = opts.resourcesDir ?? defaultResourcesDir();
-  const logoSvg = opts.logoSvg ?? defaultLogoSvg(resourcesDir);
-  const definition = documentDefinition(doc, logoSvg === '' ? null : logoSvg);
-  const pdf = await pdfPrinter(fontsDir(resourcesDir)).createPdf(definition).getStream();
+  const own = doc.seller.logoSvg === undefined ? undefined : (doc.seller.logoSvg ?? '');
+  const logoSvg = opts.logoSvg ?? own ?? defaultLogoSvg(resourcesDir);
+  const printer = pdfPrinter(fontsDir(resourcesDir));
+  let pdf;
+  try {
+    pdf = await printer.createPdf(documentDefinition(doc, logoSvg === '' ? null : logoSvg)).getStream();
+  } catch (err) {
+    // A logo the SVG reader cannot draw must not stop the document: it prints the seller's name
+    // instead (the same every time, so the bytes stay deterministic).
+    if (logoSvg === '') throw err;
+    pdf = await printer.createPdf(documentDefinition(doc, null)).getStream();
+  }
   // Laid out but not yet ended: the fonts are embedded (with their ToUnicode maps) on end().
   storeRtlLigaturesInVisualOrder(pdf, RTL_FAMILIES);
   return readAll(pdf as unknown as Readable & { end(): void });

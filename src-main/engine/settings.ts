@@ -10,6 +10,8 @@ export interface CompanySettings {
   country: string | null;
   tax_id: string | null;
   email: string | null;
+  /** SVG markup printed at the top of documents; null: the legal name instead. */
+  logo_svg: string | null;
 }
 
 export interface OperatorSettings {
@@ -31,7 +33,7 @@ const DEFAULTS: OperatorSettings = {
   billing_timezone: 'UTC',
   grace_period_hours: 1,
   late_events: 'refuse',
-  company: { legal_name: 'Your company', address: [], country: null, tax_id: null, email: null },
+  company: { legal_name: 'Your company', address: [], country: null, tax_id: null, email: null, logo_svg: null },
   default_currency: 'USD',
   invoice_prefix: 'TG',
   payment_terms_days: 30,

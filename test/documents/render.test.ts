@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { documentDefinition } from '../../src-main/documents/document-definition';
 import { renderDocument } from '../../src-main/documents/render';
-import { creditNote, invoice, receipt } from './fixtures';
-import { pdfInfo, pdfText, savePdf } from './pdf-tools';
+import { creditNote, invoice, receipt, seller } from './fixtures';
+import { pdfInfo, pdfText, savePdf, wordBoxes } from './pdf-tools';
 
 /** Asserts the needles appear in this order in the text. */
 function expectInOrder(text: string, needles: string[]): void {
@@ -191,5 +191,22 @@ describe('renderDocument: logo', () => {
     const custom = await renderDocument(invoice(), { logoSvg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#000"/></svg>' });
     const none = await renderDocument(invoice(), { logoSvg: '' });
     expect(new Set([withDefault.toString('base64'), custom.toString('base64'), none.toString('base64')]).size).toBe(3);
+  });
+
+  it('prints the seller\'s own logo frozen in the document, or its name in that place without one', async () => {
+    const square = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#000"/></svg>';
+    const own = await renderDocument(invoice({ seller: { ...seller, logoSvg: square } }));
+    expect(own.equals(await renderDocument(invoice(), { logoSvg: square }))).toBe(true);
+    // No logo: the seller's name heads the page (above the title row's baseline), besides the From block.
+    const headerWords = async (doc: ReturnType<typeof invoice>, name: string) => {
+      const words = wordBoxes(savePdf(await renderDocument(doc), name));
+      const title = words.find((w) => w.text === 'Invoice')!;
+      return words.filter((w) => w.page === 1 && w.yMin < title.yMax).map((w) => w.text);
+    };
+    expect(await headerWords(invoice({ seller: { ...seller, logoSvg: null } }), 'logo-none')).toEqual(['Tollgate', 'Demo', 'SAS', 'Invoice']);
+    expect(await headerWords(invoice(), 'logo-default')).toEqual(['Invoice']); // the default logo is a drawing
+    // A logo the SVG reader cannot draw prints the name too, the same bytes every time.
+    const broken = await renderDocument(invoice({ seller: { ...seller, logoSvg: '<svg><path d="M 0 0 L"' } }));
+    expect(broken.equals(await renderDocument(invoice({ seller: { ...seller, logoSvg: null } })))).toBe(true);
   });
 });

@@ -1,9 +1,15 @@
-/** The top of the first page: logo on the left; title, number and status (if not final) on the right. */
+/**
+ * The top of the first page: the seller's logo on the left (or, without one, the seller's name);
+ * title, number and status (if not final) on the right.
+ */
 import type { Content } from 'pdfmake/interfaces';
 import { statusLabel } from '../labels';
 import type { InlineText } from '../rich-text';
 import type { LayoutContext } from './context';
 import { COLOR, LOGO_WIDTH, SIZE } from './theme';
+
+/** Room for the seller's name where a logo would be: long names wrap rather than run under the title. */
+const NAME_WIDTH = 260;
 
 export function header(ctx: LayoutContext, logoSvg: string | null): Content {
   const { doc, labels, t } = ctx;
@@ -15,7 +21,7 @@ export function header(ctx: LayoutContext, logoSvg: string | null): Content {
   if (status !== null) right.push(statusBadge(t(status.toLocaleUpperCase(ctx.fmt.locale))));
   return {
     columns: [
-      logoSvg ? { svg: logoSvg, width: LOGO_WIDTH } : { text: '', width: LOGO_WIDTH },
+      logoSvg ? { svg: logoSvg, width: LOGO_WIDTH } : { text: t(doc.seller.legalName), width: NAME_WIDTH, fontSize: SIZE.title - 4, bold: true, color: COLOR.brand, lineHeight: 1 },
       { width: '*', stack: right },
     ],
     margin: [0, 0, 0, 20],

@@ -610,7 +610,7 @@ export class Invoices {
     const s = this.settings.get();
     const tz = this.tzOf(customer);
     const asset = this.assets.find(row.currency);
-    const seller: Party = { legalName: s.company.legal_name, address: s.company.address, country: s.company.country, taxId: s.company.tax_id, email: s.company.email };
+    const seller: Party = { legalName: s.company.legal_name, address: s.company.address, country: s.company.country, taxId: s.company.tax_id, email: s.company.email, logoSvg: s.company.logo_svg };
     const buyer: Party = {
       legalName: customer.legal_name ?? customer.name ?? customer.external_id,
       address: JSON.parse(customer.address) as string[],

@@ -77,7 +77,7 @@ export class Receipts {
       dueDate: null,
       supplyPeriod: null,
       language: customer.language ?? 'en',
-      seller: { legalName: s.company.legal_name, address: s.company.address, country: s.company.country, taxId: s.company.tax_id, email: s.company.email },
+      seller: { legalName: s.company.legal_name, address: s.company.address, country: s.company.country, taxId: s.company.tax_id, email: s.company.email, logoSvg: s.company.logo_svg },
       buyer: { legalName: customer.legal_name ?? customer.name ?? customer.external_id, address: JSON.parse(customer.address) as string[], country: customer.country, taxId: customer.tax_id, email: customer.email },
       currency: { code: currency, scale: fiat.scale },
       lines: [{ kind: 'top_up', description, period: null, quantity: null, unit: null, unitPrice: null, amount: net.toString(), tiers: [], informational: false }],

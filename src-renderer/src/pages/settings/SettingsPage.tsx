@@ -16,6 +16,7 @@ import { useQuery } from '../../lib/useQuery';
 import { useSession } from '../../state/session';
 import { useEndpoint } from '../../state/endpoint';
 import { BackupsTab } from './BackupsTab';
+import { CompanyLogoField } from './CompanyLogoField';
 import { DataTab } from './DataTab';
 import { DesktopTab } from './DesktopTab';
 
@@ -542,7 +543,7 @@ function OperatorTab() {
               billing_timezone: form.billing_timezone,
               grace_period_hours: form.grace_period_hours,
               late_events: form.late_events,
-              company: { legal_name: form.company.legal_name || undefined, address: addressLines, country: form.company.country || null, tax_id: form.company.tax_id || null, email: form.company.email || null },
+              company: { legal_name: form.company.legal_name || undefined, address: addressLines, country: form.company.country || null, tax_id: form.company.tax_id || null, email: form.company.email || null, ...(form.company.logo_svg !== q.data?.company.logo_svg ? { logo_svg: form.company.logo_svg } : {}) },
               default_currency: form.default_currency,
               invoice_prefix: form.invoice_prefix,
               payment_terms_days: form.payment_terms_days,
@@ -633,6 +634,7 @@ function OperatorTab() {
                 <TextInput label="Country (ISO code)" value={form.company.country ?? ''} onChange={(e) => setCompany('country', e.currentTarget.value.toUpperCase())} maxLength={2} />
                 <TextInput label="Tax id" value={form.company.tax_id ?? ''} onChange={(e) => setCompany('tax_id', e.currentTarget.value)} />
               </Stack>
+              <CompanyLogoField value={form.company.logo_svg} legalName={form.company.legal_name} onChange={(svg) => setCompany('logo_svg', svg)} />
             </SimpleGrid>
             <Text size="xs" c="dimmed">
               Finalized documents keep what they were issued with.

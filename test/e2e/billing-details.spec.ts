@@ -130,3 +130,28 @@ test('edit billing details: invalid fields are named in words, valid ones are sa
   expect(res.ok()).toBe(true);
   expect(await res.json()).toMatchObject({ country: 'FR', tax_treatment: 'reverse_charge', invoice_emails: ['ap@dupont.test', 'cfo@dupont.test'] });
 });
+
+test('the seller\'s logo: an SVG uploaded in Billing settings is previewed, saved for the documents, and removed again', async ({ page }) => {
+  const client = api(server().url);
+  await login(page, server().url);
+  await page.goto(`${server().url}/#/settings/operator`);
+  const preview = page.getByTestId('logo-preview');
+  await expect(preview).toBeVisible();
+  // Without a logo the documents print the legal name: so does the preview.
+  const { company } = await client.call('getSettings', {});
+  await expect(preview).toContainText(company.legal_name);
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="16"><rect width="60" height="16" rx="3" fill="#0b7285"/></svg>';
+  await page.locator('input[type="file"][accept*="svg"]').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
+  await expect(preview.getByRole('img', { name: 'Logo on documents' })).toBeVisible();
+  await preview.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/settings-logo.png' });
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await client.call('getSettings', {})).company.logo_svg).toBe(svg);
+  // A file that is no SVG is refused in words, and nothing changes.
+  await page.locator('input[type="file"][accept*="svg"]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not an svg') });
+  await expect(page.getByText('photo.png is not an SVG file.')).toBeVisible();
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await expect(preview).toContainText(company.legal_name);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await client.call('getSettings', {})).company.logo_svg).toBeNull();
+});

@@ -11,6 +11,8 @@
  *   skipped, with file and line;
  * - a dry run writes nothing, and a second import is a no-op (the ledger digest is unchanged).
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/engine/clock';
@@ -154,5 +156,32 @@ describe('import from Lago', () => {
     expect((await run(true)).files.every((f) => f.created === 0 && f.unchanged > 0)).toBe(true);
     expect(ledgerDigest(fx.engine)).toBe(digest);
     expect(fx.engine.verify().ok).toBe(true);
+  });
+
+  it('a customer with a currency that is no ISO 4217 code fails its own line, in the dry run and the real run alike', async () => {
+    await start();
+    // Found by a reviewer: XYZ went into the currencies the import creates first, that step failed
+    // as a whole, and then every customer and plan failed for USD; the dry run had said otherwise.
+    const folder = mkdtempSync(join(tmpdir(), 'lago-xyz-'));
+    cpSync(LAGO, folder, { recursive: true });
+    const lines = readFileSync(join(folder, 'customers.jsonl'), 'utf8').trimEnd().split('\n');
+    const bad = { ...JSON.parse(lines[0]!), lago_id: 'c0ffee00-7777-4a2b-8c3d-0000000000ff', external_id: 'typo_co', currency: 'XYZ' };
+    writeFileSync(join(folder, 'customers.jsonl'), [...lines, JSON.stringify(bad)].join('\n') + '\n');
+    const run = async (dry_run: boolean) => (await fx.api('POST', '/v1/imports', { folder, dry_run })).body;
+    const dry = await run(true);
+    const real = await run(false);
+    expect(dry.errors[0]).toEqual({ file: 'customers.jsonl', line: lines.length + 1, key: 'typo_co', reason: 'currency XYZ is not an ISO 4217 currency code' });
+    // What depends on the customers file fails with it (it is refused as a whole), and the real run
+    // reports exactly what the dry run said: nothing about the currencies or a missing USD.
+    expect(real.errors).toEqual(dry.errors);
+    expect(JSON.stringify(real.errors)).not.toMatch(/currencies|asset USD|currency USD/);
+    // The currencies the other rows need are there, so the files that do not depend on the
+    // failed one import, as the dry run said (the customers file, refused as a whole, is fixed and re-run).
+    const statusOf = (r: any) => Object.fromEntries(r.files.map((f: any) => [f.kind, f.status]));
+    expect(statusOf(real).assets).toBe('imported');
+    expect(statusOf(real).metrics).toBe('imported');
+    expect(statusOf(real).plans).toBe('imported');
+    expect((await fx.api('GET', '/v1/assets')).body.data.map((a: any) => a.code)).toContain('USD');
+    rmSync(folder, { recursive: true, force: true });
   });
 });

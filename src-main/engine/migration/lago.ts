@@ -76,7 +76,9 @@ export function readLagoExport(folder: string, now: number): ImportPlan {
   const assets = newBatch('assets', 'currencies');
   const currencies = new Map<string, SourceRecord>();
   const useCurrency = (code: unknown, where: SourceRecord) => {
-    if (typeof code === 'string' && /^[A-Z]{3}$/.test(code) && !currencies.has(code)) currencies.set(code, where);
+    // Only ISO 4217 codes: an unknown one fails the customer or plan that names it (below), on its
+    // own line, rather than the currencies as a whole (which every other row needs).
+    if (typeof code === 'string' && currencyScale(code) !== null && !currencies.has(code)) currencies.set(code, where);
   };
 
   // ---------------------------------------------------------------- metrics
@@ -272,6 +274,7 @@ function filterValues(values: unknown, metric: Record<string, unknown> | undefin
 function mapPlan(p: Record<string, unknown>, metrics: Map<string, Record<string, unknown>>): Record<string, unknown> | string {
   const currency = str(p.amount_currency);
   if (!currency) return 'amount_currency is missing';
+  if (currencyScale(currency) === null) return `amount_currency ${currency} is not an ISO 4217 currency code`;
   const interval = str(p.interval);
   if (!['weekly', 'monthly', 'quarterly', 'yearly'].includes(interval ?? '')) return `interval ${JSON.stringify(p.interval)} is not supported (weekly, monthly, quarterly, yearly)`;
   if (p.bill_charges_monthly === true) return 'bill_charges_monthly (monthly usage on a yearly plan) is not supported';
@@ -318,6 +321,8 @@ function mapPlan(p: Record<string, unknown>, metrics: Map<string, Record<string,
 function mapCustomer(c: Record<string, unknown>): Record<string, unknown> | string {
   const external = str(c.external_id);
   if (!external) return 'external_id is missing';
+  const currency = str(c.currency);
+  if (currency && currencyScale(currency) === null) return `currency ${currency} is not an ISO 4217 currency code`;
   const emails = (str(c.email) ?? '')
     .split(',')
     .map((x) => x.trim())

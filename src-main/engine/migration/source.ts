@@ -123,10 +123,13 @@ export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
 
 export const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
+const ISO_CURRENCIES = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency') : []);
+
 /** Decimal places of an ISO 4217 currency's minor unit (USD 2, JPY 0), or null for an unknown code. */
 export function currencyScale(code: string): number | null {
   try {
-    if (!/^[A-Z]{3}$/.test(code)) return null;
+    // Intl formats any well-formed code (XYZ too): only ISO 4217 codes are currencies.
+    if (!/^[A-Z]{3}$/.test(code) || !ISO_CURRENCIES.has(code)) return null;
     return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     return null;

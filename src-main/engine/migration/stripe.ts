@@ -32,7 +32,7 @@ export function readStripeExport(folder: string, now: number): ImportPlan {
   const assets = newBatch('assets', 'currencies');
   const currencies = new Map<string, SourceRecord>();
   const useCurrency = (code: string, where: SourceRecord) => {
-    if (!currencies.has(code)) currencies.set(code, where);
+    if (currencyScale(code) !== null && !currencies.has(code)) currencies.set(code, where);
   };
 
   // ---------------------------------------------------------------- customers
@@ -58,6 +58,10 @@ export function readStripeExport(folder: string, now: number): ImportPlan {
     const external = str(meta.tollgate_external_id) ?? str(meta.external_id) ?? id;
     externalOf.set(id, external);
     const currency = str(c.currency)?.toUpperCase() ?? null;
+    if (currency && currencyScale(currency) === null) {
+      customers.errors.push(problem(r, external, `currency ${currency} is not an ISO 4217 currency code`));
+      continue;
+    }
     const address = (c.address ?? {}) as Record<string, unknown>;
     const lines = [str(address.line1), str(address.line2), [str(address.postal_code), str(address.city)].filter(Boolean).join(' ') || null, str(address.state)].filter((x): x is string => !!x);
     const metadata: Record<string, string> = {};

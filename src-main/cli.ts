@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
       'tls-key': { type: 'string' },
       'public-host': { type: 'string', multiple: true },
       'dry-run': { type: 'boolean' },
+      'overdraft-limit': { type: 'string' },
       force: { type: 'boolean' },
       source: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -130,7 +131,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'export') await exportCommand(positionals[1], dataDir);
   if (command === 'import') {
     const { moveCommand } = await import('./engine/migration/commands');
-    process.exit(await moveCommand(command, positionals[1], { dataDir, dryRun: values['dry-run'] ?? false, source: values.source }).catch((err: unknown) => die(`tollgate ${command}: ${(err as Error)?.message ?? String(err)}`)));
+    process.exit(await moveCommand(command, positionals[1], { dataDir, dryRun: values['dry-run'] ?? false, source: values.source, overdraftLimit: values['overdraft-limit'] }).catch((err: unknown) => die(`tollgate ${command}: ${(err as Error)?.message ?? String(err)}`)));
   }
   if (command !== 'serve') die(USAGE, 2);
 

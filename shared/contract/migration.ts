@@ -81,6 +81,11 @@ export const CreateImport = z.strictObject({
   folder: z.string().min(1).max(1000).meta({ description: 'Absolute path, on the machine running Tollgate, of a folder in the import format, a Lago export or a Stripe export.' }),
   source: z.enum(['auto', 'tollgate', 'lago', 'stripe']).optional().meta({ description: 'Default `auto`: recognized from the file names.' }),
   dry_run: z.boolean().optional().meta({ description: 'Validate and report everything, write nothing.' }),
+  overdraft_limit: z
+    .string()
+    .regex(/^\d{1,15}(\.\d{1,18})?$/, { error: 'a decimal amount in major units, e.g. "500" or "500.00"' })
+    .optional()
+    .meta({ description: 'For a Lago import: the overdraft limit every imported customer gets, in major units of its currency (its own, else the organization\'s default currency): how far beyond its credit its usage may go before Tollgate refuses it (402). Lago never refuses usage; without this, imported customers can spend only their credit, and the report says how many.' }),
 });
 
 export const ImportProblem = z.object({

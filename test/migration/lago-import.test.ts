@@ -184,4 +184,35 @@ describe('import from Lago', () => {
     expect((await fx.api('GET', '/v1/assets')).body.data.map((a: any) => a.code)).toContain('USD');
     rmSync(folder, { recursive: true, force: true });
   });
+
+  it('gives every imported customer the overdraft limit asked for, and says when none was (Lago never refuses usage)', async () => {
+    // Found by a reviewer: after the move, every event of a customer without a Lago wallet was
+    // refused (402), since Tollgate refuses usage beyond credit and an overdraft limit of 0.
+    await start();
+    const without = (await fx.api('POST', '/v1/imports', { folder: LAGO, dry_run: true })).body;
+    expect(without.notes.join(' ')).toContain('3 customers imported with an overdraft limit of 0');
+    const bad = await fx.api('POST', '/v1/imports', { folder: LAGO, overdraft_limit: '-5' });
+    expect([bad.status, bad.body.error.code]).toEqual([422, 'validation_failed']);
+    const report = (await fx.api('POST', '/v1/imports', { folder: LAGO, overdraft_limit: '500' })).body;
+    expect(report.ok).toBe(true);
+    expect(report.notes.join(' ')).not.toContain('overdraft limit of 0');
+    for (const id of ['hooli_1234', 'pied_piper', 'raviga']) {
+      expect((await fx.api('GET', `/v1/customers/${id}`)).body.overdraft_limits).toEqual([{ asset: 'USD', amount: '50000' }]);
+    }
+    // Raviga's subscription was terminated in Lago; a customer with no credit can now run up to $500.
+    const hold = await fx.api('POST', '/v1/authorizations', { customer: 'raviga', asset: 'USD', amount: '40000' });
+    expect(hold.status).toBe(201);
+  });
+
+  it('carries the invoice prefix over without an invoices file', async () => {
+    await start();
+    const folder = mkdtempSync(join(tmpdir(), 'lago-noinv-'));
+    cpSync(LAGO, folder, { recursive: true });
+    rmSync(join(folder, 'invoices.jsonl'));
+    const report = (await fx.api('POST', '/v1/imports', { folder })).body;
+    expect(report.ok).toBe(true);
+    // Before: the prefix stayed TG unless invoices were given to continue a sequence from.
+    expect((await fx.api('GET', '/v1/settings')).body.invoice_prefix).toBe('HOO-7F3A');
+    rmSync(folder, { recursive: true, force: true });
+  });
 });

@@ -9,7 +9,7 @@ import { MOVE_USAGE } from './usage';
  * (`tollgate export` is in cli.ts). Prints the report as JSON; exits 0 when everything went in and
  * the ledger check passes, 2 otherwise.
  */
-export async function moveCommand(command: 'import', folderArg: string | undefined, o: { dataDir: string; dryRun: boolean; source?: string }): Promise<number> {
+export async function moveCommand(command: 'import', folderArg: string | undefined, o: { dataDir: string; dryRun: boolean; source?: string; overdraftLimit?: string }): Promise<number> {
   const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
   if (!folderArg) {
     process.stderr.write(`tollgate ${command}: give a folder.\n${MOVE_USAGE}\n`);
@@ -32,7 +32,7 @@ export async function moveCommand(command: 'import', folderArg: string | undefin
   try {
     if (engine.initialAdminKey) process.stderr.write(`New data dir ${o.dataDir}: admin API key (shown once; store it now):\n  ${engine.initialAdminKey}\n`);
     const source = o.source as 'auto' | 'tollgate' | 'lago' | 'stripe' | undefined;
-    const report = await engine.portability.runImport({ folder, source, dry_run: o.dryRun });
+    const report = await engine.portability.runImport({ folder, source, dry_run: o.dryRun, ...(o.overdraftLimit !== undefined ? { overdraft_limit: o.overdraftLimit } : {}) });
     out(report);
     for (const e of report.errors) process.stderr.write(`${e.file}:${e.line}: ${e.key ? `${e.key}: ` : ''}${e.reason}\n`);
     return report.ok ? 0 : 2;

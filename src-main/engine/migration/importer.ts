@@ -99,9 +99,9 @@ export class Importer {
     });
   }
 
-  plan(folder: string, source: SourceName): ImportPlan {
+  plan(folder: string, source: SourceName, options: { overdraftLimit?: string } = {}): ImportPlan {
     const now = this.engine.now();
-    if (source === 'lago') return readLagoExport(folder, now);
+    if (source === 'lago') return readLagoExport(folder, now, options);
     if (source === 'stripe') return readStripeExport(folder, now);
     const batches: Batch[] = [];
     const notes: string[] = [];
@@ -130,7 +130,7 @@ export class Importer {
         issues: [{ path: ['folder'], message: 'a full export' }],
       });
     }
-    const plan = this.plan(folder, detected);
+    const plan = this.plan(folder, detected, { overdraftLimit: input.overdraft_limit });
     const dryRun = input.dry_run ?? false;
     const outcomes: Outcome[] = [];
     if (dryRun) {

@@ -24,8 +24,9 @@ import { asObject, type Batch, compact, currencyScale, findFile, type ImportPlan
  * names (`amount` of the standard model is `unit_price`), units (`*_cents` are minor units) and
  * what Tollgate has no equivalent for, which is refused with the reason rather than approximated.
  */
-export function readLagoExport(folder: string, now: number): ImportPlan {
+export function readLagoExport(folder: string, now: number, options: LagoImportOptions = {}): ImportPlan {
   const notes: string[] = [];
+  let orgCurrency: string | null = null;
   const load = (base: string): SourceRecord[] => {
     const name = findFile(folder, base);
     return name ? readRecords(folder, name) : [];
@@ -50,6 +51,7 @@ export function readLagoExport(folder: string, now: number): ImportPlan {
   }
 
   // ---------------------------------------------------------------- settings
+  // (the organization's currency, read here, is the overdraft limit's asset for customers without one)
   const settings = newBatch('settings', findFile(folder, 'organization') ?? 'organization.json');
   const orgRecord = organization[0];
   if (orgRecord) {
@@ -64,10 +66,17 @@ export function readLagoExport(folder: string, now: number): ImportPlan {
       const grace = (org.billing_configuration as Record<string, unknown> | undefined)?.invoice_grace_period;
       if (typeof grace === 'number' && Number.isInteger(grace)) row.grace_period_hours = grace * 24;
       const numbering = nextInvoiceNumber(org, invoicesSrc, notes);
+      const prefix = str(org.document_number_prefix);
       if (numbering) {
         row.invoice_prefix = numbering.prefix;
         row.next_invoice_number = numbering;
+      } else if (prefix && VALID_PREFIX.test(prefix)) {
+        // No invoices to continue from (or none in one sequence): the prefix still carries over.
+        row.invoice_prefix = prefix;
+      } else if (prefix && !invoicesSrc.length) {
+        notes.push(`Lago's invoice prefix ${prefix} is not a valid Tollgate prefix (upper-case letters, digits and -, at most 16): set one in the settings.`);
       }
+      if (typeof org.default_currency === 'string') orgCurrency = org.default_currency;
       settings.rows.push({ file: orgRecord.file, line: orgRecord.line, data: row });
     }
   }
@@ -110,6 +119,7 @@ export function readLagoExport(folder: string, now: number): ImportPlan {
 
   // ---------------------------------------------------------------- customers
   const customers = newBatch('customers', nameOf('customers'));
+  let withoutLimit = 0;
   for (const r of customersSrc) {
     const c = unwrap(asObject(r), 'customer');
     if (typeof c === 'string') {
@@ -118,8 +128,30 @@ export function readLagoExport(folder: string, now: number): ImportPlan {
     }
     useCurrency(c.currency, r);
     const mapped = mapCustomer(c);
-    if (typeof mapped === 'string') customers.errors.push(problem(r, str(c.external_id), mapped));
-    else customers.rows.push({ file: r.file, line: r.line, data: mapped });
+    if (typeof mapped === 'string') {
+      customers.errors.push(problem(r, str(c.external_id), mapped));
+      continue;
+    }
+    // Lago bills usage at the period's end and never refuses it; Tollgate refuses what goes beyond
+    // credit plus the overdraft limit (0 unless given), so the operator chooses the limit.
+    const currency = str(c.currency) ?? orgCurrency;
+    if (options.overdraftLimit !== undefined && currency) {
+      const scale = currencyScale(currency);
+      const minor = scale === null ? null : minorOf(options.overdraftLimit, scale);
+      if (minor === null || minor < 0n) {
+        customers.errors.push(problem(r, str(c.external_id), `overdraft_limit ${options.overdraftLimit} is not an amount of ${currency}`));
+        continue;
+      }
+      mapped.overdraft_limits = [{ asset: currency, amount: minor.toString() }];
+    } else withoutLimit++;
+    customers.rows.push({ file: r.file, line: r.line, data: mapped });
+  }
+  if (withoutLimit > 0) {
+    notes.push(
+      options.overdraftLimit === undefined
+        ? `${withoutLimit} customer${withoutLimit === 1 ? '' : 's'} imported with an overdraft limit of 0: Lago never refuses usage, Tollgate refuses usage beyond a customer's credit and overdraft limit (402 insufficient_funds). Give the import an overdraft_limit (--overdraft-limit), or set each customer's overdraft_limits.`
+        : `${withoutLimit} customer${withoutLimit === 1 ? '' : 's'} without a currency (and no default_currency in organization.json) imported with an overdraft limit of 0.`,
+    );
   }
 
   // ---------------------------------------------------------------- subscriptions
@@ -537,6 +569,8 @@ function decOr(v: unknown): Dec | null {
  * in the same prefix (Tollgate writes PREFIX-YYYY-NNNNNN and restarts each year). Per-customer
  * numbering has no organization-wide sequence to continue: noted, not mapped.
  */
+const VALID_PREFIX = /^[A-Z0-9][A-Z0-9-]{0,15}$/;
+
 function nextInvoiceNumber(org: Record<string, unknown>, invoices: SourceRecord[], notes: string[]): { prefix: string; year: number; number: number } | null {
   const prefix = str(org.document_number_prefix);
   if (!invoices.length || !prefix) return null;
@@ -544,7 +578,7 @@ function nextInvoiceNumber(org: Record<string, unknown>, invoices: SourceRecord[
     notes.push(`Lago numbers invoices per customer (${str(org.document_numbering) ?? 'per_customer'}): there is no single sequence to continue; Tollgate's numbering starts at its own sequence.`);
     return null;
   }
-  if (!/^[A-Z0-9][A-Z0-9-]{0,15}$/.test(prefix)) {
+  if (!VALID_PREFIX.test(prefix)) {
     notes.push(`Lago's invoice prefix ${prefix} is not a valid Tollgate prefix (upper-case letters, digits and -, at most 16): set one in the settings.`);
     return null;
   }
@@ -559,4 +593,9 @@ function nextInvoiceNumber(org: Record<string, unknown>, invoices: SourceRecord[
     if (!best || seq > best.seq) best = { seq, year: Number(m[1]) };
   }
   return best ? { prefix, year: best.year, number: best.seq + 1 } : null;
+}
+
+export interface LagoImportOptions {
+  /** Decimal, in major units of each customer's currency: the overdraft limit every imported customer gets. */
+  overdraftLimit?: string;
 }

@@ -133,4 +133,18 @@ describe('full export and restore', () => {
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.message).toMatch(/full Tollgate export/);
   });
+
+  it('a command-line dry run into a data dir with no database writes nothing there', async () => {
+    // Found by a reviewer: it created the folder, a database, a lock file and an admin key.
+    const dataDir = join(tempDir('tollgate-dry-'), 'data');
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const noisy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await moveCommand('import', FIXTURE, { dataDir, dryRun: true });
+    const printed = noisy.mock.calls.map((c) => String(c[0])).join('');
+    quiet.mockRestore();
+    noisy.mockRestore();
+    expect(code).toBe(0);
+    expect(existsSync(dataDir)).toBe(false);
+    expect(printed).not.toMatch(/admin API key/);
+  });
 });

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Engine } from '../engine';
 import { isFullExport, restoreExport } from './full-export';
 import { MOVE_USAGE } from './usage';
@@ -28,9 +30,12 @@ export async function moveCommand(command: 'import', folderArg: string | undefin
     out({ restored, ledger: verify });
     return verify.ok ? 0 : 2;
   }
-  const engine = Engine.open({ dataDir: o.dataDir, timers: false });
+  // A dry run writes nothing: against a data dir with no database yet (nothing to import into but
+  // an empty one), it runs on a scratch copy of empty, removed after, instead of creating one there.
+  const scratch = o.dryRun && !existsSync(join(o.dataDir, 'tollgate.db')) ? mkdtempSync(join(tmpdir(), 'tollgate-dry-run-')) : null;
+  const engine = Engine.open({ dataDir: scratch ?? o.dataDir, timers: false });
   try {
-    if (engine.initialAdminKey) process.stderr.write(`New data dir ${o.dataDir}: admin API key (shown once; store it now):\n  ${engine.initialAdminKey}\n`);
+    if (engine.initialAdminKey && !scratch) process.stderr.write(`New data dir ${o.dataDir}: admin API key (shown once; store it now):\n  ${engine.initialAdminKey}\n`);
     const source = o.source as 'auto' | 'tollgate' | 'lago' | 'stripe' | undefined;
     const report = await engine.portability.runImport({ folder, source, dry_run: o.dryRun, ...(o.overdraftLimit !== undefined ? { overdraft_limit: o.overdraftLimit } : {}) });
     out(report);
@@ -38,5 +43,6 @@ export async function moveCommand(command: 'import', folderArg: string | undefin
     return report.ok ? 0 : 2;
   } finally {
     await engine.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AmountOut, AssetCode, ExternalId, IdempotencyKey, IsoTime, PageQuery, PositiveAmount, Timestamp } from './common';
 
-export const InvoiceStatus = z.enum(['draft', 'open', 'partially_paid', 'paid', 'overdue', 'void']);
+export const InvoiceStatus = z.enum(['draft', 'open', 'partially_paid', 'paid', 'overdue', 'void', 'closed']);
 export const InvoiceAction = z.enum(['finalize', 'void', 'reissue', 'record_payment', 'settle_from_credit', 'create_credit_note', 'download_pdf']);
 
 export const InvoiceLine = z.object({

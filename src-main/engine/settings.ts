@@ -22,6 +22,8 @@ export interface OperatorSettings {
   default_currency: string;
   invoice_prefix: string;
   payment_terms_days: number;
+  /** false: an invoice with nothing to bill is closed without a number instead (Lago's finalize_zero_amount_invoice). */
+  finalize_zero_amount_invoices: boolean;
   tax_point: 'invoice' | 'top_up';
   tax_rate: string;
   tax_inclusive: boolean;
@@ -37,6 +39,7 @@ const DEFAULTS: OperatorSettings = {
   default_currency: 'USD',
   invoice_prefix: 'TG',
   payment_terms_days: 30,
+  finalize_zero_amount_invoices: true,
   tax_point: 'invoice',
   tax_rate: '0',
   tax_inclusive: false,

@@ -1541,7 +1541,7 @@ export class Store {
    */
   listDocumentsWithoutPdf(limit: number): { table: 'invoices' | 'credit_notes' | 'receipts'; id: string; document: string }[] {
     return [
-      ...this.all<{ id: string; document: string }>("SELECT id, document FROM invoices WHERE status <> 'draft' AND pdf IS NULL AND document IS NOT NULL LIMIT ?", [limit]).map((r) => ({ table: 'invoices' as const, ...r })),
+      ...this.all<{ id: string; document: string }>("SELECT id, document FROM invoices WHERE status <> 'draft' AND number IS NOT NULL AND pdf IS NULL AND document IS NOT NULL LIMIT ?", [limit]).map((r) => ({ table: 'invoices' as const, ...r })),
       ...this.all<{ id: string; document: string }>('SELECT id, document FROM credit_notes WHERE pdf IS NULL LIMIT ?', [limit]).map((r) => ({ table: 'credit_notes' as const, ...r })),
     ];
   }

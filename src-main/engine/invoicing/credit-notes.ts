@@ -15,7 +15,7 @@ import { type Books, POSTED, type TransferMeta, type WalletState } from '../ledg
 import { giveBack } from '../ledger/wallet-ops';
 import { taxOn } from './tax';
 import type { Settings } from '../settings';
-import type { Invoices } from './invoices';
+import { type Invoices, isClosed } from './invoices';
 
 const REASONS: Record<z.output<typeof CreateCreditNote>['reason'], string> = {
   duplicated_charge: 'Duplicated charge',
@@ -63,6 +63,7 @@ export class CreditNotes {
 
   private issue(invoice: InvoiceRow, input: z.output<typeof CreateCreditNote>): z.output<typeof CreditNote> {
     if (invoice.status !== 'finalized') fail('invalid_state', `Invoice ${invoice.number ?? invoice.id} is ${invoice.status}; credit notes go against finalized invoices.`, { invoice: invoice.id });
+    if (isClosed(invoice)) fail('invalid_state', `Invoice ${invoice.id} was closed with nothing to bill: there is nothing to credit.`, { invoice: invoice.id, status: 'closed' });
     const api = this.invoices.toApi(invoice);
     const byId = new Map(api.lines.map((l) => [l.id, l]));
     const requested = input.lines ?? api.lines.filter((l) => !l.informational && l.kind !== 'coupon' && BigInt(l.amount) - BigInt(l.credited) > 0n).map((l) => ({ line_id: l.id, amount: BigInt(l.amount) - BigInt(l.credited) }));

@@ -2,7 +2,7 @@ import type { DocumentModel } from '../../documents/model';
 import type { EngineContext } from '../context';
 import { fail } from '../errors';
 import type { Writer } from '../writer';
-import type { Invoices } from './invoices';
+import { type Invoices, isClosed } from './invoices';
 import { type DocumentRenderer, sha256Hex } from './renderer';
 
 export interface DocumentBytes {
@@ -56,6 +56,7 @@ export class Documents {
 
   async invoicePdf(idOrNumber: string): Promise<DocumentBytes> {
     const row = this.invoices.require(idOrNumber);
+    if (isClosed(row)) fail('invalid_state', `Invoice ${row.id} was closed with nothing to bill: it has no document.`, { invoice: row.id, status: 'closed' });
     if (row.status !== 'draft') {
       if (!row.pdf) await this.renderPending();
       const stored = this.ctx.store.getInvoicePdf(row.id);

@@ -60,6 +60,7 @@ export async function exportInvoices(
   const files: string[] = [];
   if (input.formats.includes('pdf')) {
     for (const i of all) {
+      if (i.status === 'closed') continue; // closed with nothing to bill: no document
       const doc = await documents.invoicePdf(i.id);
       const file = join(folder, doc.filename);
       writeFileSync(file, doc.pdf);

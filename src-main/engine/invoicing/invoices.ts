@@ -248,9 +248,12 @@ export class Invoices {
     const owed = stillOwed - applied;
     const tz = this.tzOf(customer);
     const terms = customer.payment_terms_days ?? s.payment_terms_days;
+    // Nothing to bill and the operator does not issue such invoices (Lago's finalize_zero_amount_invoice):
+    // the invoice is closed without a number (the sequence keeps no gap), a PDF or a webhook.
+    const closed = !s.finalize_zero_amount_invoices && total === 0n && taxTotal === 0n && row.replaces_id === null;
     const next: InvoiceRow = {
       ...row,
-      number: this.nextNumber(now, tz),
+      number: closed ? null : this.nextNumber(now, tz),
       status: 'finalized',
       subtotal: statement.subtotal,
       discounts: statement.discounts,
@@ -266,8 +269,8 @@ export class Invoices {
     const model = this.documentModel(next, customer, statement, taxes, taxNote);
     next.document = JSON.stringify({ model, lines: statement.lines, taxes: taxes.map((t) => ({ label: t.label, rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })), taxNote } satisfies StoredDocument);
     this.ctx.store.updateInvoice(next);
-    this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: 'open', number: next.number } });
-    this.onFinalized?.(this.toApi(next));
+    this.ctx.emit({ type: 'invoice', customer: customer.external_id, id: row.id, data: { status: closed ? 'closed' : 'open', number: next.number } });
+    if (!closed) this.onFinalized?.(this.toApi(next));
     return next;
   }
 
@@ -345,6 +348,7 @@ export class Invoices {
     const row = this.require(idOrNumber);
     if (row.status === 'void') return markReplayed({ ...row }); // a retried void: the void invoice, nothing written again
     if (row.status !== 'finalized') fail('invalid_state', `Invoice ${row.id} is a draft; finalize it first, or let it change with the period.`, { invoice: row.id });
+    if (isClosed(row)) fail('invalid_state', `Invoice ${row.id} was closed with nothing to bill (no number, no document): there is nothing to void.`, { invoice: row.id, status: 'closed' });
     if (row.amount_paid > 0n) fail('invalid_state', `Invoice ${row.number} has payments; correct it with a credit note.`, { invoice: row.number });
     if (row.credits_applied !== 0n) fail('invalid_state', `Invoice ${row.number} was paid from prepaid credit; correct it with a credit note.`, { invoice: row.number });
     if (row.credited !== 0n) fail('invalid_state', `Invoice ${row.number} has credit notes; it cannot be voided.`, { invoice: row.number });
@@ -485,6 +489,7 @@ export class Invoices {
 
   private pay(row: InvoiceRow, amount: bigint, paidAt: number, method: string, reference: string | null): InvoiceRow {
     if (row.status !== 'finalized') fail('invalid_state', `Invoice ${row.number ?? row.id} is ${row.status}; payments go against finalized invoices.`, { invoice: row.id });
+    if (isClosed(row)) fail('invalid_state', `Invoice ${row.id} was closed with nothing to bill (no number, no document): there is nothing to pay.`, { invoice: row.id, status: 'closed' });
     const outstanding = this.outstanding(row);
     if (amount > outstanding) {
       const money = (v: bigint) => moneyText(v, row.currency, this.assets.find(row.currency)?.scale);
@@ -530,6 +535,7 @@ export class Invoices {
   statusOf(row: InvoiceRow, outstanding?: bigint): z.output<typeof Invoice>['status'] {
     if (row.status === 'draft') return 'draft';
     if (row.status === 'void') return 'void';
+    if (isClosed(row)) return 'closed';
     outstanding ??= this.outstanding(row);
     if (outstanding === 0n) return 'paid';
     if (row.due_at !== null && this.ctx.now() > row.due_at) return 'overdue';
@@ -692,9 +698,9 @@ export class Invoices {
     const owedAfter = row.amount_due - row.amount_paid - creditedToReceivable;
     const repaidFromCredit = row.status === 'finalized' && owedAfter > outstanding ? owedAfter - outstanding : 0n;
     const status = this.statusOf(row, outstanding);
-    const actions: z.output<typeof Invoice>['allowed_actions'] = ['download_pdf'];
+    const actions: z.output<typeof Invoice>['allowed_actions'] = isClosed(row) ? [] : ['download_pdf'];
     if (row.status === 'draft' && row.id !== 'preview') actions.push('finalize');
-    if (row.status === 'finalized') {
+    if (row.status === 'finalized' && !isClosed(row)) {
       if (row.amount_paid === 0n && row.credits_applied === 0n && row.credited === 0n) actions.push('void');
       if (outstanding > 0n) {
         actions.push('record_payment');
@@ -757,4 +763,12 @@ function sumLines(lines: StatementLine[], coupons: boolean): bigint {
   let s = 0n;
   for (const l of lines) if (!l.informational && (l.kind === 'coupon') === coupons) s += BigInt(l.amount);
   return s;
+}
+
+/**
+ * A finalized invoice without a number: closed at finalization with nothing to bill, under
+ * `finalize_zero_amount_invoices: false`. It has no PDF and takes no payment, void or credit note.
+ */
+export function isClosed(row: Pick<InvoiceRow, 'status' | 'number'>): boolean {
+  return row.status === 'finalized' && row.number === null;
 }

@@ -332,7 +332,15 @@ export function InvoiceDetailPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, xl: 5 }}>
           <Box style={{ position: 'sticky', top: 76 }}>
-            <PdfViewer title={`PDF of ${invoiceTitle(inv)}`} loadKey={`${inv.id}:${inv.pdf_sha256 ?? inv.status}:${inv.amount_due}:${inv.credited}`} load={() => door.document('invoice', inv.id)} height={820} />
+            {inv.status === 'closed' ? (
+              <Card>
+                <Text size="sm" c="dimmed">
+                  Closed with nothing to bill: no invoice number and no PDF (Settings → Billing settings, “Issue invoices with nothing to bill”).
+                </Text>
+              </Card>
+            ) : (
+              <PdfViewer title={`PDF of ${invoiceTitle(inv)}`} loadKey={`${inv.id}:${inv.pdf_sha256 ?? inv.status}:${inv.amount_due}:${inv.credited}`} load={() => door.document('invoice', inv.id)} height={820} />
+            )}
           </Box>
         </Grid.Col>
       </Grid>

@@ -18,10 +18,11 @@ export const INVOICE_STATUS: Record<InvoiceStatus, { label: string; color: strin
   paid: { label: 'Paid', color: 'teal', help: 'Nothing outstanding: paid, settled from credit or credited.' },
   overdue: { label: 'Overdue', color: 'red', help: 'Past its due date with something outstanding.' },
   void: { label: 'Void', color: 'gray', help: 'Voided: its charges were taken back. The number stays used.' },
+  closed: { label: 'Closed', color: 'gray', help: 'Nothing to bill: closed without a number or a PDF (Billing settings: zero-amount invoices are not issued).' },
 };
 
 /** The filters the list offers, in the order a finance person reads them. */
-export const STATUS_FILTERS: (InvoiceStatus | 'all')[] = ['all', 'draft', 'open', 'partially_paid', 'overdue', 'paid', 'void'];
+export const STATUS_FILTERS: (InvoiceStatus | 'all')[] = ['all', 'draft', 'open', 'partially_paid', 'overdue', 'paid', 'void', 'closed'];
 
 export function InvoiceStatusBadge({ status, size = 'md' }: { status: InvoiceStatus; size?: 'sm' | 'md' | 'lg' }) {
   const s = INVOICE_STATUS[status];
@@ -36,7 +37,7 @@ export function InvoiceStatusBadge({ status, size = 'md' }: { status: InvoiceSta
 export function invoiceTitle(inv: Pick<Invoice, 'number' | 'id' | 'status' | 'period'>): string {
   if (inv.number) return inv.number;
   if (inv.id === 'preview') return 'Preview of the current period';
-  return `Draft ${inv.id.slice(-6).toLowerCase()}`;
+  return `${inv.status === 'closed' ? 'Closed' : 'Draft'} ${inv.id.slice(-6).toLowerCase()}`;
 }
 
 const periodFmt = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });

@@ -547,6 +547,7 @@ function OperatorTab() {
               default_currency: form.default_currency,
               invoice_prefix: form.invoice_prefix,
               payment_terms_days: form.payment_terms_days,
+              finalize_zero_amount_invoices: form.finalize_zero_amount_invoices,
               tax_point: form.tax_point,
               tax_rate: form.tax_rate,
               tax_inclusive: form.tax_inclusive,
@@ -619,6 +620,12 @@ function OperatorTab() {
                 allowDeselect={false}
               />
             </SimpleGrid>
+            <Checkbox
+              label="Issue invoices with nothing to bill"
+              description="Unticked: a period with a total of 0 is closed without an invoice number, a PDF or a webhook (the numbering keeps no gap)."
+              checked={form.finalize_zero_amount_invoices}
+              onChange={(e) => set('finalize_zero_amount_invoices', e.currentTarget.checked)}
+            />
           </Stack>
         </Card>
         <Card>

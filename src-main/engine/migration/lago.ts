@@ -63,6 +63,7 @@ export function readLagoExport(folder: string, now: number, options: LagoImportO
         default_currency: str(org.default_currency),
         payment_terms_days: typeof org.net_payment_term === 'number' ? org.net_payment_term : null,
       });
+      if (typeof org.finalize_zero_amount_invoice === 'boolean') row.finalize_zero_amount_invoices = org.finalize_zero_amount_invoice;
       const grace = (org.billing_configuration as Record<string, unknown> | undefined)?.invoice_grace_period;
       if (typeof grace === 'number' && Number.isInteger(grace)) row.grace_period_hours = grace * 24;
       const numbering = nextInvoiceNumber(org, invoicesSrc, notes);

@@ -204,15 +204,17 @@ describe('import from Lago', () => {
     expect(hold.status).toBe(201);
   });
 
-  it('carries the invoice prefix over without an invoices file', async () => {
+  it('carries the invoice prefix over without an invoices file, and whether zero-amount invoices are issued', async () => {
     await start();
     const folder = mkdtempSync(join(tmpdir(), 'lago-noinv-'));
     cpSync(LAGO, folder, { recursive: true });
     rmSync(join(folder, 'invoices.jsonl'));
+    const org = join(folder, 'organization.json');
+    writeFileSync(org, readFileSync(org, 'utf8').replace('"finalize_zero_amount_invoice": true', '"finalize_zero_amount_invoice": false'));
     const report = (await fx.api('POST', '/v1/imports', { folder })).body;
     expect(report.ok).toBe(true);
     // Before: the prefix stayed TG unless invoices were given to continue a sequence from.
-    expect((await fx.api('GET', '/v1/settings')).body.invoice_prefix).toBe('HOO-7F3A');
+    expect((await fx.api('GET', '/v1/settings')).body).toMatchObject({ invoice_prefix: 'HOO-7F3A', finalize_zero_amount_invoices: false });
     rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -67,7 +67,10 @@ describe('append and pending', () => {
     const b = await openSpool(newDir(), { fsync: 'batch', fsyncBatchMs: 20 });
     const b0 = b.stats().fsyncs;
     await Promise.all(Array.from({ length: 200 }, (_, i) => b.append(ev(i))));
-    expect(b.stats().fsyncs - b0).toBeLessThanOrEqual(3);
+    // Shared: far fewer fsyncs than appends. How many 20 ms windows the 200 writes span depends on
+    // the machine's load (3 on a quiet one, 5 seen with other tests running), so the bound is the
+    // sharing itself (one in ten at most), not a count of windows.
+    expect(b.stats().fsyncs - b0).toBeLessThanOrEqual(20);
     expect(b.pendingCount).toBe(200);
   });
 });

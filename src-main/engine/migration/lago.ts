@@ -51,7 +51,7 @@ export function readLagoExport(folder: string, now: number, options: LagoImportO
   }
 
   // ---------------------------------------------------------------- settings
-  // (the organization's currency, read here, is the overdraft limit's asset for customers without one)
+  // (also the organization's currency: the overdraft limit's asset for customers without their own)
   const settings = newBatch('settings', findFile(folder, 'organization') ?? 'organization.json');
   const orgRecord = organization[0];
   if (orgRecord) {
@@ -564,14 +564,15 @@ function decOr(v: unknown): Dec | null {
   }
 }
 
+/** Tollgate's invoice prefixes: upper-case letters, digits and -, at most 16. */
+const VALID_PREFIX = /^[A-Z0-9][A-Z0-9-]{0,15}$/;
+
 /**
  * Where the invoice numbering continues. With per-organization numbering Lago numbers invoices
  * `PREFIX-YYYYMM-SEQ`, one sequence for the organization: the next Tollgate invoice takes SEQ + 1
  * in the same prefix (Tollgate writes PREFIX-YYYY-NNNNNN and restarts each year). Per-customer
  * numbering has no organization-wide sequence to continue: noted, not mapped.
  */
-const VALID_PREFIX = /^[A-Z0-9][A-Z0-9-]{0,15}$/;
-
 function nextInvoiceNumber(org: Record<string, unknown>, invoices: SourceRecord[], notes: string[]): { prefix: string; year: number; number: number } | null {
   const prefix = str(org.document_number_prefix);
   if (!invoices.length || !prefix) return null;

@@ -148,7 +148,11 @@ export class Events {
       const rated: RatedEvent = { timestamp, properties, preciseAmount: e.precise_total_amount === undefined ? null : dec(e.precise_total_amount) };
       effects = rateEvent(plan, e.code, period.id, this.usage, rated, this.unique);
       if (!plan.byEventType.has(e.code)) warnings.push('no_metric_for_event_code');
-      else warnings.push(...missingPropertyWarnings(plan, e.code, properties), ...filterValueWarnings(plan, e.code, properties), ...unmatchedChargeWarnings(plan, e.code, properties));
+      else {
+        warnings.push(...missingPropertyWarnings(plan, e.code, properties), ...filterValueWarnings(plan, e.code, properties));
+        // Only when some metric priced nothing: rateEvent already selected a charge for every other.
+        if (effects.length < plan.byEventType.get(e.code)!.size) warnings.push(...unmatchedChargeWarnings(plan, e.code, properties));
+      }
     } else {
       const live = this.subscriptions.liveOf(customer.id);
       if (live && timestamp < live.started_at) {

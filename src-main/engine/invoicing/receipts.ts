@@ -111,9 +111,9 @@ export class Receipts {
     return { currency: r.currency, amount: r.tax, returned: this.returnedOf(r.number, r.currency) };
   }
 
-  private returnedOf(number: string, currency: string): bigint {
+  private returnedOf(number: string, currency: string, source = this.taxSource(number, currency)): bigint {
     const { books, store } = this.ctx;
-    return store.sumTransfersByRef(books.systemAccount(currency, 'tax').id, this.taxSource(number, currency).id, `receipt:${number}`);
+    return store.sumTransfersByRef(books.systemAccount(currency, 'tax').id, source.id, `receipt:${number}`);
   }
 
   /**
@@ -141,10 +141,11 @@ export class Receipts {
     const r = this.ctx.store.getReceiptTax(topUp.id);
     if (!r || r.tax === 0n || topUp.amount <= 0n || givenBack <= 0n) return 0n;
     const due = givenBack >= topUp.amount ? r.tax : roundQuotient(r.tax * givenBack, topUp.amount, 'half_up');
-    const piece = due - this.returnedOf(r.number, r.currency);
+    const source = this.taxSource(r.number, r.currency);
+    const piece = due - this.returnedOf(r.number, r.currency, source);
     if (piece <= 0n) return 0n;
     const { books } = this.ctx;
-    books.post(books.systemAccount(r.currency, 'tax'), this.taxSource(r.number, r.currency), piece, 0, { kind, ref: `receipt:${r.number}` });
+    books.post(books.systemAccount(r.currency, 'tax'), source, piece, 0, { kind, ref: `receipt:${r.number}` });
     return piece;
   }
 

@@ -1023,6 +1023,10 @@ export class Store {
   getChargePlanId(chargeId: number): number | undefined {
     return this.get<{ plan_id: number }>('SELECT plan_id FROM plan_charges WHERE id = ?', [chargeId])?.plan_id;
   }
+  /** The code of the metric a plan charge prices (a credit note spreads a metric-limited coupon over its own lines). */
+  getChargeMetricCode(chargeId: number): string | undefined {
+    return this.get<{ code: string }>('SELECT m.code FROM plan_charges c JOIN metrics m ON m.id = c.metric_id WHERE c.id = ?', [chargeId])?.code;
+  }
   listPlanCharges(planId: number): PlanChargeRow[] {
     return this.all<PlanChargeRow>('SELECT * FROM plan_charges WHERE plan_id = ? ORDER BY position', [planId]);
   }
@@ -1437,6 +1441,9 @@ export class Store {
       created_at: Number(r.created_at),
       updated_at: Number(r.updated_at),
     }));
+  }
+  getAppliedCouponCode(id: string): string | undefined {
+    return this.get<{ coupon_code: string }>('SELECT coupon_code FROM applied_coupons WHERE id = ?', [id])?.coupon_code;
   }
   insertAppliedCoupon(row: { id: string; customer_id: number; coupon_code: string; periods_left: number | null; amount_left: bigint | null; status: string; created_at: number; updated_at: number }): void {
     this.run(

@@ -152,6 +152,47 @@ describe('the tax of a credit note is cumulative', () => {
   });
 });
 
+describe('a coupon limited to metrics', () => {
+  it('is credited from the lines of its metrics only', async () => {
+    clock = new ManualClock(at('2026-04-01T00:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('updateSettings', { grace_period_hours: 24, tax_rate: '20' });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme', name: 'Acme', billing_mode: 'postpaid', overdraft_limits: [{ asset: 'USD', amount: '1000000' }] });
+    await fx.op('createMetric', { code: 'calls', aggregation: 'count' });
+    await fx.op('createMetric', { code: 'tokens', aggregation: 'sum', property: 'tokens' });
+    await fx.op('createPlan', {
+      code: 'p',
+      name: 'Pro',
+      interval: 'monthly',
+      charges: [
+        { metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } },
+        { metric: 'tokens', asset: 'USD', model: 'standard', properties: { unit_price: '0.01' } },
+      ],
+    });
+    await fx.op('createCoupon', { code: 'HALFCALLS', kind: 'percentage', percentage: '50', frequency: 'once', metrics: ['calls'] });
+    await fx.op('applyCoupon', { external_id: 'acme', coupon: 'HALFCALLS' });
+    await fx.op('createSubscription', { customer: 'acme', plan: 'p' });
+    for (let i = 0; i < 3; i++) await call(`c${i}`);
+    await fx.op('ingestEvent', { transaction_id: 't0', customer: 'acme', code: 'tokens', properties: { tokens: 500 } });
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [inv] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    // calls 300 - 150 (half, calls only) + 500 tokens at 1 cent = 650, tax 130
+    expect(inv).toMatchObject({ subtotal: '800', discounts: '-150', tax: '130', total: '780' });
+    const usage = inv.lines.filter((l: any) => l.kind === 'usage');
+    const calls = usage.find((l: any) => l.amount === '300');
+    const tokens = usage.find((l: any) => l.amount === '500');
+    // The tokens line carries none of the coupon: credited in full it is worth 500 (before: 407).
+    const first = await note(inv, [{ line_id: tokens.id, amount: '500' }]);
+    expect(first).toMatchObject({ subtotal: '500', discounts: '0', tax: '100', total: '600' });
+    // The calls line carries all of it: 300 - 150.
+    const second = await note(inv, [{ line_id: calls.id, amount: '300' }]);
+    expect(second).toMatchObject({ subtotal: '300', discounts: '-150', tax: '30', total: '180' });
+    expect(Number(first.total) + Number(second.total)).toBe(Number(inv.total));
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+});
+
 describe('a note settled as credit goes back to the lots that paid for its invoice', () => {
   it('paid money returns to the paid lot, not to a later expiring grant the wallet spent since', async () => {
     clock = new ManualClock(at('2026-04-01T00:00:00Z'));

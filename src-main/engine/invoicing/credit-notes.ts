@@ -183,7 +183,7 @@ export class CreditNotes {
   /**
    * How credited line amounts turn into money and tax. Each creditable line is worth its amount less
    * its share of the coupons on it (a fee's and a minimum's own coupons; a segment's usage coupons
-   * spread over its usage lines by amount); `c` of a line of amount `a` and net `n` is worth
+   * spread over its usage lines by amount, or over the lines of its metrics when it is limited to some); `c` of a line of amount `a` and net `n` is worth
    * round(c x n / a), so a line credited in full is worth exactly its net. The tax is that of the
    * cumulative base per rate, rounded as the invoice rounded it (`taxOn`, once per rate); when the
    * rates of today do not give the invoice's frozen tax rows back (a rate changed since), the
@@ -198,10 +198,23 @@ export class CreditNotes {
     const creditable = all.filter((l) => !l.informational && l.kind !== 'coupon');
     const amountOf = new Map(creditable.map((l) => [l.id, BigInt(l.amount)]));
     const net = new Map(amountOf);
+    // A usage coupon limited to metrics took its amount off those metrics' charges only
+    // (`Coupons.discount`); coupons are never edited, so today's row says which they were.
+    const metricsOfCoupon = (appliedId: string): string[] => {
+      const code = this.ctx.store.getAppliedCouponCode(appliedId);
+      const row = code ? this.ctx.store.getCoupon(code) : undefined;
+      return row ? (JSON.parse(row.metrics) as string[]) : [];
+    };
+    const chargeMetric = (lineId: string): string | undefined => {
+      const m = /^charge-\d+-(\d+)$/.exec(lineId);
+      return m ? this.ctx.store.getChargeMetricCode(Number(m[1])) : undefined;
+    };
     for (const c of all) {
       if (c.informational || c.kind !== 'coupon') continue;
-      const m = /^coupon-(fee|minimum|usage)-(\d+)-/.exec(c.id);
-      const own = (l: StatementLine) => (m ? (m[1] === 'fee' ? l.id === `fee-${m[2]}` : m[1] === 'minimum' ? l.id === `minimum-${m[2]}` : l.kind === 'usage' && l.id.startsWith(`charge-${m[2]}-`)) : false);
+      const m = /^coupon-(fee|minimum|usage)-(\d+)-(.+)$/.exec(c.id);
+      const limitedTo = m?.[1] === 'usage' ? metricsOfCoupon(m[3]!) : [];
+      const ownUsage = (l: StatementLine) => l.kind === 'usage' && l.id.startsWith(`charge-${m![2]}-`) && (!limitedTo.length || limitedTo.includes(chargeMetric(l.id) ?? ''));
+      const own = (l: StatementLine) => (m ? (m[1] === 'fee' ? l.id === `fee-${m[2]}` : m[1] === 'minimum' ? l.id === `minimum-${m[2]}` : ownUsage(l)) : false);
       let group = creditable.filter((l) => own(l) && net.get(l.id)! > 0n);
       if (!group.length) group = creditable.filter((l) => net.get(l.id)! > 0n);
       spread(-BigInt(c.amount), group.map((l) => l.id), net);

@@ -57,12 +57,34 @@ export const Overview = z.object({
     )
     .meta({
       description:
-        'Recognized revenue per month, plan and asset, net of credit notes, voids and the tax taken out of revenue under tax-inclusive prices: a void or a credit note is taken off the plans of the invoice it reverses (spread over the invoice lines it concerns, which belong to the plan of their period). Every posted movement of revenue has a row, so per asset the rows add up to `recognized_revenue` exactly, as long as all of it falls in the months listed (the last six).',
+        'Recognized revenue per month, plan and asset, net of credit notes, voids and the tax taken out of revenue under tax-inclusive prices: a void or a credit note is taken off the plans of the invoice it reverses (spread over the invoice lines it concerns, which belong to the plan of their period). Every posted movement of revenue has a row, so per asset the rows add up to `recognized_revenue` exactly, as long as all of it falls in the months listed (the last six). GET /v1/revenue gives the same rows for any range of months, with totals.',
     }),
   margin: z
     .object({ currency: z.string(), revenue_this_month: AmountOut, cost_this_month: z.string().meta({ description: 'Sum of the events\' own `cost`, in major units.' }) })
     .nullable(),
   backups: BackupStatus.optional().meta({ description: 'The age of the last verified backup.' }),
+});
+
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month, YYYY-MM' });
+export const RevenueByPlanRow = z.object({
+  month: z.string().meta({ description: '`YYYY-MM`, as `revenue_by_plan` of GET /v1/overview assigns months.' }),
+  plan: z.string().nullable().meta({ description: 'The plan code (its versions added together); null for revenue not from a plan.' }),
+  asset: z.string(),
+  amount: AmountOut,
+});
+export const RevenueQuery = z
+  .strictObject({
+    from: Month.optional().meta({ description: 'First month included; without it, from the first month with revenue.' }),
+    to: Month.optional().meta({ description: 'Last month included; without it, up to the latest.' }),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { error: '`from` must not be after `to`', path: ['from'] });
+export const RevenueReport = z.object({
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  rows: z.array(RevenueByPlanRow).meta({ description: 'Recognized revenue per month, plan and asset, as `revenue_by_plan` of the overview, for any range of months.' }),
+  totals: z
+    .array(z.object({ asset: z.string(), amount: AmountOut }))
+    .meta({ description: 'Per asset, the sum of `rows`. Without `from` and `to` it equals that asset\'s `recognized_revenue` in GET /v1/overview exactly.' }),
 });
 
 export const WalletMonitorQuery = z.strictObject({

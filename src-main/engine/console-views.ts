@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CustomerWallets, EventDetail, Overview, WalletMonitor } from '../../shared/contract/console';
+import type { CustomerWallets, EventDetail, Overview, RevenueReport, WalletMonitor } from '../../shared/contract/console';
 import { walletStateOf } from '../../shared/wallet-state';
 import { startOfDay, startOfMonth } from '../../shared/time';
 import type { CustomerStatusFilter } from '../storage/store';
@@ -111,26 +111,7 @@ export class ConsoleViews {
     }
     const events_per_minute = Array.from({ length: 60 }, (_, i) => hourAgo + i).map((m) => ({ minute: iso(m * 60_000), events: perMinute.get(m) ?? 0 }));
 
-    // Revenue is kept per plan version (a new version is a new plan id with the same code). An operator
-    // reads "revenue by plan" as by the plan they sell: a price change makes version 2 of `llm`, not
-    // another product, and two `llm` rows for one month would read as a duplicate. So versions of a
-    // code are added together here (same asset, exact integers), one row per month, code and asset.
-    const sixMonthsAgo = new Date(now - 183 * 86_400_000).toISOString().slice(0, 7);
-    // Plan id 0 is revenue not from a plan (revenue-attribution.ts): its row has `plan: null`, so that
-    // the rows of an asset add up to its `recognized_revenue` (over the months shown).
-    const planCodes = new Map<number, string | null>([[0, null]]);
-    const byPlan = new Map<string, { month: string; plan: string | null; asset: string; amount: bigint }>();
-    for (const r of store.statsRevenue(sixMonthsAgo)) {
-      let code = planCodes.get(r.plan_id);
-      if (code === undefined) planCodes.set(r.plan_id, (code = this.plans.byId(r.plan_id).row.code));
-      const key = `${r.month}\u0000${code ?? ''}\u0000${code === null ? 1 : 0}\u0000${r.asset}`;
-      const row = byPlan.get(key);
-      if (row) row.amount += r.amount;
-      else byPlan.set(key, { month: r.month, plan: code, asset: r.asset, amount: r.amount });
-    }
-    const revenue_by_plan = [...byPlan.values()]
-      .sort((a, b) => a.month.localeCompare(b.month) || (a.plan === null ? 1 : 0) - (b.plan === null ? 1 : 0) || (a.plan ?? '').localeCompare(b.plan ?? '') || a.asset.localeCompare(b.asset))
-      .map((r) => ({ month: r.month, plan: r.plan, asset: r.asset, amount: r.amount.toString() }));
+    const revenue_by_plan = this.revenueByPlan(new Date(now - 183 * 86_400_000).toISOString().slice(0, 7), null);
 
     const fiat = assets.find((a) => a.kind === 'fiat');
     let margin: z.output<typeof Overview>['margin'] = null;
@@ -149,6 +130,39 @@ export class ConsoleViews {
       revenue_by_plan,
       margin,
     };
+  }
+
+  /** Recognized revenue by month, plan and asset for any range of months, with per-asset totals. */
+  revenueReport(from: string | null, to: string | null): z.output<typeof RevenueReport> {
+    const rows = this.revenueByPlan(from ?? '', to);
+    const totals = new Map<string, bigint>();
+    for (const r of rows) totals.set(r.asset, (totals.get(r.asset) ?? 0n) + BigInt(r.amount));
+    return { from, to, rows, totals: [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([asset, amount]) => ({ asset, amount: amount.toString() })) };
+  }
+
+  /**
+   * Revenue is kept per plan version (a new version is a new plan id with the same code). An operator
+   * reads "revenue by plan" as by the plan they sell: a price change makes version 2 of `llm`, not
+   * another product, and two `llm` rows for one month would read as a duplicate. So versions of a
+   * code are added together here (same asset, exact integers), one row per month, code and asset.
+   * Plan id 0 is revenue not from a plan (revenue-attribution.ts): its row has `plan: null`, so that
+   * the rows of an asset add up to its `recognized_revenue` (over the months given).
+   */
+  private revenueByPlan(fromMonth: string, toMonth: string | null): z.output<typeof RevenueReport>['rows'] {
+    const planCodes = new Map<number, string | null>([[0, null]]);
+    const byPlan = new Map<string, { month: string; plan: string | null; asset: string; amount: bigint }>();
+    for (const r of this.ctx.store.statsRevenue(fromMonth)) {
+      if (toMonth !== null && r.month > toMonth) continue;
+      let code = planCodes.get(r.plan_id);
+      if (code === undefined) planCodes.set(r.plan_id, (code = this.plans.byId(r.plan_id).row.code));
+      const key = `${r.month}\u0000${code ?? ''}\u0000${code === null ? 1 : 0}\u0000${r.asset}`;
+      const row = byPlan.get(key);
+      if (row) row.amount += r.amount;
+      else byPlan.set(key, { month: r.month, plan: code, asset: r.asset, amount: r.amount });
+    }
+    return [...byPlan.values()]
+      .sort((a, b) => a.month.localeCompare(b.month) || (a.plan === null ? 1 : 0) - (b.plan === null ? 1 : 0) || (a.plan ?? '').localeCompare(b.plan ?? '') || a.asset.localeCompare(b.asset))
+      .map((r) => ({ month: r.month, plan: r.plan, asset: r.asset, amount: r.amount.toString() }));
   }
 
   monitor(limit: number, sort: 'time_to_empty' | 'burn_rate'): z.output<typeof WalletMonitor> {

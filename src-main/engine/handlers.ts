@@ -289,6 +289,7 @@ export function createHandlers(engine: Engine): Handlers {
     updateAutoTopUp: (i, c) => audited('updateAutoTopUp', i, c, () => engine.watchers.updateAutoTopUp(i.id, i.enabled)),
 
     getOverview: () => ({ ...engine.consoleViews.overview(), backups: engine.backups.status() }),
+    getRevenueReport: (i) => engine.consoleViews.revenueReport(i.from ?? null, i.to ?? null),
     getWalletMonitor: (i) => engine.consoleViews.monitor(i.limit ?? 50, i.sort ?? 'time_to_empty'),
     listCustomerWallets: (i) => engine.consoleViews.customerWallets(i.limit ?? 50, i.cursor, i.search, i.status ?? 'default'),
     getEvent: (i) => engine.consoleViews.eventDetail(i.transaction_id, i.customer),

@@ -33,6 +33,19 @@ describe('console reads', () => {
     expect(o.body.margin).toMatchObject({ currency: 'USD', cost_this_month: '1' });
   });
 
+  it('the revenue report gives the same rows for a range of months, its totals equal recognized revenue, and a reversed range is refused', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const all = await fx.api('GET', '/v1/revenue');
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({ from: null, to: null, rows: [{ month, plan: 'tok', asset: 'USD', amount: '300' }], totals: [{ asset: 'USD', amount: '300' }] });
+    const before = await fx.api('GET', '/v1/revenue?to=2020-12');
+    expect(before.body).toMatchObject({ to: '2020-12', rows: [], totals: [] });
+    const bad = await fx.api('GET', `/v1/revenue?from=${month}&to=2020-12`);
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('validation_failed');
+    expect((await fx.api('GET', '/v1/revenue?from=2026-13')).status).toBe(422);
+  });
+
   it('the monitor ranks wallets by time to empty', async () => {
     const m = await fx.api('GET', '/v1/wallets/monitor');
     expect(m.body.wallets.map((w: any) => w.customer)).toEqual(['beta', 'acme']);

@@ -52,6 +52,29 @@ async function overview() {
   return { recognized: BigInt(usd.recognized_revenue), sum, byMonth };
 }
 
+describe('the revenue report covers any range of months', () => {
+  it('past the overview\'s six months, its totals still equal recognized revenue', async () => {
+    const f = await start();
+    // One call a month from April to November; each month closes with its $10.00 fee.
+    const months = ['04', '05', '06', '07', '08', '09', '10', '11'];
+    for (const [i, m] of months.entries()) {
+      await calls(i + 1, `m${m}`);
+      await finishPeriod(i + 1 < months.length ? `2026-${months[i + 1]}-01T00:00:00Z` : '2026-12-01T00:00:00Z');
+    }
+    const expected = months.map((m, i) => ({ month: `2026-${m}`, plan: 'pro', asset: 'USD', amount: String(1000 + 7 * (i + 1)) }));
+    const o = await overview();
+    expect(o.recognized).toBe(expected.reduce((s, r) => s + BigInt(r.amount), 0n));
+    // The overview lists the last six months only, so April and May are missing from its sum.
+    expect(o.sum).toBe(o.recognized - 1007n - 1014n);
+    const all = await f.op<any>('getRevenueReport', {});
+    expect(all.rows).toEqual(expected);
+    expect(all.totals).toEqual([{ asset: 'USD', amount: o.recognized.toString() }]);
+    const summer = await f.op<any>('getRevenueReport', { from: '2026-06', to: '2026-08' });
+    expect(summer.rows).toEqual(expected.slice(2, 5));
+    expect(summer.totals).toEqual([{ asset: 'USD', amount: String(1021 + 1028 + 1035) }]);
+  });
+});
+
 describe('revenue by plan adds up to recognized revenue', () => {
   it('after credit notes, a void and a reissue (tax on top of prices)', async () => {
     const f = await start();

@@ -211,6 +211,7 @@ export const TopUp = z.object({
   refunded_amount: AmountOut.meta({ description: 'Refunded to the customer (`POST /v1/top-ups/{id}/refund`, or on closing the customer). A chargeback is not counted here: see `charged_back_amount`.' }),
   charged_back_amount: AmountOut.meta({ description: 'Taken back by a chargeback (`POST /v1/top-ups/{id}/reverse`): the whole top-up less what had been refunded before it (from the lot while credit was left in it, the rest as debt). 0 without a chargeback. `refunded_amount` + `charged_back_amount` never exceed `amount`.' }),
   refundable: AmountOut.meta({ description: 'The unused rest that a refund could still return: the free credit of its lot, at most `amount` less `refunded_amount` (credit given back to the lot beyond that, e.g. by a credit note, stays credit).' }),
+  debt_repaid: AmountOut.meta({ description: 'Of `amount`, what repaid the customer\'s debt in this asset (invoices and charges owed, oldest first) the moment the credit arrived; the wallet\'s credit grew by the rest. 0 when nothing was owed.' }),
   chargeback: z.boolean().meta({ description: 'A chargeback was recorded; a top-up refunded in full cannot be charged back (409 `invalid_state`).' }),
   reference: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),

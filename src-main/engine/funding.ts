@@ -402,6 +402,7 @@ export class Funding {
       refunded_amount: row.refunded_amount.toString(),
       charged_back_amount: (row.chargeback ? row.amount - row.refunded_amount : 0n).toString(),
       refundable: refundable.toString(),
+      debt_repaid: (row.lot_id === null ? 0n : this.ctx.store.debtRepaidByLot(row.customer_id, row.asset, row.lot_id)).toString(),
       chargeback: row.chargeback === 1,
       reference: row.reference,
       metadata: parseJsonObject(row.metadata),

@@ -1102,6 +1102,12 @@ export class Store {
    * account. Read through the account indexes from the oldest segment's transfer bound (migration
    * 11), so it costs what these segments booked, not the size of the ledger.
    */
+  /** What a lot repaid of its customer's debt when it was credited: read through the receivable's credits, which are few. */
+  debtRepaidByLot(customerId: number, asset: string, lotId: number): bigint {
+    const r = this.getCustomerAccount(customerId, asset, 'receivable')?.id;
+    if (r === undefined) return 0n;
+    return this.get<{ v: bigint | null }>("SELECT SUM(amount) AS v FROM transfers INDEXED BY transfers_credit WHERE credit_account_id = ? AND kind = 'debt_repayment' AND lot_id = ?", [r, lotId], true)?.v ?? 0n;
+  }
   periodFunding(periodIds: number[], customerId: number, asset: string): { fromCredit: bigint; toReceivable: bigint } {
     if (!periodIds.length) return { fromCredit: 0n, toReceivable: 0n };
     const w = this.getCustomerAccount(customerId, asset, 'wallet')?.id ?? -1;

@@ -14,7 +14,8 @@ import type { Settled } from './writer';
 
 /** Who is calling, through which door: carried to every handler (audit rows use it). */
 export interface CallContext {
-  door: 'http' | 'ipc';
+  /** `system`: the `tollgate import` command, run by the OS user on a data dir no engine serves. */
+  door: 'http' | 'ipc' | 'system';
   keyId: string | null;
   keyName: string | null;
   /** The desktop app's OS user (the IPC door runs without a key). */
@@ -297,7 +298,7 @@ export function createHandlers(engine: Engine): Handlers {
     listApiKeys: () => engine.keys.list(),
     revokeApiKey: (i, c) => audited('revokeApiKey', i, c, () => engine.keys.revoke(i.id)),
 
-    createImport: (i, c) => auditedAfter('createImport', i, c, () => engine.portability.runImport(i)),
+    createImport: (i, c) => auditedAfter('createImport', i, c, () => engine.portability.runImport(i, (record) => engine.audit.record(c, record))),
     createFullExport: (i, c) => auditedAfter('createFullExport', i, c, () => engine.portability.exportFull(i)),
 
     updateApiKey: (i, c) => audited('updateApiKey', i, c, () => engine.keys.update(i)),

@@ -206,7 +206,7 @@ function writeNumbersFile(dataDir: string, sequences: Record<string, number>): v
   fsyncDir(dataDir);
 }
 
-function safeUser(): string {
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {

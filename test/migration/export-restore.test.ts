@@ -134,6 +134,25 @@ describe('full export and restore', () => {
     expect(wrong.body.error.message).toMatch(/full Tollgate export/);
   });
 
+  it('a command-line import is in the audit log: the run and each customer it created, by the OS user', async () => {
+    const dataDir = join(tempDir('tollgate-cli-audit-'), 'data');
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const noisy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await moveCommand('import', FIXTURE, { dataDir, dryRun: false });
+    quiet.mockRestore();
+    noisy.mockRestore();
+    expect(code).toBe(0);
+    restored = openEngine({ dataDir });
+    const customers = (await restored.op<any>('listCustomers', { limit: 100 })).data;
+    expect(customers.length).toBeGreaterThan(0);
+    const created = (await restored.op<any>('listAuditLog', { action: 'customer.create', limit: 500 })).data;
+    expect(created.map((r: any) => r.customer).sort()).toEqual(customers.map((c: any) => c.external_id).sort());
+    const run = (await restored.op<any>('listAuditLog', { action: 'import.run' })).data;
+    expect(run).toHaveLength(1);
+    for (const r of [...created, ...run]) expect(r).toMatchObject({ door: 'system', actor: { kind: 'os_user' } });
+    expect(created[0].reason).toMatch(/^imported from tollgate \(customers\./);
+  });
+
   it('a command-line dry run into a data dir with no database writes nothing there', async () => {
     // Found by a reviewer: it created the folder, a database, a lock file and an admin key.
     const dataDir = join(tempDir('tollgate-dry-'), 'data');

@@ -57,6 +57,14 @@ describe('import from Lago', () => {
     expect(byKind.usage.skipped[0]).toMatchObject({ file: 'current_usage.jsonl', line: 1, key: 'sub_hooli_starter' });
     expect(byKind.usage.skipped[0].reason).toMatch(/seats: a unique count/);
 
+    // Each imported customer has its own audit row, so its history says where it came from.
+    const audit = (await fx.api('GET', '/v1/audit-log?customer=hooli_1234')).body.data;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'customer.create', target: 'customer:hooli_1234', customer: 'hooli_1234', door: 'http', actor: { kind: 'key' }, reason: 'imported from lago (customers.jsonl)', after: { external_id: 'hooli_1234', name: 'Hooli' } });
+    const runs = (await fx.api('GET', '/v1/audit-log?action=import.run')).body.data;
+    expect(runs).toHaveLength(1);
+    expect((await fx.api('GET', '/v1/audit-log?action=customer.create')).body.data).toHaveLength(3);
+
     // Balances: Lago's ongoing balance ($242.50 for Hooli: $290 less the period's $47.50 of usage),
     // paid $200 and granted $100 in, $57.50 consumed, granted credit first.
     const hooli = (await fx.api('GET', '/v1/customers/hooli_1234/balances')).body.balances[0];

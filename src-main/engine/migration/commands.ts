@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Engine } from '../engine';
+import { createHandlers } from '../handlers';
+import { safeUser } from '../restore';
 import { isFullExport, restoreExport } from './full-export';
 import { MOVE_USAGE } from './usage';
 
@@ -37,7 +40,10 @@ export async function moveCommand(command: 'import', folderArg: string | undefin
   try {
     if (engine.initialAdminKey && !scratch) process.stderr.write(`New data dir ${o.dataDir}: admin API key (shown once; store it now):\n  ${engine.initialAdminKey}\n`);
     const source = o.source as 'auto' | 'tollgate' | 'lago' | 'stripe' | undefined;
-    const report = await engine.portability.runImport({ folder, source, dry_run: o.dryRun, ...(o.overdraftLimit !== undefined ? { overdraft_limit: o.overdraftLimit } : {}) });
+    // Through the same handler as POST /v1/imports, so the audit log has the run and each customer
+    // it created, by the OS user who ran the command.
+    const call = { door: 'system' as const, keyId: null, keyName: null, osUser: safeUser(), remoteAddress: null, requestId: `cli-${randomUUID()}` };
+    const report = await createHandlers(engine).createImport({ folder, source, dry_run: o.dryRun, ...(o.overdraftLimit !== undefined ? { overdraft_limit: o.overdraftLimit } : {}) }, call);
     out(report);
     for (const e of report.errors) process.stderr.write(`${e.file}:${e.line}: ${e.key ? `${e.key}: ` : ''}${e.reason}\n`);
     return report.ok ? 0 : 2;

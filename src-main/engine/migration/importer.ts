@@ -13,6 +13,7 @@ import { canonicalJson } from '../canonical';
 import type { Engine } from '../engine';
 import { fail, TollgateError } from '../errors';
 import { iso } from '../format';
+import type { AuditRecord } from '../audit';
 import { DEFAULT_PRIORITY } from '../ledger/books';
 import { consume, credit } from '../ledger/wallet-ops';
 import type { CompiledCharge } from '../pricing/plans';
@@ -120,7 +121,12 @@ export class Importer {
     return { source: 'tollgate', batches, notes };
   }
 
-  async run(input: z.output<typeof CreateImport>): Promise<Report> {
+  /**
+   * `audit` writes an audit row in the transaction of each customer the import creates, so the
+   * audit log's per-customer filter shows where an imported customer came from (as
+   * `customer.create`, its reason naming the import) and not only the run's one `import.run` row.
+   */
+  async run(input: z.output<typeof CreateImport>, audit: ((r: AuditRecord) => void) | null = null): Promise<Report> {
     const folder = input.folder;
     if (!isAbsolute(folder)) fail('validation_failed', 'folder must be an absolute path.', { issues: [{ path: ['folder'], message: 'not absolute' }] });
     if (!existsSync(folder) || !statSync(folder).isDirectory()) fail('validation_failed', `${folder} is not a folder.`, { issues: [{ path: ['folder'], message: 'not found' }] });
@@ -136,7 +142,7 @@ export class Importer {
     if (dryRun) {
       try {
         await this.engine.writer.run(() => {
-          const all = plan.batches.map((b) => this.importBatch(b, plan.source, true));
+          const all = plan.batches.map((b) => this.importBatch(b, plan.source, true, audit));
           throw new DryRunDone(all);
         });
       } catch (err) {
@@ -146,7 +152,7 @@ export class Importer {
     } else {
       for (const batch of plan.batches) {
         try {
-          outcomes.push(await this.engine.writer.run(() => this.importBatch(batch, plan.source, false)));
+          outcomes.push(await this.engine.writer.run(() => this.importBatch(batch, plan.source, false, audit)));
         } catch (err) {
           if (!(err instanceof FileFailed)) throw err;
           outcomes.push(err.outcome);
@@ -177,7 +183,7 @@ export class Importer {
    * order (the first failure stops). Throws FileFailed on any problem, except in a dry run, where
    * the caller throws at the end anyway.
    */
-  private importBatch(batch: Batch, source: SourceName, dryRun: boolean): Outcome {
+  private importBatch(batch: Batch, source: SourceName, dryRun: boolean, audit: ((r: AuditRecord) => void) | null): Outcome {
     const outcome: Outcome = { batch, created: 0, unchanged: 0, errors: [...batch.errors], notes: [] };
     const schema = IMPORT_ROW_SCHEMAS[batch.kind];
     const seen = new Map<string, number>();
@@ -229,7 +235,7 @@ export class Importer {
     const now = this.engine.now();
     for (const r of ready) {
       try {
-        const target = this.apply(batch.kind, r.data as never);
+        const target = this.apply(batch.kind, r.data as never, audit && ((record) => audit({ ...record, reason: `imported from ${source} (${batch.file})` })));
         this.engine.store.insertImportRecord({ kind: batch.kind, key: r.key, source, content_hash: r.hash, target, file: r.row.file, line: r.row.line, imported_at: now });
         outcome.created++;
       } catch (err) {
@@ -410,7 +416,7 @@ export class Importer {
 
   // ---------------------------------------------------------------- applying
   /** Applies one validated row; returns what it became (for the import record). */
-  private apply<K extends ImportKind>(kind: K, row: Rows[K]): string | null {
+  private apply<K extends ImportKind>(kind: K, row: Rows[K], audit: ((r: AuditRecord) => void) | null): string | null {
     const e = this.engine;
     switch (kind) {
       case 'settings':
@@ -420,8 +426,11 @@ export class Importer {
         if (!e.assets.find(a.code)) e.assets.create(a);
         return a.code;
       }
-      case 'customers':
-        return e.customers.create(row as Rows['customers']).external_id;
+      case 'customers': {
+        const created = e.customers.create(row as Rows['customers']);
+        audit?.({ action: 'customer.create', target: `customer:${created.external_id}`, customerId: e.customers.require(created.external_id).id, after: created });
+        return created.external_id;
+      }
       case 'metrics':
         return e.metrics.create(row as Rows['metrics']).code;
       case 'plans': {

@@ -3,6 +3,7 @@ import type { CreateFullExport, CreateImport, FullExportResult, ImportReport } f
 import type { Engine } from '../engine';
 import { exportFull } from './full-export';
 import { Importer } from './importer';
+import type { AuditRecord } from '../audit';
 
 export { exportFull, isFullExport, restoreExport } from './full-export';
 
@@ -20,8 +21,8 @@ export class Portability {
     this.importer = new Importer(engine);
   }
 
-  runImport(input: z.output<typeof CreateImport>): Promise<z.output<typeof ImportReport>> {
-    return this.importer.run(input);
+  runImport(input: z.output<typeof CreateImport>, audit: ((r: AuditRecord) => void) | null = null): Promise<z.output<typeof ImportReport>> {
+    return this.importer.run(input, audit);
   }
 
   exportFull(input: z.output<typeof CreateFullExport>): z.output<typeof FullExportResult> {

@@ -274,7 +274,7 @@ export const CurrentUsage = z.object({
       amount: AmountOut.meta({ description: 'What this charge owes for the period so far, rounded once to the minor unit: its price of `units`, less its price of any usage carried in from a previous plan or imported as opening usage (billed there), never below zero.' }),
       exact_amount: z.string().meta({ description: '`amount` before rounding, in major units.' }),
       posted: AmountOut.meta({ description: 'Posted as transfers so far (the price of zero usage is posted at open or close).' }),
-      held_units: z.string(),
+      held_units: z.string().meta({ description: 'Units of this charge\'s metric reserved by pending holds by metric (`POST /v1/authorizations` with `metric` and `quantity`): quotes and new holds price on top of `units` plus these, so a second hold pays the tier the first one will reach. A capture releases the units it used, and the hold\'s end (capture, void, expiry) the rest. An expired hold\'s units are released when its expiry is applied: at the next write to that wallet (a new hold is always priced after it) or by the housekeeping sweep every 30 s, so a read can show them a little longer.' }),
       time_based: z.boolean().meta({ description: 'A time-weighted charge (`weighted_sum`): priced at the close of the period; `units` and `amount` here hold the current level until the end of the period, as the invoice preview does.' }),
       lines: z.array(UsageLine).meta({ description: 'How the price of all `units` breaks down by tier, in major units: carried and imported opening usage included, so after a plan change or an import with opening usage they add up to more than `exact_amount`.' }),
     }),

@@ -306,7 +306,9 @@ export class Authorizations {
     const covered = result.fromHold + result.heldAsDebt;
     row.held -= covered;
     this.caps.record(customer.id, ws.asset, this.customers.timezoneOf(customer), amount);
-    if (row.metric_id !== null && meta.units && row.held_units !== null) {
+    // Only usage of the hold's own charge uses up the units it held: an event of the same type can
+    // feed other metrics too (input tokens beside held output tokens), whose units are not these.
+    if (row.metric_id !== null && meta.units && row.held_units !== null && meta.chargeId === row.charge_id) {
       const releasedUnits = cmp(meta.units, dec(row.held_units)) < 0 ? meta.units : dec(row.held_units);
       row.held_units = toText(sub(dec(row.held_units), releasedUnits));
       this.adjustHeldUnits(row.period_id!, row.charge_id!, { c: -releasedUnits.c, s: releasedUnits.s });

@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   period_closed: { status: 422, description: 'The event belongs to a billing period that is already finalized.' },
   invalid_event_property: { status: 422, description: 'A property a metric aggregates is not a number (or, for `unique_count`, not a string or number), or is negative for a `sum`, `max` or `latest` metric (usage is never negative: correct recorded usage by reversing its event). `details` name the `metric` and `property`. A missing property is not an error: the event does not feed that metric and its answer warns `metric_property_missing:<metric>`.' },
   no_price: { status: 422, description: 'The customer\'s plan has no charge for this metric, so it cannot be priced.' },
-  amount_exceeds_refundable: { status: 422, description: 'More than the unused rest of the top-up was asked for.' },
+  amount_exceeds_refundable: { status: 422, description: 'More than can be refunded was asked for: the unused rest of a paid top-up, or for a credit note settled as a refund, what was paid on its invoice (payments and bought credit) less earlier refunds.' },
   amount_overflow: { status: 422, description: 'The amount does not fit the ledger\'s 64-bit minor units.' },
   rate_limited: { status: 429, description: 'Too many requests for this key; retry after `Retry-After` seconds.' },
   internal_error: { status: 500, description: 'A bug. Nothing was written; the log has the details.' },

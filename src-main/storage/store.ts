@@ -1108,6 +1108,18 @@ export class Store {
     if (r === undefined) return 0n;
     return this.get<{ v: bigint | null }>("SELECT SUM(amount) AS v FROM transfers INDEXED BY transfers_credit WHERE credit_account_id = ? AND kind = 'debt_repayment' AND lot_id = ?", [r, lotId], true)?.v ?? 0n;
   }
+  /** What granted (not bought) lots have repaid of a customer's debt in an asset, ever. */
+  debtRepaidByGrants(customerId: number, asset: string): bigint {
+    const r = this.getCustomerAccount(customerId, asset, 'receivable')?.id;
+    if (r === undefined) return 0n;
+    return (
+      this.get<{ v: bigint | null }>(
+        "SELECT SUM(t.amount) AS v FROM transfers t INDEXED BY transfers_credit JOIN lots l ON l.id = t.lot_id WHERE t.credit_account_id = ? AND t.kind = 'debt_repayment' AND l.kind = 'granted'",
+        [r],
+        true,
+      )?.v ?? 0n
+    );
+  }
   periodFunding(periodIds: number[], customerId: number, asset: string): { fromCredit: bigint; toReceivable: bigint } {
     if (!periodIds.length) return { fromCredit: 0n, toReceivable: 0n };
     const w = this.getCustomerAccount(customerId, asset, 'wallet')?.id ?? -1;

@@ -89,6 +89,15 @@ describe('the tax of a credit note is cumulative', () => {
       taxes.push(Number(r.body.tax));
     }
     expect(taxes.reduce((a, b) => a + b, 0)).toBe(6);
+    // Nothing was paid on it yet: a refund would send back money never received (found by a reviewer).
+    const unpaid = await api<any>('POST', `/v1/invoices/${inv.id}/credit-notes`, { reason: 'other', settlement: 'refund' });
+    expect(unpaid.status).toBe(422);
+    expect(unpaid.body.error).toMatchObject({ code: 'amount_exceeds_refundable', details: { refundable: '0', requested: '4164' } });
+    // Paid in part: at most what was paid goes back as money.
+    expect((await api<any>('POST', `/v1/invoices/${inv.id}/payments`, { amount: '1000', method: 'bank_transfer' })).status).toBe(201);
+    const part = await api<any>('POST', `/v1/invoices/${inv.id}/credit-notes/preview`, { reason: 'other', settlement: 'refund' });
+    expect(part.body.error).toMatchObject({ code: 'amount_exceeds_refundable', details: { refundable: '1000' } });
+    expect((await api<any>('POST', `/v1/invoices/${inv.id}/payments`, { amount: '3164', method: 'bank_transfer' })).status).toBe(201);
     const whole = await api<any>('POST', `/v1/invoices/${inv.id}/credit-notes`, { reason: 'other', settlement: 'refund' });
     expect(whole.status).toBe(201);
     expect(whole.body).toMatchObject({ subtotal: '3470', tax: '694', total: '4164' });
@@ -238,6 +247,44 @@ describe('a note settled as credit goes back to the lots that paid for its invoi
     expect(end.get('granted')).toBe(500);
     expect(paid.id).toBeTruthy();
     expect(grant.id).toBeTruthy();
+    expect(fx.engine.verify().ok).toBe(true);
+  });
+});
+
+describe('a refund is at most what was paid', () => {
+  it('granted credit that paid an invoice is not refunded as money; bought credit is, once', async () => {
+    clock = new ManualClock(at('2026-04-01T00:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('updateSettings', { grace_period_hours: 24, tax_rate: '20' });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme', name: 'Acme' });
+    await fx.op('createMetric', { code: 'calls', aggregation: 'count' });
+    await fx.op('createPlan', { code: 'p', name: 'Pro', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '200' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] });
+    await fx.op('createSubscription', { customer: 'acme', plan: 'p' });
+    // April is paid by a $10 grant only: 200 fee + 300 calls = 500, tax 100.
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000', kind: 'granted' });
+    for (let i = 0; i < 3; i++) await call(`a${i}`);
+    await finishPeriod('2026-05-01T00:00:00Z');
+    const [april] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(april).toMatchObject({ total: '600', credits_applied: '600', amount_paid: '0' });
+    await expect(fx.op('createCreditNote', { id: april.id, reason: 'other', settlement: 'refund' })).rejects.toMatchObject({ code: 'amount_exceeds_refundable', status: 422, details: { refundable: '0', requested: '600' } });
+    // As credit it goes back to the grant.
+    expect(await note(april)).toMatchObject({ total: '600', settlement: 'credit' });
+    // Beta's April is paid by bought credit: refundable as money, in as many notes as it takes.
+    await fx.op('createCustomer', { external_id: 'beta', name: 'Beta' });
+    await fx.op('createTopUp', { external_id: 'beta', asset: 'USD', amount: '5000' });
+    await fx.op('createSubscription', { customer: 'beta', plan: 'p' });
+    for (let i = 0; i < 3; i++) await fx.op('ingestEvent', { transaction_id: `b${i}`, customer: 'beta', code: 'calls' });
+    await finishPeriod('2026-06-01T00:00:00Z');
+    const may = (await fx.op<any>('listInvoices', { customer: 'beta' })).data[0];
+    // (Beta started on 2 May: its fee is prorated.)
+    expect(may.amount_paid).toBe('0');
+    expect(may.credits_applied).toBe(may.total);
+    const fee = may.lines.find((l: any) => l.kind === 'fixed_fee');
+    const first = await fx.op<any>('createCreditNote', { id: may.id, reason: 'other', settlement: 'refund', lines: [{ line_id: fee.id, amount: fee.amount }] });
+    expect(first.total).toBe(String(Number(fee.amount) + taxOf(Number(fee.amount), 20, false)));
+    const rest = await fx.op<any>('createCreditNote', { id: may.id, reason: 'other', settlement: 'refund' });
+    expect(Number(first.total) + Number(rest.total)).toBe(Number(may.total));
     expect(fx.engine.verify().ok).toBe(true);
   });
 });

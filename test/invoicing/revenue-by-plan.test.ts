@@ -96,6 +96,7 @@ describe('revenue by plan adds up to recognized revenue', () => {
     const feeLine = april.lines.find((l: any) => l.kind === 'fixed_fee');
     const usageLine = april.lines.find((l: any) => l.kind === 'usage');
     await f.op('createCreditNote', { id: april.number, reason: 'order_change', settlement: 'credit', lines: [{ line_id: feeLine.id, amount: '400' }] });
+    await f.op('recordPayment', { id: april.number, amount: '100', method: 'bank_transfer' }); // a refund returns money paid
     await f.op('createCreditNote', { id: april.number, reason: 'other', settlement: 'refund', lines: [{ line_id: usageLine.id, amount: '21' }] });
     o = await overview();
     expect(o.recognized).toBe(1049n + 1021n - 400n - 21n);

@@ -132,6 +132,26 @@ export class CreditNotes {
       }
       this.ctx.emit({ type: 'balance', customer: customer.external_id, id: customer.external_id, asset: invoice.currency });
     } else {
+      // Only money the customer paid can go back as money: payments recorded on the invoice, credit
+      // they bought that paid it (at finalization, or later by repaying its debt), less what earlier
+      // notes refunded. Granted credit, and the part still owed, are settled as credit (which takes
+      // the unpaid part off what is owed). Which lots repaid which invoice's debt is not kept, so
+      // debt repaid from grants (ever, for this customer) is counted as not bought: on the safe side.
+      const ws = books.wallet(customer.id, invoice.currency);
+      const fromLots = this.lotsThatPaid(invoice, ws).reduce((sum, p) => (books.lot(ws, p.lotId).kind === 'paid' ? sum + p.left : sum), 0n);
+      const repaid = BigInt(api.repaid_from_credit) - this.ctx.store.debtRepaidByGrants(customer.id, invoice.currency);
+      const fromBoughtCredit = fromLots + (repaid > 0n ? repaid : 0n);
+      const refunded = earlier.filter((n) => n.settlement === 'refund').reduce((sum, n) => sum + n.total, 0n);
+      const refundable = invoice.amount_paid + fromBoughtCredit - refunded;
+      if (total > refundable) {
+        const most = refundable > 0n ? refundable : 0n;
+        fail('amount_exceeds_refundable', `At most ${money_(most)} of ${invoice.number} can be refunded: ${money_(invoice.amount_paid)} was paid on it and ${money_(fromBoughtCredit)} of bought credit paid it${refunded > 0n ? `, less ${money_(refunded)} refunded by earlier notes` : ''}; this note is ${money_(total)}. Settle the rest as credit (\`settlement: "credit"\`): it takes what is still owed off the invoice and returns granted credit to the wallet.`, {
+          invoice: invoice.number,
+          asset: invoice.currency,
+          refundable: most.toString(),
+          requested: total.toString(),
+        });
+      }
       const refunds = books.systemAccount(invoice.currency, 'refunds');
       if (revenuePart > 0n) books.post(revenue, refunds, revenuePart, 0, { kind: 'credit_note', ref });
       if (tax > 0n) books.post(taxAccount, refunds, tax, 0, { kind: 'credit_note', ref });

@@ -4,12 +4,13 @@
  * Run: node scripts/run-ts.js bench/profile-serve.ts, with LOAD=auth|single|batch, RATE (auth,
  * per second), SECONDS, CUSTOMERS. Open the .cpuprofile files in Chrome's DevTools.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, closedLoop, openLoop, percentile } from './lib/http';
 import { backgroundBatches } from './lib/background-batches';
 import { startServe } from './lib/processes';
+import { loggedRequests } from './lib/server-log';
 import { authorizationBody, makeEvents, setUpWorkload, zipfSampler } from './lib/workload';
 
 const ADMIN = 'tg_benchadmin_0123456789abcdefghijklmnop';
@@ -84,13 +85,7 @@ await serve.stop();
 // The same requests as the server saw them (from its request log): what is left of the client's
 // tail beyond these figures was spent outside the server (the load generator, scheduling).
 const logged: Record<string, number[]> = {};
-for (const file of readdirSync(join(dataDir, 'logs'))) {
-  for (const line of readFileSync(join(dataDir, 'logs', file), 'utf8').split('\n')) {
-    if (!line.includes('"latency_ms"')) continue;
-    const entry = JSON.parse(line) as { method: string; route: string; latency_ms: number };
-    (logged[`${entry.method} ${entry.route}`] ??= []).push(entry.latency_ms);
-  }
-}
+for (const entry of loggedRequests(dataDir)) (logged[`${entry.method} ${entry.route}`] ??= []).push(entry.latency_ms);
 for (const [route, ms] of Object.entries(logged)) if (ms.length >= 100) console.log(JSON.stringify({ server_side: route, count: ms.length, ...summary(ms) }));
 if (!process.env.KEEP_DATA) rmSync(join(dataDir, '..'), { recursive: true, force: true });
 console.log(`profiles in ${profileDir}`);

@@ -202,7 +202,7 @@ export class Customers {
       ws.wallet.overdraft_limit = l.amount;
       store.updateOverdraftLimit(ws.wallet.id, l.amount);
     }
-    for (const cap of input.spend_caps ?? []) this.caps.set(c.id, cap.asset, cap.window, cap.amount);
+    for (const cap of input.spend_caps ?? []) this.caps.set(c.id, cap.asset, cap.window, cap.amount, this.timezoneOf(c));
   }
 
   timezoneOf(c: CustomerRow): string {

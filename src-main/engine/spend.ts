@@ -34,9 +34,18 @@ export class SpendCaps {
     return c;
   }
 
-  set(customerId: number, asset: string, window: CapWindow, amount: bigint | null): void {
+  /**
+   * Sets (or, with null, removes) a cap. Spend is counted only while a cap exists, so a cap set
+   * now starts from what the customer's consumption already debited in the current window (read
+   * from the ledger): a cap of $4.30 set after $4.20 of today's spend leaves $0.10, not $4.30.
+   */
+  set(customerId: number, asset: string, window: CapWindow, amount: bigint | null, tz: string): void {
     if (amount === null) this.ctx.store.deleteSpendCap(customerId, asset, window);
-    else this.ctx.store.upsertSpendCap({ customer_id: customerId, asset, cap_window: window, amount });
+    else {
+      this.ctx.store.upsertSpendCap({ customer_id: customerId, asset, cap_window: window, amount });
+      const start = this.windowStart(window, this.ctx.now(), tz);
+      this.ctx.store.upsertSpendCounter({ customer_id: customerId, asset, cap_window: window, window_start: start, spent: this.ctx.store.spendSince(customerId, asset, start) });
+    }
     this.caps.delete(customerId);
     this.ctx.onUndo(() => this.caps.delete(customerId));
   }

@@ -1108,6 +1108,28 @@ export class Store {
     if (r === undefined) return 0n;
     return this.get<{ v: bigint | null }>("SELECT SUM(amount) AS v FROM transfers INDEXED BY transfers_credit WHERE credit_account_id = ? AND kind = 'debt_repayment' AND lot_id = ?", [r, lotId], true)?.v ?? 0n;
   }
+  /**
+   * What a customer's consumption debited in an asset since `since` (ms), net of usage credited
+   * back: the spend a spend cap counts (usage and captures, from credit or as debt). Transfers are
+   * appended in time order, so the first one at `since` is found by bisecting ids, and only the
+   * customer's rows after it are read.
+   */
+  spendSince(customerId: number, asset: string, since: number): bigint {
+    const ids = [this.getCustomerAccount(customerId, asset, 'wallet')?.id, this.getCustomerAccount(customerId, asset, 'receivable')?.id].filter((x): x is number => x !== undefined);
+    if (!ids.length) return 0n;
+    let lo = 1;
+    let hi = (this.get<{ m: number | null }>('SELECT MAX(id) AS m FROM transfers')?.m ?? 0) + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const at = this.get<{ created_at: number }>('SELECT created_at FROM transfers WHERE id >= ? ORDER BY id LIMIT 1', [mid])?.created_at;
+      if (at === undefined || at >= since) hi = mid;
+      else lo = mid + 1;
+    }
+    const list = ids.map(() => '?').join(',');
+    const debited = this.get<{ v: bigint | null }>(`SELECT SUM(amount) AS v FROM transfers WHERE debit_account_id IN (${list}) AND id >= ? AND phase = 0 AND kind IN ('usage', 'capture') AND created_at >= ?`, [...ids, lo, since], true)?.v ?? 0n;
+    const credited = this.get<{ v: bigint | null }>(`SELECT SUM(amount) AS v FROM transfers WHERE credit_account_id IN (${list}) AND id >= ? AND phase = 0 AND kind = 'usage_credit' AND created_at >= ?`, [...ids, lo, since], true)?.v ?? 0n;
+    return debited - credited > 0n ? debited - credited : 0n;
+  }
   /** What granted (not bought) lots have repaid of a customer's debt in an asset, ever. */
   debtRepaidByGrants(customerId: number, asset: string): bigint {
     const r = this.getCustomerAccount(customerId, asset, 'receivable')?.id;

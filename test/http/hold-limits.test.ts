@@ -159,6 +159,29 @@ describe('events under a hold are checked beyond what the hold holds', () => {
   });
 });
 
+describe('a spend cap set during its window', () => {
+  it('starts from what was spent in the window already (found by a reviewer: it started at 0 and allowed the cap again)', async () => {
+    const { api, clock } = await setUp();
+    await api('POST', '/v1/customers/gpu/top-ups', { asset: 'USD', amount: '9900' });
+    // Yesterday's spend is not today's.
+    expect((await event(api, 'y1', 300)).status).toBe(201);
+    clock.set(T0 + 86_400_000);
+    expect((await event(api, 'e1', 420)).status).toBe(201);
+    const hold = (await api('POST', '/v1/authorizations', { customer: 'gpu', asset: 'USD', amount: '100' })).body;
+    await api('POST', `/v1/authorizations/${hold.id}/capture`, { amount: '50' });
+    // 20 tokens given back by a reversal are not spend.
+    expect((await event(api, 'e2', 20)).status).toBe(201);
+    expect((await api('POST', '/v1/events/e2/reverse', { customer: 'gpu', reason: 'test' })).status).toBeLessThan(300);
+    const set = await api('PATCH', '/v1/customers/gpu', { spend_caps: [{ asset: 'USD', window: 'day', amount: '500' }] });
+    expect(set.status).toBe(200);
+    expect(set.body.spend_caps[0]).toMatchObject({ amount: '500', spent: '470', window_start: '2026-05-11T00:00:00.000Z' });
+    const over = await event(api, 'e3', 31);
+    expect([over.status, over.body.error?.code]).toEqual([402, 'spend_cap_exceeded']);
+    expect(over.body.error.details).toMatchObject({ cap: '500', spent: '470', requested: '31' });
+    expect((await event(api, 'e4', 30)).status).toBe(201);
+  });
+});
+
 describe('a capture beyond its hold is checked like a new authorization', () => {
   it('a 1-cent hold cannot capture $50 past the overdraft limit; within funds the excess comes from credit', async () => {
     const { api } = await setUp();

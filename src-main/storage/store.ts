@@ -1720,11 +1720,15 @@ export class Store {
   insertOutbox(row: { message_id: string; endpoint_id: string; type: string; body: string; next_attempt_at: number; created_at: number }): void {
     this.run("INSERT OR IGNORE INTO webhook_outbox(message_id, endpoint_id, type, body, status, next_attempt_at, created_at) VALUES (@message_id, @endpoint_id, @type, @body, 'pending', @next_attempt_at, @created_at)", row);
   }
+  /** Due messages of enabled endpoints: a paused endpoint's messages wait without holding up the others'. */
   listDueOutbox(now: number, limit: number): OutboxRow[] {
-    return this.all<OutboxRow>("SELECT * FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?", [now, limit]);
+    return this.all<OutboxRow>(
+      "SELECT o.* FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id AND e.enabled = 1 WHERE o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?",
+      [now, limit],
+    );
   }
   nextOutboxAttempt(): number | null {
-    return this.get<{ t: number | null }>("SELECT MIN(next_attempt_at) AS t FROM webhook_outbox WHERE status = 'pending'")!.t;
+    return this.get<{ t: number | null }>("SELECT MIN(o.next_attempt_at) AS t FROM webhook_outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id AND e.enabled = 1 WHERE o.status = 'pending'")!.t;
   }
   getOutbox(id: number): OutboxRow | undefined {
     return this.get<OutboxRow>('SELECT * FROM webhook_outbox WHERE id = ?', [id]);

@@ -142,6 +142,28 @@ describe('webhooks', () => {
     expect((await fx.op<any>('getBalances', { external_id: 'acme' })).balances[0]?.posted ?? '0').toBe('0');
   });
 
+  it('a disabled endpoint is paused: what happens meanwhile waits for it, does not hold up others, and is delivered once enabled', async () => {
+    // Found by a reviewer: a top-up made while the endpoint was disabled was never queued, so money
+    // events were lost during maintenance although the docs said disabling pauses it.
+    rx = await receiver();
+    fx = openEngine({ settings: FAST });
+    const paused = await fx.op<any>('createWebhookEndpoint', { url: `${rx.url}?paused`, event_types: ['wallet.topped_up'] });
+    const live = await fx.op<any>('createWebhookEndpoint', { url: `${rx.url}?live`, event_types: ['wallet.topped_up'] });
+    await fx.op('updateWebhookEndpoint', { id: paused.id, enabled: false });
+    await seedTokens(fx.op, { topUp: '100' });
+    // More messages than one delivery pass reads (64) wait for the paused endpoint; the live one gets all of them.
+    for (let i = 0; i < 70; i++) await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1' });
+    await until(() => rx!.got.filter((g) => g.url.endsWith('?live')).length === 71);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.got.filter((g) => g.url.endsWith('?paused'))).toEqual([]);
+    expect(fx.engine.store.listOutbox({ endpointId: paused.id, status: 'pending', beforeId: null, limit: 100 })).toHaveLength(71);
+    await fx.op('updateWebhookEndpoint', { id: paused.id, enabled: true });
+    await until(() => rx!.got.filter((g) => g.url.endsWith('?paused')).length === 71);
+    const ids = (url: string) => rx!.got.filter((g) => g.url.endsWith(url)).map((g) => g.id).sort();
+    expect(ids('?paused')).toEqual(ids('?live'));
+    expect(live.id).toBeTruthy();
+  });
+
   it('can be deleted with their delivery log: what was still waiting is never sent, other endpoints go on', async () => {
     rx = await receiver();
     rx.setUp(false);

@@ -70,7 +70,7 @@ export class Deliverer {
         if (this.stopped) return;
         const now = this.ctx.now();
         const endpoints = new Map(this.ctx.store.listWebhookEndpoints().map((e) => [e.id, e]));
-        const due = this.ctx.store.listDueOutbox(now, 64).filter((r) => endpoints.get(r.endpoint_id)?.enabled === 1);
+        const due = this.ctx.store.listDueOutbox(now, 64).filter((r) => endpoints.has(r.endpoint_id));
         if (!due.length) break;
         const outcomes: Outcome[] = [];
         for (let i = 0; i < due.length; i += CONCURRENCY) {

@@ -36,9 +36,13 @@ export class Outbox {
     });
   }
 
-  /** Queues a message for every enabled endpoint that wants its type. Returns the message id (null: nobody listens). */
+  /**
+   * Queues a message for every endpoint that wants its type, disabled ones too: a disabled endpoint
+   * is paused, and its messages wait until it is enabled again (deleting it drops them). Returns
+   * the message id (null: nobody listens).
+   */
   enqueue(type: string, data: Record<string, unknown>): string | null {
-    const targets = this.all().filter((e) => e.enabled && (JSON.parse(e.event_types) as string[]).some((t) => t === '*' || t === type));
+    const targets = this.all().filter((e) => (JSON.parse(e.event_types) as string[]).some((t) => t === '*' || t === type));
     if (!targets.length) return null;
     const now = this.ctx.now();
     const id = newId('evt', now);
@@ -86,6 +90,8 @@ export class Outbox {
     };
     this.ctx.store.updateWebhookEndpoint(next);
     this.changed();
+    // Enabled again: what waited while it was paused is due now.
+    if (next.enabled === 1 && row.enabled === 0) this.ctx.afterCommit(() => this.onQueued?.());
     return { ...this.toApi(next), ...(input.rotate_secret ? { secret: next.secret } : {}) };
   }
 

@@ -180,4 +180,10 @@ describe('bad input changes nothing', () => {
     const bodies = res.body.reasons.find((r: any) => r.reason === 'insufficient_funds').samples.map((s: any) => s.body);
     expect(bodies).toContainEqual(expect.objectContaining({ customer: 'acme', asset: 'USD', amount: '987654321' }));
   });
+
+  it('says a property too large for a number is that, not null', async () => {
+    const res = await fx.api('POST', '/v1/events', '{"transaction_id": "huge", "customer": "acme", "code": "tokens", "properties": {"tokens": 1e400}}');
+    expect([res.status, res.body.error.code]).toEqual([422, 'invalid_event_property']);
+    expect(res.body.error.message).toBe('Property "tokens" of metric tokens must be a number, got a number too large to hold.');
+  });
 });

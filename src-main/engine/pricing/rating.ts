@@ -39,7 +39,9 @@ export function propertyValue(metric: CompiledMetric, properties: Record<string,
       if (!(err instanceof DecimalError)) throw err;
     }
   }
-  return fail('invalid_event_property', `Property ${JSON.stringify(metric.property)} of metric ${metric.code} must be a number, got ${JSON.stringify(raw).slice(0, 60)}.`, {
+  // JSON numbers beyond a double (1e400) parse as Infinity, which JSON.stringify would show as null.
+  const shown = typeof raw === 'number' && !Number.isFinite(raw) ? 'a number too large to hold' : JSON.stringify(raw).slice(0, 60);
+  return fail('invalid_event_property', `Property ${JSON.stringify(metric.property)} of metric ${metric.code} must be a number, got ${shown}.`, {
     metric: metric.code,
     property: metric.property,
   });

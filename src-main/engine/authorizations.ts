@@ -8,7 +8,7 @@ import { assertOpen, type Customers } from './customers';
 import { fail } from './errors';
 import { iso, isoOrNull, moneyText } from './format';
 import { newId } from './ids';
-import { withIdempotency } from './idempotency';
+import { withIdempotency, withoutDefaults } from './idempotency';
 import { availableOf, debtOf, type WalletState } from './ledger/books';
 import { consume, type ConsumeResult, expireLots, release, type Reservation, reserve } from './ledger/wallet-ops';
 import type { Metrics } from './pricing/metrics';
@@ -125,7 +125,7 @@ export class Authorizations {
       this.ctx,
       `authorization:${customer.id}`,
       input.idempotency_key,
-      { ...input, idempotency_key: undefined },
+      withoutDefaults({ ...input, idempotency_key: undefined }, { ttl_seconds: this.ctx.settings.defaultHoldTtlSeconds }),
       () => {
         const hold = this.open(customer, input);
         return { id: hold.row.id, body: this.toApi(hold) };

@@ -9,7 +9,7 @@ import { assertOpen, type Customers } from './customers';
 import { fail } from './errors';
 import { decodeCursor, encodeCursor, iso, isoOrNull, moneyText, parseJsonObject } from './format';
 import { newId } from './ids';
-import { markReplayed, withIdempotency } from './idempotency';
+import { markReplayed, withIdempotency, withoutDefaults } from './idempotency';
 import { DEFAULT_PRIORITY, debtOf, freeOf, PENDING, RELEASE, type WalletState } from './ledger/books';
 import { consume, credit, drawFromLot } from './ledger/wallet-ops';
 import { parseTimestampField } from './timestamps';
@@ -59,7 +59,7 @@ export class Funding {
       this.ctx,
       `top_up:${customer.id}`,
       input.idempotency_key,
-      { ...input, idempotency_key: undefined },
+      withoutDefaults({ ...input, idempotency_key: undefined }, { kind: 'paid', status: 'succeeded', priority: DEFAULT_PRIORITY }),
       () => {
         const row = this.openTopUp(customer, input);
         return { id: row.id, body: this.toApi(row) };

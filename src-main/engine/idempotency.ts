@@ -40,3 +40,14 @@ export function withIdempotency<T extends object>(
   ctx.store.insertIdempotency({ scope, key, request_hash: hash, status: 201, response: JSON.stringify({ id }), created_at: ctx.now() });
   return body;
 }
+
+/**
+ * The request as the idempotency check compares it: a field given at its default value is left
+ * out, so a retry that spells out a default (`"kind": "paid"`) is the same request as the first
+ * call that omitted it; what was done is the same either way.
+ */
+export function withoutDefaults<T extends object>(request: T, defaults: Partial<T>): T {
+  const out = { ...request } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(defaults)) if (out[k] === v) delete out[k];
+  return out as T;
+}

@@ -47,6 +47,20 @@ describe('replays of creations answer 200 with the original result', () => {
     expect([conflict.status, conflict.body.error.code]).toEqual([409, 'idempotency_conflict']);
   });
 
+  it('a retry that spells out a default is the same request; another value is not', async () => {
+    await openInvoice();
+    const { api } = fx;
+    const topUp = await api('POST', '/v1/customers/acme/top-ups', { asset: 'USD', amount: '700', idempotency_key: 'd-1' });
+    const spelled = await api('POST', '/v1/customers/acme/top-ups', { asset: 'USD', amount: '700', kind: 'paid', status: 'succeeded', priority: 50, idempotency_key: 'd-1' });
+    expect([topUp.status, spelled.status, spelled.body.id]).toEqual([201, 200, topUp.body.id]);
+    const granted = await api('POST', '/v1/customers/acme/top-ups', { asset: 'USD', amount: '700', kind: 'granted', idempotency_key: 'd-1' });
+    expect([granted.status, granted.body.error.code]).toEqual([409, 'idempotency_conflict']);
+    const hold = await api('POST', '/v1/authorizations', { customer: 'acme', asset: 'USD', amount: '10', idempotency_key: 'd-2' });
+    const again = await api('POST', '/v1/authorizations', { customer: 'acme', asset: 'USD', amount: '10', ttl_seconds: 600, idempotency_key: 'd-2' });
+    expect([hold.status, again.status, again.body.id]).toEqual([201, 200, hold.body.id]);
+    expect((await api('POST', '/v1/authorizations', { customer: 'acme', asset: 'USD', amount: '10', ttl_seconds: 601, idempotency_key: 'd-2' })).status).toBe(409);
+  });
+
   it('every other creation that takes an idempotency key', async () => {
     const inv = await openInvoice();
     const { api } = fx;

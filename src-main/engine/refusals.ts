@@ -78,8 +78,12 @@ export class Refusals {
    * units, with the asset), or null where there are none (a request refused before it reached an
    * operation).
    */
-  note(customerId: number | null, reason: string, body: unknown, message: string, details: Record<string, unknown> | null, source: 'event' | 'authorization' = 'event'): void {
+  note(known: number | null, reason: string, body: unknown, message: string, details: Record<string, unknown> | null, source: 'event' | 'authorization' = 'event'): void {
     const now = this.ctx.now();
+    // Refused before an operation looked the customer up (a malformed field, a batch item without
+    // `code`): the body still names one, and the refusal belongs to it when it exists.
+    const named = body !== null && typeof body === 'object' ? (body as { customer?: unknown }).customer : undefined;
+    const customerId = known ?? (typeof named === 'string' ? (this.customers.find(named)?.id ?? null) : null);
     if (!NOT_SENT.has(reason)) this.coalesce(customerId, source === 'authorization' ? 'authorization.declined' : 'event.refused', reason, message, now);
     if (reason === 'spend_cap_exceeded') this.coalesce(customerId, 'spend_cap.reached', reason, message, now);
     const minute = Math.floor(now / 60_000);

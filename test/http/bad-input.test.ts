@@ -181,6 +181,21 @@ describe('bad input changes nothing', () => {
     expect(bodies).toContainEqual(expect.objectContaining({ customer: 'acme', asset: 'USD', amount: '987654321' }));
   });
 
+  it('a refusal before the customer was looked up still belongs to the customer its body names', async () => {
+    // Found by a reviewer: an unknown field, or a batch item without `code`, was counted (and sent
+    // in `event.refused`) with `customer: null` although the body named acme.
+    await fx.api('POST', '/v1/events', { transaction_id: 'named-1', customer: 'acme', code: 'tokens', colour: 'blue' });
+    await fx.api('POST', '/v1/events/batch', { events: [{ transaction_id: 'named-2', customer: 'acme' }] });
+    await fx.api('POST', '/v1/events', { transaction_id: 'named-3', customer: 'nobody-here', colour: 'blue' });
+    await fx.engine.flushRefusals();
+    const mine = await fx.api('GET', '/v1/events/refused?customer=acme');
+    const samples = mine.body.reasons.find((r: any) => r.reason === 'validation_failed').samples.map((x: any) => [x.customer, x.body.transaction_id]);
+    expect(samples).toEqual(expect.arrayContaining([['acme', 'named-1'], ['acme', 'named-2']]));
+    const all = await fx.api('GET', '/v1/events/refused');
+    const unknown = all.body.reasons.find((r: any) => r.reason === 'validation_failed').samples.find((x: any) => x.body.transaction_id === 'named-3');
+    expect(unknown.customer).toBeNull();
+  });
+
   it('says a property too large for a number is that, not null', async () => {
     const res = await fx.api('POST', '/v1/events', '{"transaction_id": "huge", "customer": "acme", "code": "tokens", "properties": {"tokens": 1e400}}');
     expect([res.status, res.body.error.code]).toEqual([422, 'invalid_event_property']);

@@ -107,7 +107,7 @@ const WebhookEndpointDisabled = z.object({
 /** The high-rate types: one message at once, then one summary per customer per minute. */
 export const COALESCED_TYPES = ['authorization.declined', 'event.refused', 'spend_cap.reached'] as const satisfies readonly WebhookType[];
 
-const refusalCustomer = z.string().nullable().meta({ description: "The customer's `external_id`; null when the request was refused before a customer was known (an unknown customer, a body that failed validation)." });
+const refusalCustomer = z.string().nullable().meta({ description: "The customer's `external_id`; also for a body refused before the customer was looked up (a field that failed validation); null when the body names no customer that exists." });
 const windowStart = IsoTime.meta({ description: 'When the one-minute coalescing window opened: the time of the first refusal of this type for this customer in it.' });
 
 function refusal(reason: z.ZodType, reasons: z.ZodType, what: string) {

@@ -5,6 +5,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'wallet.low_balance',
   'wallet.depleted',
   'wallet.topped_up',
+  'credit.expired',
   'authorization.declined',
   'event.refused',
   'top_up.requested',

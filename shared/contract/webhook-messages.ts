@@ -51,6 +51,17 @@ const WalletToppedUp = z.object({
   top_up: topUp('The top-up or grant that credited the wallet (`status: succeeded`)'),
 });
 
+const CreditExpired = z.object({
+  customer,
+  asset,
+  amount: minor('The unused credit that expired'),
+  kind: z.enum(['paid', 'granted']).meta({ description: '`paid`: bought credit, now revenue as breakage (`breakage` in GET /v1/overview); `granted`: promotional credit, gone without being revenue (`expired_grants`).' }),
+  lot_id: z.string().meta({ description: 'The lot it was in (`lots` of GET /v1/customers/{id}/balances).' }),
+  top_up: z.string().nullable().meta({ description: 'The top-up or grant that made the lot, when one did (`GET /v1/top-ups/{id}`); null for credit from an import or an adjustment.' }),
+  expired_at: IsoTime.meta({ description: "The lot's `expires_at`: the expiry is effective then, even when it is applied later (at the next write to the wallet, or by the housekeeping sweep every 30 s)." }),
+  message,
+});
+
 const TopUpRequested = z.object({
   customer,
   asset,
@@ -147,6 +158,7 @@ export const WEBHOOK_MESSAGES = {
     data: WalletDepleted,
   },
   'wallet.topped_up': { when: 'A top-up or grant credited a wallet (created as succeeded, or a pending one confirmed).', data: WalletToppedUp },
+  'credit.expired': { when: 'Unused credit of a lot (a top-up or grant with `expires_at`) expired. Credit a pending hold reserved stays with the hold; if the hold releases it later, it expires then without a message.', data: CreditExpired },
   'authorization.declined': { when: 'Authorizations were declined (for example `insufficient_funds`, `spend_cap_exceeded`). Coalesced per customer per minute.', data: refusal(errorCode, countByCode, 'declined authorization') },
   'event.refused': { when: 'Usage events were refused (for example `insufficient_funds`, `spend_cap_exceeded`, `timestamp_in_future`). Coalesced per customer per minute.', data: refusal(errorCode, countByCode, 'refused event') },
   'spend_cap.reached': {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Authorization, CaptureAuthorization, CreateAuthorization, ExtendAuthorization, IncrementAuthorization } from '../../shared/contract/ledger';
 import { add, cmp, type Dec, dec, max, sub, toText, ZERO } from '../../shared/decimal';
-import type { AuthorizationRow, CustomerRow } from '../storage/store';
+import type { AuthorizationRow, CustomerRow, LotRow } from '../storage/store';
 import type { Assets } from './assets';
 import type { EngineContext } from './context';
 import { assertOpen, type Customers } from './customers';
@@ -75,6 +75,9 @@ export class Authorizations {
     return this.pending.size;
   }
 
+  /** Unused credit of a lot expired (the `credit.expired` webhook); in the transaction that expired it. */
+  onCreditExpired: ((ws: WalletState, lot: LotRow, amount: bigint) => void) | null = null;
+
   // ---------------------------------------------------------------- deadlines
   /** Expires, effective at their deadlines, the lots and holds of this wallet whose time has passed. */
   applyDeadlines(ws: WalletState): void {
@@ -86,7 +89,7 @@ export class Authorizations {
     for (const row of holds) {
       if (row.expires_at <= now) this.close(this.hold(row.id)!, ws, 'expired', row.expires_at);
     }
-    expireLots(books, ws, now);
+    for (const { lot, amount } of expireLots(books, ws, now)) this.onCreditExpired?.(ws, lot, amount);
     let next = Infinity;
     for (const lot of ws.lots) if (!lot.expired && lot.expires_at !== null && lot.expires_at < next) next = lot.expires_at;
     for (const row of holds) if (row.expires_at > now && row.expires_at < next) next = row.expires_at;

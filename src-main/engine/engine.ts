@@ -57,6 +57,7 @@ import { WaitingSignal } from './waiting-signal';
 import { Backups } from './backups';
 import { describeStorageFailure } from '../storage/database';
 import { Portability } from './migration';
+import { iso, moneyText } from './format';
 
 /** The rule revenue by plan is kept by (revenue-attribution.ts); a database kept by another is rebuilt at start-up. */
 const STATS_REVENUE_RULE = '2';
@@ -217,6 +218,20 @@ export class Engine {
     this.outbox.onQueued = () => this.deliverer.wake();
     this.funding.onCredited = (topUp) => void this.outbox.enqueue('wallet.topped_up', { customer: topUp.customer, asset: topUp.asset, top_up: topUp });
     this.funding.onExpired = (topUp) => this.watchers.topUpExpired(topUp);
+    this.authorizations.onCreditExpired = (ws, lot, amount) => {
+      const external = this.customers.byInternalId(ws.customerId).external_id;
+      const what = lot.kind === 'granted' ? 'granted credit' : 'paid credit';
+      void this.outbox.enqueue('credit.expired', {
+        customer: external,
+        asset: ws.asset,
+        amount: amount.toString(),
+        kind: lot.kind,
+        lot_id: String(lot.id),
+        top_up: lot.source === 'top_up' ? lot.source_id : null,
+        expired_at: iso(lot.expires_at!),
+        message: `${moneyText(amount, ws.asset, this.store.getAsset(ws.asset)?.scale)} of ${external}'s ${what} expired unused.`,
+      });
+    };
     this.invoices.onFinalized = (invoice) => void this.outbox.enqueue('invoice.finalized', invoiceMessage(invoice));
     this.creditNotes.onCreated = (note, about) => void this.outbox.enqueue('credit_note.created', { ...about, credit_note: note });
     this.refusals.onWebhook = (type, data) => void this.outbox.enqueue(type, data);

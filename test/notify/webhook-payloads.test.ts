@@ -106,9 +106,13 @@ async function produceEveryType() {
   for (let i = 0; i < 10; i++) await call('acme', `a${i}`);
   await until(() => fx.engine.store.listOutbox({ endpointId: down.id, status: null, beforeId: null, limit: 10 }).some((r) => r.attempts >= 1), 'the first failed delivery');
 
-  // An hour later the requested top-up expired unconfirmed, and the failing endpoint is disabled.
+  // A grant that expires within the hour, unused.
+  await op('createCustomer', { external_id: 'promo', name: 'Promo' });
+  await op('createTopUp', { external_id: 'promo', asset: 'USD', amount: '250', kind: 'granted', expires_at: new Date(clock.now() + 1800_000).toISOString() });
+
+  // An hour later the requested top-up expired unconfirmed, the grant expired, and the failing endpoint is disabled.
   clock.advance(3601_000);
-  await fx.engine.sweep(); // top_up.expired
+  await fx.engine.sweep(); // top_up.expired, credit.expired
   fx.engine.deliverer.wake();
 
   // Refusals, each type twice in a minute: one message at once, one summary when the minute ends.
@@ -180,6 +184,8 @@ describe('webhook payloads', () => {
     const requested = first('top_up.requested');
     expect(requested).toMatchObject({ customer: 'acme', asset: 'USD', field: 'available', value: '200', threshold: '300', top_up: { amount: '500', status: 'pending' } });
     // the expiry names the rule that requested the top-up, and states the amount as money
+    expect(first('credit.expired')).toMatchObject({ customer: 'promo', asset: 'USD', amount: '250', kind: 'granted', message: "2.50 USD of promo's granted credit expired unused." });
+    expect(first('credit.expired').top_up).toMatch(/^tu_/);
     expect(first('top_up.expired')).toMatchObject({ customer: 'acme', asset: 'USD', value: '500', rule: requested.rule, top_up: { status: 'expired' } });
     expect(first('top_up.expired').message).toContain('of 5.00 USD');
     expect(received('invoice.finalized').find((m) => m.data.customer === 'beta')!.data).toMatchObject({ asset: 'USD', invoice: { customer: 'beta', currency: 'USD', total: '300' } });

@@ -256,15 +256,15 @@ export function giveBack(
  * Expires, effective at their expiry, the unreserved credit of every lot whose time has come.
  * Reserved credit stays with its hold until the hold settles (see `release`).
  */
-export function expireLots(books: Books, ws: WalletState, now: number): bigint {
-  let expired = 0n;
+export function expireLots(books: Books, ws: WalletState, now: number): { lot: LotRow; amount: bigint }[] {
+  const expired: { lot: LotRow; amount: bigint }[] = [];
   for (const lot of [...ws.lots]) {
     if (lot.expired || lot.expires_at === null || lot.expires_at > now) continue;
     const free = freeOf(lot);
     books.changeLot(ws, lot, -free, 0n, true);
     if (free > 0n) {
       books.post(ws.wallet, books.systemAccount(ws.asset, 'breakage'), free, POSTED, { kind: 'expiry', lotId: lot.id, effectiveAt: lot.expires_at });
-      expired += free;
+      expired.push({ lot, amount: free });
     }
   }
   return expired;

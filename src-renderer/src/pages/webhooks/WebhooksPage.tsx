@@ -23,6 +23,7 @@ const TYPE_HELP: Record<(typeof WEBHOOK_EVENT_TYPES)[number], string> = {
   'wallet.low_balance': 'a balance alert fell below its threshold',
   'wallet.depleted': 'a wallet reached zero',
   'wallet.topped_up': 'a top-up or grant credited a wallet',
+  'credit.expired': 'unused credit of a top-up or grant expired',
   'authorization.declined': 'authorizations declined (coalesced per minute)',
   'event.refused': 'events refused (coalesced per minute)',
   'spend_cap.reached': 'a spend cap refused something (coalesced)',

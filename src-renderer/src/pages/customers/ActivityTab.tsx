@@ -95,6 +95,14 @@ function TopUps({ customer, balances }: { customer: string; balances: Balance[] 
                 </Table.Td>
                 <Table.Td className="tg-right">
                   <Money amount={t.amount} asset={t.asset} size="sm" fw={500} />
+                  {t.debt_repaid !== '0' && (
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <Text size="xs" c="dimmed">
+                        repaid debt
+                      </Text>
+                      <Money amount={t.debt_repaid} asset={t.asset} size="xs" c="dimmed" />
+                    </Group>
+                  )}
                 </Table.Td>
                 <Table.Td className="tg-right">
                   <Money amount={t.refundable} asset={t.asset} size="sm" c={t.refundable === '0' ? 'dimmed' : undefined} />

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { api } from './helpers/api';
 import { serverForSpec } from './helpers/server';
@@ -84,6 +85,11 @@ test('overview: closed and erased customers leave running low, the monitor and t
   await expect(ticks.first()).toBeVisible();
   const labels = await ticks.allTextContents();
   expect(labels).toEqual(['$0.00', '$0.10', '$0.20', '$0.30']);
+  // Every month as a CSV, its total the recognized revenue.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All months (CSV)' }).click()]);
+  expect(download.suggestedFilename()).toBe('revenue-by-plan.csv');
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+  expect(csv).toEqual(['month,plan,asset,amount', `${new Date().toISOString().slice(0, 7)},tiny,USD,0.21`, 'total,,USD,0.21']);
 
   await page.goto(`${server().url}/#/monitor`);
   await expect(page.getByTestId('monitor-row').filter({ hasText: 'Steady Co' })).toBeVisible();

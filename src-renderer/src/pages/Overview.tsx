@@ -1,12 +1,15 @@
-import { Alert, Anchor, Badge, Box, Card, Group, Paper, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Card, Group, Paper, SegmentedControl, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { ChartFigure } from '../components/ChartFigure';
 import { AreaChart, BarChart } from '@mantine/charts';
-import { AlertTriangle, ArrowRight, Ban, CircleDollarSign, FileClock, TrendingDown } from 'lucide-react';
+import { AlertTriangle, ArrowRight, Ban, CircleDollarSign, Download, FileClock, TrendingDown } from 'lucide-react';
+import { notifications } from '@mantine/notifications';
+import { csvField } from '@shared/tco/csv';
+import { saveBytes } from '../lib/bytes';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { dec, sub as decSub, toText, div as decDiv, mul as decMul, isZero } from '@shared/decimal';
 import { minorToDecimal } from '@shared/money';
-import { call, type OutputOf } from '../api';
+import { call, type OutputOf, toApiError } from '../api';
 import { InfoTip, PageHeader, StatusBadge } from '../components/common';
 import { CreditUsed } from '../components/WalletStatus';
 import { CardsSkeleton, ErrorState, TableSkeleton } from '../components/states';
@@ -198,6 +201,26 @@ function EventsChart({ overview, fetchedAt }: { overview: Overview; fetchedAt: n
 
 const NOT_FROM_A_PLAN = 'Not from a plan';
 
+/**
+ * Every month's revenue by plan (GET /v1/revenue, not only the overview's last six) as a CSV for a
+ * spreadsheet: amounts in major units at each asset's scale, then a total row per asset that equals
+ * its recognized revenue.
+ */
+async function downloadRevenueCsv(assets: Overview['assets']): Promise<void> {
+  try {
+    const report = await call('getRevenueReport', {});
+    const scaleOf = (asset: string) => assetLike(asset, undefined, assets.find((x) => x.asset === asset)?.scale).scale;
+    const lines = ['month,plan,asset,amount'];
+    for (const r of report.rows) lines.push([r.month, r.plan ?? NOT_FROM_A_PLAN, r.asset, minorToDecimal(r.amount, scaleOf(r.asset))].map(csvField).join(','));
+    for (const t of report.totals) lines.push(['total', '', t.asset, minorToDecimal(t.amount, scaleOf(t.asset))].map(csvField).join(','));
+    saveBytes(lines.join('\r\n') + '\r\n', 'revenue-by-plan.csv', 'text/csv');
+    notifications.show({ color: 'teal', message: `revenue-by-plan.csv downloaded (${report.rows.length} rows)` });
+  } catch (e) {
+    const x = toApiError(e);
+    notifications.show({ color: 'red', title: `Revenue export failed: ${x.code}`, message: x.message });
+  }
+}
+
 function RevenueByPlan({ overview }: { overview: Overview }) {
   const assets = [...new Set(overview.revenue_by_plan.map((r) => r.asset))];
   const [asset, setAsset] = useState<string | null>(null);
@@ -236,7 +259,12 @@ function RevenueByPlan({ overview }: { overview: Overview }) {
         <Title order={2} fz="md">
           Revenue by plan
         </Title>
-        {assets.length > 1 && current && <SegmentedControl size="xs" value={current} onChange={setAsset} data={assets} aria-label="Asset" />}
+        <Group gap="xs">
+          {assets.length > 1 && current && <SegmentedControl size="xs" value={current} onChange={setAsset} data={assets} aria-label="Asset" />}
+          <Button size="compact-xs" variant="subtle" leftSection={<Download size={14} />} onClick={() => void downloadRevenueCsv(overview.assets)} title="Every month, not only the last six">
+            All months (CSV)
+          </Button>
+        </Group>
       </Group>
       {rows.length === 0 ? (
         <Text size="sm" c="dimmed" py="xl" ta="center">

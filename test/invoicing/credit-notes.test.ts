@@ -287,6 +287,30 @@ describe('a refund is at most what was paid', () => {
     expect(Number(first.total) + Number(rest.total)).toBe(Number(may.total));
     expect(fx.engine.verify().ok).toBe(true);
   });
+
+  it('an invoice settled later from granted credit (recorded as a prepaid_credit payment) is not refunded as money', async () => {
+    clock = new ManualClock(at('2026-04-01T00:00:00Z'));
+    fx = openEngine({ clock });
+    await fx.op('updateSettings', { grace_period_hours: 1, tax_rate: '20' });
+    await fx.op('createAsset', { code: 'USD' });
+    await fx.op('createCustomer', { external_id: 'acme', name: 'Acme', overdraft_limits: [{ asset: 'USD', amount: '100000' }] });
+    await fx.op('createMetric', { code: 'calls', aggregation: 'count' });
+    await fx.op('createPlan', { code: 'p', name: 'Pro', interval: 'monthly', fixed_fee: { asset: 'USD', amount: '200' }, charges: [{ metric: 'calls', asset: 'USD', model: 'standard', properties: { unit_price: '1' } }] });
+    await fx.op('createSubscription', { customer: 'acme', plan: 'p' });
+    // All of a $10 grant is reserved by a hold when April closes, so its fee and tax are owed.
+    await fx.op('createTopUp', { external_id: 'acme', asset: 'USD', amount: '1000', kind: 'granted' });
+    clock.set(at('2026-04-30T12:00:00Z'));
+    const hold = await fx.op<any>('createAuthorization', { customer: 'acme', asset: 'USD', amount: '1000', ttl_seconds: 86_400 });
+    await advanceTo('2026-05-01T00:00:00Z');
+    await advanceTo('2026-05-01T02:00:00Z'); // finalized after its hour of grace, the hold still pending
+    const [april] = (await fx.op<any>('listInvoices', { customer: 'acme' })).data;
+    expect(april).toMatchObject({ total: '240', amount_outstanding: '240' });
+    // The hold is voided and the freed grant settles the invoice.
+    await fx.op('voidAuthorization', { id: hold.id });
+    expect(await fx.op<any>('settleInvoiceFromCredit', { id: april.id })).toMatchObject({ amount_paid: '240', amount_outstanding: '0' });
+    await expect(fx.op('createCreditNote', { id: april.id, reason: 'other', settlement: 'refund' })).rejects.toMatchObject({ code: 'amount_exceeds_refundable', details: { refundable: '0' } });
+    expect(fx.engine.verify().ok).toBe(true);
+  });
 });
 
 describe('a lot gets back at most what it paid', () => {

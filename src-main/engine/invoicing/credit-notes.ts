@@ -142,10 +142,13 @@ export class CreditNotes {
       const repaid = BigInt(api.repaid_from_credit) - this.ctx.store.debtRepaidByGrants(customer.id, invoice.currency);
       const fromBoughtCredit = fromLots + (repaid > 0n ? repaid : 0n);
       const refunded = earlier.filter((n) => n.settlement === 'refund').reduce((sum, n) => sum + n.total, 0n);
-      const refundable = invoice.amount_paid + fromBoughtCredit - refunded;
+      // A settlement from prepaid credit is recorded as a payment, but its money came from lots,
+      // which `fromLots` counts by kind (a grant's share is not money).
+      const paidInMoney = this.ctx.store.listPayments(invoice.id).reduce((sum, p) => (p.method === 'prepaid_credit' ? sum : sum + p.amount), 0n);
+      const refundable = paidInMoney + fromBoughtCredit - refunded;
       if (total > refundable) {
         const most = refundable > 0n ? refundable : 0n;
-        fail('amount_exceeds_refundable', `At most ${money_(most)} of ${invoice.number} can be refunded: ${money_(invoice.amount_paid)} was paid on it and ${money_(fromBoughtCredit)} of bought credit paid it${refunded > 0n ? `, less ${money_(refunded)} refunded by earlier notes` : ''}; this note is ${money_(total)}. Settle the rest as credit (\`settlement: "credit"\`): it takes what is still owed off the invoice and returns granted credit to the wallet.`, {
+        fail('amount_exceeds_refundable', `At most ${money_(most)} of ${invoice.number} can be refunded: ${money_(paidInMoney)} was paid on it and ${money_(fromBoughtCredit)} of bought credit paid it${refunded > 0n ? `, less ${money_(refunded)} refunded by earlier notes` : ''}; this note is ${money_(total)}. Settle the rest as credit (\`settlement: "credit"\`): it takes what is still owed off the invoice and returns granted credit to the wallet.`, {
           invoice: invoice.number,
           asset: invoice.currency,
           refundable: most.toString(),

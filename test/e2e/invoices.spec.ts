@@ -98,6 +98,19 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
   await expect(page.getByTestId('invoice-outstanding')).toContainText('$35.20');
   await expect(page.getByTestId('invoice-timeline')).toContainText('Payment recorded');
 
+  // As a refund, a note is at most what was paid ($50.00): the rest of the invoice is refused
+  // before submitting, and as credit it is allowed.
+  await page.getByRole('button', { name: 'More actions' }).click();
+  await page.getByRole('menuitem', { name: 'Credit note…' }).click();
+  for (const box of await cn.getByRole('checkbox', { name: /^Credit / }).all()) await box.check();
+  await cn.getByRole('radio', { name: 'As a refund' }).check({ force: true });
+  await expect(cn.getByTestId('credit-too-much')).toContainText('can be refunded');
+  await expect(cn.getByTestId('credit-note-submit')).toBeDisabled();
+  await cn.getByRole('radio', { name: 'As credit' }).check({ force: true });
+  await expect(cn.getByTestId('credit-too-much')).toHaveCount(0);
+  await expect(cn.getByTestId('credit-note-submit')).toBeEnabled();
+  await cn.getByRole('button', { name: 'Cancel' }).click();
+
   // ⌘K with the invoice number pasted opens it.
   await page.goto(`${server().url}/#/`);
   await page.keyboard.press('Control+K');

@@ -248,14 +248,15 @@ type Reason = (typeof REASONS)[number]['value'];
  * The credit note the engine would issue for these lines (POST …/credit-notes/preview: same rules,
  * nothing written), asked again a moment after the lines stop changing; its refusal in words.
  */
-function useCreditNotePreview(invoiceId: string, lines: { line_id: string; amount: string }[] | null): { note: OutputOf<'previewCreditNote'> | null; error: ApiError | null } {
+function useCreditNotePreview(invoiceId: string, lines: { line_id: string; amount: string }[] | null, settlement: 'credit' | 'refund'): { note: OutputOf<'previewCreditNote'> | null; error: ApiError | null } {
   const [state, setState] = useState<{ key: string; note: OutputOf<'previewCreditNote'> | null; error: ApiError | null }>({ key: '', note: null, error: null });
-  const key = lines ? JSON.stringify(lines) : '';
+  // The settlement matters: a refund is at most what was paid (its refusal shows before submitting).
+  const key = lines ? JSON.stringify([settlement, lines]) : '';
   useEffect(() => {
     if (!lines) return;
     let live = true;
     const timer = setTimeout(() => {
-      call('previewCreditNote', { id: invoiceId, reason: 'other', settlement: 'credit', lines }).then(
+      call('previewCreditNote', { id: invoiceId, reason: 'other', settlement, lines }).then(
         (note) => live && setState({ key, note, error: null }),
         (err) => live && setState({ key, note: null, error: toApiError(err) }),
       );
@@ -294,7 +295,7 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
     setAmounts(Object.fromEntries(creditable.map((l) => [l.id, minorToDecimal(subAmounts(l.amount, l.credited), a.scale)])));
     setPicked({});
     setReason('order_change');
-    setSettlement(invoice.amount_outstanding === '0' ? 'credit' : 'credit');
+    setSettlement('credit');
     setDescription('');
     setError(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -310,7 +311,7 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
   const chosenLines = linesValid ? chosen.map((r) => ({ line_id: r.line.id, amount: (r.parsed as { minor: string }).minor })) : null;
   // The note as the engine would issue it (coupon shares, cumulative tax, what is left): asked of
   // the engine itself rather than estimated here, so the total shown is the total issued.
-  const preview = useCreditNotePreview(invoice.id, opened ? chosenLines : null);
+  const preview = useCreditNotePreview(invoice.id, opened ? chosenLines : null, settlement);
   const valid = linesValid && preview.note !== null;
   return (
     <Modal opened={opened} onClose={onClose} title={<Text fw={600}>Credit note for {invoiceTitle(invoice)}</Text>} size="xl">
@@ -442,7 +443,7 @@ export function CreditNoteDialog({ invoice, opened, onClose, onDone }: { invoice
           <Text size="xs" c="dimmed">
             {settlement === 'credit'
               ? 'As credit: what was paid goes back to the lots that paid for this invoice, the most recent first; what is still owed is reduced.'
-              : 'As a refund: you pay the money back outside Tollgate (your PSP or bank); the credit note records it.'}
+              : 'As a refund: you pay the money back outside Tollgate (your PSP or bank); the credit note records it. At most what was paid on this invoice (payments and bought credit), less earlier refunds.'}
           </Text>
           <Textarea label="Description (optional)" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} maxLength={500} />
           <InlineError error={error} />

@@ -220,7 +220,15 @@ export function InvoiceTotals({ invoice }: { invoice: Invoice }) {
         <Row label="Total" amount={invoice.total} currency={c} strong testId="invoice-total" />
       </Box>
       {invoice.credits_applied !== '0' && <Row label="Paid from prepaid credit" amount={`-${invoice.credits_applied}`} currency={c} />}
-      <Row label={draft ? 'Amount due (once finalized)' : 'Amount due'} amount={invoice.amount_due} currency={c} strong={!draft} testId="invoice-amount-due" />
+      {/* A draft has not applied the wallet's free credit yet: finalization does (older invoices first), so it can still fall. */}
+      <Row
+        label={draft ? 'Amount due before free credit' : 'Amount due'}
+        hint={draft ? 'free credit in the wallet is applied when it is finalized' : undefined}
+        amount={invoice.amount_due}
+        currency={c}
+        strong={!draft}
+        testId="invoice-amount-due"
+      />
       {invoice.amount_paid !== '0' && <Row label="Payments" amount={`-${invoice.amount_paid}`} currency={c} />}
       {invoice.credited !== '0' && <Row label="Credit notes" amount={`-${invoice.credited}`} currency={c} />}
       {invoice.repaid_from_credit !== '0' && <Row label="Repaid from credit since" hint="later top-ups and grants, oldest invoice first" amount={`-${invoice.repaid_from_credit}`} currency={c} testId="invoice-repaid-from-credit" />}

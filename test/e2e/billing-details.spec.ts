@@ -155,3 +155,27 @@ test('the seller\'s logo: an SVG uploaded in Billing settings is previewed, save
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect.poll(async () => (await client.call('getSettings', {})).company.logo_svg).toBeNull();
 });
+
+test('assets: listed with their kind, decimals and price; a custom unit is created from the console', async ({ page }) => {
+  await login(page, server().url);
+  await page.goto(`${server().url}/#/settings/assets`);
+  const table = page.getByRole('table', { name: 'Assets' });
+  await expect(table.getByTestId('asset-row')).toHaveCount(3);
+  await expect(table.getByTestId('asset-row').filter({ hasText: 'GPU' })).toContainText('custom unit');
+  await page.getByRole('button', { name: 'New asset' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New asset' });
+  await dialog.locator('label', { hasText: 'A custom unit' }).click();
+  await dialog.getByLabel('Code').fill('tokens-x');
+  await expect(dialog).toContainText('Upper-case letters, digits and _');
+  await dialog.getByLabel('Code').fill('TOKENS');
+  await dialog.getByLabel('Decimals').fill('0');
+  await dialog.getByLabel(/Price of one unit in/).fill('0.00001');
+  await dialog.getByRole('button', { name: 'Create TOKENS' }).click();
+  await expect(dialog).toHaveCount(0);
+  const row = table.getByTestId('asset-row').filter({ hasText: 'TOKENS' });
+  await expect(row).toContainText('custom unit');
+  await expect(row).toContainText('0.00001');
+  const created = await api(server().url).call('getAsset', { code: 'TOKENS' });
+  expect(created).toMatchObject({ kind: 'custom', scale: 0 });
+  expect(created.rates[0]).toMatchObject({ rate: '0.00001' });
+});

@@ -98,15 +98,15 @@ test('invoice lifecycle in the UI: billing run, draft with tiers and the PDF, fi
   await expect(page.getByTestId('invoice-outstanding')).toContainText('$35.20');
   await expect(page.getByTestId('invoice-timeline')).toContainText('Payment recorded');
 
-  // As a refund, a note is at most what was paid ($50.00): the rest of the invoice is refused
+  // As a refund, a note is at most what was paid ($50.00): the true-up with its tax is more, refused
   // before submitting, and as credit it is allowed.
   await page.getByRole('button', { name: 'More actions' }).click();
   await page.getByRole('menuitem', { name: 'Credit note…' }).click();
-  for (const box of await cn.getByRole('checkbox', { name: /^Credit / }).all()) await box.check();
-  await cn.getByRole('radio', { name: 'As a refund' }).check({ force: true });
+  await cn.getByRole('checkbox', { name: 'Credit Minimum commitment true-up' }).check();
+  await cn.locator('label', { hasText: 'As a refund' }).click();
   await expect(cn.getByTestId('credit-too-much')).toContainText('can be refunded');
   await expect(cn.getByTestId('credit-note-submit')).toBeDisabled();
-  await cn.getByRole('radio', { name: 'As credit' }).check({ force: true });
+  await cn.locator('label', { hasText: 'As credit' }).click();
   await expect(cn.getByTestId('credit-too-much')).toHaveCount(0);
   await expect(cn.getByTestId('credit-note-submit')).toBeEnabled();
   await cn.getByRole('button', { name: 'Cancel' }).click();

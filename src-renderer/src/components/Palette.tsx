@@ -154,6 +154,7 @@ export function Palette() {
       { id: 'new-plan', label: 'Create a plan', description: 'Open the plan editor with the live price preview', to: '/plans/new', icon: Plus, hint: '' },
       { id: 'new-coupon', label: 'Create a coupon', description: 'A fixed or percentage discount for customers', to: '/coupons?new=1', icon: Plus, hint: '' },
       { id: 'refused', label: 'Refused requests', description: 'Refused events and declined authorizations, by reason, with fix hints', to: '/events/refused', icon: Search, hint: '' },
+      { id: 'assets', label: 'Assets', description: 'Currencies and custom units (GPU hours, tokens): create one, see its decimals and price', to: '/settings/assets', icon: Plus, hint: '' },
       { id: 'keys', label: 'API keys', description: 'Create, list and revoke keys', to: '/settings/keys', icon: Lock, hint: '' },
       { id: 'overdue', label: 'Overdue invoices', description: 'Finalized, past due, something outstanding', to: '/invoices?status=overdue', icon: FileText, hint: '' },
       { id: 'drafts', label: 'Draft invoices', description: 'Periods in their grace period, to finalize', to: '/invoices?status=draft', icon: FileText, hint: '' },

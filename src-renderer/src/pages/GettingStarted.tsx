@@ -91,7 +91,7 @@ export function GettingStartedPage() {
   const [result, setResult] = useState<{ event: OutputOf<'ingestEvent'>; balance: OutputOf<'getBalances'> } | null>(null);
   const c = check.data;
   const steps: Step[] = [
-    { label: 'Create an asset', done: !!c?.asset, detail: 'The unit wallets hold: USD, or TOKENS, GPU hours…', to: '/settings/endpoint' },
+    { label: 'Create an asset', done: !!c?.asset, detail: 'The unit wallets hold: USD, or TOKENS, GPU hours…', to: '/settings/assets' },
     { label: 'Create a customer', done: !!c?.customer, detail: 'Who you bill; it gets a wallet per asset.', to: '/customers' },
     { label: 'Create a plan', done: !!c?.plan, detail: 'A metric and a price: standard, graduated, volume…', to: '/plans/new' },
     { label: 'Subscribe the customer', done: !!c?.subscription, detail: 'Puts the customer on the plan so events are priced.', to: '/customers' },

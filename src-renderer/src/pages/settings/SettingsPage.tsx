@@ -15,6 +15,7 @@ import { formatDateTime, relative } from '../../lib/format';
 import { useQuery } from '../../lib/useQuery';
 import { useSession } from '../../state/session';
 import { useEndpoint } from '../../state/endpoint';
+import { AssetsTab } from './AssetsTab';
 import { BackupsTab } from './BackupsTab';
 import { CompanyLogoField } from './CompanyLogoField';
 import { DataTab } from './DataTab';
@@ -676,10 +677,11 @@ export function SettingsPage() {
   useTitle('Settings');
   return (
     <>
-      <PageHeader title="Settings" description="API keys, the HTTP endpoint your apps call, billing and invoices, backups, imports and exports." />
+      <PageHeader title="Settings" description="API keys, assets (currencies and custom units), the HTTP endpoint your apps call, billing and invoices, backups, imports and exports." />
       <Tabs value={tab} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
         <Tabs.List mb="lg">
           <Tabs.Tab value="keys">API keys</Tabs.Tab>
+          <Tabs.Tab value="assets">Assets</Tabs.Tab>
           <Tabs.Tab value="endpoint">Endpoint</Tabs.Tab>
           <Tabs.Tab value="operator">Billing settings</Tabs.Tab>
           <Tabs.Tab value="backups">Backups</Tabs.Tab>
@@ -688,6 +690,9 @@ export function SettingsPage() {
         </Tabs.List>
         <Tabs.Panel value="keys">
           <KeysTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="assets">
+          <AssetsTab />
         </Tabs.Panel>
         <Tabs.Panel value="endpoint">
           <EndpointTab />

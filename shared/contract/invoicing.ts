@@ -51,7 +51,7 @@ export const Invoice = z.object({
   replaces: z.string().nullable(),
   pdf_sha256: z.string().nullable().meta({ description: 'SHA-256 of the issued PDF. Its content is frozen at finalization; the file itself is rendered just after, in the background, so this is null in the finalize answer and for a moment after. `GET /v1/invoices/{id}/pdf` returns it (rendering it then if need be).' }),
   payments: z.array(Payment),
-  credit_notes: z.array(z.object({ id: z.string(), number: z.string(), total: AmountOut, reason: z.string() })),
+  credit_notes: z.array(z.object({ id: z.string(), number: z.string(), total: AmountOut, reason: z.string(), settlement: z.enum(['credit', 'refund']), created_at: IsoTime })),
   allowed_actions: z.array(InvoiceAction),
   created_at: IsoTime,
 });

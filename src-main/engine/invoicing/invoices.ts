@@ -752,7 +752,7 @@ export class Invoices {
       replaces: row.replaces_id,
       pdf_sha256: row.pdf_sha256,
       payments: row.id === 'preview' ? [] : this.ctx.store.listPayments(row.id).map((p) => ({ id: p.id, amount: p.amount.toString(), paid_at: iso(p.paid_at), method: p.method, reference: p.reference })),
-      credit_notes: notes.map((n) => ({ id: n.id, number: n.number, total: n.total.toString(), reason: n.reason })),
+      credit_notes: notes.map((n) => ({ id: n.id, number: n.number, total: n.total.toString(), reason: n.reason, settlement: n.settlement as 'credit' | 'refund', created_at: iso(n.created_at) })),
       allowed_actions: actions,
       created_at: iso(row.created_at),
     };

@@ -18,7 +18,7 @@ export interface MoneyProps extends Omit<TextProps, 'children'> {
   asset: string;
   /** The scale when the asset list may not know it yet (balances carry it). */
   scale?: number;
-  /** Cards: "≈$1.2K" with the exact value in a tooltip. */
+  /** Cards: "≈$1.2M" with the exact value in a tooltip, for a million units and more. */
   compact?: boolean;
   signed?: boolean;
   /** Colour by sign (deltas). */
@@ -38,7 +38,8 @@ export function Money({ amount, asset, scale, compact, signed, tone, accounting,
   const big = (() => {
     try {
       const n = BigInt(String(amount));
-      return (n < 0n ? -n : n) >= 1000n * 10n ** BigInt(a.scale);
+      // Finance reads cards to the cent: only amounts of a million units and more are shortened.
+      return (n < 0n ? -n : n) >= 1_000_000n * 10n ** BigInt(a.scale);
     } catch {
       return false;
     }

@@ -365,7 +365,7 @@ export function TcoPage() {
                                       unknown
                                     </Text>
                                   </Tooltip>
-                                  <Text size="xs" c="dimmed" lineClamp={2}>
+                                  <Text size="xs" c="dimmed">
                                     {needs}
                                   </Text>
                                 </Table.Td>
@@ -374,7 +374,8 @@ export function TcoPage() {
                             return (
                               <Table.Td key={o.id} className="tg-right tg-num">
                                 <Text size="sm" fw={label.startsWith('Total') ? 700 : 400}>
-                                  {showFigure(f, labels, false, true)}
+                                  {/* Losses are small and differ by cents between options: shown to the cent. */}
+                                  {showFigure(f, labels, label === 'Expected loss a month', true)}
                                 </Text>
                               </Table.Td>
                             );

@@ -172,7 +172,7 @@ function Lots({ balances }: { balances: Balance[] }) {
                     #{l.id}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {l.source.replace(/_/g, ' ')} · {formatDateTime(l.created_at)}
+                    {lotSource(l)} · {formatDateTime(l.created_at)}
                   </Text>
                 </Table.Td>
                 <Table.Td>
@@ -363,6 +363,13 @@ function WalletTab({ customer, balances, billingMode, onTopUp }: { customer: str
       </Box>
     </Stack>
   );
+}
+
+/** Where a lot's credit came from, in words: a grant made with POST …/top-ups is a grant, not a top-up. */
+function lotSource(l: { source: string; kind: string }): string {
+  if (l.source === 'top_up') return l.kind === 'granted' ? 'grant' : 'top-up';
+  if (l.source === 'credit_back') return 'credited back';
+  return l.source.replace(/_/g, ' ');
 }
 
 export function CustomerPage() {

@@ -236,7 +236,7 @@ export function CustomersPage() {
                         {r.external_id}
                       </Text>
                     </Box>
-                    <Box>{r.plan ? <Badge variant="light" color="gray">{r.plan}</Badge> : <Text size="sm" c="dimmed">—</Text>}</Box>
+                    <Box>{r.plan ? <Badge variant="light" color="gray" tt="none" ff="monospace">{r.plan}</Badge> : <Text size="sm" c="dimmed">—</Text>}</Box>
                     <Box miw={0} ta="right">
                       <Group justify="flex-end" gap={6} wrap="nowrap">
                         {b ? <LiveAmount customer={r.external_id} asset={b.asset} fallback={b.available} size="sm" fw={500} postpaid={r.billing_mode === 'postpaid'} /> : <Text size="sm" c="dimmed">—</Text>}

@@ -89,7 +89,7 @@ export function TopUpDialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened]);
   const a = asset ? assetLike(asset) : null;
-  const parsed = a ? parseAmountInput(amount, a) : { ok: false as const, error: null };
+  const parsed = a ? parseAmountInput(amount, a) : { ok: false as const, error: amount.trim() ? 'Choose the asset first: its decimals decide what the amount means' : null };
   const before = availableOf(balances, asset);
   const verb = kind === 'paid' ? 'Top up' : 'Grant';
   const submit = async (e: React.FormEvent) => {
@@ -128,7 +128,7 @@ export function TopUpDialog({
             <Select label="Asset" data={choices} value={asset} onChange={setAsset} allowDeselect={false} searchable required />
             <TextInput
               label="Amount"
-              placeholder={a?.scale ? '50.00' : '50000'}
+              placeholder={!a || a.scale ? '50.00' : '50000'}
               value={amount}
               onChange={(e) => setAmount(e.currentTarget.value)}
               error={parsed.ok ? undefined : parsed.error}

@@ -26,14 +26,16 @@ function StatusTimeline({ invoice }: { invoice: Invoice }) {
   if (invoice.status === 'draft' && invoice.grace_until) items.push({ at: invoice.grace_until, title: 'Finalizes automatically', detail: `${relative(invoice.grace_until)}: late events are priced in until then`, icon: <Hourglass size={12} />, future: true });
   if (invoice.finalized_at) items.push({ at: invoice.finalized_at, title: `Finalized as ${invoice.number}`, detail: invoice.issue_date ? `Issue date ${formatDate(invoice.issue_date)}` : undefined, icon: <Stamp size={12} /> });
   for (const p of invoice.payments) items.push({ at: p.paid_at, title: p.method === 'prepaid_credit' ? 'Settled from prepaid credit' : 'Payment recorded', detail: <><Money amount={p.amount} asset={invoice.currency} size="xs" /> · {PAYMENT_METHOD[p.method] ?? p.method.replace(/_/g, ' ')}{p.reference ? ` · ${p.reference}` : ''}</>, icon: <CircleDollarSign size={12} />, color: 'teal' });
-  for (const n of invoice.credit_notes) items.push({ at: null, title: `Credit note ${n.number}`, detail: <><Money amount={n.total} asset={invoice.currency} size="xs" /> · {n.reason.replace(/_/g, ' ')}</>, icon: <FileMinus size={12} />, color: 'grape' });
-  if (invoice.due_at && invoice.status !== 'void') {
+  for (const n of invoice.credit_notes) items.push({ at: n.created_at, title: `Credit note ${n.number}`, detail: <><Money amount={n.total} asset={invoice.currency} size="xs" /> · {n.reason.replace(/_/g, ' ')} · {n.settlement === 'refund' ? 'to be refunded' : 'as credit'}</>, icon: <FileMinus size={12} />, color: 'grape' });
+  // A settled invoice is no longer waiting for its due date: only a date already passed is history.
+  const settled = invoice.status === 'paid' || invoice.amount_outstanding === '0';
+  if (invoice.due_at && invoice.status !== 'void' && !(settled && Date.parse(invoice.due_at) >= Date.now())) {
     const past = Date.parse(invoice.due_at) < Date.now();
     items.push({ at: invoice.due_at, title: invoice.status === 'overdue' ? 'Overdue since' : past ? 'Was due' : 'Due', detail: relative(invoice.due_at), icon: <Clock size={12} />, color: invoice.status === 'overdue' ? 'red' : undefined, future: !past });
   }
   if (invoice.status === 'paid') items.push({ at: null, title: 'Paid in full', icon: <BadgeCheck size={12} />, color: 'teal' });
   if (invoice.voided_at) items.push({ at: invoice.voided_at, title: 'Voided', detail: invoice.void_reason ?? undefined, icon: <Ban size={12} />, color: 'red' });
-  // Dated items in time order; undated ones (credit notes, "paid in full") keep their place after the dated ones before them.
+  // Dated items in time order; the undated "paid in full" follows them.
   const dated = items.filter((i) => i.at).sort((x, y) => Date.parse(x.at!) - Date.parse(y.at!));
   const ordered = [...dated.filter((i) => !i.future), ...items.filter((i) => !i.at), ...dated.filter((i) => i.future)];
   const reached = ordered.filter((i) => !i.future).length - 1;

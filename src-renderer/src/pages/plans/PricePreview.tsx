@@ -172,7 +172,8 @@ export function PricePreview({ charge, input, onInput, attempted = true }: { cha
                   withDots={false}
                   gridAxis="xy"
                   xAxisProps={{ type: 'number', domain: [0, 'dataMax'], tickFormatter: (v: number) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v) }}
-                  valueFormatter={(v) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(v)}
+                  // Chart points are plotted as numbers; the tooltip reads as money (to 6 places, trailing zeros dropped).
+                  valueFormatter={(v) => formatUnitPrice(v.toFixed(6).replace(/\.?0+$/, ''), a)}
                   referenceLines={[{ x: Number(input.quantity.replace(/,/g, '')) || 0, color: 'red.6', label: 'preview' }]}
                 />
               </ChartFigure>

@@ -235,15 +235,20 @@ export class Events {
       this.nextId = eventId;
     });
     const totals: AssetTotal[] = [];
-    for (const [asset, t] of byAsset) {
-      const ws = books.wallet(customer.id, asset);
-      const total: AssetTotal = { asset, net: t.net, fromHold: 0n, fromCredit: 0n, asDebt: 0n, heldAsDebt: 0n, creditedBack: 0n };
-      for (const fx of t.effects) {
-        this.usage.put(fx.next);
-        this.post(customer, ws, fx, eventId, period!.id, hold && hold.row.asset === asset ? hold : null, total, tz);
+    books.eventAt = timestamp;
+    try {
+      for (const [asset, t] of byAsset) {
+        const ws = books.wallet(customer.id, asset);
+        const total: AssetTotal = { asset, net: t.net, fromHold: 0n, fromCredit: 0n, asDebt: 0n, heldAsDebt: 0n, creditedBack: 0n };
+        for (const fx of t.effects) {
+          this.usage.put(fx.next);
+          this.post(customer, ws, fx, eventId, period!.id, hold && hold.row.asset === asset ? hold : null, total, tz);
+        }
+        if (floors.has(asset) && t.net > 0n) this.markChecked(floors.get(asset)!);
+        totals.push(total);
       }
-      if (floors.has(asset) && t.net > 0n) this.markChecked(floors.get(asset)!);
-      totals.push(total);
+    } finally {
+      books.eventAt = null;
     }
     if (hold && (e.final_capture ?? true)) {
       this.authorizations.close(hold, books.wallet(customer.id, hold.row.asset), 'captured', now);

@@ -14,6 +14,9 @@ const SPEND: Record<string, 1 | -1> = { usage: 1, capture: 1, fee: 1, minimum_co
  * charges billed in advance): that is the whole period's usage in one transfer, and counted as
  * burn it made a wallet look as if it burned four times its period's usage per hour.
  */
+/** The burn rate is the spend of the last quarter of an hour, per hour. */
+const BURN_WINDOW_MINUTES = 15;
+
 function isBurn(t: Pick<TransferRow, 'kind' | 'event_id' | 'authorization_id'>): boolean {
   if (t.kind === 'usage' || t.kind === 'usage_credit') return t.event_id !== null;
   return t.kind === 'capture' && t.authorization_id !== null;
@@ -99,8 +102,10 @@ export class Stats {
     const customer = debit?.customerId != null ? debit : credit?.customerId != null ? credit : null;
     if (!customer || customer.customerId === null) return;
     this.minute(customer.asset, t.created_at).spend += amount;
-    // Signed as spend is: a credit back (revenue -> customer) lowers the burn.
-    if (isBurn(t)) {
+    // Signed as spend is: a credit back (revenue -> customer) lowers the burn. Usage that happened
+    // before the burn window (an event sent late, a backfill) is not the wallet burning now.
+    const eventAt = this.ctx.books.eventAt;
+    if (isBurn(t) && (eventAt === null || eventAt >= t.created_at - BURN_WINDOW_MINUTES * 60_000)) {
       const wk = `${customer.customerId}:${customer.asset}`;
       let b = this.op.burn.get(wk);
       if (!b) this.op.burn.set(wk, (b = new Map()));
@@ -219,7 +224,7 @@ export class Stats {
   }
 
   /** Spend per hour over the last `minutes` minutes, per wallet "customerId:asset". */
-  burnRates(minutes = 15): Map<string, bigint> {
+  burnRates(minutes = BURN_WINDOW_MINUTES): Map<string, bigint> {
     const now = Math.floor(this.ctx.now() / 60_000);
     const out = new Map<string, bigint>();
     for (const [wk, mins] of this.burn) {

@@ -91,4 +91,18 @@ describe('burn rate', () => {
     expect((await listRow()).burn_rate_per_hour).toBe('0');
     expect((await fx.op<any>('getOverview', {})).attention.low_wallets).toBe(0);
   });
+
+  it('usage sent late (an event stamped before the burn window) is not burning now; usage of the window is', async () => {
+    // Found by a reviewer: a backfill of October's usage made a wallet "burn $1,472.48/h" in November.
+    const clock = new ManualClock(START);
+    await seed(clock);
+    clock.set(START + 10 * 86_400_000);
+    const threeHoursAgo = new Date(clock.now() - 3 * 3_600_000).toISOString();
+    for (let i = 0; i < 20; i++) await fx.op('ingestEvent', { transaction_id: `late${i}`, customer: 'acme', code: 'calls', timestamp: threeHoursAgo });
+    expect(await monitorRow()).toBeUndefined();
+    expect((await listRow()).burn_rate_per_hour).toBe('0');
+    // Sent 10 minutes after it happened: inside the window, burn.
+    await fx.op('ingestEvent', { transaction_id: 'recent', customer: 'acme', code: 'calls', timestamp: new Date(clock.now() - 10 * 60_000).toISOString() });
+    expect((await monitorRow()).burn_rate_per_hour).toBe('40'); // 10 cents in 15 minutes
+  });
 });

@@ -133,6 +133,11 @@ export class Books {
   private journaled = new Set<object>();
   /** Id of the last transfer written, for the limit floor of a checked operation. */
   lastTransferId = 0;
+  /**
+   * While an event's debits are posted: the time the event happened (its `timestamp`), which may
+   * be long before now for usage sent late. The burn rate reads it (stats.ts); the ledger does not.
+   */
+  eventAt: number | null = null;
   /** Called with each written transfer (live updates, metrics); set by the engine. */
   onTransfer: ((t: Omit<TransferRow, 'id'> & { id: number }) => void) | null = null;
 

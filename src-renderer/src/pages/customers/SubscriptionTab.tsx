@@ -15,6 +15,7 @@ import { formatUnitPrice } from '@shared/money';
 import { AppliedCoupons } from './AppliedCoupons';
 import { ChangePlanDialog, planLabel } from './ChangePlanDialog';
 import { planVersionPath } from '../plans/PlanVersions';
+import { periodText } from '../invoices/common';
 
 type Usage = OutputOf<'getUsage'>;
 type Subscription = OutputOf<'listSubscriptions'>['data'][number];
@@ -309,7 +310,8 @@ export function SubscriptionTab({ customer, customerName }: { customer: string; 
               <Text size="xs" c="dimmed">
                 Current period
               </Text>
-              <Text size="sm">{active.current_period ? `${formatDate(active.current_period.start)} – ${formatDate(active.current_period.end)}` : '—'}</Text>
+              {/* Days inclusive, as invoices print their periods. */}
+              <Text size="sm">{active.current_period ? periodText(active.current_period) : '—'}</Text>
             </Box>
             <Box>
               <Text size="xs" c="dimmed">

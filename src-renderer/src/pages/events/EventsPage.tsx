@@ -184,6 +184,12 @@ function EventDetail({ customer, tx, onReversed, onClose }: { customer: string; 
                     <Text size="xs" ff="monospace">
                       {t.debit_account} → {t.credit_account}
                     </Text>
+                    {/* Which credit lot paid it: two draws on one event are two lots (a grant, then paid credit). */}
+                    {t.lot_id && (
+                      <Text size="xs" c="dimmed">
+                        lot #{t.lot_id}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td className="tg-right">
                     <Money amount={t.amount} asset={t.asset} size="xs" />

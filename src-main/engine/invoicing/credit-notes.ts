@@ -144,7 +144,7 @@ export class CreditNotes {
       const refunded = earlier.filter((n) => n.settlement === 'refund').reduce((sum, n) => sum + n.total, 0n);
       // A settlement from prepaid credit is recorded as a payment, but its money came from lots,
       // which `fromLots` counts by kind (a grant's share is not money).
-      const paidInMoney = this.ctx.store.listPayments(invoice.id).reduce((sum, p) => (p.method === 'prepaid_credit' ? sum : sum + p.amount), 0n);
+      const paidInMoney = api.payments.reduce((sum, p) => (p.method === 'prepaid_credit' ? sum : sum + BigInt(p.amount)), 0n);
       const refundable = paidInMoney + fromBoughtCredit - refunded;
       if (total > refundable) {
         const most = refundable > 0n ? refundable : 0n;

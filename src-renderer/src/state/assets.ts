@@ -28,6 +28,9 @@ export const useAssets = create<AssetState>()((set) => ({
 
 const ISO = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency') : ['USD', 'EUR', 'GBP', 'JPY']);
 
+/** An ISO 4217 currency code (what the engine accepts as a fiat asset). */
+export const isIsoCurrency = (code: string): boolean => ISO.has(code);
+
 /** The asset's scale and kind for formatting; a guess (fiat 2 / custom 0) until the list is loaded. */
 export function assetLike(code: string, known?: Record<string, Asset>, scale?: number): AssetLike {
   const a = (known ?? useAssets.getState().assets)[code];

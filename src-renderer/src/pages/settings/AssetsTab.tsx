@@ -5,9 +5,8 @@ import { useEffect, useState } from 'react';
 import { type ApiError, call, toApiError } from '../../api';
 import { InlineError, TableSkeleton } from '../../components/states';
 import { formatDateTime } from '../../lib/format';
-import { useAssets } from '../../state/assets';
+import { isIsoCurrency, useAssets } from '../../state/assets';
 
-const ISO = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('currency') : ['USD', 'EUR', 'GBP', 'JPY']);
 const CODE = /^[A-Z][A-Z0-9_]{0,31}$/;
 const RATE = /^\d+(\.\d+)?$/;
 
@@ -36,7 +35,7 @@ function CreateAssetDialog({ opened, onClose, onCreated }: { opened: boolean; on
     setError(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened]);
-  const codeError = code && !CODE.test(code) ? 'Upper-case letters, digits and _, starting with a letter' : kind === 'fiat' && code && !ISO.has(code) ? 'Not an ISO 4217 currency: create it as a custom unit' : undefined;
+  const codeError = code && !CODE.test(code) ? 'Upper-case letters, digits and _, starting with a letter' : kind === 'fiat' && code && !isIsoCurrency(code) ? 'Not an ISO 4217 currency: create it as a custom unit' : undefined;
   const rateError = rate && !RATE.test(rate) ? 'A price such as 2.50' : undefined;
   const currency = fiats[0] ?? null;
   const valid = code !== '' && !codeError && !rateError && (kind === 'fiat' || scale !== '');
